@@ -1,0 +1,41 @@
+# Two commands for a newcomer: `make run` serves the API on embedded SQLite with the strategy loaded;
+# `make test` installs what the tests need, lints and runs the suite (TEST_DATABASE_URL picks the backend).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PY := $(BIN)/python
+
+.PHONY: run test lint format migrate seed serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m api migrate
+	$(PY) -m api seed load
+	$(PY) -m api serve
+
+test: $(STAMP) lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(STAMP)
+	$(PY) -m api migrate
+
+bench: $(STAMP)
+	$(PY) -m bench.reads
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Children's Services strategy service."""

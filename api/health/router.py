@@ -1,0 +1,66 @@
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from api import schema
+from api.db import get_engine
+from api.errors import problem_responses
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    database: Literal["reachable", "unreachable"]
+    migrations: Literal["at_head", "behind", "unknown"]
+    current_revisions: list[str]
+    head_revisions: list[str]
+
+
+@router.get("/healthz", response_model=Health)
+async def healthz() -> Health:
+    """The process is up (no dependencies are checked)."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={
+        503: {"model": Readiness, "description": "Database unreachable or migrations not at head."},
+        **problem_responses(500),
+    },
+)
+async def readyz() -> JSONResponse:
+    """Ready to serve: the database answers and its schema is at the latest migration."""
+    heads = schema.head_revisions()
+    try:
+        async with get_engine().connect() as connection:
+            await connection.execute(text("SELECT 1"))
+            current = await schema.current_revisions(connection)
+    except (SQLAlchemyError, OSError):
+        body = Readiness(
+            status="not_ready",
+            database="unreachable",
+            migrations="unknown",
+            current_revisions=[],
+            head_revisions=sorted(heads),
+        )
+        return JSONResponse(body.model_dump(), status_code=503)
+    at_head = current == heads
+    body = Readiness(
+        status="ready" if at_head else "not_ready",
+        database="reachable",
+        migrations="at_head" if at_head else "behind",
+        current_revisions=sorted(current),
+        head_revisions=sorted(heads),
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if at_head else 503)

@@ -1,0 +1,156 @@
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum as PyEnum
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base, TimestampMixin, UTCDateTime, utcnow
+from api.periods import PeriodType
+from api.strategy.models import FocusArea
+
+VALUE_TYPE = Numeric(18, 6)
+
+
+class Tier(StrEnum):
+    council_plan = "council_plan"  # reported to Cabinet and the CYP Select Committee
+    service_indicator = "service_indicator"  # CSMT's monthly performance report
+    management_information = "management_information"  # used in teams
+    context = "context"  # profile figures that describe the borough; no target
+
+
+class Unit(PyEnum):  # not a str: a member named "count" would shadow str.count
+    percent = "percent"
+    days = "days"
+    count = "count"
+    rate = "rate"
+    currency = "currency"
+
+
+class Polarity(StrEnum):
+    higher_better = "higher_better"
+    lower_better = "lower_better"
+    none = "none"
+
+
+class TargetKind(StrEnum):
+    numeric = "numeric"  # a figure, with an optional amber tolerance
+    monitor = "monitor"  # no target: watch the direction of travel
+    relative_to_national = "relative_to_national"  # improve at least in line with the national rate
+
+
+class ScopeKind(StrEnum):
+    borough = "borough"
+    team = "team"
+    locality = "locality"
+    comparator = "comparator"
+
+
+class StatusSymbol(StrEnum):
+    """GSS symbols for a figure that is not given."""
+
+    confidential = "c"  # suppressed to protect confidentiality
+    not_available = "x"  # not available
+    not_applicable = "z"  # not applicable
+
+
+def _enum(enum: type[PyEnum], name: str, length: int = 30) -> Enum:
+    return Enum(
+        enum,
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        name=name,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Scope(Base):
+    """What a value is about: the borough (the default), a team, a locality, or a comparator such as England."""
+
+    __tablename__ = "scope"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ScopeKind] = mapped_column(_enum(ScopeKind, "scope_kind"))
+    gss_code: Mapped[str | None] = mapped_column(String(9), unique=True)
+
+
+class Kpi(TimestampMixin, Base):
+    __tablename__ = "kpi"
+    __table_args__ = (CheckConstraint("decimal_places BETWEEN 0 AND 6", name="decimal_places_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    tier: Mapped[Tier] = mapped_column(_enum(Tier, "tier"), index=True)
+    unit: Mapped[Unit] = mapped_column(_enum(Unit, "unit"))
+    decimal_places: Mapped[int] = mapped_column(default=0)
+    polarity: Mapped[Polarity] = mapped_column(_enum(Polarity, "polarity"))
+    period_type: Mapped[PeriodType] = mapped_column(_enum(PeriodType, "period_type"))
+    focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"), index=True)
+    national_code: Mapped[str | None] = mapped_column(String(20))
+    baseline_period: Mapped[str | None] = mapped_column(String(16))
+    baseline_value: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
+    baseline_note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    focus_area: Mapped[FocusArea | None] = relationship(lazy="raise")
+    targets: Mapped[list["KpiTarget"]] = relationship(
+        lazy="raise", order_by="KpiTarget.period_start_date", cascade="all, delete-orphan"
+    )
+
+
+class KpiTarget(Base):
+    __tablename__ = "kpi_target"
+    __table_args__ = (
+        UniqueConstraint("kpi_id", "period"),
+        CheckConstraint("(kind = 'numeric') = (value IS NOT NULL)", name="value_only_for_numeric"),
+        CheckConstraint("amber_tolerance IS NULL OR amber_tolerance >= 0", name="tolerance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+    period_start_date: Mapped[date]
+    kind: Mapped[TargetKind] = mapped_column(_enum(TargetKind, "target_kind"))
+    value: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
+    amber_tolerance: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiValue(Base):
+    """One revision of a KPI's figure for a period and scope. Corrections add revisions; none is overwritten."""
+
+    __tablename__ = "kpi_value"
+    __table_args__ = (
+        UniqueConstraint("kpi_id", "scope_id", "period", "revision"),
+        CheckConstraint("revision >= 1", name="revision_positive"),
+        CheckConstraint("(value IS NULL) <> (status_symbol IS NULL)", name="value_or_status_symbol"),
+        CheckConstraint("denominator IS NULL OR denominator > 0", name="denominator_positive"),
+        Index("ix_kpi_value_latest", "kpi_id", "scope_id", "period_end_date", "revision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id"))
+    scope_id: Mapped[int] = mapped_column(ForeignKey("scope.id"), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+    period_start_date: Mapped[date]
+    period_end_date: Mapped[date]
+    revision: Mapped[int]
+    value: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
+    numerator: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
+    denominator: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
+    status_symbol: Mapped[StatusSymbol | None] = mapped_column(_enum(StatusSymbol, "status_symbol", 1))
+    provisional: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+
+    scope: Mapped[Scope] = relationship(lazy="raise")

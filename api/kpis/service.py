@@ -1,0 +1,140 @@
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
+
+from api.errors import InvalidInput, NotFound, ProblemError
+from api.kpis.models import Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
+from api.pagination import PageParams, fetch_page
+from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.strategy.models import FocusArea
+
+
+class KpiQuery(PageParams):
+    tier: Tier | None = None
+    focus_area: str | None = Field(None, description="Focus area key.")
+    unit: Unit | None = None
+    polarity: Polarity | None = None
+    period_type: PeriodType | None = None
+    q: str | None = Field(None, min_length=2, max_length=100, description="Search code and title.")
+
+
+class KpiValueQuery(PageParams):
+    scope: str | None = Field(None, description="Scope key; all scopes when omitted.")
+    period: str | None = Field(None, description="One period, e.g. FY2016-17 or 2016/17.")
+    period_from: str | None = Field(None, description="Periods starting on or after this period's start.")
+    period_to: str | None = Field(None, description="Periods ending on or before this period's end.")
+    history: bool = Field(False, description="Every revision, not only the latest of each period.")
+
+
+class ScopeQuery(PageParams):
+    kind: ScopeKind | None = None
+
+
+def parse_period_param(text: str, name: str, kpi: Kpi) -> Period:
+    """A period from a query parameter; a bare '2016/17' takes the KPI's kind of year."""
+    academic = kpi.period_type is PeriodType.academic_year
+    try:
+        return parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+    except InvalidPeriod as error:
+        raise InvalidInput(str(error), errors=[ProblemError(loc=["query", name], msg=str(error))]) from error
+
+
+async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kpi], int]:
+    statement = select(Kpi).options(selectinload(Kpi.focus_area)).order_by(Kpi.tier, Kpi.code)
+    for column, wanted in (
+        (Kpi.tier, query.tier),
+        (Kpi.unit, query.unit),
+        (Kpi.polarity, query.polarity),
+        (Kpi.period_type, query.period_type),
+    ):
+        if wanted is not None:
+            statement = statement.where(column == wanted)
+    if query.focus_area is not None:
+        statement = statement.where(
+            Kpi.focus_area_id.in_(select(FocusArea.id).where(FocusArea.key == query.focus_area))
+        )
+    if query.q is not None:
+        pattern = f"%{query.q}%"
+        statement = statement.where(or_(Kpi.code.ilike(pattern), Kpi.title.ilike(pattern)))
+    return await fetch_page(session, statement, query)
+
+
+async def get_kpi(session: AsyncSession, code: str) -> Kpi:
+    kpi = await session.scalar(
+        select(Kpi).where(Kpi.code == code).options(selectinload(Kpi.focus_area), selectinload(Kpi.targets))
+    )
+    if kpi is None:
+        raise NotFound("KPI", code)
+    return kpi
+
+
+def _ranked(kpi_id: int, *partition: InstrumentedAttribute[Any]) -> Select[int]:
+    """Ids of the newest row in each partition of a KPI's values."""
+    rank = (
+        func.row_number()
+        .over(partition_by=partition, order_by=(KpiValue.period_end_date.desc(), KpiValue.revision.desc()))
+        .label("rank")
+    )
+    ranked = select(KpiValue.id, rank).where(KpiValue.kpi_id == kpi_id).subquery()
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+async def latest_values(session: AsyncSession, kpi: Kpi) -> Sequence[KpiValue]:
+    """The latest revision of the most recent period, for each scope."""
+    newest = _ranked(kpi.id, KpiValue.scope_id)
+    statement = (
+        select(KpiValue)
+        .where(KpiValue.id.in_(newest))
+        .options(selectinload(KpiValue.scope))
+        .join(KpiValue.scope)
+        .order_by(Scope.kind, Scope.key)
+    )
+    return (await session.scalars(statement)).all()
+
+
+async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> tuple[Sequence[KpiValue], int]:
+    statement = select(KpiValue).where(KpiValue.kpi_id == kpi.id).options(selectinload(KpiValue.scope))
+    if not query.history:
+        statement = statement.where(KpiValue.id.in_(_ranked(kpi.id, KpiValue.scope_id, KpiValue.period)))
+    if query.scope is not None:
+        statement = statement.where(KpiValue.scope_id.in_(select(Scope.id).where(Scope.key == query.scope)))
+    if query.period is not None:
+        statement = statement.where(KpiValue.period == parse_period_param(query.period, "period", kpi).code)
+    if query.period_from is not None:
+        start = parse_period_param(query.period_from, "period_from", kpi).start
+        statement = statement.where(KpiValue.period_start_date >= start)
+    if query.period_to is not None:
+        end = parse_period_param(query.period_to, "period_to", kpi).end
+        statement = statement.where(KpiValue.period_end_date <= end)
+    statement = statement.join(KpiValue.scope).order_by(
+        KpiValue.period_start_date, KpiValue.period, Scope.key, KpiValue.revision
+    )
+    return await fetch_page(session, statement, query)
+
+
+async def list_scopes(session: AsyncSession, query: ScopeQuery) -> tuple[Sequence[Scope], int]:
+    statement = select(Scope).order_by(Scope.kind, Scope.key)
+    if query.kind is not None:
+        statement = statement.where(Scope.kind == query.kind)
+    return await fetch_page(session, statement, query)
+
+
+async def get_scope(session: AsyncSession, key: str) -> Scope:
+    scope = await session.scalar(select(Scope).where(Scope.key == key))
+    if scope is None:
+        raise NotFound("scope", key)
+    return scope
+
+
+async def list_for_focus_area(session: AsyncSession, focus_area_id: int) -> Sequence[Kpi]:
+    statement = (
+        select(Kpi)
+        .where(Kpi.focus_area_id == focus_area_id)
+        .options(selectinload(Kpi.focus_area))
+        .order_by(Kpi.tier, Kpi.code)
+    )
+    return (await session.scalars(statement)).all()

@@ -1,0 +1,61 @@
+"""The application factory: routers, middleware and error handlers, nothing else."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api.actions.router import router as actions_router
+from api.db import get_engine
+from api.errors import install_problem_handlers, problem_responses
+from api.governance.router import router as governance_router
+from api.health.router import router as health_router
+from api.kpis.router import router as kpis_router
+from api.owners.router import router as owners_router
+from api.projects.router import router as projects_router
+from api.settings import get_settings
+from api.strategy.router import router as strategy_router
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """
+Stockton-on-Tees Borough Council's *Children's Services Strategy for Change and Improvement 2016-18* as live,
+accountable data: focus areas, business improvement actions (reported to CSMT), transformation projects (reported to
+the Children's Programme Board), owners, governance bodies and KPIs (Council Plan KPIs report to Cabinet and the CYP
+Select Committee).
+
+Every error is an RFC 9457 `application/problem+json` body. Lists return `{items, page, limit, total}`.
+Periods use URL-safe codes: `2016-07`, `FY2016-17-Q1`, `FY2016-17`, `AY2015-16`, `CY2016`.
+"""
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await get_engine().dispose()
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper())
+    app = FastAPI(
+        title="Children's Services Strategy API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        responses=problem_responses(500),
+    )
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    api = APIRouter(prefix=API_PREFIX, responses=problem_responses(422))
+    for router in (
+        strategy_router,
+        owners_router,
+        governance_router,
+        actions_router,
+        projects_router,
+        kpis_router,
+    ):
+        api.include_router(router)
+    app.include_router(api)
+    return app

@@ -1,0 +1,11 @@
+"""Every model module, imported once so Base.metadata is complete (for Alembic and the drift test)."""
+
+from api.actions import models as actions
+from api.db import Base
+from api.governance import models as governance
+from api.kpis import models as kpis
+from api.owners import models as owners
+from api.projects import models as projects
+from api.strategy import models as strategy
+
+__all__ = ["Base", "actions", "governance", "kpis", "owners", "projects", "strategy"]

@@ -1,0 +1,53 @@
+"""`page` and `limit` query parameters and the page envelope every list returns."""
+
+from collections.abc import Sequence
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+MAX_LIMIT = 500
+ItemT = TypeVar("ItemT", bound=BaseModel)
+RowT = TypeVar("RowT")
+
+
+class PageParams(BaseModel):
+    """Paging for a list; each list's query model extends it with its filters (unknown parameters are rejected)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int = Field(1, ge=1, description="1-based page number.")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+
+PageDep = Annotated[PageParams, Query()]
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    page: int = Field(description="This page's number.")
+    limit: int = Field(description="Items per page asked for.")
+    total: int = Field(description="Items across all pages.")
+
+
+async def fetch_page(session: AsyncSession, statement: Select[RowT], params: PageParams) -> tuple[Sequence[RowT], int]:
+    """Run an ordered select for one page, and count what the whole select would return."""
+    total = await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = (await session.scalars(statement.limit(params.limit).offset(params.offset))).all()
+    return rows, int(total or 0)
+
+
+def page_of(items: Sequence[object], total: int, params: PageParams, item: type[ItemT]) -> Page[ItemT]:
+    """Shape ORM rows into a page of read schemas."""
+    return Page[item](  # type: ignore[valid-type]
+        items=[item.model_validate(row) for row in items],
+        page=params.page,
+        limit=params.limit,
+        total=total,
+    )

@@ -1,0 +1,73 @@
+"""Test set-up: one real database per run (SQLite by default, Postgres with TEST_DATABASE_URL), its schema built by
+`alembic upgrade head`, emptied after every test so that order never matters."""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import delete, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import db, schema, settings
+from api.main import create_app
+from api.models import Base
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_dir}/test.db"
+
+
+def _reset_caches() -> None:
+    settings.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    db.get_sessionmaker.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    os.environ["DATABASE_URL"] = url
+    _reset_caches()
+    yield url
+    _reset_caches()
+
+
+@pytest.fixture(scope="session")
+async def migrated(database_url: str) -> AsyncIterator[str]:
+    """The test database, emptied and upgraded to head once per run."""
+    if not database_url.startswith("sqlite"):
+        engine = db.make_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    # Alembic's env.py runs its own event loop, so it gets a thread of its own.
+    await asyncio.to_thread(schema.upgrade, database_url)
+    yield database_url
+    await db.get_engine().dispose()
+
+
+@pytest.fixture
+async def clean_tables(migrated: str) -> AsyncIterator[None]:
+    """Every test that touches the database starts and leaves it empty."""
+    yield
+    async with db.get_engine().begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(delete(table))
+
+
+@pytest.fixture
+async def session(clean_tables: None) -> AsyncIterator[AsyncSession]:
+    """A session for arranging data; builders in tests/factories.py commit through it."""
+    async with db.get_sessionmaker()() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(clean_tables: None) -> AsyncIterator[AsyncClient]:
+    app = create_app()
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        yield client

@@ -1,0 +1,213 @@
+"""Builders for arranging data in tests: each adds, flushes and returns one model with sensible defaults."""
+
+from datetime import date
+from decimal import Decimal
+from itertools import count
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovementAction
+from api.delivery import parse_due
+from api.governance.models import Cadence, GovernanceBody
+from api.kpis.models import Kpi, KpiTarget, KpiValue, Polarity, Scope, ScopeKind, TargetKind, Tier, Unit
+from api.owners.models import Owner, OwnerKind
+from api.periods import PeriodType, parse_period
+from api.projects.models import ProjectFocusArea, TransformationProject
+from api.strategy.models import FocusArea, KeyObjective, Organisation, PolicyPrinciple, Priority, Strategy
+
+_serial = count(1)
+ModelT = TypeVar("ModelT")
+
+
+def _slug(prefix: str) -> str:
+    return f"{prefix}-{next(_serial)}"
+
+
+async def _saved(session: AsyncSession, item: ModelT) -> ModelT:
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def make_organisation(session: AsyncSession, **fields: Any) -> Organisation:
+    values: dict[str, Any] = {
+        "key": "stockton-on-tees",
+        "name": "Stockton-on-Tees Borough Council",
+        "gss_code": "E06000004",
+        "la_number": 808,
+    }
+    return await _saved(session, Organisation(**(values | fields)))
+
+
+async def make_strategy(session: AsyncSession, organisation: Organisation | None = None, **fields: Any) -> Strategy:
+    organisation = organisation or await make_organisation(session)
+    values: dict[str, Any] = {
+        "key": "childrens-services-strategy-2016-18",
+        "organisation_id": organisation.id,
+        "title": "Children's Services Strategy for Change and Improvement 2016-18",
+        "period_start_date": date(2016, 4, 1),
+        "period_end_date": date(2018, 3, 31),
+        "vision": "We have big plans for the young people of our Borough.",
+        "key_outcome": "To improve life chances for children and young people.",
+    }
+    strategy = await _saved(session, Strategy(**(values | fields)))
+    session.add(KeyObjective(strategy_id=strategy.id, key="safe", position=1, text="Ensure children are safe"))
+    session.add(PolicyPrinciple(strategy_id=strategy.id, key="protect", position=1, text="Protecting the vulnerable"))
+    await session.flush()
+    return strategy
+
+
+async def make_focus_area(session: AsyncSession, strategy: Strategy | None = None, **fields: Any) -> FocusArea:
+    strategy = strategy or await make_strategy(session)
+    values: dict[str, Any] = {
+        "key": _slug("focus-area"),
+        "strategy_id": strategy.id,
+        "position": next(_serial),
+        "title": "Children in need of help and protection",
+        "story": "High rates of referrals into social care.",
+        "improvement_agenda": "Be clear on stepping up and stepping down.",
+        "overview": {"where_we_want_to_be": ["Clear thresholds for referral"]},
+    }
+    area = await _saved(session, FocusArea(**(values | fields)))
+    session.add(Priority(focus_area_id=area.id, position=1, text="Thresholds are clear and understood by partners"))
+    await session.flush()
+    return area
+
+
+async def make_owner(session: AsyncSession, code: str = "AD SLAC", **fields: Any) -> Owner:
+    values: dict[str, Any] = {
+        "key": code.lower().replace(" ", "-"),
+        "code": code,
+        "full_name": f"Full name of {code}",
+        "kind": OwnerKind.role,
+        "aliases": [],
+    }
+    return await _saved(session, Owner(**(values | fields)))
+
+
+async def make_body(session: AsyncSession, code: str = "CSMT", **fields: Any) -> GovernanceBody:
+    values: dict[str, Any] = {
+        "key": code.lower().replace(" ", "-"),
+        "code": code,
+        "name": "Children's Services Management Team",
+        "cadence": Cadence.monthly,
+        "aliases": [],
+    }
+    return await _saved(session, GovernanceBody(**(values | fields)))
+
+
+async def make_action(
+    session: AsyncSession,
+    focus_area: FocusArea,
+    owners: list[Owner] | None = None,
+    *,
+    when: str | None = "Sep 2016",
+    milestones: list[tuple[str, str]] | None = None,
+    **fields: Any,
+) -> BusinessImprovementAction:
+    due = parse_due(when)
+    values: dict[str, Any] = {
+        "key": _slug("action"),
+        "focus_area_id": focus_area.id,
+        "position": next(_serial),
+        "what": "Implement Graded care Profile 2 to assist in identifying early signs of neglect",
+        "detail": "To respond to our Neglect Strategy",
+        "due_text": due.text,
+        "due_kind": due.kind,
+        "due_date": due.due_date,
+    }
+    action = await _saved(session, BusinessImprovementAction(**(values | fields)))
+    for position, owner in enumerate(owners or []):
+        session.add(ActionOwner(action_id=action.id, owner_id=owner.id, position=position))
+    for position, (title, text) in enumerate(milestones or []):
+        milestone_due = parse_due(text)
+        session.add(
+            ActionMilestone(
+                action_id=action.id,
+                position=position,
+                title=title,
+                due_text=milestone_due.text,
+                due_kind=milestone_due.kind,
+                due_date=milestone_due.due_date,
+            )
+        )
+    await session.flush()
+    return action
+
+
+async def make_project(
+    session: AsyncSession, focus_areas: list[FocusArea], lead: Owner | None = None, **fields: Any
+) -> TransformationProject:
+    values: dict[str, Any] = {
+        "key": _slug("project"),
+        "title": "LEAN review",
+        "description": "Implement review of working practices (£800K savings) by March 2017",
+        "lead_owner_id": lead.id if lead else None,
+        "savings_target_pence": 80_000_000,
+        "savings_target_text": "March 2017",
+        "savings_target_date": date(2017, 3, 31),
+    }
+    project = await _saved(session, TransformationProject(**(values | fields)))
+    for position, area in enumerate(focus_areas):
+        session.add(ProjectFocusArea(project_id=project.id, focus_area_id=area.id, position=position))
+    await session.flush()
+    return project
+
+
+async def make_scope(session: AsyncSession, key: str = "stockton-on-tees", **fields: Any) -> Scope:
+    defaults = {
+        "stockton-on-tees": ("Stockton-on-Tees", ScopeKind.borough, "E06000004"),
+        "england": ("England", ScopeKind.comparator, "E92000001"),
+        "north-east": ("North East", ScopeKind.comparator, "E12000001"),
+    }
+    name, kind, gss = defaults.get(key, (key.title(), ScopeKind.team, None))
+    values: dict[str, Any] = {"key": key, "name": name, "kind": kind, "gss_code": gss}
+    return await _saved(session, Scope(**(values | fields)))
+
+
+async def make_kpi(
+    session: AsyncSession,
+    code: str = "cp-repeat-plans",
+    *,
+    focus_area: FocusArea | None = None,
+    unit: Unit = Unit.percent,
+    targets: list[tuple[str, TargetKind, Decimal | None]] | None = None,
+    **fields: Any,
+) -> Kpi:
+    values: dict[str, Any] = {
+        "code": code,
+        "title": "Child protection plans starting in the year which were a second or subsequent plan",
+        "tier": Tier.council_plan,
+        "unit": unit,
+        "decimal_places": 1,
+        "polarity": Polarity.lower_better,
+        "period_type": PeriodType.financial_year,
+        "focus_area_id": focus_area.id if focus_area else None,
+        "baseline_period": "FY2015-16",
+        "baseline_value": Decimal("8"),
+    }
+    kpi = await _saved(session, Kpi(**(values | fields)))
+    for period, kind, value in targets or []:
+        start = parse_period(period).start
+        session.add(KpiTarget(kpi_id=kpi.id, period=period, period_start_date=start, kind=kind, value=value))
+    await session.flush()
+    return kpi
+
+
+async def make_value(
+    session: AsyncSession, kpi: Kpi, scope: Scope, period: str, value: Decimal | None, **fields: Any
+) -> KpiValue:
+    parsed = parse_period(period)
+    values: dict[str, Any] = {
+        "kpi_id": kpi.id,
+        "scope_id": scope.id,
+        "period": parsed.code,
+        "period_start_date": parsed.start,
+        "period_end_date": parsed.end,
+        "revision": 1,
+        "value": value,
+        "source": "DfE: Characteristics of children in need",
+        "submitted_by": "test",
+    }
+    return await _saved(session, KpiValue(**(values | fields)))

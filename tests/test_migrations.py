@@ -1,0 +1,65 @@
+"""The schema comes only from Alembic: migrations go up and down on an empty database, and match the models."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
+
+from api import db, schema
+from api.models import Base
+
+
+@pytest.fixture
+async def empty_database_url(migrated: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A second, empty database beside the test database (a new file, or a new Postgres database)."""
+    if migrated.startswith("sqlite"):
+        yield f"sqlite+aiosqlite:///{tmp_path}/migrations.db"
+        return
+    url = make_url(migrated)
+    name = f"{url.database}_migrations"
+    admin = db.make_engine(migrated).execution_options(isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    async with admin.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+async def _tables(url: str) -> set[str]:
+    engine = db.make_engine(url)
+    async with engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await engine.dispose()
+    return names - {"alembic_version"}
+
+
+async def test_migrations_upgrade_from_empty_to_head_and_back_down(empty_database_url: str) -> None:
+    await asyncio.to_thread(schema.upgrade, empty_database_url)
+    assert await _tables(empty_database_url) == set(Base.metadata.tables)
+    await asyncio.to_thread(schema.downgrade, empty_database_url, "base")
+    assert await _tables(empty_database_url) == set()
+    await asyncio.to_thread(schema.upgrade, empty_database_url)
+    assert await _tables(empty_database_url) == set(Base.metadata.tables)
+
+
+async def test_models_and_migrations_do_not_drift(migrated: str) -> None:
+    def differences(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with db.get_engine().connect() as connection:
+        diff = await connection.run_sync(differences)
+    assert diff == [], f"models and migrations differ; run alembic revision --autogenerate: {diff}"
+
+
+async def test_test_database_is_at_head(migrated: str) -> None:
+    async with db.get_engine().connect() as connection:
+        assert await schema.current_revisions(connection) == schema.head_revisions()
