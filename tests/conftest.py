@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import db, schema, settings
 from api.main import create_app
 from api.models import Base
+from tests.factories import Scenario, make_scenario
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -71,3 +72,8 @@ async def client(clean_tables: None) -> AsyncIterator[AsyncClient]:
     app = create_app()
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture
+async def scenario(session: AsyncSession) -> Scenario:
+    return await make_scenario(session)

@@ -1,5 +1,6 @@
 """Builders for arranging data in tests: each adds, flushes and returns one model with sensible defaults."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import count
@@ -15,6 +16,7 @@ from api.owners.models import Owner, OwnerKind
 from api.periods import PeriodType, parse_period
 from api.projects.models import ProjectFocusArea, TransformationProject
 from api.strategy.models import FocusArea, KeyObjective, Organisation, PolicyPrinciple, Priority, Strategy
+from tests import dfe
 
 _serial = count(1)
 ModelT = TypeVar("ModelT")
@@ -211,3 +213,96 @@ async def make_value(
         "submitted_by": "test",
     }
     return await _saved(session, KpiValue(**(values | fields)))
+
+
+@dataclass
+class Scenario:
+    """A small slice of the real strategy: two focus areas, owners, actions, a shared project and a KPI."""
+
+    strategy: Strategy
+    cin: FocusArea
+    cic: FocusArea
+    dcs: Owner
+    ad_slac: Owner
+    ad_ehpp: Owner
+    lscb: Owner
+    graded_care: BusinessImprovementAction
+    step_down: BusinessImprovementAction
+    lac_strategy: BusinessImprovementAction
+    lac_review: TransformationProject
+    cp_repeat: Kpi
+    stockton: Scope
+    england: Scope
+
+
+async def make_scenario(session: AsyncSession) -> Scenario:
+    strategy = await make_strategy(session)
+    cin = await make_focus_area(
+        session, strategy, key="children-in-need", position=6, title="Children in need of help and protection"
+    )
+    cic = await make_focus_area(
+        session, strategy, key="children-in-care", position=7, title="Children in care and care leavers"
+    )
+    dcs = await make_owner(session, "DCS", full_name="Director of Children's Services")
+    ad_slac = await make_owner(session, "AD SLAC", parent_id=dcs.id)
+    ad_ehpp = await make_owner(session, "AD EHPP", parent_id=dcs.id, aliases=["Ad EHPP"])
+    lscb = await make_owner(session, "LSCB", full_name="Local Safeguarding Children Board", kind=OwnerKind.partnership)
+    graded_care = await make_action(session, cin, [lscb], key="cin-graded-care-profile-2", when="Ongoing")
+    step_down = await make_action(
+        session,
+        cin,
+        [ad_ehpp, ad_slac],
+        key="cin-step-down",
+        what="Child in need - review effectiveness of care planning and step down",
+        when="Dec 2016",
+    )
+    lac_strategy = await make_action(
+        session,
+        cic,
+        [ad_ehpp],
+        key="cic-lac-strategy",
+        what="Delivering the new LAC and care Leavers Strategy",
+        when=None,
+        milestones=[("Strategy", "April 2016"), ("Profile", "April 2016"), ("Sufficiency", "May 2016")],
+    )
+    lac_review = await make_project(
+        session,
+        [cic, cin],
+        lead=ad_slac,
+        key="review-of-approach-to-lac",
+        title="Review of approach to LAC",
+        savings_target_pence=None,
+        savings_target_text=None,
+        savings_target_date=None,
+    )
+    stockton = await make_scope(session, "stockton-on-tees")
+    england = await make_scope(session, "england")
+    cp_repeat = await make_kpi(session, focus_area=cin, targets=[("FY2016-17", TargetKind.monitor, None)])
+    for figure in dfe.repeat_child_protection_plans():
+        scope = stockton if figure.gss_code == dfe.STOCKTON_GSS else england
+        await make_value(
+            session,
+            cp_repeat,
+            scope,
+            figure.period,
+            figure.percent,
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+        )
+    await session.commit()
+    return Scenario(
+        strategy,
+        cin,
+        cic,
+        dcs,
+        ad_slac,
+        ad_ehpp,
+        lscb,
+        graded_care,
+        step_down,
+        lac_strategy,
+        lac_review,
+        cp_repeat,
+        stockton,
+        england,
+    )

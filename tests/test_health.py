@@ -1,0 +1,57 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+
+from api import db, settings
+from api.main import create_app
+
+
+def _forget_configuration() -> None:
+    for cached in (settings.get_settings, db.get_engine, db.get_sessionmaker):
+        cached.cache_clear()
+
+
+@asynccontextmanager
+async def client_on(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[AsyncClient]:
+    """A client for an app configured with another DATABASE_URL; the test database comes back afterwards."""
+    with monkeypatch.context() as patch:
+        patch.setenv("DATABASE_URL", database_url)
+        _forget_configuration()
+        try:
+            async with AsyncClient(transport=ASGITransport(app=create_app()), base_url="http://test") as client:
+                yield client
+        finally:
+            await db.get_engine().dispose()
+    _forget_configuration()
+
+
+async def test_healthz_says_the_process_is_up(client: AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_readyz_checks_the_database_is_reachable_and_at_head(client: AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["database"], body["migrations"]) == ("ready", "reachable", "at_head")
+    assert body["current_revisions"] == body["head_revisions"] != []
+
+
+async def test_readyz_is_503_when_the_database_is_unreachable(migrated: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with client_on("postgresql+asyncpg://nobody@127.0.0.1:1/none", monkeypatch) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert (response.json()["status"], response.json()["database"]) == ("not_ready", "unreachable")
+
+
+async def test_readyz_is_503_when_migrations_are_behind(
+    migrated: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with client_on(f"sqlite+aiosqlite:///{tmp_path}/never-migrated.db", monkeypatch) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert (response.json()["database"], response.json()["migrations"]) == ("reachable", "behind")
