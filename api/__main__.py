@@ -1,29 +1,43 @@
-"""Command line: `python -m api serve|migrate|seed ...`."""
+"""Command line: `python -m api serve | migrate | seed load | seed export`."""
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
 
 import typer
 import uvicorn
+from rich.console import Console
+from rich.table import Table
 
 from api import schema
+from api.quality.schemas import QualityReport
+from api.seeding import service as seeding
+from api.seeding.reader import SeedInvalid
+from api.seeding.sync import Tally
 from api.settings import get_settings
 
 cli = typer.Typer(help="Children's Services strategy service.", no_args_is_help=True)
+seed_cli = typer.Typer(help="Load the strategy from seed files, or export it back to them.", no_args_is_help=True)
+cli.add_typer(seed_cli, name="seed")
+console = Console()
+errors = Console(stderr=True)
 
 
 @cli.command()
-def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to.")) -> None:
+def migrate(revision: Annotated[str, typer.Argument(help="Alembic revision to upgrade to.")] = "head") -> None:
     """Upgrade the configured database (DATABASE_URL) to the latest schema."""
     schema.upgrade(get_settings().database_url, revision)
-    typer.echo(f"database at {revision}")
+    console.print(f"database at {revision}")
 
 
 @cli.command()
 def serve(
-    workers: int = typer.Option(1, min=1, help="Worker processes (use several on Postgres)."),
-    reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (use several on Postgres).")] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
 ) -> None:
     """Serve the API with uvicorn on HOST:PORT."""
     settings = get_settings()
-    typer.echo(f"serving on http://{settings.host}:{settings.port} (docs at /docs)")
+    console.print(f"serving on http://{settings.host}:{settings.port}  (API docs: /docs)")
     uvicorn.run(
         "api.main:create_app",
         factory=True,
@@ -33,6 +47,61 @@ def serve(
         reload=reload,
         log_level=settings.log_level,
     )
+
+
+@seed_cli.command("load")
+def seed_load(
+    path: Annotated[Path | None, typer.Argument(help="Seed directory (default: SEED_PATH, ./seed).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the totals.")] = False,
+) -> None:
+    """Validate the seed files and load them in one transaction; print what changed and the data-quality report."""
+    directory = path or get_settings().seed_path
+    if not directory.is_dir():
+        console.print(f"no seed directory at {directory}; nothing loaded")
+        return
+    try:
+        tally, report = asyncio.run(seeding.load_seed(directory))
+    except SeedInvalid as invalid:
+        errors.print(f"[bold red]seed not loaded[/]: {len(invalid.problems)} problem(s); the database is unchanged")
+        for problem in invalid.problems:
+            errors.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from invalid
+    _print_tally(tally)
+    _print_quality(report, quiet=quiet)
+
+
+@seed_cli.command("export")
+def seed_export(path: Annotated[Path, typer.Argument(help="Directory to write the seed files into.")]) -> None:
+    """Write the database back out in the seed format."""
+    written = asyncio.run(seeding.export_seed(path))
+    console.print(f"wrote {written} files to {path}")
+
+
+def _print_tally(tally: Tally) -> None:
+    table = Table(title="seed load", title_justify="left")
+    for column in ("items", "created", "updated", "unchanged"):
+        table.add_column(column, justify="left" if column == "items" else "right")
+    for kind, counts in tally.counts.items():
+        table.add_row(kind, *(str(counts[o]) for o in ("created", "updated", "unchanged")))
+    console.print(table)
+    for kind, keys in tally.not_in_seed.items():
+        console.print(f"kept, but no longer in the seed ({kind}): {', '.join(keys)}")
+
+
+def _print_quality(report: QualityReport, *, quiet: bool) -> None:
+    counts = ", ".join(f"{count} {severity.value}" for severity, count in report.summary.items())
+    console.print(f"data quality: {counts}  (full report: GET /api/v1/data-quality)", soft_wrap=True)
+    if quiet:
+        return
+    for issue in report.issues:
+        where = f"{issue.resource} {issue.key}" + (f" .{issue.field}" if issue.field else "")
+        value = f"  [{issue.value}]" if issue.value else ""
+        console.print(
+            f"  {issue.severity.value:7} {issue.check.value:24} {where}: {issue.message}{value}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from api.health.router import router as health_router
 from api.kpis.router import router as kpis_router
 from api.owners.router import router as owners_router
 from api.projects.router import router as projects_router
+from api.quality.router import router as quality_router
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
 
@@ -55,6 +56,7 @@ def create_app() -> FastAPI:
         actions_router,
         projects_router,
         kpis_router,
+        quality_router,
     ):
         api.include_router(router)
     app.include_router(api)

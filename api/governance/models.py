@@ -30,7 +30,8 @@ class GovernanceBody(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
-    code: Mapped[str] = mapped_column(String(60), unique=True)
+    # The document's abbreviation (CSMT, LSCB); bodies it names only in full have none.
+    code: Mapped[str | None] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     cadence: Mapped[Cadence] = mapped_column(
         Enum(Cadence, native_enum=False, length=20, create_constraint=True, name="cadence")

@@ -6,7 +6,7 @@ from api.schemas import ReadModel
 
 class GovernanceBodyRead(ReadModel):
     key: str
-    code: str
+    code: str | None
     name: str
     cadence: Cadence = Field(description="How often it meets.")
     cadence_inferred: bool = Field(description="True when the document does not state the cadence.")

@@ -31,6 +31,8 @@ class Strategy(TimestampMixin, Base):
     key_outcome: Mapped[str] = mapped_column(Text)
     culture_statement: Mapped[str | None] = mapped_column(Text)
     borough_profile: Mapped[str | None] = mapped_column(Text)
+    # Other sections of the document by name (e.g. "delivery_part2"), as markdown.
+    additional_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     organisation: Mapped[Organisation] = relationship(lazy="raise")
     key_objectives: Mapped[list["KeyObjective"]] = relationship(

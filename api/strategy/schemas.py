@@ -44,6 +44,7 @@ class StrategyRead(StrategySummary):
     vision: str
     culture_statement: str | None
     borough_profile: str | None
+    additional_text: dict[str, str] = Field(description="Other sections of the document by name (markdown).")
     key_objectives: list[TextItem]
     policy_principles: list[TextItem] = Field(description="The Council Plan policy principles.")
     focus_areas: list[FocusAreaSummary]

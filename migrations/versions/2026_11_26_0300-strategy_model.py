@@ -1,8 +1,8 @@
 """strategy model
 
-Revision ID: c3e79635775c
+Revision ID: 320bbd11ad80
 Revises:
-Create Date: 2026-11-26 03:27:23.913542
+Create Date: 2026-11-26 03:31:21.674879
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "c3e79635775c"
+revision: str = "320bbd11ad80"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -25,18 +25,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("gss_code", sa.String(length=9), nullable=False),
         sa.Column("la_number", sa.Integer(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisation")),
         sa.UniqueConstraint("gss_code", name=op.f("uq_organisation_gss_code")),
         sa.UniqueConstraint("key", name=op.f("uq_organisation_key")),
@@ -68,18 +58,8 @@ def upgrade() -> None:
         sa.Column("name_inferred", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(["parent_id"], ["owner.id"], name=op.f("fk_owner_parent_id_owner")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_owner")),
         sa.UniqueConstraint("code", name=op.f("uq_owner_code")),
@@ -116,7 +96,7 @@ def upgrade() -> None:
         "governance_body",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=80), nullable=False),
-        sa.Column("code", sa.String(length=60), nullable=False),
+        sa.Column("code", sa.String(length=60), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column(
             "cadence",
@@ -152,18 +132,8 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("aliases", sa.JSON(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(["owner_id"], ["owner.id"], name=op.f("fk_governance_body_owner_id_owner")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_governance_body")),
         sa.UniqueConstraint("code", name=op.f("uq_governance_body_code")),
@@ -185,18 +155,9 @@ def upgrade() -> None:
         sa.Column("key_outcome", sa.Text(), nullable=False),
         sa.Column("culture_statement", sa.Text(), nullable=True),
         sa.Column("borough_profile", sa.Text(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("additional_text", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"], ["organisation.id"], name=op.f("fk_strategy_organisation_id_organisation")
         ),
@@ -216,13 +177,7 @@ def upgrade() -> None:
         sa.Column(
             "pid_status",
             sa.Enum(
-                "none",
-                "draft",
-                "approved",
-                name="pid_status",
-                native_enum=False,
-                create_constraint=True,
-                length=20,
+                "none", "draft", "approved", name="pid_status", native_enum=False, create_constraint=True, length=20
             ),
             nullable=False,
         ),
@@ -268,18 +223,8 @@ def upgrade() -> None:
             sa.Enum("red", "amber", "green", name="rag", native_enum=False, create_constraint=True, length=10),
             nullable=True,
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint(
             "savings_target_pence >= 0", name=op.f("ck_transformation_project_savings_target_not_negative")
         ),
@@ -306,18 +251,8 @@ def upgrade() -> None:
         sa.Column("story", sa.Text(), nullable=True),
         sa.Column("improvement_agenda", sa.Text(), nullable=True),
         sa.Column("overview", sa.JSON(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(["strategy_id"], ["strategy.id"], name=op.f("fk_focus_area_strategy_id_strategy")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_focus_area")),
         sa.UniqueConstraint("key", name=op.f("uq_focus_area_key")),
@@ -333,10 +268,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["strategy_id"],
-            ["strategy.id"],
-            name=op.f("fk_key_objective_strategy_id_strategy"),
-            ondelete="CASCADE",
+            ["strategy_id"], ["strategy.id"], name=op.f("fk_key_objective_strategy_id_strategy"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_key_objective")),
         sa.UniqueConstraint("strategy_id", "key", name=op.f("uq_key_objective_strategy_id_key")),
@@ -352,10 +284,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["strategy_id"],
-            ["strategy.id"],
-            name=op.f("fk_policy_principle_strategy_id_strategy"),
-            ondelete="CASCADE",
+            ["strategy_id"], ["strategy.id"], name=op.f("fk_policy_principle_strategy_id_strategy"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_policy_principle")),
         sa.UniqueConstraint("strategy_id", "key", name=op.f("uq_policy_principle_strategy_id_key")),
@@ -412,22 +341,10 @@ def upgrade() -> None:
             sa.Enum("red", "amber", "green", name="rag", native_enum=False, create_constraint=True, length=10),
             nullable=True,
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["focus_area_id"],
-            ["focus_area.id"],
-            name=op.f("fk_business_improvement_action_focus_area_id_focus_area"),
+            ["focus_area_id"], ["focus_area.id"], name=op.f("fk_business_improvement_action_focus_area_id_focus_area")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_business_improvement_action")),
         sa.UniqueConstraint("key", name=op.f("uq_business_improvement_action_key")),
@@ -529,18 +446,8 @@ def upgrade() -> None:
         sa.Column("baseline_note", sa.Text(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.CheckConstraint("decimal_places BETWEEN 0 AND 6", name=op.f("ck_kpi_decimal_places_range")),
         sa.ForeignKeyConstraint(["focus_area_id"], ["focus_area.id"], name=op.f("fk_kpi_focus_area_id_focus_area")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi")),
@@ -557,10 +464,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["focus_area_id"],
-            ["focus_area.id"],
-            name=op.f("fk_priority_focus_area_id_focus_area"),
-            ondelete="CASCADE",
+            ["focus_area_id"], ["focus_area.id"], name=op.f("fk_priority_focus_area_id_focus_area"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_priority")),
         sa.UniqueConstraint("focus_area_id", "position", name=op.f("uq_priority_focus_area_id_position")),
@@ -689,8 +593,7 @@ def upgrade() -> None:
             "(kind = 'numeric') = (value IS NOT NULL)", name=op.f("ck_kpi_target_value_only_for_numeric")
         ),
         sa.CheckConstraint(
-            "amber_tolerance IS NULL OR amber_tolerance >= 0",
-            name=op.f("ck_kpi_target_tolerance_not_negative"),
+            "amber_tolerance IS NULL OR amber_tolerance >= 0", name=op.f("ck_kpi_target_tolerance_not_negative")
         ),
         sa.ForeignKeyConstraint(["kpi_id"], ["kpi.id"], name=op.f("fk_kpi_target_kpi_id_kpi"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi_target")),
@@ -731,11 +634,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["scope_id"], ["scope.id"], name=op.f("fk_kpi_value_scope_id_scope")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kpi_value")),
         sa.UniqueConstraint(
-            "kpi_id",
-            "scope_id",
-            "period",
-            "revision",
-            name=op.f("uq_kpi_value_kpi_id_scope_id_period_revision"),
+            "kpi_id", "scope_id", "period", "revision", name=op.f("uq_kpi_value_kpi_id_scope_id_period_revision")
         ),
     )
     with op.batch_alter_table("kpi_value", schema=None) as batch_op:

@@ -1,0 +1,16 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.db import SessionDep
+from api.quality import service
+from api.quality.schemas import QualityReport
+from api.quality.service import QualityQuery
+
+router = APIRouter(tags=["data quality"])
+
+
+@router.get("/data-quality", response_model=QualityReport)
+async def get_data_quality(session: SessionDep, query: Annotated[QualityQuery, Query()]) -> QualityReport:
+    """Problems in the held strategy: unreadable or implausible dates, placeholders, missing owners and targets."""
+    return await service.build_report(session, query)
