@@ -3,18 +3,20 @@
 
 import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import delete, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db, schema, settings
 from api.main import create_app
-from api.models import Base
-from tests.factories import Scenario, make_scenario
+from api.seeding import service as seeding
+from api.seeding.sync import Tally
+from tests.factories import SEED_DIR, Scenario, empty_database, make_scenario
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -55,9 +57,7 @@ async def migrated(database_url: str) -> AsyncIterator[str]:
 async def clean_tables(migrated: str) -> AsyncIterator[None]:
     """Every test that touches the database starts and leaves it empty."""
     yield
-    async with db.get_engine().begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            await connection.execute(delete(table))
+    await empty_database()
 
 
 @pytest.fixture
@@ -77,3 +77,18 @@ async def client(clean_tables: None) -> AsyncIterator[AsyncClient]:
 @pytest.fixture
 async def scenario(session: AsyncSession) -> Scenario:
     return await make_scenario(session)
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    """A copy of the real seed that a test may edit."""
+    target = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, target)
+    return target
+
+
+@pytest.fixture
+async def loaded(clean_tables: None) -> Tally:
+    """The real 2016-18 strategy, loaded through the seed loader."""
+    tally, _report = await seeding.load_seed(SEED_DIR)
+    return tally

@@ -4,22 +4,34 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import count
+from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import db
 from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovementAction
 from api.delivery import parse_due
 from api.governance.models import Cadence, GovernanceBody
 from api.kpis.models import Kpi, KpiTarget, KpiValue, Polarity, Scope, ScopeKind, TargetKind, Tier, Unit
+from api.models import Base
 from api.owners.models import Owner, OwnerKind
 from api.periods import PeriodType, parse_period
 from api.projects.models import ProjectFocusArea, TransformationProject
 from api.strategy.models import FocusArea, KeyObjective, Organisation, PolicyPrinciple, Priority, Strategy
 from tests import dfe
 
+SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
 _serial = count(1)
 ModelT = TypeVar("ModelT")
+
+
+async def empty_database() -> None:
+    """Delete every row (children first); the schema stays."""
+    async with db.get_engine().begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(delete(table))
 
 
 def _slug(prefix: str) -> str:
