@@ -37,9 +37,14 @@ class Page(BaseModel, Generic[ItemT]):
 
 
 async def fetch_page(session: AsyncSession, statement: Select[RowT], params: PageParams) -> tuple[Sequence[RowT], int]:
-    """Run an ordered select for one page, and count what the whole select would return."""
+    """Run an ordered select for one page, and count what the whole select would return.
+
+    A first page that is not full already holds everything, so the count query (a round trip) is skipped.
+    """
+    rows = (await session.scalars(statement.limit(params.limit).offset(params.offset))).unique().all()
+    if params.offset == 0 and len(rows) < params.limit:
+        return rows, len(rows)
     total = await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = (await session.scalars(statement.limit(params.limit).offset(params.offset))).all()
     return rows, int(total or 0)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 from pydantic import Field
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from api.actions.models import ActionOwner, BusinessImprovementAction
 from api.delivery import DeliveryStatus, DueKind, Rag
@@ -27,9 +27,13 @@ class ActionQuery(PageParams):
 
 
 def _loaded() -> Select[BusinessImprovementAction]:
-    return select(BusinessImprovementAction).options(
-        selectinload(BusinessImprovementAction.focus_area),
-        selectinload(BusinessImprovementAction.owner_links).selectinload(ActionOwner.owner),
+    return (
+        select(BusinessImprovementAction)
+        .join(BusinessImprovementAction.focus_area)
+        .options(
+            contains_eager(BusinessImprovementAction.focus_area),
+            selectinload(BusinessImprovementAction.owner_links).joinedload(ActionOwner.owner),
+        )
     )
 
 
@@ -61,10 +65,8 @@ def _filtered(statement: Select[BusinessImprovementAction], query: ActionQuery) 
 
 
 async def list_actions(session: AsyncSession, query: ActionQuery) -> tuple[Sequence[BusinessImprovementAction], int]:
-    statement = (
-        _filtered(_loaded(), query)
-        .join(BusinessImprovementAction.focus_area)
-        .order_by(FocusArea.position, BusinessImprovementAction.position, BusinessImprovementAction.id)
+    statement = _filtered(_loaded(), query).order_by(
+        FocusArea.position, BusinessImprovementAction.position, BusinessImprovementAction.id
     )
     return await fetch_page(session, statement, query)
 

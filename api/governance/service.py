@@ -2,7 +2,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from api.errors import NotFound
 from api.governance.models import BodyStatus, Cadence, GovernanceBody
@@ -15,7 +15,7 @@ class GovernanceBodyQuery(PageParams):
 
 
 async def list_bodies(session: AsyncSession, query: GovernanceBodyQuery) -> tuple[Sequence[GovernanceBody], int]:
-    statement = select(GovernanceBody).options(selectinload(GovernanceBody.owner)).order_by(GovernanceBody.code)
+    statement = select(GovernanceBody).options(joinedload(GovernanceBody.owner)).order_by(GovernanceBody.code)
     if query.status is not None:
         statement = statement.where(GovernanceBody.status == query.status)
     if query.cadence is not None:
@@ -25,7 +25,7 @@ async def list_bodies(session: AsyncSession, query: GovernanceBodyQuery) -> tupl
 
 async def get_body(session: AsyncSession, key: str) -> GovernanceBody:
     body = await session.scalar(
-        select(GovernanceBody).where(GovernanceBody.key == key).options(selectinload(GovernanceBody.owner))
+        select(GovernanceBody).where(GovernanceBody.key == key).options(joinedload(GovernanceBody.owner))
     )
     if body is None:
         raise NotFound("governance body", key)

@@ -4,7 +4,7 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.kpis.models import Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
@@ -44,7 +44,7 @@ def parse_period_param(text: str, name: str, kpi: Kpi) -> Period:
 
 
 async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kpi], int]:
-    statement = select(Kpi).options(selectinload(Kpi.focus_area)).order_by(Kpi.tier, Kpi.code)
+    statement = select(Kpi).options(joinedload(Kpi.focus_area)).order_by(Kpi.tier, Kpi.code)
     for column, wanted in (
         (Kpi.tier, query.tier),
         (Kpi.unit, query.unit),
@@ -65,7 +65,7 @@ async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kp
 
 async def get_kpi(session: AsyncSession, code: str) -> Kpi:
     kpi = await session.scalar(
-        select(Kpi).where(Kpi.code == code).options(selectinload(Kpi.focus_area), selectinload(Kpi.targets))
+        select(Kpi).where(Kpi.code == code).options(joinedload(Kpi.focus_area), selectinload(Kpi.targets))
     )
     if kpi is None:
         raise NotFound("KPI", code)
@@ -89,7 +89,7 @@ async def latest_values(session: AsyncSession, kpi: Kpi) -> Sequence[KpiValue]:
     statement = (
         select(KpiValue)
         .where(KpiValue.id.in_(newest))
-        .options(selectinload(KpiValue.scope))
+        .options(joinedload(KpiValue.scope))
         .join(KpiValue.scope)
         .order_by(Scope.kind, Scope.key)
     )
@@ -97,7 +97,7 @@ async def latest_values(session: AsyncSession, kpi: Kpi) -> Sequence[KpiValue]:
 
 
 async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> tuple[Sequence[KpiValue], int]:
-    statement = select(KpiValue).where(KpiValue.kpi_id == kpi.id).options(selectinload(KpiValue.scope))
+    statement = select(KpiValue).where(KpiValue.kpi_id == kpi.id).options(joinedload(KpiValue.scope))
     if not query.history:
         statement = statement.where(KpiValue.id.in_(_ranked(kpi.id, KpiValue.scope_id, KpiValue.period)))
     if query.scope is not None:
@@ -134,7 +134,7 @@ async def list_for_focus_area(session: AsyncSession, focus_area_id: int) -> Sequ
     statement = (
         select(Kpi)
         .where(Kpi.focus_area_id == focus_area_id)
-        .options(selectinload(Kpi.focus_area))
+        .options(joinedload(Kpi.focus_area))
         .order_by(Kpi.tier, Kpi.code)
     )
     return (await session.scalars(statement)).all()

@@ -3,7 +3,7 @@ from collections.abc import Sequence
 from pydantic import Field
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from api.errors import NotFound
 from api.owners.models import Owner, OwnerKind
@@ -17,7 +17,7 @@ class OwnerQuery(PageParams):
 
 
 async def list_owners(session: AsyncSession, query: OwnerQuery) -> tuple[Sequence[Owner], int]:
-    statement = select(Owner).options(selectinload(Owner.parent)).order_by(Owner.code)
+    statement = select(Owner).options(joinedload(Owner.parent)).order_by(Owner.code)
     if query.kind is not None:
         statement = statement.where(Owner.kind == query.kind)
     if query.parent is not None:
@@ -30,7 +30,7 @@ async def list_owners(session: AsyncSession, query: OwnerQuery) -> tuple[Sequenc
 
 
 async def get_owner(session: AsyncSession, key: str) -> tuple[Owner, Sequence[Owner]]:
-    owner = await session.scalar(select(Owner).where(Owner.key == key).options(selectinload(Owner.parent)))
+    owner = await session.scalar(select(Owner).where(Owner.key == key).options(joinedload(Owner.parent)))
     if owner is None:
         raise NotFound("owner", key)
     children = await session.scalars(select(Owner).where(Owner.parent_id == owner.id).order_by(Owner.code))

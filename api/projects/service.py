@@ -3,7 +3,7 @@ from collections.abc import Sequence
 from pydantic import Field
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from api.delivery import DeliveryStatus, Rag
 from api.errors import NotFound
@@ -24,8 +24,8 @@ class ProjectQuery(PageParams):
 
 def _loaded() -> Select[TransformationProject]:
     return select(TransformationProject).options(
-        selectinload(TransformationProject.lead),
-        selectinload(TransformationProject.focus_area_links).selectinload(ProjectFocusArea.focus_area),
+        joinedload(TransformationProject.lead),
+        selectinload(TransformationProject.focus_area_links).joinedload(ProjectFocusArea.focus_area),
     )
 
 

@@ -1,0 +1,120 @@
+"""Read throughput of hot dashboard paths against a live uvicorn worker.
+
+    python -m bench.reads                       # embedded SQLite, seeded in a temporary file
+    python -m bench.reads --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
+
+Starts one uvicorn worker on 127.0.0.1, loads the seed, then for each endpoint runs a fixed number of concurrent
+clients for a bounded time and prints requests per second and latency percentiles. The load generator shares the
+machine's two cores with the server, so figures are a floor, comparable run to run rather than absolute.
+"""
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ENDPOINTS = [
+    ("focus areas (7 rows)", "/api/v1/focus-areas"),
+    ("council plan KPIs (11 rows)", "/api/v1/kpis?tier=council_plan"),
+    ("actions page (12 rows, owners joined)", "/api/v1/actions?limit=12"),
+    ("one KPI with targets and latest values", "/api/v1/kpis/children-in-care"),
+    ("focus area with actions, projects, KPIs", "/api/v1/focus-areas/children-in-need-of-help-and-protection"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _prepare(database_url: str) -> None:
+    env = os.environ | {"DATABASE_URL": database_url}
+    for args in (["migrate"], ["seed", "load", "--quiet"]):
+        subprocess.run([sys.executable, "-m", "api", *args], env=env, check=True, capture_output=True)
+
+
+async def _wait_until_ready(base: str, deadline: float) -> None:
+    async with httpx.AsyncClient(base_url=base) as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get("/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError("the server did not become ready")
+
+
+async def _hammer(base: str, path: str, concurrency: int, seconds: float) -> list[float]:
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits) as client:
+        stop = time.monotonic() + seconds
+
+        async def worker() -> None:
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                response = await client.get(path)
+                latencies.append(time.perf_counter() - started)
+                response.raise_for_status()
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies
+
+
+async def _run(base: str, concurrency: int, seconds: float) -> None:
+    await _wait_until_ready(base, time.monotonic() + 30)
+    print(f"{'endpoint':42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, path in ENDPOINTS:
+        await _hammer(base, path, concurrency, 1.0)  # warm up
+        latencies = await _hammer(base, path, concurrency, seconds)
+        p50 = statistics.median(latencies) * 1000
+        p95 = statistics.quantiles(latencies, n=20)[-1] * 1000
+        print(f"{label:42} {len(latencies) / seconds:8.0f} {p50:8.1f} {p95:8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        database_url = args.database_url or f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
+        _prepare(database_url)
+        port = _free_port()
+        env = os.environ | {"DATABASE_URL": database_url, "PORT": str(port), "LOG_LEVEL": "warning"}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+        )
+        try:
+            print(f"database: {database_url.split('@')[-1]}; 1 uvicorn worker; {args.concurrency} clients")
+            asyncio.run(_run(f"http://127.0.0.1:{port}", args.concurrency, args.seconds))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
