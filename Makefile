@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m api migrate
-	$(PY) -m api seed load
+	$(PY) -m api seed load --quiet
 	$(PY) -m api serve
 
 test: $(STAMP) lint

@@ -39,6 +39,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app() -> FastAPI:
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper())
+    # /readyz asks Alembic for the schema revision on every call; its per-call INFO lines are noise.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     app = FastAPI(
         title="Children's Services Strategy API",
         version="1.0.0",
