@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m api migrate
 	$(PY) -m api seed load --quiet
+	$(PY) -m api keys local-admin
 	$(PY) -m api serve
 
 test: $(STAMP) lint

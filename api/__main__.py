@@ -1,4 +1,4 @@
-"""Command line: `python -m api serve | migrate | seed load | seed export`."""
+"""Command line: `python -m api serve | migrate | seed load | seed export | keys ...`."""
 
 import asyncio
 from pathlib import Path
@@ -10,15 +10,23 @@ from rich.console import Console
 from rich.table import Table
 
 from api import schema
+from api.auth.cli import cli as keys_cli
 from api.quality.schemas import QualityReport
 from api.seeding import service as seeding
 from api.seeding.reader import SeedInvalid
 from api.seeding.sync import Tally
 from api.settings import get_settings
 
-cli = typer.Typer(help="Children's Services strategy service.", no_args_is_help=True)
-seed_cli = typer.Typer(help="Load the strategy from seed files, or export it back to them.", no_args_is_help=True)
+cli = typer.Typer(
+    help="Children's Services strategy service.", no_args_is_help=True, pretty_exceptions_show_locals=False
+)
+seed_cli = typer.Typer(
+    help="Load the strategy from seed files, or export it back to them.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 cli.add_typer(seed_cli, name="seed")
+cli.add_typer(keys_cli, name="keys")
 console = Console()
 errors = Console(stderr=True)
 

@@ -42,10 +42,17 @@ class AppError(Exception):
     title: str = "Bad request"
     slug: str = "bad-request"
 
-    def __init__(self, detail: str, *, errors: Sequence[ProblemError] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: Sequence[ProblemError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = list(errors) if errors else None
+        self.headers = headers
 
 
 class NotFound(AppError):
@@ -55,6 +62,39 @@ class NotFound(AppError):
 
     def __init__(self, resource: str, key: str) -> None:
         super().__init__(f"No {resource} with key '{key}'.")
+
+
+class Unauthenticated(AppError):
+    status = 401
+    title = "Unauthenticated"
+    slug = "unauthenticated"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+class Forbidden(AppError):
+    status = 403
+    title = "Forbidden"
+    slug = "forbidden"
+
+
+class RateLimited(AppError):
+    status = 429
+    title = "Too many requests"
+    slug = "rate-limited"
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(
+            f"This key has made more than {limit} requests this minute; retry after {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class Conflict(AppError):
+    status = 409
+    title = "Conflict"
+    slug = "conflict"
 
 
 class InvalidInput(AppError):
@@ -96,7 +136,13 @@ def _slug(phrase: str) -> str:
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     return problem_response(
-        exc.status, exc.title, exc.detail, slug=exc.slug, instance=request.url.path, errors=exc.errors
+        exc.status,
+        exc.title,
+        exc.detail,
+        slug=exc.slug,
+        instance=request.url.path,
+        errors=exc.errors,
+        headers=exc.headers,
     )
 
 

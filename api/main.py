@@ -4,9 +4,13 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.actions.router import router as actions_router
+from api.auth.deps import access_control
+from api.auth.router import router as auth_router
+from api.body_limit import BodyLimitMiddleware
 from api.db import get_engine
 from api.errors import install_problem_handlers, problem_responses
 from api.governance.router import router as governance_router
@@ -15,6 +19,7 @@ from api.kpis.router import router as kpis_router
 from api.owners.router import router as owners_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
+from api.request_id import RequestIdMiddleware
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
 
@@ -25,9 +30,22 @@ accountable data: focus areas, business improvement actions (reported to CSMT), 
 the Children's Programme Board), owners, governance bodies and KPIs (Council Plan KPIs report to Cabinet and the CYP
 Select Committee).
 
+Every request under `/api/v1` needs `Authorization: Bearer <key>`; keys carry scopes (`read`, `kpi:submit`,
+`actions:write`, `projects:write`, `governance:write`, `admin`) and may be limited to some KPI codes or owners.
 Every error is an RFC 9457 `application/problem+json` body. Lists return `{items, page, limit, total}`.
 Periods use URL-safe codes: `2016-07`, `FY2016-17-Q1`, `FY2016-17`, `AY2015-16`, `CY2016`.
 """
+
+DOMAIN_ROUTERS = (
+    strategy_router,
+    owners_router,
+    governance_router,
+    actions_router,
+    projects_router,
+    kpis_router,
+    quality_router,
+    auth_router,
+)
 
 
 @asynccontextmanager
@@ -49,17 +67,22 @@ def create_app() -> FastAPI:
         responses=problem_responses(500),
     )
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+    )
     app.include_router(health_router)
-    api = APIRouter(prefix=API_PREFIX, responses=problem_responses(422))
-    for router in (
-        strategy_router,
-        owners_router,
-        governance_router,
-        actions_router,
-        projects_router,
-        kpis_router,
-        quality_router,
-    ):
+    api = APIRouter(
+        prefix=API_PREFIX,
+        dependencies=[Depends(access_control)],
+        responses=problem_responses(401, 403, 422, 429),
+    )
+    for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)
     return app

@@ -1,6 +1,8 @@
 """Every model module, imported once so Base.metadata is complete (for Alembic and the drift test)."""
 
 from api.actions import models as actions
+from api.audit import models as audit
+from api.auth import models as auth
 from api.db import Base
 from api.governance import models as governance
 from api.kpis import models as kpis
@@ -8,4 +10,4 @@ from api.owners import models as owners
 from api.projects import models as projects
 from api.strategy import models as strategy
 
-__all__ = ["Base", "actions", "governance", "kpis", "owners", "projects", "strategy"]
+__all__ = ["Base", "actions", "audit", "auth", "governance", "kpis", "owners", "projects", "strategy"]

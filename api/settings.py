@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///./{DATA_DIR}/strategy.db"
@@ -24,6 +24,22 @@ class Settings(BaseSettings):
     log_level: LogLevel = "info"
     db_pool_size: int = Field(default=10, ge=1, description="Connections per worker (Postgres only).")
     seed_path: Path = Path("seed")
+    allow_anonymous_read: bool = Field(
+        default=False, description="Let requests without a key read (GET) everything under /api/v1."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Browser origins allowed to call the API, comma-separated."
+    )
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="Larger request bodies get 413.")
+    rate_limit_per_minute: int = Field(default=1200, ge=0, description="Requests per key per minute; 0 is no limit.")
+    admin_key_file: Path = Field(default=DATA_DIR / "admin-key", description="Where `make run` keeps its admin key.")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,19 +4,27 @@
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db, schema, settings
+from api.auth import service as auth_service
+from api.auth.models import Scope
+from api.auth.principal import system_actor
+from api.auth.schemas import ApiKeyCreate
 from api.main import create_app
 from api.seeding import service as seeding
 from api.seeding.sync import Tally
 from tests.factories import SEED_DIR, Scenario, empty_database, make_scenario
+
+Minter = Callable[..., Awaitable[str]]
 
 
 def _database_url(tmp_dir: Path) -> str:
@@ -68,9 +76,43 @@ async def session(clean_tables: None) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def client(clean_tables: None) -> AsyncIterator[AsyncClient]:
-    app = create_app()
+async def app(clean_tables: None) -> FastAPI:
+    return create_app()
+
+
+@pytest.fixture
+def mint(clean_tables: None) -> Minter:
+    """Mint an API key straight into the database; returns its token."""
+
+    async def mint_key(*scopes: Scope, name: str = "test key", **limits: Any) -> str:
+        data = ApiKeyCreate(name=name, scopes=list(scopes), **limits)
+        async with db.get_sessionmaker()() as session, session.begin():
+            _key, token = await auth_service.create_key(session, data, actor=system_actor("tests"))
+        return token
+
+    return mint_key
+
+
+@pytest.fixture
+async def anonymous(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client that sends no API key."""
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+async def client(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
+    """A dashboard's client: a key with the read scope."""
+    headers = {"Authorization": f"Bearer {await mint(Scope.read, name='dashboard')}"}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
+    """An administrator's client: a key with the admin scope."""
+    headers = {"Authorization": f"Bearer {await mint(Scope.admin, name='administrator')}"}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
         yield client
 
 

@@ -152,5 +152,6 @@ class KpiValue(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
 
     scope: Mapped[Scope] = relationship(lazy="raise")

@@ -1,0 +1,69 @@
+"""Authentication and authorisation as FastAPI dependencies.
+
+Every route under /api/v1 authenticates (router-level dependency `access_control`); safe methods also need the
+`read` scope. A route that writes declares the scope it needs with `Depends(require(Scope.x))`; a test checks that
+none forgets to.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.auth import service
+from api.auth.models import Scope
+from api.auth.principal import ANONYMOUS, Actor, Principal
+from api.errors import Forbidden, Unauthenticated
+from api.settings import get_settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+# Declared so the OpenAPI document and the docs page know the scheme; the header is parsed below, so that a
+# missing and a malformed header get different messages.
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer csk_<id>_<secret>`.")
+
+
+async def authenticate(
+    request: Request, _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    settings = get_settings()
+    header = request.headers.get("authorization")
+    if header is None:
+        if settings.allow_anonymous_read and request.method in SAFE_METHODS:
+            client = request.client.host if request.client else "unknown"
+            await service.count_anonymous_request(f"ip:{client}", settings.rate_limit_per_minute)
+            return ANONYMOUS
+        raise Unauthenticated("This endpoint needs an API key: send the header 'Authorization: Bearer <key>'.")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("The Authorization header is malformed: use 'Authorization: Bearer <key>'.")
+    principal = await service.authenticate_token(token.strip(), rate_limit=settings.rate_limit_per_minute)
+    request.state.principal = principal
+    return principal
+
+
+AuthenticatedPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def require(scope: Scope) -> Callable[..., Awaitable[Actor]]:
+    """A dependency that lets the request through only for a key with ``scope`` (admin has every scope)."""
+
+    async def dependency(request: Request, principal: AuthenticatedPrincipal) -> Actor:
+        if not principal.has(scope):
+            raise Forbidden(f"This key ({principal.name}) lacks the '{scope.value}' scope this request needs.")
+        return Actor(principal, _request_id(request))
+
+    dependency.required_scope = scope  # type: ignore[attr-defined]
+    return dependency
+
+
+async def access_control(request: Request, principal: AuthenticatedPrincipal) -> None:
+    """Router-wide: everyone must authenticate; reading needs the read scope."""
+    if request.method in SAFE_METHODS and not principal.has(Scope.read):
+        raise Forbidden(f"This key ({principal.name}) lacks the 'read' scope.")

@@ -1,0 +1,63 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+
+from api.auth import service
+from api.auth.deps import AuthenticatedPrincipal, require
+from api.auth.models import Scope
+from api.auth.principal import Actor
+from api.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, CurrentKey
+from api.auth.service import ApiKeyQuery
+from api.db import SessionDep
+from api.errors import problem_responses
+from api.pagination import Page
+
+router = APIRouter(tags=["API keys"])
+Admin = Annotated[Actor, Depends(require(Scope.admin))]
+KeyId = Annotated[str, Path(max_length=16, description="The key's public id.")]
+
+
+@router.post(
+    "/api-keys",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApiKeyCreated,
+    responses=problem_responses(413),
+)
+async def create_api_key(session: SessionDep, actor: Admin, data: ApiKeyCreate, response: Response) -> ApiKeyCreated:
+    """Mint an API key (admin). The token is in this response only: store it now."""
+    key, token = await service.create_key(session, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/api-keys/{key.key_id}"
+    return ApiKeyCreated(**ApiKeyRead.model_validate(key).model_dump(), key=token)
+
+
+@router.get("/api-keys", response_model=Page[ApiKeyRead])
+async def list_api_keys(session: SessionDep, actor: Admin, query: Annotated[ApiKeyQuery, Query()]) -> Page[ApiKeyRead]:
+    """Every key, without secrets (admin)."""
+    keys = await service.list_keys(session, query)
+    return Page[ApiKeyRead](
+        items=[ApiKeyRead.model_validate(key) for key in keys], page=1, limit=len(keys) or 1, total=len(keys)
+    )
+
+
+@router.get("/api-keys/current", response_model=CurrentKey)
+async def get_current_api_key(principal: AuthenticatedPrincipal) -> CurrentKey:
+    """The key this request was made with: its name, scopes and limits."""
+    return CurrentKey(
+        id=principal.key_id,
+        name=principal.name,
+        scopes=sorted(principal.scopes),  # type: ignore[arg-type]
+        kpi_codes=sorted(principal.kpi_codes) if principal.kpi_codes is not None else None,
+        owner_codes=sorted(principal.owner_codes) if principal.owner_codes is not None else None,
+    )
+
+
+@router.get("/api-keys/{key_id}", response_model=ApiKeyRead, responses=problem_responses(404))
+async def get_api_key(session: SessionDep, actor: Admin, key_id: KeyId) -> ApiKeyRead:
+    """One key, without its secret (admin)."""
+    return ApiKeyRead.model_validate(await service.get_key(session, key_id))
+
+
+@router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, responses=problem_responses(404))
+async def revoke_api_key(session: SessionDep, actor: Admin, key_id: KeyId) -> ApiKeyRead:
+    """Revoke a key at once (admin). The record is kept for the audit trail; revoking twice is harmless."""
+    return ApiKeyRead.model_validate(await service.revoke_key(session, key_id, actor=actor))

@@ -1,0 +1,52 @@
+from datetime import datetime
+
+from pydantic import AwareDatetime, Field, field_validator
+
+from api.auth.models import Scope
+from api.schemas import ReadModel, WriteModel
+
+
+class ApiKeyCreate(WriteModel):
+    name: str = Field(min_length=1, max_length=120, examples=["case-management (RAISE replacement)"])
+    scopes: list[Scope] = Field(min_length=1, examples=[["read", "kpi:submit"]])
+    kpi_codes: list[str] | None = Field(
+        default=None, description="Limit KPI submissions to these KPI codes (default: any KPI)."
+    )
+    owner_codes: list[str] | None = Field(
+        default=None, description="Limit action and project writes to items these owners are responsible for."
+    )
+    expires_at: AwareDatetime | None = Field(default=None, description="When the key stops working (ISO 8601).")
+    note: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("expires_at")
+    @classmethod
+    def _in_the_future(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value <= datetime.now(value.tzinfo):
+            raise ValueError("must be in the future")
+        return value
+
+
+class ApiKeyRead(ReadModel):
+    id: str = Field(validation_alias="key_id", description="The key's public id (part of the token).")
+    name: str
+    scopes: list[Scope]
+    kpi_codes: list[str] | None
+    owner_codes: list[str] | None
+    note: str | None
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None = Field(description="Accurate to about a minute.")
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The bearer token. Shown this once: only a hash of it is stored.")
+
+
+class CurrentKey(ReadModel):
+    id: str | None = Field(description="Public id of the key, or null for anonymous access.")
+    name: str
+    scopes: list[Scope]
+    kpi_codes: list[str] | None
+    owner_codes: list[str] | None

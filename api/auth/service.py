@@ -1,0 +1,186 @@
+"""API keys: minting (the secret is shown once, only its hash is kept), verifying, revoking, rate limiting."""
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from api.audit import service as audit
+from api.auth.models import ApiKey, RateLimitWindow
+from api.auth.principal import Actor, Principal
+from api.auth.schemas import ApiKeyCreate
+from api.db import get_engine, utcnow
+from api.errors import InvalidInput, NotFound, ProblemError, RateLimited, Unauthenticated
+from api.kpis.models import Kpi
+from api.owners.models import Owner
+
+TOKEN_PREFIX = "csk"
+RATE_WINDOW_SECONDS = 60
+# last_used_at is a hint for administrators, so it is written at most once a minute per key, not on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+class ApiKeyQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool | None = Field(None, description="Only keys that are (or are not) usable now.")
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh (key_id, token); the key id is the public part, the rest is the secret."""
+    key_id = "k" + secrets.token_hex(5)
+    return key_id, f"{TOKEN_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
+
+
+async def _check_codes(session: AsyncSession, data: ApiKeyCreate) -> None:
+    errors = []
+    for field, model, column, codes in (
+        ("kpi_codes", Kpi, Kpi.code, data.kpi_codes),
+        ("owner_codes", Owner, Owner.code, data.owner_codes),
+    ):
+        if codes:
+            known = set(await session.scalars(select(column).where(column.in_(codes))))
+            errors += [
+                ProblemError(loc=["body", field, i], msg=f"unknown {model.__name__.lower()} code '{code}'")
+                for i, code in enumerate(codes)
+                if code not in known
+            ]
+    if errors:
+        raise InvalidInput("Some codes the key would be limited to do not exist.", errors=errors)
+
+
+async def create_key(session: AsyncSession, data: ApiKeyCreate, *, actor: Actor) -> tuple[ApiKey, str]:
+    await _check_codes(session, data)
+    key_id, token = new_token()
+    key = ApiKey(
+        key_id=key_id,
+        secret_hash=_hash(token),
+        name=data.name,
+        scopes=sorted(scope.value for scope in data.scopes),
+        kpi_codes=sorted(data.kpi_codes) if data.kpi_codes is not None else None,
+        owner_codes=sorted(data.owner_codes) if data.owner_codes is not None else None,
+        note=data.note,
+        expires_at=data.expires_at,
+        created_by=actor.name,
+    )
+    session.add(key)
+    await session.flush()
+    after = {
+        "name": key.name,
+        "scopes": key.scopes,
+        "kpi_codes": key.kpi_codes,
+        "owner_codes": key.owner_codes,
+        "expires_at": key.expires_at,
+    }
+    await audit.record(session, actor, resource="api_key", key=key_id, action="create", after=after)
+    return key, token
+
+
+async def list_keys(session: AsyncSession, query: ApiKeyQuery) -> Sequence[ApiKey]:
+    statement = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
+    keys = (await session.scalars(statement)).all()
+    if query.active is None:
+        return keys
+    return [key for key in keys if is_active(key) is query.active]
+
+
+def is_active(key: ApiKey, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return key.revoked_at is None and (key.expires_at is None or key.expires_at > now)
+
+
+async def get_key(session: AsyncSession, key_id: str) -> ApiKey:
+    key = await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))
+    if key is None:
+        raise NotFound("API key", key_id)
+    return key
+
+
+async def revoke_key(session: AsyncSession, key_id: str, *, actor: Actor) -> ApiKey:
+    """Revoke a key at once; revoking twice changes nothing. The record is kept for the audit trail."""
+    key = await get_key(session, key_id)
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        await audit.record(
+            session,
+            actor,
+            resource="api_key",
+            key=key_id,
+            action="revoke",
+            before={"revoked_at": None},
+            after={"revoked_at": key.revoked_at},
+        )
+    return key
+
+
+async def authenticate_token(token: str, *, rate_limit: int) -> Principal:
+    """Check a bearer token and count the request against its key's limit, in one short transaction."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
+        raise Unauthenticated("The API key is malformed; keys look like csk_<id>_<secret>.")
+    async with get_engine().begin() as connection:
+        row = (await connection.execute(select(ApiKey).where(ApiKey.key_id == parts[1]))).one_or_none()
+        if row is None or not hmac.compare_digest(row.secret_hash, _hash(token)):
+            raise Unauthenticated("The API key is not recognised.")
+        now = utcnow()
+        if row.revoked_at is not None:
+            raise Unauthenticated(f"The API key {row.key_id} was revoked.")
+        if row.expires_at is not None and _aware(row.expires_at) <= now:
+            raise Unauthenticated(f"The API key {row.key_id} expired.")
+        if row.last_used_at is None or _aware(row.last_used_at) < now - LAST_USED_RESOLUTION:
+            await connection.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
+        await count_request(connection, f"key:{row.key_id}", rate_limit)
+    return Principal(
+        name=row.name,
+        scopes=frozenset(row.scopes),
+        key_id=row.key_id,
+        api_key_pk=row.id,
+        kpi_codes=frozenset(row.kpi_codes) if row.kpi_codes is not None else None,
+        owner_codes=frozenset(row.owner_codes) if row.owner_codes is not None else None,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """Core rows skip the ORM type's UTC restoration on SQLite."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+async def count_request(connection: AsyncConnection, subject: str, limit: int) -> None:
+    """Add one to this subject's window; raise RateLimited past the limit (0 means unlimited)."""
+    if limit == 0:
+        return
+    now = time.time()
+    window = int(now // RATE_WINDOW_SECONDS * RATE_WINDOW_SECONDS)
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(RateLimitWindow)
+        .values(subject=subject, window_start=window, count=1)
+        .on_conflict_do_update(
+            index_elements=[RateLimitWindow.subject, RateLimitWindow.window_start],
+            set_={"count": RateLimitWindow.count + 1},
+        )
+        .returning(RateLimitWindow.count)
+    )
+    count = (await connection.execute(statement)).scalar_one()
+    if count == 1:  # a new window: forget this subject's old ones
+        await connection.execute(
+            delete(RateLimitWindow).where(RateLimitWindow.subject == subject, RateLimitWindow.window_start < window)
+        )
+    if count > limit:
+        raise RateLimited(limit, max(1, int(window + RATE_WINDOW_SECONDS - now) + 1))
+
+
+async def count_anonymous_request(subject: str, limit: int) -> None:
+    async with get_engine().begin() as connection:
+        await count_request(connection, subject, limit)

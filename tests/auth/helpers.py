@@ -1,0 +1,71 @@
+"""Helpers for access-control tests: apps built with other settings, and the routes to try."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from httpx import ASGITransport, AsyncClient
+
+from api import settings
+from api.auth.deps import SAFE_METHODS
+from api.main import API_PREFIX, DOMAIN_ROUTERS, create_app
+
+SAMPLE_PATH_VALUES = {"key": "some-key", "code": "some-code", "key_id": "k0000000000"}
+
+
+@asynccontextmanager
+async def configured_app(monkeypatch: pytest.MonkeyPatch, **environment: str) -> AsyncIterator[FastAPI]:
+    """An app built with extra settings (environment variables); the usual settings return afterwards."""
+    with monkeypatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        settings.get_settings.cache_clear()
+        try:
+            yield create_app()
+        finally:
+            settings.get_settings.cache_clear()
+    settings.get_settings.cache_clear()
+
+
+def _concrete(path: str) -> str:
+    for name, value in SAMPLE_PATH_VALUES.items():
+        path = path.replace("{" + name + "}", value)
+    return path
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every route under /api/v1 (read from the domain routers, with the prefix the app mounts them under)."""
+    routes = [route for router in DOMAIN_ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+    documented = set(app.openapi()["paths"])
+    assert {API_PREFIX + route.path for route in routes} <= documented, "every route is in the OpenAPI document"
+    return routes
+
+
+def read_routes(app: FastAPI) -> list[str]:
+    """Every GET path under /api/v1, with sample values for path parameters."""
+    return [API_PREFIX + _concrete(route.path) for route in api_routes(app) if "GET" in (route.methods or ())]
+
+
+def write_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    """Every (method, path, route) that changes data."""
+    return [
+        (method, API_PREFIX + _concrete(route.path), route)
+        for route in api_routes(app)
+        for method in sorted(set(route.methods or ()) - SAFE_METHODS)
+    ]
+
+
+def key_id_of(token: str) -> str:
+    return token.split("_", 2)[1]
+
+
+@asynccontextmanager
+async def configured_client(monkeypatch: pytest.MonkeyPatch, **environment: str) -> AsyncIterator[AsyncClient]:
+    """A client (sending no key) for an app built with extra settings."""
+    async with (
+        configured_app(monkeypatch, **environment) as app,
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client,
+    ):
+        yield client
