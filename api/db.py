@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy import DateTime, MetaData, bindparam, event, func, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -107,3 +107,19 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def lock_rows(session: AsyncSession, table: str, ids: list[int]) -> None:
+    """Serialise writers on these rows until the transaction ends.
+
+    Postgres locks the rows (SELECT ... FOR UPDATE, in id order so two writers cannot deadlock). SQLite has no row
+    locks, so a no-op UPDATE takes its single write lock now, before anything is read for the write.
+    """
+    if not ids:
+        return
+    ordered = sorted(set(ids))
+    if session.get_bind().dialect.name == "postgresql":
+        statement = text(f"SELECT id FROM {table} WHERE id IN :ids ORDER BY id FOR UPDATE")  # noqa: S608
+    else:
+        statement = text(f"UPDATE {table} SET id = id WHERE id IN :ids")  # noqa: S608
+    await session.execute(statement.bindparams(bindparam("ids", expanding=True)), {"ids": ordered})

@@ -48,11 +48,13 @@ class AppError(Exception):
         *,
         errors: Sequence[ProblemError] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = list(errors) if errors else None
         self.headers = headers
+        self.extensions = extensions
 
 
 class NotFound(AppError):
@@ -112,6 +114,7 @@ def problem_response(
     instance: str | None = None,
     errors: Sequence[ProblemError] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     problem = Problem(
         type=PROBLEM_TYPE_BASE + slug,
@@ -120,6 +123,7 @@ def problem_response(
         detail=detail,
         instance=instance,
         errors=list(errors) if errors else None,
+        **(extensions or {}),
     )
     return JSONResponse(
         problem.model_dump(exclude_none=True),
@@ -143,6 +147,7 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
         errors=exc.errors,
         headers=exc.headers,
+        extensions=exc.extensions,
     )
 
 

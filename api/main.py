@@ -16,6 +16,7 @@ from api.errors import install_problem_handlers, problem_responses
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
 from api.kpis.router import router as kpis_router
+from api.kpis.submission_router import router as kpi_submissions_router
 from api.owners.router import router as owners_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
@@ -43,6 +44,7 @@ DOMAIN_ROUTERS = (
     actions_router,
     projects_router,
     kpis_router,
+    kpi_submissions_router,
     quality_router,
     auth_router,
 )

@@ -5,9 +5,10 @@ from api.audit import models as audit
 from api.auth import models as auth
 from api.db import Base
 from api.governance import models as governance
+from api.idempotency import models as idempotency
 from api.kpis import models as kpis
 from api.owners import models as owners
 from api.projects import models as projects
 from api.strategy import models as strategy
 
-__all__ = ["Base", "actions", "audit", "auth", "governance", "kpis", "owners", "projects", "strategy"]
+__all__ = ["Base", "actions", "audit", "auth", "governance", "idempotency", "kpis", "owners", "projects", "strategy"]

@@ -2,8 +2,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum as PyEnum
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, TimestampMixin, UTCDateTime, utcnow
@@ -153,5 +154,40 @@ class KpiValue(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_by: Mapped[str] = mapped_column(String(200))
     submitted_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_submission.id"), index=True)
 
     scope: Mapped[Scope] = relationship(lazy="raise")
+
+
+class SubmissionFormat(StrEnum):
+    single = "single"  # PUT /kpis/{code}/values/{period}
+    json = "json"
+    csv = "csv"
+
+
+class SubmissionMode(StrEnum):
+    all_or_nothing = "all_or_nothing"  # any rejected row rejects the batch
+    partial = "partial"  # valid rows land, the rest are reported
+
+
+class KpiSubmission(Base):
+    """One write of KPI values (a single PUT or a batch) and what became of its rows."""
+
+    __tablename__ = "kpi_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"), index=True)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    format: Mapped[SubmissionFormat] = mapped_column(_enum(SubmissionFormat, "submission_format", 10))
+    mode: Mapped[SubmissionMode] = mapped_column(_enum(SubmissionMode, "submission_mode", 20))
+    source: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    row_count: Mapped[int]
+    created: Mapped[int]
+    updated: Mapped[int]
+    unchanged: Mapped[int]
+    rejected: Mapped[int]
+    # The rejected rows of a partial submission, as reported: [{"row": 3, "field": "value", "reason": "..."}].
+    rejections: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -1,11 +1,15 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
+from api.auth.deps import require
+from api.auth.models import Scope
+from api.auth.principal import Actor
 from api.db import SessionDep
-from api.errors import problem_responses
-from api.kpis import service
-from api.kpis.schemas import KpiDetail, KpiRead, KpiValueRead, ScopeRead
+from api.errors import Forbidden, InvalidInput, problem_responses
+from api.kpis import service, submissions
+from api.kpis.models import SubmissionFormat
+from api.kpis.schemas import KpiDetail, KpiRead, KpiValueIn, KpiValueRead, KpiValueWritten, ScopeRead
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
 from api.pagination import Page, page_of
 
@@ -53,3 +57,37 @@ async def list_scopes(session: SessionDep, query: Annotated[ScopeQuery, Query()]
 async def get_scope(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> ScopeRead:
     """One scope."""
     return ScopeRead.model_validate(await service.get_scope(session, key))
+
+
+@router.put(
+    "/kpis/{code}/values/{period}",
+    response_model=KpiValueWritten,
+    responses={
+        201: {"model": KpiValueWritten, "description": "First figure for this KPI, period and scope."},
+        **problem_responses(404),
+    },
+)
+async def put_kpi_value(
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Scope.kpi_submit))],
+    code: Code,
+    period: Annotated[str, Path(max_length=20, description="Period code, e.g. FY2016-17 (2016/17 accepted).")],
+    data: KpiValueIn,
+    response: Response,
+    scope: Annotated[str | None, Query(max_length=80, description="Scope key (default: the borough).")] = None,
+) -> KpiValueWritten:
+    """Set one KPI figure (upsert): a different figure adds a revision; the same figure changes nothing."""
+    if not actor.principal.may_submit(code):
+        raise Forbidden(f"This key ({actor.principal.name}) may not submit KPI '{code}'.")
+    kpi = await service.get_kpi(session, code)
+    row = {"kpi": code, "period": period, "scope": scope, **data.figures()}
+    try:
+        result = await submissions.submit(
+            session, [(1, row)], actor=actor, format=SubmissionFormat.single, source=data.source, reason=data.reason
+        )
+    except submissions.SubmissionRejected as rejected:
+        raise InvalidInput(rejected.detail_for_single(), errors=rejected.single_errors()) from rejected
+    checked, outcome, revision = result.outcomes[0]
+    stored = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
+    response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+    return KpiValueWritten(**KpiValueRead.model_validate(stored).model_dump(), outcome=outcome)

@@ -1,10 +1,21 @@
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
 
-from pydantic import AliasPath, Field
+from pydantic import AliasPath, BaseModel, Field
 
-from api.kpis.models import Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
+from api.kpis.models import (
+    Polarity,
+    ScopeKind,
+    StatusSymbol,
+    SubmissionFormat,
+    SubmissionMode,
+    TargetKind,
+    Tier,
+    Unit,
+)
 from api.periods import PeriodType
-from api.schemas import Number, ReadModel
+from api.schemas import Number, ReadModel, WriteModel
 
 
 class ScopeRead(ReadModel):
@@ -63,3 +74,71 @@ class KpiDetail(KpiRead):
     latest_values: list[KpiValueRead] = Field(
         description="The latest revision of the most recent period, one per scope."
     )
+
+
+class KpiValueIn(WriteModel):
+    """A figure for one KPI, period and scope. Give a value, or a numerator and denominator (a percentage is then
+    computed), or a status symbol for a figure that is withheld."""
+
+    value: Decimal | None = Field(default=None, allow_inf_nan=False, examples=[9])
+    numerator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    denominator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    status_symbol: StatusSymbol | None = None
+    provisional: bool = False
+    note: str | None = Field(default=None, max_length=2000)
+    source: str | None = Field(default=None, max_length=200, examples=["Liquidlogic LCS monthly extract"])
+    reason: str | None = Field(default=None, max_length=2000, description="Why a figure is being corrected.")
+
+    def figures(self) -> dict[str, object]:
+        return self.model_dump(include={"value", "numerator", "denominator", "status_symbol", "provisional", "note"})
+
+
+class KpiValueWritten(KpiValueRead):
+    outcome: Literal["created", "updated", "unchanged"] = Field(
+        description="created: first figure; updated: a new revision; unchanged: the same figure was already held."
+    )
+
+
+class SubmissionRowIn(BaseModel):
+    """One row of a batch (the same columns in CSV)."""
+
+    kpi: str
+    period: str
+    scope: str | None = None
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    status_symbol: StatusSymbol | None = None
+    provisional: bool = False
+    note: str | None = None
+
+
+class SubmissionIn(BaseModel):
+    """A JSON batch (documentation of the body; rows are checked one by one so each problem names its row)."""
+
+    rows: list[SubmissionRowIn] = Field(max_length=10_000)
+    source: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class Rejection(BaseModel):
+    row: int = Field(description="1-based position among the rows submitted.")
+    line: int | None = Field(description="Line of the CSV file (the header is line 1).")
+    field: str
+    reason: str
+
+
+class SubmissionSummary(BaseModel):
+    id: int | None = Field(description="The stored submission (null for a dry run).")
+    dry_run: bool
+    mode: SubmissionMode
+    format: SubmissionFormat
+    source: str | None
+    submitted_at: datetime | None
+    submitted_by: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    rejections: list[Rejection]

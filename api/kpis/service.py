@@ -138,3 +138,16 @@ async def list_for_focus_area(session: AsyncSession, focus_area_id: int) -> Sequ
         .order_by(Kpi.tier, Kpi.code)
     )
     return (await session.scalars(statement)).all()
+
+
+async def get_revision(session: AsyncSession, kpi_id: int, scope_id: int, period: str, revision: int) -> KpiValue:
+    return await session.scalar(
+        select(KpiValue)
+        .where(
+            KpiValue.kpi_id == kpi_id,
+            KpiValue.scope_id == scope_id,
+            KpiValue.period == period,
+            KpiValue.revision == revision,
+        )
+        .options(joinedload(KpiValue.scope))
+    )  # type: ignore[return-value]

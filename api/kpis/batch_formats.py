@@ -1,0 +1,98 @@
+"""Reading a batch body, JSON or CSV, into numbered rows for the submission rules."""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from api.errors import AppError, InvalidInput, ProblemError
+from api.kpis.models import SubmissionFormat
+from api.kpis.submissions import MAX_ROWS
+from api.kpis.validation import COLUMNS
+
+CSV_TYPES = ("text/csv", "application/csv")
+REQUIRED_COLUMNS = ("kpi", "period")
+
+
+class UnsupportedMediaType(AppError):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
+@dataclass(frozen=True)
+class Batch:
+    format: SubmissionFormat
+    rows: list[tuple[int, dict[str, Any]]]
+    source: str | None = None
+    reason: str | None = None
+
+    def line_of(self, row: int) -> int | None:
+        """CSV rows are also reported by file line: the header is line 1."""
+        return row + 1 if self.format is SubmissionFormat.csv else None
+
+
+def read_batch(content_type: str, body: bytes) -> Batch:
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type in CSV_TYPES:
+        return _csv(body)
+    if media_type == "application/json" or media_type.endswith("+json"):
+        return _json(body)
+    raise UnsupportedMediaType(
+        f"Send the rows as application/json or text/csv, not '{media_type or 'no content type'}'."
+    )
+
+
+def _too_many(count: int) -> None:
+    if count > MAX_ROWS:
+        raise InvalidInput(f"{count:,} rows is more than the {MAX_ROWS:,} one submission may hold; split the file.")
+
+
+def _json(body: bytes) -> Batch:
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"The body is not valid JSON: {error}.") from error
+    if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
+        raise InvalidInput('The body must be an object with a "rows" list: {"rows": [{"kpi": ..., ...}]}.')
+    unknown = set(document) - {"rows", "source", "reason"}
+    if unknown:
+        errors = [ProblemError(loc=["body", name], msg="unknown field") for name in sorted(unknown)]
+        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.", errors=errors)
+    rows = document["rows"]
+    _too_many(len(rows))
+    numbered = [
+        (n, row if isinstance(row, dict) else {"_": "each row must be an object"}) for n, row in enumerate(rows, 1)
+    ]
+    return Batch(SubmissionFormat.json, numbered, _text(document.get("source")), _text(document.get("reason")))
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise InvalidInput("source and reason must be text.")
+
+
+def _csv(body: bytes) -> Batch:
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput("The CSV file is not UTF-8 text.") from error
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    unknown = [name for name in header if name not in COLUMNS]
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if unknown or missing:
+        problems = [f"unknown column '{name}'" for name in unknown] + [f"missing column '{name}'" for name in missing]
+        raise InvalidInput(f"The CSV header is wrong ({'; '.join(problems)}); columns are: {', '.join(COLUMNS)}.")
+    reader.fieldnames = header
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, record in enumerate(reader, 1):
+        extra = record.pop(None, None)
+        cells: dict[str, Any] = {name: value for name, value in record.items() if value not in (None, "")}
+        if extra:
+            cells["_"] = "more cells than columns"
+        rows.append((number, cells))
+        _too_many(len(rows))
+    return Batch(SubmissionFormat.csv, rows)

@@ -1,0 +1,280 @@
+"""Writing KPI values: one at a time (PUT) or in batches of up to 10,000 rows (JSON or CSV), safe to retry.
+
+A different figure for a KPI, scope and period adds the next revision; the same figure again changes nothing.
+Writers of the same KPI are serialised (row lock on Postgres, the write lock on SQLite), so concurrent
+submitters get revisions 1..N with no gaps or duplicates.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit import service as audit
+from api.auth.principal import Actor
+from api.db import lock_rows, utcnow
+from api.errors import AppError, Forbidden, ProblemError
+from api.kpis.models import Kpi, KpiSubmission, KpiValue, Scope, ScopeKind, SubmissionFormat, SubmissionMode
+from api.kpis.validation import FIGURES, Context, Problem, RowIn, ValidRow, check_row, parse_row
+
+MAX_ROWS = 10_000
+Outcome = Literal["created", "updated", "unchanged"]
+
+
+@dataclass
+class Result:
+    """What a submission did (or, for a dry run, would do) with each row."""
+
+    rows: int
+    outcomes: list[tuple[ValidRow, Outcome, int]] = field(default_factory=list)  # row, outcome, revision
+    previous: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)  # figures replaced
+    problems: list[Problem] = field(default_factory=list)
+    submission: KpiSubmission | None = None
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for _row, found, _revision in self.outcomes if found == outcome)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({problem.row for problem in self.problems})
+
+
+class SubmissionRejected(AppError):
+    status = 422
+    title = "Submission rejected"
+    slug = "submission-rejected"
+
+    def __init__(self, result: Result, errors: list[ProblemError]) -> None:
+        super().__init__(
+            f"{result.rejected_rows} of {result.rows} rows were rejected, so nothing was written "
+            "(send mode=partial to land the valid rows).",
+            errors=errors,
+        )
+        self.result = result
+
+    def detail_for_single(self) -> str:
+        return "The figure was not accepted: " + "; ".join(p.reason for p in self.result.problems) + "."
+
+    def single_errors(self) -> list[ProblemError]:
+        """A single PUT's problems located in its path and body rather than in batch rows."""
+        where: dict[str, list[str | int]] = {
+            "kpi": ["path", "code"],
+            "period": ["path", "period"],
+            "scope": ["query", "scope"],
+        }
+        return [ProblemError(loc=where.get(p.field, ["body", p.field]), msg=p.reason) for p in self.result.problems]
+
+
+async def _context(session: AsyncSession, rows: Sequence[RowIn]) -> Context:
+    codes = {row.kpi for row in rows}
+    kpis = {kpi.code: kpi for kpi in await session.scalars(select(Kpi).where(Kpi.code.in_(codes)))}
+    scopes = {scope.key: scope for scope in await session.scalars(select(Scope))}
+    borough = next((scope for scope in scopes.values() if scope.kind is ScopeKind.borough), None)
+    return Context(kpis=kpis, scopes=scopes, default_scope=borough, today=date.today())
+
+
+def _forbidden(actor: Actor, parsed: list[tuple[int, RowIn]]) -> None:
+    """Object-level grants: one row for a KPI this key may not submit rejects the whole batch."""
+    refused = [(number, row.kpi) for number, row in parsed if not actor.principal.may_submit(row.kpi)]
+    if refused:
+        raise Forbidden(
+            f"This key ({actor.principal.name}) may not submit {len(refused)} of these rows; nothing was written.",
+            errors=[
+                ProblemError(loc=["rows", n, "kpi"], msg=f"this key may not submit KPI '{code}'") for n, code in refused
+            ],
+        )
+
+
+async def _latest(
+    session: AsyncSession, rows: list[ValidRow]
+) -> dict[tuple[int, int, str], tuple[int, tuple[Any, ...]]]:
+    """The newest revision (and its figures) of every kpi/scope/period the rows touch, in one query."""
+    if not rows:
+        return {}
+    rank = func.row_number().over(
+        partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
+    )
+    ranked = (
+        select(
+            KpiValue.kpi_id,
+            KpiValue.scope_id,
+            KpiValue.period,
+            KpiValue.revision,
+            KpiValue.value,
+            KpiValue.numerator,
+            KpiValue.denominator,
+            KpiValue.status_symbol,
+            KpiValue.provisional,
+            rank.label("rank"),
+        )
+        .where(
+            KpiValue.kpi_id.in_({row.kpi.id for row in rows}), KpiValue.period.in_({row.period.code for row in rows})
+        )
+        .subquery()
+    )
+    latest = await session.execute(select(ranked).where(ranked.c.rank == 1))
+    return {
+        (r.kpi_id, r.scope_id, r.period): (
+            r.revision,
+            (r.value, r.numerator, r.denominator, r.status_symbol, r.provisional),
+        )
+        for r in latest
+    }
+
+
+def _check(parsed_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, RowIn]], list[Problem]]:
+    parsed: list[tuple[int, RowIn]] = []
+    problems: list[Problem] = []
+    for number, raw in parsed_rows:
+        row = parse_row(number, raw)
+        if isinstance(row, list):
+            problems.extend(row)
+        else:
+            parsed.append((number, row))
+    return parsed, problems
+
+
+async def submit(
+    session: AsyncSession,
+    raw_rows: list[tuple[int, dict[str, Any]]],
+    *,
+    actor: Actor,
+    format: SubmissionFormat,
+    mode: SubmissionMode = SubmissionMode.all_or_nothing,
+    dry_run: bool = False,
+    source: str | None = None,
+    reason: str | None = None,
+) -> Result:
+    result = Result(rows=len(raw_rows))
+    parsed, result.problems = _check(raw_rows)
+    _forbidden(actor, parsed)
+    context = await _context(session, [row for _n, row in parsed])
+    valid = _validate(parsed, context, result)
+    if not dry_run:
+        await lock_rows(session, "kpi", [row.kpi.id for row in valid])
+    latest = await _latest(session, valid)
+    result.previous = {identity: figures for identity, (_revision, figures) in latest.items()}
+    for checked in valid:
+        revision, figures = latest.get(checked.identity, (0, ()))
+        if figures == checked.figures():
+            result.outcomes.append((checked, "unchanged", revision))
+        else:
+            result.outcomes.append((checked, "created" if revision == 0 else "updated", revision + 1))
+    if result.problems and mode is SubmissionMode.all_or_nothing and not dry_run:
+        result.outcomes.clear()
+        raise SubmissionRejected(result, [_problem_error(p) for p in result.problems])
+    if not dry_run:
+        await _write(session, result, actor=actor, format=format, mode=mode, source=source, reason=reason)
+    return result
+
+
+def _validate(parsed: list[tuple[int, RowIn]], context: Context, result: Result) -> list[ValidRow]:
+    """Rows that pass every rule; the rest (and later duplicates of a kpi/scope/period) go to result.problems."""
+    valid: list[ValidRow] = []
+    seen: dict[tuple[int, int, str], int] = {}
+    for number, row in parsed:
+        checked = check_row(number, row, context)
+        if isinstance(checked, list):
+            result.problems.extend(checked)
+        elif (first := seen.setdefault(checked.identity, number)) != number:
+            result.problems.append(Problem(number, "period", f"duplicates row {first} (same KPI, scope and period)"))
+        else:
+            valid.append(checked)
+    return valid
+
+
+def _problem_error(problem: Problem) -> ProblemError:
+    return ProblemError(loc=["rows", problem.row, problem.field], msg=problem.reason)
+
+
+async def _write(
+    session: AsyncSession,
+    result: Result,
+    *,
+    actor: Actor,
+    format: SubmissionFormat,
+    mode: SubmissionMode,
+    source: str | None,
+    reason: str | None,
+) -> None:
+    now = utcnow()
+    submission = KpiSubmission(
+        submitted_at=now,
+        submitted_by=actor.name,
+        api_key_id=actor.principal.api_key_pk,
+        request_id=actor.request_id,
+        format=format,
+        mode=mode,
+        source=source,
+        reason=reason,
+        row_count=result.rows,
+        created=result.count("created"),
+        updated=result.count("updated"),
+        unchanged=result.count("unchanged"),
+        rejected=result.rejected_rows,
+        rejections=[{"row": p.row, "field": p.field, "reason": p.reason} for p in result.problems],
+    )
+    session.add(submission)
+    await session.flush()
+    values = [
+        {
+            "kpi_id": row.kpi.id,
+            "scope_id": row.scope.id,
+            "period": row.period.code,
+            "period_start_date": row.period.start,
+            "period_end_date": row.period.end,
+            "revision": revision,
+            "value": row.value,
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "status_symbol": row.status_symbol,
+            "provisional": row.provisional,
+            "source": source,
+            "note": row.note,
+            "reason": reason if outcome == "updated" else None,
+            "submitted_at": now,
+            "submitted_by": actor.name,
+            "submitted_by_key_id": actor.principal.api_key_pk,
+            "submission_id": submission.id,
+        }
+        for row, outcome, revision in result.outcomes
+        if outcome != "unchanged"
+    ]
+    if values:
+        await session.execute(insert(KpiValue), values)
+    result.submission = submission
+    if format is SubmissionFormat.single:
+        await _audit_value(session, result, actor)
+        return
+    counts = {
+        "rows": result.rows,
+        "created": submission.created,
+        "updated": submission.updated,
+        "unchanged": submission.unchanged,
+        "rejected": submission.rejected,
+        "format": format,
+        "mode": mode,
+    }
+    await audit.record(session, actor, resource="kpi_submission", key=str(submission.id), action="submit", after=counts)
+
+
+async def _audit_value(session: AsyncSession, result: Result, actor: Actor) -> None:
+    """A single value's write is audited as a change to that value, with the figures before and after."""
+    for row, outcome, revision in result.outcomes:
+        if outcome == "unchanged":
+            continue
+        previous = result.previous.get(row.identity)
+        before = dict(zip(FIGURES, previous, strict=True)) if previous else None
+        after = dict(zip(FIGURES, row.figures(), strict=True)) | {"revision": revision}
+        await audit.record(
+            session,
+            actor,
+            resource="kpi_value",
+            key=f"{row.kpi.code}/{row.scope.key}/{row.period.code}",
+            action="create" if outcome == "created" else "update",
+            before=before,
+            after=after,
+        )

@@ -1,0 +1,175 @@
+"""The rules a submitted KPI value must pass, as pure functions over one row and the KPIs it names."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.kpis.models import Kpi, Scope, StatusSymbol, Tier, Unit
+from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+
+COLUMNS = ("kpi", "period", "scope", "value", "numerator", "denominator", "status_symbol", "provisional", "note")
+FIGURES = ("value", "numerator", "denominator", "status_symbol", "provisional")
+
+
+class RowIn(BaseModel):
+    """One submitted value, as a CSV row or a JSON object; read-only fields (revision, submitted_at ...) are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kpi: str = Field(min_length=1, max_length=80, description="KPI code.")
+    period: str = Field(min_length=1, max_length=20, description="Period code, e.g. FY2016-17 or 2016/17.")
+    scope: str | None = Field(default=None, max_length=80, description="Scope key; the borough when omitted.")
+    value: Decimal | None = Field(default=None, allow_inf_nan=False)
+    numerator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    denominator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    status_symbol: StatusSymbol | None = None
+    provisional: bool = False
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    row: int
+    kpi: Kpi
+    scope: Scope
+    period: Period
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    status_symbol: StatusSymbol | None
+    provisional: bool
+    note: str | None
+
+    @property
+    def identity(self) -> tuple[int, int, str]:
+        return self.kpi.id, self.scope.id, self.period.code
+
+    def figures(self) -> tuple[Any, ...]:
+        return self.value, self.numerator, self.denominator, self.status_symbol, self.provisional
+
+
+@dataclass(frozen=True)
+class Context:
+    kpis: dict[str, Kpi]
+    scopes: dict[str, Scope]
+    default_scope: Scope | None
+    today: date
+
+
+def parse_row(number: int, raw: dict[str, Any]) -> RowIn | list[Problem]:
+    if "_" in raw:  # the reader could not make a row of it
+        return [Problem(number, "row", str(raw["_"]))]
+    try:
+        return RowIn.model_validate(raw)
+    except ValidationError as error:
+        return [
+            Problem(number, ".".join(str(part) for part in detail["loc"]) or "row", detail["msg"])
+            for detail in error.errors(include_url=False)
+        ]
+
+
+def check_row(number: int, row: RowIn, context: Context) -> ValidRow | list[Problem]:
+    kpi = context.kpis.get(row.kpi)
+    if kpi is None or kpi.archived_at is not None:
+        return [Problem(number, "kpi", f"unknown KPI '{row.kpi}'" if kpi is None else f"KPI '{row.kpi}' is archived")]
+    problems: list[Problem] = []
+    scope = context.scopes.get(row.scope) if row.scope else context.default_scope
+    if scope is None:
+        problems.append(Problem(number, "scope", f"unknown scope '{row.scope}'" if row.scope else "no default scope"))
+    period = _period(number, row.period, kpi, context.today, problems)
+    value = _figures(number, row, kpi, problems)
+    if problems or scope is None or period is None:
+        return problems
+    return ValidRow(
+        number, kpi, scope, period, value, row.numerator, row.denominator, row.status_symbol, row.provisional, row.note
+    )
+
+
+def _period(number: int, text: str, kpi: Kpi, today: date, problems: list[Problem]) -> Period | None:
+    academic = kpi.period_type is PeriodType.academic_year
+    try:
+        period = parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+    except InvalidPeriod as error:
+        problems.append(Problem(number, "period", str(error)))
+        return None
+    if period.type is not kpi.period_type and kpi.tier is not Tier.context:
+        article = "an" if period.type.value[0] in "aeiou" else "a"
+        problems.append(
+            Problem(
+                number,
+                "period",
+                f"{period.code} is {article} {period.type.value.replace('_', ' ')}, but {kpi.code} is reported by "
+                f"{kpi.period_type.value.replace('_', ' ')}",
+            )
+        )
+        return None
+    if period.start > today:
+        problems.append(Problem(number, "period", f"{period.code} is in the future (it starts {period.start})"))
+        return None
+    return period
+
+
+def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Decimal | None:
+    """Check value, numerator, denominator and status symbol together; returns the value to store."""
+    before = len(problems)
+    if row.status_symbol is not None:
+        for name in ("value", "numerator", "denominator"):
+            if getattr(row, name) is not None:
+                problems.append(Problem(number, name, f"a '{row.status_symbol.value}' (withheld) figure has no {name}"))
+        return None
+    if (row.numerator is None) != (row.denominator is None):
+        problems.append(Problem(number, "numerator", "give both numerator and denominator, or neither"))
+        return None
+    computed = _computed(number, row, kpi, problems)
+    value = row.value if row.value is not None else computed
+    if value is None:
+        if len(problems) == before:
+            problems.append(Problem(number, "value", "give a value, a numerator and denominator, or a status symbol"))
+        return None
+    if computed is not None and row.value is not None and row.numerator is not None and row.denominator:
+        tolerance = Decimal(5) * Decimal(10) ** -(kpi.decimal_places + 1)
+        if abs(row.value - row.numerator * 100 / row.denominator) > tolerance:
+            problems.append(Problem(number, "value", f"{row.value} does not match numerator/denominator ({computed})"))
+    problems.extend(Problem(number, "value", reason) for reason in _range_problems(value, kpi.unit))
+    return value
+
+
+def _computed(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Decimal | None:
+    if row.numerator is None or row.denominator is None:
+        return None
+    if row.denominator <= 0 or row.numerator < 0:
+        problems.append(Problem(number, "denominator", "numerator must be 0 or more and denominator more than 0"))
+        return None
+    if row.numerator > row.denominator:
+        problems.append(Problem(number, "numerator", f"numerator {row.numerator} is greater than denominator"))
+        return None
+    if kpi.unit is not Unit.percent:
+        if row.value is None:
+            problems.append(Problem(number, "value", "only percentages are computed from numerator and denominator"))
+        return None
+    try:
+        exact = row.numerator * 100 / row.denominator
+        return exact.quantize(Decimal(10) ** -kpi.decimal_places, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        problems.append(Problem(number, "value", "cannot compute a value from numerator and denominator"))
+        return None
+
+
+def _range_problems(value: Decimal, unit: Unit) -> list[str]:
+    if unit is Unit.percent and not 0 <= value <= 100:
+        return [f"{value} is not a percentage between 0 and 100"]
+    if unit in (Unit.days, Unit.count, Unit.rate) and value < 0:
+        return [f"{value} is negative; {unit.value} cannot be"]
+    if unit in (Unit.count, Unit.currency) and value != value.to_integral_value():
+        return [f"{value} is not a whole number" + (" of pence" if unit is Unit.currency else "")]
+    return []
