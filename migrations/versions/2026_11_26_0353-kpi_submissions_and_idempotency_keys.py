@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "4735b843c768"
 down_revision: str | None = "e0a15a0a3aa3"
 branch_labels: str | Sequence[str] | None = None
