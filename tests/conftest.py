@@ -134,3 +134,11 @@ async def loaded(clean_tables: None) -> Tally:
     """The real 2016-18 strategy, loaded through the seed loader."""
     tally, _report = await seeding.load_seed(SEED_DIR)
     return tally
+
+
+@pytest.fixture
+async def submitter(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
+    """A performance officer's script: a key that reads and submits any KPI."""
+    headers = {"Authorization": f"Bearer {await mint(Scope.read, Scope.kpi_submit, name='performance officer')}"}
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
+        yield client

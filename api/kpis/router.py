@@ -1,17 +1,32 @@
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.deps import require
 from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
-from api.errors import Forbidden, InvalidInput, problem_responses
+from api.errors import Forbidden, InvalidInput, ProblemError, problem_responses
 from api.kpis import service, submissions
-from api.kpis.models import SubmissionFormat
-from api.kpis.schemas import KpiDetail, KpiRead, KpiValueIn, KpiValueRead, KpiValueWritten, ScopeRead
+from api.kpis import status as status_service
+from api.kpis.models import Kpi, SubmissionFormat, Tier
+from api.kpis.rating import RatingStatus
+from api.kpis.schemas import (
+    KpiDetail,
+    KpiRead,
+    KpiStatusRead,
+    KpiValueIn,
+    KpiValueRead,
+    KpiValueWritten,
+    ScopeRead,
+    Scorecard,
+)
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
 from api.pagination import Page, page_of
+from api.periods import InvalidPeriod
 
 router = APIRouter(tags=["KPIs"])
 Code = Annotated[str, Path(max_length=80, description="The KPI's code.")]
@@ -91,3 +106,45 @@ async def put_kpi_value(
     stored = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
     response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
     return KpiValueWritten(**KpiValueRead.model_validate(stored).model_dump(), outcome=outcome)
+
+
+class StatusQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: str | None = Field(None, max_length=20, description="e.g. 2016/17 or FY2016-17; default: the latest.")
+    scope: str | None = Field(None, max_length=80, description="Scope key; default: the borough.")
+
+
+class ScorecardQuery(StatusQuery):
+    tier: Tier | None = Field(None, description="Only KPIs of this tier, e.g. council_plan.")
+    focus_area: str | None = Field(None, max_length=80, description="Only KPIs of this focus area.")
+
+
+async def _standings(session: AsyncSession, kpis: Sequence[Kpi], query: StatusQuery) -> list[status_service.Standing]:
+    scope = await service.get_scope(session, query.scope) if query.scope else None
+    try:
+        return await status_service.standings(session, kpis, query.period, scope)
+    except InvalidPeriod as error:
+        raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
+
+
+@router.get("/kpis/{code}/status", response_model=KpiStatusRead, responses=problem_responses(404))
+async def get_kpi_status(session: SessionDep, code: Code, query: Annotated[StatusQuery, Query()]) -> KpiStatusRead:
+    """A KPI for a period: figure, target, rating (word, symbol and reason), direction of travel and comparators."""
+    kpi = await service.get_kpi(session, code)
+    [standing] = await _standings(session, [kpi], query)
+    return status_service.to_read(standing)
+
+
+@router.get("/scorecard", response_model=Scorecard)
+async def get_scorecard(session: SessionDep, query: Annotated[ScorecardQuery, Query()]) -> Scorecard:
+    """Every KPI's status in one round trip, for dashboards and reports."""
+    kpis = await service.all_kpis(session, tier=query.tier, focus_area=query.focus_area)
+    items = [status_service.to_read(standing) for standing in await _standings(session, kpis, query)]
+    return Scorecard(
+        period=query.period,
+        tier=query.tier,
+        scope=items[0].scope if items else (query.scope or ""),
+        summary={status: sum(1 for item in items if item.rating.status is status) for status in RatingStatus},
+        items=items,
+    )

@@ -14,6 +14,7 @@ from api.kpis.models import (
     Tier,
     Unit,
 )
+from api.kpis.rating import Direction, RatingStatus
 from api.periods import PeriodType
 from api.schemas import Number, ReadModel, WriteModel
 
@@ -142,3 +143,74 @@ class SubmissionSummary(BaseModel):
     unchanged: int
     rejected: int
     rejections: list[Rejection]
+
+
+class RatingRead(BaseModel):
+    status: RatingStatus = Field(description="green, amber, red or not_rated; never shown by colour alone.")
+    word: str = Field(examples=["Off target"])
+    symbol: str = Field(examples=["✖"])
+    reason: str = Field(examples=["9% against a target of 7% (lower is better): 2 points worse than target."])
+
+
+class TravelRead(BaseModel):
+    direction: Direction
+    word: str = Field(examples=["Improving"])
+    symbol: str = Field(description="The figure's movement: ▲ rose, ▼ fell, ◆ unchanged, – no comparison.")
+    against: str | None = Field(description="The period compared with.")
+    change: Number | None = Field(description="This figure minus the earlier one, as shown.")
+    reason: str
+
+
+class FigureRead(BaseModel):
+    period: str
+    value: Number | None
+    display: str | None = Field(description="The value as a report prints it, e.g. '9%', '611 days'.")
+    numerator: Number | None
+    denominator: Number | None
+    status_symbol: StatusSymbol | None
+    provisional: bool
+    revision: int
+    submitted_at: datetime
+
+
+class ComparatorRead(BaseModel):
+    scope: str
+    name: str
+    value: Number | None
+    display: str | None
+    difference: Number | None = Field(description="Our figure minus the comparator's.")
+
+
+class TargetSummary(BaseModel):
+    period: str
+    kind: TargetKind
+    value: Number | None
+    amber_tolerance: Number | None
+    display: str = Field(examples=["7%", "Monitor", "Improve at least in line with the national rate"])
+
+
+class KpiStatusRead(BaseModel):
+    code: str
+    title: str
+    tier: Tier
+    unit: Unit
+    polarity: Polarity
+    decimal_places: int
+    scope: str
+    period: str | None = Field(description="The period reported (the latest with a figure when none was asked for).")
+    baseline_period: str | None
+    baseline_value: Number | None
+    figure: FigureRead | None
+    target: TargetSummary | None
+    rating: RatingRead
+    vs_previous: TravelRead | None = Field(description="Direction of travel since the previous period.")
+    vs_last_year: TravelRead | None = Field(description="Since the same period last year (sub-annual KPIs only).")
+    comparators: list[ComparatorRead]
+
+
+class Scorecard(BaseModel):
+    period: str | None = Field(description="The period asked for, if any.")
+    tier: Tier | None
+    scope: str
+    summary: dict[RatingStatus, int] = Field(description="KPIs by rating.")
+    items: list[KpiStatusRead]

@@ -151,3 +151,15 @@ async def get_revision(session: AsyncSession, kpi_id: int, scope_id: int, period
         )
         .options(joinedload(KpiValue.scope))
     )  # type: ignore[return-value]
+
+
+async def all_kpis(session: AsyncSession, *, tier: Tier | None = None, focus_area: str | None = None) -> Sequence[Kpi]:
+    """Every live KPI (with targets), Council Plan first, for the scorecard."""
+    statement = (
+        select(Kpi).where(Kpi.archived_at.is_(None)).options(selectinload(Kpi.targets)).order_by(Kpi.tier, Kpi.code)
+    )
+    if tier is not None:
+        statement = statement.where(Kpi.tier == tier)
+    if focus_area is not None:
+        statement = statement.where(Kpi.focus_area_id.in_(select(FocusArea.id).where(FocusArea.key == focus_area)))
+    return (await session.scalars(statement)).all()

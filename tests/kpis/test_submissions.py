@@ -1,0 +1,240 @@
+"""POST /kpi-submissions: batches of real DfE figures as JSON and CSV, all-or-nothing or partial, dry runs."""
+
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import db
+from api.auth.models import Scope
+from api.kpis.models import KpiValue
+from tests import dfe
+from tests.asserts import assert_problem
+from tests.conftest import Minter
+from tests.factories import Scenario, make_kpi
+
+KPI = "cp-second-plans"
+
+
+@pytest.fixture
+async def kpi(session: AsyncSession, scenario: Scenario) -> str:
+    """A KPI measured like DfE's 'second or subsequent child protection plans', with no values yet."""
+    await make_kpi(session, KPI, decimal_places=1)
+    await session.commit()
+    return KPI
+
+
+def dfe_rows() -> list[dict[str, Any]]:
+    """Every Stockton-on-Tees and England figure DfE publishes for repeat child protection plans.
+
+    DfE rounds national counts to the nearest 10 but computes the percentage from the exact counts, so England's
+    rows carry only the percentage (see test_rounded_national_counts_do_not_match_their_percentage).
+    """
+    rows = []
+    for figure in dfe.repeat_child_protection_plans():
+        local = figure.gss_code == dfe.STOCKTON_GSS
+        row = {
+            "kpi": KPI,
+            "period": figure.period,
+            "scope": "stockton-on-tees" if local else "england",
+            "value": str(figure.percent),
+        }
+        if local:
+            row |= {"numerator": str(figure.numerator), "denominator": str(figure.denominator)}
+        rows.append(row)
+    return rows
+
+
+def as_csv(rows: list[dict[str, Any]]) -> str:
+    columns = ["kpi", "period", "scope", "value", "numerator", "denominator", "status_symbol", "provisional", "note"]
+    lines = [",".join(columns)] + [",".join(str(row.get(c, "")) for c in columns) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+async def stored_values() -> int:
+    async with db.get_sessionmaker()() as session:
+        return int(await session.scalar(select(func.count()).select_from(KpiValue)) or 0)
+
+
+class TestJsonBatches:
+    async def test_real_figures_land_and_the_summary_counts_them(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = dfe_rows()
+        before = await stored_values()
+        response = await submitter.post("/api/v1/kpi-submissions", json={"rows": rows, "source": "DfE CIN census"})
+        assert response.status_code == 201, response.text
+        summary = response.json()
+        assert (summary["rows"], summary["created"], summary["updated"], summary["unchanged"], summary["rejected"]) == (
+            len(rows),
+            len(rows),
+            0,
+            0,
+            0,
+        )
+        assert response.headers["location"] == f"/api/v1/kpi-submissions/{summary['id']}"
+        assert await stored_values() == before + len(rows)
+        record = (await submitter.get(f"/api/v1/kpi-submissions/{summary['id']}")).json()
+        assert (record["created"], record["source"], record["format"]) == (len(rows), "DfE CIN census", "json")
+
+    async def test_a_resubmission_is_unchanged_and_a_correction_updated(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = dfe_rows()
+        await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})
+        again = (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).json()
+        assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, len(rows))
+        rows[0] = rows[0] | {"value": None, "numerator": None, "denominator": None, "status_symbol": "x"}
+        corrected = (
+            await submitter.post("/api/v1/kpi-submissions", json={"rows": rows, "reason": "suppressed"})
+        ).json()
+        assert (corrected["updated"], corrected["unchanged"]) == (1, len(rows) - 1)
+
+    async def test_one_bad_row_rejects_the_whole_batch_by_default(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = dfe_rows()
+        rows[2] = rows[2] | {"value": "150", "numerator": None, "denominator": None}
+        rows[5] = rows[5] | {"period": "FY2016-17-Q2"}
+        before = await stored_values()
+        problem = assert_problem(await submitter.post("/api/v1/kpi-submissions", json={"rows": rows}), 422)
+        assert "2 of 26 rows were rejected, so nothing was written" in problem["detail"]
+        assert [e["loc"] for e in problem["errors"]] == [["rows", 3, "value"], ["rows", 6, "period"]]
+        assert await stored_values() == before
+
+    async def test_partial_mode_lands_the_valid_rows_and_reports_the_rest(
+        self, submitter: AsyncClient, kpi: str
+    ) -> None:
+        rows = dfe_rows()
+        rows[0] = rows[0] | {"kpi": "no-such-kpi"}
+        rows[1] = rows[1] | {"scope": "wales"}
+        response = await submitter.post("/api/v1/kpi-submissions?mode=partial", json={"rows": rows})
+        assert response.status_code == 201
+        summary = response.json()
+        assert (summary["created"], summary["rejected"]) == (len(rows) - 2, 2)
+        assert summary["rejections"] == [
+            {"row": 1, "line": None, "field": "kpi", "reason": "unknown KPI 'no-such-kpi'"},
+            {"row": 2, "line": None, "field": "scope", "reason": "unknown scope 'wales'"},
+        ]
+
+    async def test_rounded_national_counts_do_not_match_their_percentage(
+        self, submitter: AsyncClient, kpi: str
+    ) -> None:
+        england = next(f for f in dfe.england(dfe.repeat_child_protection_plans()) if f.period == "FY2021-22")
+        row = {
+            "kpi": KPI,
+            "period": england.period,
+            "scope": "england",
+            "value": str(england.percent),
+            "numerator": str(england.numerator),
+            "denominator": str(england.denominator),
+        }
+        problem = assert_problem(await submitter.post("/api/v1/kpi-submissions", json={"rows": [row]}), 422)
+        assert problem["errors"] == [
+            {"loc": ["rows", 1, "value"], "msg": "22.7 does not match numerator/denominator (22.6)"}
+        ]
+
+    async def test_duplicate_rows_in_one_batch_are_flagged(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = dfe_rows()[:3]
+        rows.append(rows[1] | {"value": "99", "numerator": None, "denominator": None})
+        problem = assert_problem(await submitter.post("/api/v1/kpi-submissions", json={"rows": rows}), 422)
+        assert problem["errors"] == [
+            {"loc": ["rows", 4, "period"], "msg": "duplicates row 2 (same KPI, scope and period)"}
+        ]
+
+    async def test_a_dry_run_reports_and_writes_nothing(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = dfe_rows()
+        rows[0] = rows[0] | {"value": "-4", "numerator": None, "denominator": None}
+        before = await stored_values()
+        response = await submitter.post("/api/v1/kpi-submissions?dry_run=true", json={"rows": rows})
+        assert response.status_code == 200
+        summary = response.json()
+        assert (summary["id"], summary["dry_run"], summary["created"], summary["rejected"]) == (
+            None,
+            True,
+            len(rows) - 1,
+            1,
+        )
+        assert await stored_values() == before
+
+    async def test_read_only_fields_in_rows_are_rejected(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = [dfe_rows()[0] | {"revision": 7, "submitted_by": "someone else"}]
+        problem = assert_problem(await submitter.post("/api/v1/kpi-submissions", json={"rows": rows}), 422)
+        assert {tuple(e["loc"]) for e in problem["errors"]} == {("rows", 1, "revision"), ("rows", 1, "submitted_by")}
+
+    async def test_more_than_10000_rows_is_refused(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = [{"kpi": KPI, "period": "FY2015-16", "value": 1}] * 10_001
+        assert_problem(
+            await submitter.post("/api/v1/kpi-submissions", json={"rows": rows}), 422, detail_contains="10,000"
+        )
+
+    @pytest.mark.parametrize(
+        "body",
+        ['{"rows": [', '[{"kpi": "x"}]', '{"rows": {}}', '{"rows": [], "extra": 1}', '{"rows": [1]}'],
+    )
+    async def test_malformed_bodies_are_problems(self, submitter: AsyncClient, kpi: str, body: str) -> None:
+        response = await submitter.post(
+            "/api/v1/kpi-submissions", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert_problem(response, 422)
+
+
+class TestCsvBatches:
+    async def test_the_same_columns_as_csv(self, submitter: AsyncClient, kpi: str) -> None:
+        response = await submitter.post(
+            "/api/v1/kpi-submissions?source=LAIT%20download",
+            content=as_csv(dfe_rows()),
+            headers={"Content-Type": "text/csv; charset=utf-8"},
+        )
+        assert response.status_code == 201, response.text
+        summary = response.json()
+        assert (summary["format"], summary["created"], summary["source"]) == ("csv", 26, "LAIT download")
+
+    async def test_rejected_rows_give_their_file_line(self, submitter: AsyncClient, kpi: str) -> None:
+        rows = dfe_rows()
+        rows[3] = rows[3] | {"value": "twenty", "numerator": "", "denominator": ""}
+        rows[4] = rows[4] | {"period": "2016/2018"}
+        response = await submitter.post(
+            "/api/v1/kpi-submissions?mode=partial", content=as_csv(rows), headers={"Content-Type": "text/csv"}
+        )
+        rejected = response.json()["rejections"]
+        assert [(r["row"], r["line"], r["field"]) for r in rejected] == [(4, 5, "value"), (5, 6, "period")]
+        assert "is not a period code" in rejected[1]["reason"]
+
+    @pytest.mark.parametrize(
+        ("header", "words"),
+        [("kpi,period,value,colour", "unknown column 'colour'"), ("period,value", "missing column 'kpi'")],
+    )
+    async def test_a_wrong_header_is_a_problem(self, submitter: AsyncClient, kpi: str, header: str, words: str) -> None:
+        response = await submitter.post(
+            "/api/v1/kpi-submissions", content=f"{header}\n", headers={"Content-Type": "text/csv"}
+        )
+        assert_problem(response, 422, detail_contains=words)
+
+    async def test_other_media_types_are_415(self, submitter: AsyncClient, kpi: str) -> None:
+        response = await submitter.post(
+            "/api/v1/kpi-submissions", content=b"<rows/>", headers={"Content-Type": "application/xml"}
+        )
+        assert_problem(response, 415)
+
+
+class TestGrants:
+    async def test_a_batch_with_one_forbidden_row_is_rejected_whole_naming_the_row(
+        self, anonymous: AsyncClient, mint: Minter, kpi: str
+    ) -> None:
+        token = await mint(Scope.kpi_submit, name="case management", kpi_codes=[KPI])
+        rows = dfe_rows()[:3] + [{"kpi": "cp-repeat-plans", "period": "FY2016-17", "value": 20}]
+        before = await stored_values()
+        response = await anonymous.post(
+            "/api/v1/kpi-submissions?mode=partial",
+            json={"rows": rows},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        problem = assert_problem(response, 403, detail_contains="may not submit 1 of these rows")
+        assert problem["errors"] == [
+            {"loc": ["rows", 4, "kpi"], "msg": "this key may not submit KPI 'cp-repeat-plans'"}
+        ]
+        assert await stored_values() == before
+
+    async def test_submissions_record_the_key_that_made_them(self, submitter: AsyncClient, kpi: str) -> None:
+        await submitter.post("/api/v1/kpi-submissions", json={"rows": dfe_rows()[:2]})
+        listed = (await submitter.get("/api/v1/kpi-submissions")).json()["items"]
+        assert listed[0]["submitted_by"].endswith("(performance officer)")
+        values = (await submitter.get(f"/api/v1/kpis/{KPI}/values")).json()["items"]
+        assert {v["submitted_by"] for v in values} == {listed[0]["submitted_by"]}
