@@ -88,6 +88,7 @@ async def claim(
     if (found := await _find(session, owner, key)) is not None:
         return None, _verified_replay(found, key, print_)
     await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow()))
+    now = utcnow()
     record = IdempotencyRecord(
         owner=owner,
         api_key_id=actor.principal.api_key_pk,
@@ -95,7 +96,8 @@ async def claim(
         fingerprint=print_,
         status_code=IN_PROGRESS,
         response_body={},
-        expires_at=utcnow() + RETENTION,
+        created_at=now,
+        expires_at=now + RETENTION,
     )
     try:
         async with session.begin_nested():

@@ -41,7 +41,8 @@ class TestUpsert:
             64,
             "stockton-on-tees",
         )
-        assert body["submitted_by"].startswith("key:k") and body["submitted_by"].endswith("(performance officer)")
+        assert body["submitted_by"].startswith("key:k")
+        assert body["submitted_by"].endswith("(performance officer)")
         assert (body["period_start_date"], body["period_end_date"]) == ("2015-04-01", "2016-03-31")
 
     async def test_resubmitting_the_same_figure_creates_no_revision(
