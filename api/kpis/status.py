@@ -110,7 +110,7 @@ def _rate(
     earlier = period.previous()
     return rating.rate_relative_to_national(
         local_now=value.value,
-        local_before=_number(local.get(earlier.code)),
+        local_before=_earlier(kpi, earlier, local),
         national_now=_number(national.get(period.code)),
         national_before=_number(national.get(earlier.code)),
         polarity=kpi.polarity,
@@ -126,12 +126,20 @@ def _number(value: KpiValue | None) -> Decimal | None:
     return value.value if value is not None else None
 
 
+def _earlier(kpi: Kpi, period: Period, local: dict[str, KpiValue]) -> Decimal | None:
+    """Our figure for an earlier period; the strategy's baseline (the 2015/16 projection) stands in for it."""
+    found = _number(local.get(period.code))
+    if found is None and kpi.baseline_period == period.code:
+        return kpi.baseline_value
+    return found
+
+
 def _travel(kpi: Kpi, value: KpiValue | None, earlier: Period, local: dict[str, KpiValue]) -> Travel | None:
     if value is None or value.value is None:
         return None
     return rating.direction_of_travel(
         value.value,
-        _number(local.get(earlier.code)),
+        _earlier(kpi, earlier, local),
         polarity=kpi.polarity,
         decimal_places=kpi.decimal_places,
         unit=kpi.unit,
