@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends
-from sqlalchemy import DateTime, MetaData, bindparam, event, func, text
+from sqlalchemy import DateTime, MetaData, Table, bindparam, event, func, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -123,3 +123,23 @@ async def lock_rows(session: AsyncSession, table: str, ids: list[int]) -> None:
     else:
         statement = text(f"UPDATE {table} SET id = id WHERE id IN :ids")  # noqa: S608
     await session.execute(statement.bindparams(bindparam("ids", expanding=True)), {"ids": ordered})
+
+
+async def bulk_insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows in the session's transaction: COPY on Postgres (several times faster), executemany elsewhere.
+
+    Rows bypass the ORM, so they must carry every value the columns need (no Python-side defaults run).
+    """
+    if not rows:
+        return
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        await connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    await driver.copy_records_to_table(
+        table.name, records=[tuple(row[name] for name in columns) for row in rows], columns=columns
+    )

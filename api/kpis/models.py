@@ -49,11 +49,13 @@ class ScopeKind(StrEnum):
 
 
 class StatusSymbol(StrEnum):
-    """GSS symbols for a figure that is not given."""
+    """GSS and DfE symbols printed in place of a figure."""
 
     confidential = "c"  # suppressed to protect confidentiality
     not_available = "x"  # not available
     not_applicable = "z"  # not applicable
+    rounds_to_zero = "k"  # DfE: a figure below 0.5 that would round to 0
+    low_reliability = "u"  # DfE: too unreliable to publish
 
 
 def _enum(enum: type[PyEnum], name: str, length: int = 30) -> Enum:

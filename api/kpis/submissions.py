@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
 from api.auth.principal import Actor
-from api.db import lock_rows, utcnow
+from api.db import bulk_insert, lock_rows, utcnow
 from api.errors import AppError, Forbidden, ProblemError
 from api.kpis.models import Kpi, KpiSubmission, KpiValue, Scope, ScopeKind, SubmissionFormat, SubmissionMode
 from api.kpis.validation import FIGURES, Context, Problem, RowIn, ValidRow, check_row, parse_row
@@ -243,8 +243,7 @@ async def _write(
         for row, outcome, revision in result.outcomes
         if outcome != "unchanged"
     ]
-    if values:
-        await session.execute(insert(KpiValue), values)
+    await bulk_insert(session, KpiValue.__table__, values)  # type: ignore[arg-type]
     result.submission = submission
     if format is SubmissionFormat.single:
         await _audit_value(session, result, actor)
