@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, MetaData, Table, bindparam, event, func, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from api.settings import get_settings
@@ -62,6 +62,20 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+class VersionedMixin:
+    """An optimistic-concurrency version, bumped by every UPDATE; it is the resource's ETag.
+
+    SQLAlchemy adds `WHERE version = <read version>` to each UPDATE, so of two writers holding the same ETag
+    exactly one succeeds and the other gets StaleDataError (412).
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -3,12 +3,13 @@
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, String
+from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.db import UTCDateTime, VersionedMixin
 from api.periods import InvalidPeriod, PeriodType, parse_period
 
 
@@ -105,3 +106,13 @@ class DueMixin:
     due_text: Mapped[str | None] = mapped_column(String(100))
     due_kind: Mapped[DueKind] = _due_kind_column()
     due_date: Mapped[date | None] = mapped_column(index=True)
+
+
+class TrackedMixin(VersionedMixin):
+    """What progress tracking adds to an action or project: how far along, when last reported, and archiving."""
+
+    percent_complete: Mapped[int | None] = mapped_column(
+        CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_complete_range")
+    )
+    last_update_on: Mapped[date | None]  # as-of date of the latest progress update
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

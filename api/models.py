@@ -8,7 +8,20 @@ from api.governance import models as governance
 from api.idempotency import models as idempotency
 from api.kpis import models as kpis
 from api.owners import models as owners
+from api.progress import models as progress
 from api.projects import models as projects
 from api.strategy import models as strategy
 
-__all__ = ["Base", "actions", "audit", "auth", "governance", "idempotency", "kpis", "owners", "projects", "strategy"]
+__all__ = [
+    "Base",
+    "actions",
+    "audit",
+    "auth",
+    "governance",
+    "idempotency",
+    "kpis",
+    "owners",
+    "progress",
+    "projects",
+    "strategy",
+]

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="Larger request bodies get 413.")
     rate_limit_per_minute: int = Field(default=1200, ge=0, description="Requests per key per minute; 0 is no limit.")
     admin_key_file: Path = Field(default=DATA_DIR / "admin-key", description="Where `make run` keeps its admin key.")
+    stale_after_days: int = Field(default=45, ge=1, description="An ongoing item with no update for longer is stale.")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -2,7 +2,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, TimestampMixin
-from api.delivery import DeliveryStateMixin, DueMixin
+from api.delivery import DeliveryStateMixin, DueMixin, TrackedMixin
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
 
@@ -21,7 +21,7 @@ class ActionOwner(Base):
     owner: Mapped[Owner] = relationship(lazy="raise")
 
 
-class BusinessImprovementAction(DueMixin, DeliveryStateMixin, TimestampMixin, Base):
+class BusinessImprovementAction(DueMixin, DeliveryStateMixin, TrackedMixin, TimestampMixin, Base):
     """A row of a focus area's What / Detail / When / Who / Comments table; reports to CSMT."""
 
     __tablename__ = "business_improvement_action"

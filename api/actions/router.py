@@ -1,25 +1,93 @@
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
-from api.actions import service
-from api.actions.schemas import ActionDetail, ActionRead
+from api import tracking
+from api.actions import service, writes
+from api.actions.schemas import ActionCreate, ActionDetail, ActionRead, ActionUpdate
 from api.actions.service import ActionQuery
+from api.auth.deps import require
+from api.auth.models import Scope
+from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.pagination import Page, page_of
+from api.pagination import Page
+from api.progress import service as progress
+from api.progress.schemas import ProgressIn, ProgressRead
+from api.versioning import set_etag
 
 router = APIRouter(tags=["business improvement actions"])
+Key = Annotated[str, Path(max_length=80)]
+Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
+IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
+AsOf = Annotated[date | None, Query(description="Judge overdue and stale as at this date (default: today).")]
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 
 
 @router.get("/actions", response_model=Page[ActionRead])
 async def list_actions(session: SessionDep, query: Annotated[ActionQuery, Query()]) -> Page[ActionRead]:
-    """Business improvement actions (reported to CSMT), by focus area and table order."""
-    rows, total = await service.list_actions(session, query)
-    return page_of(rows, total, query, ActionRead)
+    """Business improvement actions (reported to CSMT), by focus area and table order, with overdue and stale flags."""
+    window = await tracking.window(session, query.as_of)
+    rows, total = await service.list_actions(session, query, window)
+    items = [service.read_action(action, window, ActionRead) for action in rows]
+    return Page[ActionRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
 @router.get("/actions/{key}", response_model=ActionDetail, responses=problem_responses(404))
-async def get_action(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> ActionDetail:
-    """One business improvement action with its milestones."""
-    return ActionDetail.model_validate(await service.get_action(session, key))
+async def get_action(session: SessionDep, key: Key, response: Response, as_of: AsOf = None) -> ActionDetail:
+    """One business improvement action with its milestones; the ETag header is its version."""
+    action = await service.get_action(session, key)
+    set_etag(response, action.version)
+    return service.read_action(action, await tracking.window(session, as_of), ActionDetail)
+
+
+@router.post("/actions", status_code=status.HTTP_201_CREATED, response_model=ActionDetail, responses=WRITE_PROBLEMS)
+async def create_action(session: SessionDep, actor: Writer, data: ActionCreate, response: Response) -> ActionDetail:
+    """Add a business improvement action (an owner-limited key must name one of its owners)."""
+    action = await writes.create_action(session, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/actions/{action.key}"
+    set_etag(response, action.version)
+    return service.read_action(action, await tracking.window(session), ActionDetail)
+
+
+@router.patch("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
+async def update_action(
+    session: SessionDep, actor: Writer, key: Key, data: ActionUpdate, response: Response, if_match: IfMatch = None
+) -> ActionDetail:
+    """Change an action's plan (what, detail, when, who, milestones ...): needs If-Match with its current ETag."""
+    action = await writes.update_action(session, key, data, actor=actor, if_match=if_match)
+    set_etag(response, action.version)
+    return service.read_action(action, await tracking.window(session), ActionDetail)
+
+
+@router.delete("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
+async def archive_action(
+    session: SessionDep, actor: Writer, key: Key, response: Response, if_match: IfMatch = None
+) -> ActionDetail:
+    """Archive an action (never deleted: it stays readable and in the audit trail). Needs If-Match."""
+    action = await writes.archive_action(session, key, actor=actor, if_match=if_match)
+    set_etag(response, action.version)
+    return service.read_action(action, await tracking.window(session), ActionDetail)
+
+
+@router.post(
+    "/actions/{key}/updates", status_code=status.HTTP_201_CREATED, response_model=ProgressRead, responses=WRITE_PROBLEMS
+)
+async def add_action_update(
+    session: SessionDep, actor: Writer, key: Key, data: ProgressIn, response: Response
+) -> ProgressRead:
+    """Report progress: status, RAG, percent complete and commentary as of a date. The latest is the current state."""
+    action = await service.get_action(session, key)
+    writes.grant(actor, action.owners, f"'{key}' belongs to {', '.join(o.code for o in action.owners) or 'no owner'}")
+    update = await progress.add_update(session, action, data, actor=actor)
+    set_etag(response, action.version)
+    return ProgressRead.model_validate(update)
+
+
+@router.get("/actions/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
+async def list_action_updates(session: SessionDep, key: Key) -> Page[ProgressRead]:
+    """An action's progress updates, newest first (never edited)."""
+    updates = await progress.list_updates(session, await service.get_action(session, key))
+    items = [ProgressRead.model_validate(update) for update in updates]
+    return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))

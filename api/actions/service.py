@@ -1,12 +1,15 @@
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import TypeVar
 
 from pydantic import Field
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
 
+from api import tracking
 from api.actions.models import ActionOwner, BusinessImprovementAction
+from api.actions.schemas import ActionDetail, ActionRead
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.errors import NotFound
 from api.owners.models import Owner
@@ -24,6 +27,11 @@ class ActionQuery(PageParams):
     due_after: date | None = Field(None, description="Due on or after this date.")
     theme: str | None = Field(None, description="Exact theme, e.g. 'People and leadership'.")
     q: str | None = Field(None, min_length=2, max_length=100, description="Text search in what and detail.")
+    overdue: bool | None = Field(None, description="Only actions past their due date or a milestone's (or not).")
+    stale: bool | None = Field(None, description="Only ongoing actions with no recent progress update (or not).")
+    as_of: date | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
+    include_archived: bool = Field(False, description="Include archived actions.")
+    updated_since: datetime | None = Field(None, description="Only actions changed at or after this time.")
 
 
 def _loaded() -> Select[BusinessImprovementAction]:
@@ -33,6 +41,7 @@ def _loaded() -> Select[BusinessImprovementAction]:
         .options(
             contains_eager(BusinessImprovementAction.focus_area),
             selectinload(BusinessImprovementAction.owner_links).joinedload(ActionOwner.owner),
+            selectinload(BusinessImprovementAction.milestones),
         )
     )
 
@@ -61,12 +70,23 @@ def _filtered(statement: Select[BusinessImprovementAction], query: ActionQuery) 
     if query.q is not None:
         pattern = f"%{query.q}%"
         statement = statement.where(or_(action.what.ilike(pattern), action.detail.ilike(pattern)))
+    if not query.include_archived:
+        statement = statement.where(action.archived_at.is_(None))
+    if query.updated_since is not None:
+        statement = statement.where(action.updated_at >= query.updated_since)
     return statement
 
 
-async def list_actions(session: AsyncSession, query: ActionQuery) -> tuple[Sequence[BusinessImprovementAction], int]:
-    statement = _filtered(_loaded(), query).order_by(
-        FocusArea.position, BusinessImprovementAction.position, BusinessImprovementAction.id
+async def list_actions(
+    session: AsyncSession, query: ActionQuery, window: tracking.Window
+) -> tuple[Sequence[BusinessImprovementAction], int]:
+    flags = tracking.flag_filter(
+        [(query.overdue, tracking.action_overdue_sql(window)), (query.stale, tracking.action_stale_sql(window))]
+    )
+    statement = (
+        _filtered(_loaded(), query)
+        .where(*flags)
+        .order_by(FocusArea.position, BusinessImprovementAction.position, BusinessImprovementAction.id)
     )
     return await fetch_page(session, statement, query)
 
@@ -74,18 +94,28 @@ async def list_actions(session: AsyncSession, query: ActionQuery) -> tuple[Seque
 async def list_for_focus_area(session: AsyncSession, focus_area_id: int) -> Sequence[BusinessImprovementAction]:
     statement = (
         _loaded()
-        .where(BusinessImprovementAction.focus_area_id == focus_area_id)
+        .where(
+            BusinessImprovementAction.focus_area_id == focus_area_id, BusinessImprovementAction.archived_at.is_(None)
+        )
         .order_by(BusinessImprovementAction.position, BusinessImprovementAction.id)
     )
     return (await session.scalars(statement)).all()
 
 
-async def get_action(session: AsyncSession, key: str) -> BusinessImprovementAction:
-    action = await session.scalar(
-        _loaded()
-        .where(BusinessImprovementAction.key == key)
-        .options(selectinload(BusinessImprovementAction.milestones))
+async def get_action(session: AsyncSession, key: str, *, populate_existing: bool = False) -> BusinessImprovementAction:
+    statement = (
+        _loaded().where(BusinessImprovementAction.key == key).execution_options(populate_existing=populate_existing)
     )
+    action = await session.scalar(statement)
     if action is None:
         raise NotFound("business improvement action", key)
     return action
+
+
+ReadT = TypeVar("ReadT", ActionRead, ActionDetail)
+
+
+def read_action(action: BusinessImprovementAction, window: tracking.Window, model: type[ReadT]) -> ReadT:
+    """The response for an action, with its overdue and stale flags as at the window's date."""
+    flags = {"overdue": tracking.action_overdue(action, window), "stale": tracking.action_stale(action, window)}
+    return model.model_validate(action).model_copy(update=flags)

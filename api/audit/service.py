@@ -5,9 +5,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.audit.models import AuditEvent
+from api.audit.models import AuditEvent, ChangeCounter
 from api.auth.principal import Actor
 
 
@@ -31,6 +32,20 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {name: before.get(name) for name in changed}, {name: after[name] for name in changed}
 
 
+async def next_seq(session: AsyncSession) -> int:
+    """The next change number. The counter row stays locked until this transaction ends, so writers take numbers
+    in commit order, and a rollback returns its number: consumers of the feed never see a gap or a late arrival."""
+    connection = await session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(ChangeCounter)
+        .values(id=1, last_seq=1)
+        .on_conflict_do_update(index_elements=[ChangeCounter.id], set_={"last_seq": ChangeCounter.last_seq + 1})
+        .returning(ChangeCounter.last_seq)
+    )
+    return int((await connection.execute(statement)).scalar_one())
+
+
 async def record(
     session: AsyncSession,
     actor: Actor,
@@ -40,8 +55,11 @@ async def record(
     action: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    version: int | None = None,
 ) -> AuditEvent:
     event = AuditEvent(
+        seq=await next_seq(session),
+        version=version,
         actor=actor.name,
         api_key_id=actor.principal.api_key_pk,
         resource=resource,

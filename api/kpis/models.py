@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, TimestampMixin, UTCDateTime, utcnow
+from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from api.periods import PeriodType
 from api.strategy.models import FocusArea
 
@@ -81,7 +81,7 @@ class Scope(Base):
     gss_code: Mapped[str | None] = mapped_column(String(9), unique=True)
 
 
-class Kpi(TimestampMixin, Base):
+class Kpi(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "kpi"
     __table_args__ = (CheckConstraint("decimal_places BETWEEN 0 AND 6", name="decimal_places_range"),)
 

@@ -4,7 +4,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, TimestampMixin, UTCDateTime
+from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin
 
 
 class OwnerKind(StrEnum):
@@ -15,7 +15,7 @@ class OwnerKind(StrEnum):
     service = "service"
 
 
-class Owner(TimestampMixin, Base):
+class Owner(VersionedMixin, TimestampMixin, Base):
     """Whoever the document names in a Who column: a role, a team, a board or a partnership."""
 
     __tablename__ = "owner"

@@ -5,7 +5,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, TimestampMixin
-from api.delivery import DeliveryStateMixin, DueKind
+from api.delivery import DeliveryStateMixin, DueKind, TrackedMixin
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
 
@@ -32,7 +32,7 @@ class ProjectFocusArea(Base):
     focus_area: Mapped[FocusArea] = relationship(lazy="raise")
 
 
-class TransformationProject(DeliveryStateMixin, TimestampMixin, Base):
+class TransformationProject(DeliveryStateMixin, TrackedMixin, TimestampMixin, Base):
     """A major change and transformation project; reports to the Children's Programme Board."""
 
     __tablename__ = "transformation_project"

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from api import tracking
 from api.actions import service as actions_service
 from api.actions.schemas import ActionRead
 from api.db import SessionDep
@@ -65,11 +66,12 @@ async def get_focus_area(session: SessionDep, key: Key) -> FocusAreaDetail:
     """A focus area with its priorities, story, improvement agenda, actions, projects and KPIs."""
     focus_area = await service.get_focus_area(session, key)
     actions = await actions_service.list_for_focus_area(session, focus_area.id)
+    window = await tracking.window(session)
     projects = await projects_service.list_for_focus_area(session, focus_area.id)
     kpis = await kpis_service.list_for_focus_area(session, focus_area.id)
     return FocusAreaDetail(
         **FocusAreaRead.model_validate(focus_area).model_dump(),
-        actions=[ActionRead.model_validate(action) for action in actions],
+        actions=[actions_service.read_action(action, window, ActionRead) for action in actions],
         projects=[ProjectRead.model_validate(project) for project in projects],
         kpis=[KpiRead.model_validate(kpi) for kpi in kpis],
     )

@@ -1,0 +1,62 @@
+"""Progress updates: append-only reports on actions and projects; the latest (by as-of date) is the current state."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.actions.models import BusinessImprovementAction
+from api.audit import service as audit
+from api.auth.principal import Actor
+from api.errors import Conflict, InvalidInput, ProblemError
+from api.progress.models import ProgressUpdate
+from api.progress.schemas import ProgressIn
+from api.projects.models import TransformationProject
+
+Item = BusinessImprovementAction | TransformationProject
+
+
+def _resource(item: Item) -> str:
+    return "action" if isinstance(item, BusinessImprovementAction) else "project"
+
+
+async def add_update(session: AsyncSession, item: Item, data: ProgressIn, *, actor: Actor) -> ProgressUpdate:
+    if item.archived_at is not None:
+        raise Conflict(f"{_resource(item).capitalize()} '{item.key}' is archived; it takes no more updates.")
+    if data.as_of > date.today():
+        raise InvalidInput(
+            "An update cannot be dated in the future.",
+            errors=[ProblemError(loc=["body", "as_of"], msg="in the future")],
+        )
+    update = ProgressUpdate(
+        status=data.status,
+        rag=data.rag,
+        percent_complete=data.percent_complete,
+        commentary=data.commentary,
+        as_of_date=data.as_of,
+        created_by=actor.name,
+        api_key_id=actor.principal.api_key_pk,
+        **({"action_id": item.id} if isinstance(item, BusinessImprovementAction) else {"project_id": item.id}),
+    )
+    session.add(update)
+    # A back-dated report joins the history but does not overturn a newer one.
+    if item.last_update_on is None or data.as_of >= item.last_update_on:
+        item.status, item.rag, item.percent_complete = data.status, data.rag, data.percent_complete
+        item.last_update_on = data.as_of
+    await session.flush()
+    after = data.model_dump(mode="json")
+    await audit.record(
+        session, actor, resource=_resource(item), key=item.key, action="progress", after=after, version=item.version
+    )
+    return update
+
+
+async def list_updates(session: AsyncSession, item: Item) -> Sequence[ProgressUpdate]:
+    column = ProgressUpdate.action_id if isinstance(item, BusinessImprovementAction) else ProgressUpdate.project_id
+    statement = (
+        select(ProgressUpdate)
+        .where(column == item.id)
+        .order_by(ProgressUpdate.as_of_date.desc(), ProgressUpdate.id.desc())
+    )
+    return (await session.scalars(statement)).all()

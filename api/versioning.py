@@ -1,0 +1,43 @@
+"""ETags and If-Match: a write states which version it read, and loses cleanly if someone wrote first."""
+
+from fastapi import Response
+
+from api.errors import AppError
+
+WILDCARD = "*"
+
+
+class PreconditionRequired(AppError):
+    status = 428
+    title = "Precondition required"
+    slug = "precondition-required"
+
+    def __init__(self) -> None:
+        super().__init__("Send If-Match with the ETag you last read, so as not to overwrite someone else's change.")
+
+
+class PreconditionFailed(AppError):
+    status = 412
+    title = "Precondition failed"
+    slug = "precondition-failed"
+
+    def __init__(self, current: int | None = None) -> None:
+        now = f" (it is now at {etag(current)})" if current is not None else ""
+        super().__init__(f"The item has changed since you read it{now}; read it again and reapply your change.")
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """428 without If-Match; 412 unless one of its ETags (or *) is the current version."""
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired()
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if WILDCARD not in tags and etag(version) not in tags:
+        raise PreconditionFailed(version)
