@@ -1,7 +1,15 @@
 """ETags and If-Match: a write states which version it read, and loses cleanly if someone wrote first."""
 
-from fastapi import Response
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
+from fastapi import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit import service as audit
+from api.auth.principal import Actor
+from api.db import utcnow
 from api.errors import AppError
 
 WILDCARD = "*"
@@ -41,3 +49,39 @@ def check_if_match(if_match: str | None, version: int) -> None:
     tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if WILDCARD not in tags and etag(version) not in tags:
         raise PreconditionFailed(version)
+
+
+class Versioned(Protocol):
+    key: str
+    version: int
+    updated_at: datetime
+
+
+ItemT = TypeVar("ItemT", bound=Versioned)
+
+
+async def save_change(
+    session: AsyncSession,
+    reload: Callable[[], Awaitable[ItemT]],
+    snapshot: Callable[[ItemT], dict[str, Any]],
+    *,
+    actor: Actor,
+    resource: str,
+    verb: str,
+    before: dict[str, Any],
+    version: int,
+) -> ItemT:
+    """Write an edited item (the version check makes a concurrent writer with the same ETag fail) and audit what
+    changed. Nothing changed: nothing written, nothing audited."""
+    await session.flush()
+    item = await reload()
+    was, now = audit.changes(before, snapshot(item))
+    if not now:
+        return item
+    if item.version == version:
+        item.updated_at = utcnow()  # only child rows changed: update the row itself so the version moves on
+        await session.flush()
+    await audit.record(
+        session, actor, resource=resource, key=item.key, action=verb, before=was, after=now, version=item.version
+    )
+    return item

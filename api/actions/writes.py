@@ -16,7 +16,7 @@ from api.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from api.owners.lookup import owners_named
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
-from api.versioning import check_if_match
+from api.versioning import check_if_match, save_change
 
 RESOURCE = "action"
 
@@ -164,23 +164,9 @@ async def _save(
     before: dict[str, Any],
     version: int,
 ) -> BusinessImprovementAction:
-    """Write the change (bumping the version, which fails cleanly if someone else got there first) and audit it."""
-    await session.flush()
-    refreshed = await service.get_action(session, action.key, populate_existing=True)
-    was, now = audit.changes(before, snapshot(refreshed))
-    if not now:
-        return refreshed
-    if refreshed.version == version:
-        refreshed.updated_at = utcnow()  # only child rows changed: update the row itself so the version moves on
-        await session.flush()
-    await audit.record(
-        session,
-        actor,
-        resource=RESOURCE,
-        key=refreshed.key,
-        action=verb,
-        before=was,
-        after=now,
-        version=refreshed.version,
+    async def reload() -> BusinessImprovementAction:
+        return await service.get_action(session, action.key, populate_existing=True)
+
+    return await save_change(
+        session, reload, snapshot, actor=actor, resource=RESOURCE, verb=verb, before=before, version=version
     )
-    return refreshed

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.db import Base, UTCDateTime, utcnow
@@ -31,26 +31,3 @@ class ProgressUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
-
-
-class ProjectSavings(Base):
-    """A project's savings for one financial year, in pence: the target, the current forecast and what is banked."""
-
-    __tablename__ = "project_savings"
-    __table_args__ = (
-        UniqueConstraint("project_id", "financial_year"),
-        CheckConstraint(
-            "target_pence >= 0 AND (forecast_pence IS NULL OR forecast_pence >= 0) "
-            "AND (delivered_pence IS NULL OR delivered_pence >= 0)",
-            name="not_negative",
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("transformation_project.id"), index=True)
-    financial_year: Mapped[str] = mapped_column(String(9))  # FY2016-17
-    target_pence: Mapped[int] = mapped_column(BigInteger, default=0)
-    forecast_pence: Mapped[int | None] = mapped_column(BigInteger)
-    delivered_pence: Mapped[int | None] = mapped_column(BigInteger)
-    note: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

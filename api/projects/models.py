@@ -1,10 +1,10 @@
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, TimestampMixin
+from api.db import Base, TimestampMixin, UTCDateTime, utcnow
 from api.delivery import DeliveryStateMixin, DueKind, TrackedMixin
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
@@ -66,3 +66,28 @@ class TransformationProject(DeliveryStateMixin, TrackedMixin, TimestampMixin, Ba
     @property
     def focus_areas(self) -> list[str]:
         return [link.focus_area.key for link in self.focus_area_links]
+
+
+class ProjectSavings(Base):
+    """A project's savings for one financial year, in pence: the target, the current forecast and what is banked."""
+
+    __tablename__ = "project_savings"
+    __table_args__ = (
+        UniqueConstraint("project_id", "financial_year"),
+        CheckConstraint(
+            "target_pence >= 0 AND (forecast_pence IS NULL OR forecast_pence >= 0) "
+            "AND (delivered_pence IS NULL OR delivered_pence >= 0)",
+            name="not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("transformation_project.id"), index=True)
+    financial_year: Mapped[str] = mapped_column(String(9))  # FY2016-17
+    target_pence: Mapped[int] = mapped_column(BigInteger, default=0)
+    forecast_pence: Mapped[int | None] = mapped_column(BigInteger)
+    delivered_pence: Mapped[int | None] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    project: Mapped[TransformationProject] = relationship(lazy="raise")

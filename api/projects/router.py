@@ -1,25 +1,135 @@
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
+from api import tracking
+from api.auth.deps import require
+from api.auth.models import Scope
+from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.pagination import Page, page_of
-from api.projects import service
-from api.projects.schemas import ProjectRead
+from api.pagination import Page
+from api.progress import service as progress
+from api.progress.schemas import ProgressIn, ProgressRead
+from api.projects import savings, service, writes
+from api.projects.schemas import ProgrammeSavings, ProjectCreate, ProjectRead, ProjectUpdate, SavingsIn, SavingsRead
 from api.projects.service import ProjectQuery
+from api.versioning import set_etag
 
 router = APIRouter(tags=["transformation projects"])
+Key = Annotated[str, Path(max_length=80)]
+Writer = Annotated[Actor, Depends(require(Scope.projects_write))]
+IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
+AsOf = Annotated[date | None, Query(description="Judge overdue and stale as at this date (default: today).")]
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 
 
 @router.get("/projects", response_model=Page[ProjectRead])
 async def list_projects(session: SessionDep, query: Annotated[ProjectQuery, Query()]) -> Page[ProjectRead]:
-    """Major change and transformation projects (reported to the Children's Programme Board)."""
-    rows, total = await service.list_projects(session, query)
-    return page_of(rows, total, query, ProjectRead)
+    """Major change and transformation projects (reported to the Children's Programme Board), with late/stale flags."""
+    window = await tracking.window(session, query.as_of)
+    rows, total = await service.list_projects(session, query, window)
+    items = [service.read_project(project, window) for project in rows]
+    return Page[ProjectRead](items=items, page=query.page, limit=query.limit, total=total)
+
+
+@router.get("/projects/savings", response_model=ProgrammeSavings)
+async def get_programme_savings(
+    session: SessionDep, fy: Annotated[str, Query(max_length=20, description="Financial year: FY2016-17 or 2016/17.")]
+) -> ProgrammeSavings:
+    """The programme's savings for a financial year: each project's target, forecast and delivered, and totals."""
+    return await savings.programme(session, savings.financial_year(fy, where=["query", "fy"]))
 
 
 @router.get("/projects/{key}", response_model=ProjectRead, responses=problem_responses(404))
-async def get_project(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> ProjectRead:
-    """One transformation project."""
-    return ProjectRead.model_validate(await service.get_project(session, key))
+async def get_project(session: SessionDep, key: Key, response: Response, as_of: AsOf = None) -> ProjectRead:
+    """One transformation project; the ETag header is its version."""
+    project = await service.get_project(session, key)
+    set_etag(response, project.version)
+    return service.read_project(project, await tracking.window(session, as_of))
+
+
+@router.post("/projects", status_code=status.HTTP_201_CREATED, response_model=ProjectRead, responses=WRITE_PROBLEMS)
+async def create_project(session: SessionDep, actor: Writer, data: ProjectCreate, response: Response) -> ProjectRead:
+    """Add a transformation project (an owner-limited key must name one of its owners as lead)."""
+    project = await writes.create_project(session, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/projects/{project.key}"
+    set_etag(response, project.version)
+    return service.read_project(project, await tracking.window(session))
+
+
+@router.patch("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
+async def update_project(
+    session: SessionDep, actor: Writer, key: Key, data: ProjectUpdate, response: Response, if_match: IfMatch = None
+) -> ProjectRead:
+    """Change a project's plan (title, lead, focus areas, deadline, PID, target): needs If-Match."""
+    project = await writes.update_project(session, key, data, actor=actor, if_match=if_match)
+    set_etag(response, project.version)
+    return service.read_project(project, await tracking.window(session))
+
+
+@router.delete("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
+async def archive_project(
+    session: SessionDep, actor: Writer, key: Key, response: Response, if_match: IfMatch = None
+) -> ProjectRead:
+    """Archive a project (never deleted: it stays readable and in the audit trail). Needs If-Match."""
+    project = await writes.archive_project(session, key, actor=actor, if_match=if_match)
+    set_etag(response, project.version)
+    return service.read_project(project, await tracking.window(session))
+
+
+@router.post(
+    "/projects/{key}/updates",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProgressRead,
+    responses=WRITE_PROBLEMS,
+)
+async def add_project_update(
+    session: SessionDep, actor: Writer, key: Key, data: ProgressIn, response: Response
+) -> ProgressRead:
+    """Report progress on a project: status, RAG, percent complete and commentary as of a date."""
+    project = await service.get_project(session, key)
+    writes.grant_project(actor, project)
+    update = await progress.add_update(session, project, data, actor=actor)
+    set_etag(response, project.version)
+    return ProgressRead.model_validate(update)
+
+
+@router.get("/projects/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
+async def list_project_updates(session: SessionDep, key: Key) -> Page[ProgressRead]:
+    """A project's progress updates, newest first (never edited)."""
+    updates = await progress.list_updates(session, await service.get_project(session, key))
+    items = [ProgressRead.model_validate(update) for update in updates]
+    return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+
+
+@router.get("/projects/{key}/savings", response_model=Page[SavingsRead], responses=problem_responses(404))
+async def list_project_savings(session: SessionDep, key: Key) -> Page[SavingsRead]:
+    """A project's savings by financial year, in pence."""
+    project = await service.get_project(session, key)
+    items = [savings.read(row, key) for row in await savings.for_project(session, project)]
+    return Page[SavingsRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+
+
+@router.put(
+    "/projects/{key}/savings/{fy}",
+    response_model=SavingsRead,
+    responses={201: {"model": SavingsRead, "description": "First figures for that year."}, **WRITE_PROBLEMS},
+)
+async def set_project_savings(
+    session: SessionDep,
+    actor: Writer,
+    key: Key,
+    fy: Annotated[str, Path(max_length=20)],
+    data: SavingsIn,
+    response: Response,
+) -> SavingsRead:
+    """Set a project's target, forecast and delivered savings (pence) for a financial year such as FY2016-17."""
+    project = await service.get_project(session, key)
+    writes.grant_project(actor, project)
+    row, created = await savings.set_savings(
+        session, project, savings.financial_year(fy, where=["path", "fy"]), data, actor=actor
+    )
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return savings.read(row, key)

@@ -1,11 +1,15 @@
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.owners.schemas import OwnerRef
 from api.projects.models import PidStatus
-from api.schemas import ReadModel
+from api.schemas import ReadModel, WriteModel
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Pence = Annotated[int, Field(ge=0, le=10**13, description="Pence.")]
 
 
 class ProjectRead(ReadModel):
@@ -18,11 +22,77 @@ class ProjectRead(ReadModel):
     deadline_text: str | None
     deadline_kind: DueKind
     deadline_date: date | None
-    savings_target_pence: int | None = Field(description="Savings target in pence.")
+    savings_target_pence: int | None = Field(description="The whole savings target the strategy states, in pence.")
     savings_target_text: str | None
     savings_target_date: date | None
-    status: DeliveryStatus
+    status: DeliveryStatus = Field(description="From the latest progress update.")
     rag: Rag | None
+    percent_complete: int | None
+    last_update_on: date | None
+    overdue: bool = Field(default=False, description="Past its deadline and not complete.")
+    stale: bool = Field(default=False, description="Open, and no progress update for longer than allowed.")
     note: str | None
+    version: int = Field(description="Also the ETag: send it back in If-Match to change the project.")
+    archived_at: datetime | None
     created_at: datetime
     updated_at: datetime
+
+
+class ProjectCreate(WriteModel):
+    key: Key
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    description: str | None = Field(default=None, max_length=4000)
+    focus_areas: list[Key] = Field(min_length=1, description="Focus area keys, primary first.")
+    lead: str | None = Field(default=None, max_length=40, description="Owner code of the lead.")
+    pid_status: PidStatus = PidStatus.none
+    deadline: str | None = Field(default=None, max_length=100, examples=["March 2018"])
+    savings_target_pence: Pence | None = None
+    savings_target_when: str | None = Field(default=None, max_length=100, examples=["March 2017"])
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ProjectUpdate(WriteModel):
+    """Fields to change; status and RAG change only through progress updates."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    description: str | None = Field(default=None, max_length=4000)
+    focus_areas: list[Key] | None = Field(default=None, min_length=1)
+    lead: str | None = Field(default=None, max_length=40)
+    pid_status: PidStatus | None = None
+    deadline: str | None = Field(default=None, max_length=100)
+    savings_target_pence: Pence | None = None
+    savings_target_when: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class SavingsIn(WriteModel):
+    target_pence: Pence
+    forecast_pence: Pence | None = None
+    delivered_pence: Pence | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class SavingsRead(ReadModel):
+    project: str
+    financial_year: str
+    target_pence: int
+    forecast_pence: int | None
+    delivered_pence: int | None
+    forecast_gap_pence: int | None = Field(description="Target minus forecast: what the forecast falls short by.")
+    delivered_gap_pence: int | None = Field(description="Target minus delivered: what is still to bank.")
+    note: str | None
+    updated_at: datetime
+
+
+class SavingsTotals(ReadModel):
+    target_pence: int
+    forecast_pence: int
+    delivered_pence: int
+    forecast_gap_pence: int
+    delivered_gap_pence: int
+
+
+class ProgrammeSavings(ReadModel):
+    financial_year: str
+    projects: list[SavingsRead]
+    totals: SavingsTotals

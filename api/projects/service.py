@@ -1,15 +1,18 @@
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from pydantic import Field
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from api import tracking
 from api.delivery import DeliveryStatus, Rag
 from api.errors import NotFound
 from api.owners.models import Owner
 from api.pagination import PageParams, fetch_page
 from api.projects.models import PidStatus, ProjectFocusArea, TransformationProject
+from api.projects.schemas import ProjectRead
 from api.strategy.models import FocusArea
 
 
@@ -20,6 +23,11 @@ class ProjectQuery(PageParams):
     rag: Rag | None = None
     pid_status: PidStatus | None = None
     has_savings_target: bool | None = Field(None, description="Only projects with (or without) a target.")
+    overdue: bool | None = Field(None, description="Only projects past their deadline (or not).")
+    stale: bool | None = Field(None, description="Only open projects with no recent progress update (or not).")
+    as_of: date | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
+    include_archived: bool = Field(False, description="Include archived projects.")
+    updated_since: datetime | None = Field(None, description="Only projects changed at or after this time.")
 
 
 def _loaded() -> Select[TransformationProject]:
@@ -46,22 +54,42 @@ def _filtered(statement: Select[TransformationProject], query: ProjectQuery) -> 
     if query.has_savings_target is not None:
         target = project.savings_target_pence
         statement = statement.where(target.is_not(None) if query.has_savings_target else target.is_(None))
+    if not query.include_archived:
+        statement = statement.where(project.archived_at.is_(None))
+    if query.updated_since is not None:
+        statement = statement.where(project.updated_at >= query.updated_since)
     return statement
 
 
-async def list_projects(session: AsyncSession, query: ProjectQuery) -> tuple[Sequence[TransformationProject], int]:
-    statement = _filtered(_loaded(), query).order_by(TransformationProject.key)
+async def list_projects(
+    session: AsyncSession, query: ProjectQuery, window: tracking.Window
+) -> tuple[Sequence[TransformationProject], int]:
+    flags = tracking.flag_filter(
+        [(query.overdue, tracking.project_overdue_sql(window)), (query.stale, tracking.project_stale_sql(window))]
+    )
+    statement = _filtered(_loaded(), query).where(*flags).order_by(TransformationProject.key)
     return await fetch_page(session, statement, query)
 
 
 async def list_for_focus_area(session: AsyncSession, focus_area_id: int) -> Sequence[TransformationProject]:
     listed = select(ProjectFocusArea.project_id).where(ProjectFocusArea.focus_area_id == focus_area_id)
-    statement = _loaded().where(TransformationProject.id.in_(listed)).order_by(TransformationProject.key)
+    statement = (
+        _loaded()
+        .where(TransformationProject.id.in_(listed), TransformationProject.archived_at.is_(None))
+        .order_by(TransformationProject.key)
+    )
     return (await session.scalars(statement)).all()
 
 
-async def get_project(session: AsyncSession, key: str) -> TransformationProject:
-    project = await session.scalar(_loaded().where(TransformationProject.key == key))
+async def get_project(session: AsyncSession, key: str, *, populate_existing: bool = False) -> TransformationProject:
+    statement = _loaded().where(TransformationProject.key == key).execution_options(populate_existing=populate_existing)
+    project = await session.scalar(statement)
     if project is None:
         raise NotFound("transformation project", key)
     return project
+
+
+def read_project(project: TransformationProject, window: tracking.Window) -> ProjectRead:
+    """The response for a project, with its overdue and stale flags as at the window's date."""
+    flags = {"overdue": tracking.project_overdue(project, window), "stale": tracking.project_stale(project, window)}
+    return ProjectRead.model_validate(project).model_copy(update=flags)

@@ -10,8 +10,8 @@ from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovement
 from api.delivery import parse_due
 from api.kpis.models import Kpi, KpiTarget, KpiValue, Scope
 from api.owners.models import Owner
-from api.periods import PeriodType, parse_period
-from api.projects.models import ProjectFocusArea, TransformationProject
+from api.periods import Period, PeriodType, parse_period
+from api.projects.models import ProjectFocusArea, ProjectSavings, TransformationProject
 from api.seeding.files import ActionFile, KpiFile, ValueFile
 from api.seeding.reader import SeedBundle
 from api.seeding.sync import Tally, assign, outcome, replace_children
@@ -142,15 +142,39 @@ async def load_projects(
         links = [ProjectFocusArea(focus_area_id=areas[key].id, position=i) for i, key in enumerate(source.focus_areas)]
         project = existing.get(source.key)
         if project is None:
-            session.add(TransformationProject(key=source.key, focus_area_links=links, **values))
+            project = TransformationProject(key=source.key, focus_area_links=links, **values)
+            session.add(project)
+            await session.flush()
+            await _load_savings_target(session, project, tally)
             tally.record("projects", "created")
             continue
         changed = assign(project, values)
         changed |= await replace_children(session, project.focus_area_links, links, ("focus_area_id", "position"))
+        await _load_savings_target(session, project, tally)
         tally.record("projects", outcome(False, changed))
     if missing := sorted(set(existing) - {source.key for source in bundle.projects}):
         tally.not_in_seed["projects"] = missing
     await session.flush()
+
+
+async def _load_savings_target(session: AsyncSession, project: TransformationProject, tally: Tally) -> None:
+    """The document's savings target becomes the target of the financial year it is due in."""
+    if project.savings_target_pence is None or project.savings_target_date is None:
+        return
+    year = Period.containing(project.savings_target_date, PeriodType.financial_year).code
+    row = await session.scalar(
+        select(ProjectSavings).where(ProjectSavings.project_id == project.id, ProjectSavings.financial_year == year)
+    )
+    if row is None:
+        session.add(
+            ProjectSavings(project_id=project.id, financial_year=year, target_pence=project.savings_target_pence)
+        )
+        tally.record("project_savings", "created")
+    elif row.target_pence != project.savings_target_pence:
+        row.target_pence = project.savings_target_pence
+        tally.record("project_savings", "updated")
+    else:
+        tally.record("project_savings", "unchanged")
 
 
 def _period_code(kpi: KpiFile, text: str) -> str:
