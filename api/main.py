@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.actions.router import router as actions_router
+from api.audit.router import router as audit_router
 from api.auth.deps import access_control
 from api.auth.router import router as auth_router
 from api.body_limit import BodyLimitMiddleware
@@ -47,6 +48,7 @@ DOMAIN_ROUTERS = (
     kpi_submissions_router,
     quality_router,
     auth_router,
+    audit_router,
 )
 
 

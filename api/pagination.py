@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,15 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.limit
 
 
-PageDep = Annotated[PageParams, Query()]
+class ChangedQuery(PageParams):
+    """Paging plus `updated_since`, for consumers that sync changes incrementally."""
+
+    updated_since: AwareDatetime | None = Field(
+        None, description="Only items changed at or after this time, with its offset (e.g. 2016-04-01T00:00:00Z)."
+    )
+
+
+ChangedDep = Annotated[ChangedQuery, Query()]
 
 
 class Page(BaseModel, Generic[ItemT]):

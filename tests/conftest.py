@@ -142,3 +142,27 @@ async def submitter(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
     headers = {"Authorization": f"Bearer {await mint(Scope.read, Scope.kpi_submit, name='performance officer')}"}
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
         yield client
+
+
+async def _client_with(app: FastAPI, token: str) -> AsyncClient:
+    return AsyncClient(
+        transport=ASGITransport(app=app), base_url="http://test", headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+@pytest.fixture
+async def csmt(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
+    """CSMT's key: reads, and writes every business improvement action and project."""
+    token = await mint(Scope.read, Scope.actions_write, Scope.projects_write, name="CSMT")
+    async with await _client_with(app, token) as client:
+        yield client
+
+
+@pytest.fixture
+def key_client(app: FastAPI, mint: Minter) -> Callable[..., Awaitable[AsyncClient]]:
+    """A client for a key minted with the given scopes and grants (use it as an async context manager)."""
+
+    async def make(*scopes: Scope, **grants: Any) -> AsyncClient:
+        return await _client_with(app, await mint(*scopes, **grants))
+
+    return make

@@ -1,5 +1,5 @@
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import TypeVar
 
 from pydantic import Field
@@ -13,11 +13,11 @@ from api.actions.schemas import ActionDetail, ActionRead
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.errors import NotFound
 from api.owners.models import Owner
-from api.pagination import PageParams, fetch_page
+from api.pagination import ChangedQuery, fetch_page
 from api.strategy.models import FocusArea
 
 
-class ActionQuery(PageParams):
+class ActionQuery(ChangedQuery):
     focus_area: str | None = Field(None, description="Focus area key.")
     owner: str | None = Field(None, description="Owner key: actions this owner is one of the owners of.")
     status: DeliveryStatus | None = None
@@ -31,7 +31,6 @@ class ActionQuery(PageParams):
     stale: bool | None = Field(None, description="Only ongoing actions with no recent progress update (or not).")
     as_of: date | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
     include_archived: bool = Field(False, description="Include archived actions.")
-    updated_since: datetime | None = Field(None, description="Only actions changed at or after this time.")
 
 
 def _loaded() -> Select[BusinessImprovementAction]:

@@ -6,10 +6,10 @@ from sqlalchemy.orm import joinedload
 
 from api.errors import NotFound
 from api.governance.models import BodyStatus, Cadence, GovernanceBody
-from api.pagination import PageParams, fetch_page
+from api.pagination import ChangedQuery, fetch_page
 
 
-class GovernanceBodyQuery(PageParams):
+class GovernanceBodyQuery(ChangedQuery):
     status: BodyStatus | None = None
     cadence: Cadence | None = None
 
@@ -20,6 +20,8 @@ async def list_bodies(session: AsyncSession, query: GovernanceBodyQuery) -> tupl
         statement = statement.where(GovernanceBody.status == query.status)
     if query.cadence is not None:
         statement = statement.where(GovernanceBody.cadence == query.cadence)
+    if query.updated_since is not None:
+        statement = statement.where(GovernanceBody.updated_at >= query.updated_since)
     return await fetch_page(session, statement, query)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.actions.models import BusinessImprovementAction
 from api.audit import service as audit
 from api.auth.principal import Actor
+from api.db import lock_rows
 from api.errors import Conflict, InvalidInput, ProblemError
 from api.progress.models import ProgressUpdate
 from api.progress.schemas import ProgressIn
@@ -22,13 +23,16 @@ def _resource(item: Item) -> str:
 
 
 async def add_update(session: AsyncSession, item: Item, data: ProgressIn, *, actor: Actor) -> ProgressUpdate:
-    if item.archived_at is not None:
-        raise Conflict(f"{_resource(item).capitalize()} '{item.key}' is archived; it takes no more updates.")
     if data.as_of > date.today():
         raise InvalidInput(
             "An update cannot be dated in the future.",
             errors=[ProblemError(loc=["body", "as_of"], msg="in the future")],
         )
+    # Updates carry no If-Match (they only append), so concurrent reporters queue on the item instead of failing.
+    await lock_rows(session, item.__tablename__, [item.id])
+    await session.refresh(item, ["version", "status", "rag", "percent_complete", "last_update_on", "archived_at"])
+    if item.archived_at is not None:
+        raise Conflict(f"{_resource(item).capitalize()} '{item.key}' is archived; it takes no more updates.")
     update = ProgressUpdate(
         status=data.status,
         rag=data.rag,

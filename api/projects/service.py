@@ -1,5 +1,5 @@
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import Field
 from sqlalchemy import Select, select
@@ -10,13 +10,13 @@ from api import tracking
 from api.delivery import DeliveryStatus, Rag
 from api.errors import NotFound
 from api.owners.models import Owner
-from api.pagination import PageParams, fetch_page
+from api.pagination import ChangedQuery, fetch_page
 from api.projects.models import PidStatus, ProjectFocusArea, TransformationProject
 from api.projects.schemas import ProjectRead
 from api.strategy.models import FocusArea
 
 
-class ProjectQuery(PageParams):
+class ProjectQuery(ChangedQuery):
     focus_area: str | None = Field(None, description="Focus area key: projects listed under it.")
     lead: str | None = Field(None, description="Owner key of the lead.")
     status: DeliveryStatus | None = None
@@ -27,7 +27,6 @@ class ProjectQuery(PageParams):
     stale: bool | None = Field(None, description="Only open projects with no recent progress update (or not).")
     as_of: date | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
     include_archived: bool = Field(False, description="Include archived projects.")
-    updated_since: datetime | None = Field(None, description="Only projects changed at or after this time.")
 
 
 def _loaded() -> Select[TransformationProject]:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from api.audit import service as audit
+from api.auth.principal import system_actor
 from api.db import get_sessionmaker
 from api.quality import service as quality_service
 from api.quality.schemas import QualityReport
@@ -16,6 +18,16 @@ async def load_seed(directory: Path) -> tuple[Tally, QualityReport]:
     bundle = read_seed(directory)
     async with get_sessionmaker()() as session, session.begin():
         tally = await load_bundle(session, bundle)
+        if tally.changed:
+            counts = {kind: dict(found) for kind, found in tally.counts.items()}
+            await audit.record(
+                session,
+                system_actor("seed"),
+                resource="strategy",
+                key=bundle.strategy.strategy.key,
+                action="seed-load",
+                after=counts,
+            )
         report = await quality_service.build_report(session)
     return tally, report
 

@@ -9,7 +9,7 @@ from api.db import SessionDep
 from api.errors import problem_responses
 from api.kpis import service as kpis_service
 from api.kpis.schemas import KpiRead
-from api.pagination import Page, PageDep, page_of
+from api.pagination import ChangedDep, Page, page_of
 from api.projects import service as projects_service
 from api.projects.schemas import ProjectRead
 from api.strategy import service
@@ -29,7 +29,7 @@ Key = Annotated[str, Path(max_length=80, description="The item's stable key (slu
 
 
 @router.get("/organisations", response_model=Page[OrganisationRead])
-async def list_organisations(session: SessionDep, query: PageDep) -> Page[OrganisationRead]:
+async def list_organisations(session: SessionDep, query: ChangedDep) -> Page[OrganisationRead]:
     """Organisations whose strategies this service holds."""
     rows, total = await service.list_organisations(session, query)
     return page_of(rows, total, query, OrganisationRead)
@@ -42,7 +42,7 @@ async def get_organisation(session: SessionDep, key: Key) -> OrganisationRead:
 
 
 @router.get("/strategies", response_model=Page[StrategySummary])
-async def list_strategies(session: SessionDep, query: PageDep) -> Page[StrategySummary]:
+async def list_strategies(session: SessionDep, query: ChangedDep) -> Page[StrategySummary]:
     """Strategies, newest period first."""
     rows, total = await service.list_strategies(session, query)
     return page_of(rows, total, query, StrategySummary)

@@ -6,12 +6,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from api.errors import NotFound
-from api.pagination import PageParams, fetch_page
+from api.pagination import ChangedQuery, fetch_page
 from api.strategy.models import FocusArea, Organisation, Strategy
 
 
-async def list_organisations(session: AsyncSession, params: PageParams) -> tuple[Sequence[Organisation], int]:
-    return await fetch_page(session, select(Organisation).order_by(Organisation.key), params)
+async def list_organisations(session: AsyncSession, query: ChangedQuery) -> tuple[Sequence[Organisation], int]:
+    statement = select(Organisation).order_by(Organisation.key)
+    if query.updated_since is not None:
+        statement = statement.where(Organisation.updated_at >= query.updated_since)
+    return await fetch_page(session, statement, query)
 
 
 async def get_organisation(session: AsyncSession, key: str) -> Organisation:
@@ -21,12 +24,14 @@ async def get_organisation(session: AsyncSession, key: str) -> Organisation:
     return organisation
 
 
-async def list_strategies(session: AsyncSession, params: PageParams) -> tuple[Sequence[Strategy], int]:
+async def list_strategies(session: AsyncSession, query: ChangedQuery) -> tuple[Sequence[Strategy], int]:
     statement = select(Strategy).order_by(Strategy.period_start_date.desc(), Strategy.key)
-    return await fetch_page(session, statement, params)
+    if query.updated_since is not None:
+        statement = statement.where(Strategy.updated_at >= query.updated_since)
+    return await fetch_page(session, statement, query)
 
 
-class FocusAreaQuery(PageParams):
+class FocusAreaQuery(ChangedQuery):
     strategy: str | None = Field(None, description="Strategy key.")
 
 
@@ -50,6 +55,8 @@ async def list_focus_areas(session: AsyncSession, query: FocusAreaQuery) -> tupl
     statement = select(FocusArea).order_by(FocusArea.position, FocusArea.key)
     if query.strategy is not None:
         statement = statement.join(FocusArea.strategy).where(Strategy.key == query.strategy)
+    if query.updated_since is not None:
+        statement = statement.where(FocusArea.updated_at >= query.updated_since)
     return await fetch_page(session, statement, query)
 
 

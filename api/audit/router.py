@@ -1,0 +1,55 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from api.audit.models import AuditEvent
+from api.audit.schemas import AuditEventRead, AuditQuery, ChangeEvent, ChangeFeed, FeedQuery
+from api.db import SessionDep
+from api.pagination import Page, PageParams, fetch_page
+
+router = APIRouter(tags=["audit and change feed"])
+
+
+@router.get("/audit", response_model=Page[AuditEventRead])
+async def list_audit_events(session: SessionDep, query: Annotated[AuditQuery, Query()]) -> Page[AuditEventRead]:
+    """Every write, newest first: who, when, what, and the fields before and after."""
+    statement = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    for column, wanted in (
+        (AuditEvent.resource, query.resource),
+        (AuditEvent.resource_key, query.id),
+        (AuditEvent.actor, query.actor),
+    ):
+        if wanted is not None:
+            statement = statement.where(column == wanted)
+    if query.since is not None:
+        statement = statement.where(AuditEvent.occurred_at >= query.since)
+    paging = PageParams(page=query.page, limit=query.limit)
+    rows, total = await fetch_page(session, statement, paging)
+    items = [AuditEventRead.model_validate(row) for row in rows]
+    return Page[AuditEventRead](items=items, page=query.page, limit=query.limit, total=total)
+
+
+@router.get("/events", response_model=ChangeFeed)
+async def list_change_events(session: SessionDep, query: Annotated[FeedQuery, Query()]) -> ChangeFeed:
+    """Changes in commit order, gap-free: keep the last cursor and resume after it, missing and repeating nothing."""
+    after = int(query.after)
+    rows = (
+        await session.scalars(
+            select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(query.limit + 1)
+        )
+    ).all()
+    events = [
+        ChangeEvent(
+            cursor=str(row.seq),
+            resource=row.resource,
+            id=row.resource_key,
+            kind=row.action,
+            version=row.version,
+            occurred_at=row.occurred_at,
+        )
+        for row in rows[: query.limit]
+    ]
+    return ChangeFeed(
+        events=events, next_cursor=events[-1].cursor if events else str(after), has_more=len(rows) > query.limit
+    )

@@ -1,0 +1,106 @@
+"""The audit log and the change feed: every write traceable; a gap-free stream consumers resume without loss."""
+
+import asyncio
+
+from httpx import AsyncClient
+
+from api.seeding.sync import Tally
+from tests.asserts import assert_problem
+
+ACTION = "cin-thematic-review-toxic-trio"
+
+
+async def _drain(client: AsyncClient, after: str = "0", limit: int = 3) -> tuple[list[int], str]:
+    seen: list[int] = []
+    while True:
+        page = (await client.get(f"/api/v1/events?after={after}&limit={limit}")).json()
+        seen += [int(event["cursor"]) for event in page["events"]]
+        after = page["next_cursor"]
+        if not page["has_more"]:
+            return seen, after
+
+
+class TestAuditLog:
+    async def test_a_patch_is_recorded_with_author_changed_fields_and_request_id(
+        self, csmt: AsyncClient, loaded: Tally
+    ) -> None:
+        etag = (await csmt.get(f"/api/v1/actions/{ACTION}")).headers["etag"]
+        await csmt.patch(
+            f"/api/v1/actions/{ACTION}",
+            json={"comments": "Findings to CSMT in October"},
+            headers={"If-Match": etag, "X-Request-ID": "toxic-trio-1"},
+        )
+        [event] = (await csmt.get(f"/api/v1/audit?resource=action&id={ACTION}")).json()["items"]
+        assert (event["action"], event["request_id"], event["version"]) == ("update", "toxic-trio-1", 2)
+        assert event["actor"].endswith("(CSMT)")
+        assert event["before"] == {"comments": "Linked to early help pathways"}
+        assert event["after"] == {"comments": "Findings to CSMT in October"}
+
+    async def test_filters(self, csmt: AsyncClient, loaded: Tally) -> None:
+        seeded = (await csmt.get("/api/v1/audit?resource=strategy")).json()["items"]
+        assert [e["action"] for e in seeded] == ["seed-load"]
+        assert seeded[0]["actor"] == "seed"
+        assert (await csmt.get("/api/v1/audit?since=2999-01-01T00:00:00Z")).json()["total"] == 0
+        assert_problem(await csmt.get("/api/v1/audit?since=yesterday"), 422)
+
+
+class TestChangeFeed:
+    async def test_ordered_gap_free_and_resumable(self, csmt: AsyncClient, loaded: Tally) -> None:
+        for month in ("2016-06-30", "2016-07-31", "2016-08-31"):
+            await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "on_track", "as_of": month})
+        seen, cursor = await _drain(csmt)
+        assert seen == list(range(1, len(seen) + 1))
+        await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "at_risk", "as_of": "2016-09-30"})
+        more, _ = await _drain(csmt, after=cursor)
+        assert more == [len(seen) + 1]
+        event = (await csmt.get(f"/api/v1/events?after={cursor}")).json()["events"][0]
+        assert (event["resource"], event["id"], event["kind"]) == ("action", ACTION, "progress")
+
+    async def test_a_rejected_write_uses_no_number(self, csmt: AsyncClient, loaded: Tally) -> None:
+        _, cursor = await _drain(csmt)
+        assert_problem(await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "nope"}), 422)
+        await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "on_track", "as_of": "2016-09-30"})
+        more, _ = await _drain(csmt, after=cursor)
+        assert more == [int(cursor) + 1]
+
+    async def test_a_consumer_polling_during_concurrent_writes_misses_and_repeats_nothing(
+        self, csmt: AsyncClient, submitter: AsyncClient, loaded: Tally
+    ) -> None:
+        _, start = await _drain(csmt)
+        writers_done = asyncio.Event()
+        collected: list[int] = []
+
+        async def consumer() -> None:
+            cursor = start
+            while True:
+                finished = writers_done.is_set()
+                page = (await csmt.get(f"/api/v1/events?after={cursor}&limit=4")).json()
+                cursors = [int(e["cursor"]) for e in page["events"]]
+                assert cursors == list(range(int(cursor) + 1, int(cursor) + 1 + len(cursors))), "no gap"
+                collected.extend(cursors)
+                cursor = page["next_cursor"]
+                if finished and not page["has_more"]:
+                    return
+                await asyncio.sleep(0)
+
+        async def write(n: int) -> None:
+            if n % 2:
+                response = await csmt.post(
+                    f"/api/v1/actions/{ACTION}/updates",
+                    json={"status": "on_track", "as_of": f"2016-{1 + n % 9:02d}-01"},
+                )
+            else:
+                response = await submitter.put(
+                    "/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", json={"value": 5 + n}
+                )
+            assert response.status_code in (200, 201), response.text
+
+        reader = asyncio.create_task(consumer())
+        await asyncio.gather(*(write(n) for n in range(20)))
+        writers_done.set()
+        await reader
+        assert collected == list(range(int(start) + 1, int(start) + 21))
+
+    async def test_bad_cursors_are_422(self, csmt: AsyncClient, loaded: Tally) -> None:
+        assert_problem(await csmt.get("/api/v1/events?after=abc"), 422)
+        assert_problem(await csmt.get("/api/v1/events?limit=0"), 422)
