@@ -4,7 +4,8 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -125,11 +126,15 @@ async def revoke_key(session: AsyncSession, key_id: str, *, actor: Actor) -> Api
 
 
 async def authenticate_token(token: str, *, rate_limit: int) -> Principal:
-    """Check a bearer token and count the request against its key's limit, in one short transaction."""
+    """Check a bearer token and count the request against its key's limit.
+
+    Runs on its own autocommit connection, outside the request's transaction: the count must stand whatever the
+    request does, and each statement is one round trip (this runs on every request).
+    """
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise Unauthenticated("The API key is malformed; keys look like csk_<id>_<secret>.")
-    async with get_engine().begin() as connection:
+    async with _autocommit() as connection:
         row = (await connection.execute(select(ApiKey).where(ApiKey.key_id == parts[1]))).one_or_none()
         if row is None or not hmac.compare_digest(row.secret_hash, _hash(token)):
             raise Unauthenticated("The API key is not recognised.")
@@ -182,5 +187,11 @@ async def count_request(connection: AsyncConnection, subject: str, limit: int) -
 
 
 async def count_anonymous_request(subject: str, limit: int) -> None:
-    async with get_engine().begin() as connection:
+    async with _autocommit() as connection:
         await count_request(connection, subject, limit)
+
+
+@asynccontextmanager
+async def _autocommit() -> AsyncIterator[AsyncConnection]:
+    async with get_engine().connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")

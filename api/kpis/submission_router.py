@@ -15,7 +15,7 @@ from api.kpis import submissions
 from api.kpis.batch_formats import Batch, read_batch
 from api.kpis.models import KpiSubmission, SubmissionMode
 from api.kpis.schemas import Rejection, SubmissionIn, SubmissionSummary
-from api.pagination import Page, PageParams, fetch_page
+from api.pagination import ChangedQuery, Page, fetch_page
 from api.schemas import inline_schema
 
 router = APIRouter(tags=["KPI submissions"])
@@ -34,8 +34,8 @@ REQUEST_BODY: dict[str, Any] = {
 }
 
 
-class SubmissionQuery(PageParams):
-    model_config = ConfigDict(extra="forbid")
+class SubmissionQuery(ChangedQuery):
+    """Submissions are never changed, so updated_since selects those submitted since."""
 
 
 class SubmitOptions(BaseModel):
@@ -148,6 +148,8 @@ async def list_kpi_submissions(
 ) -> Page[SubmissionRecord]:
     """Past submissions, newest first: who sent what, and what became of each row."""
     statement = select(KpiSubmission).order_by(KpiSubmission.id.desc())
+    if query.updated_since is not None:
+        statement = statement.where(KpiSubmission.submitted_at >= query.updated_since)
     rows, total = await fetch_page(session, statement, query)
     return Page[SubmissionRecord](items=[_record(row) for row in rows], page=query.page, limit=query.limit, total=total)
 
