@@ -12,14 +12,9 @@ import argparse
 import asyncio
 import csv
 import io
-import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +24,7 @@ import asyncpg
 import httpx
 
 from api.periods import parse_period
+from bench.server import live_server, mint_key, run_cli
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe" / "la_care_leavers_activity.csv"
 ROWS = 10_000
@@ -68,17 +64,11 @@ def as_csv(rows: list[dict[str, Any]]) -> bytes:
     return out.getvalue().encode()
 
 
-def _run(database_url: str, *args: str) -> str:
-    env = os.environ | {"DATABASE_URL": database_url}
-    done = subprocess.run([sys.executable, "-m", "api", *args], env=env, check=True, capture_output=True, text=True)
-    return done.stdout
-
-
 async def prepare(dsn: str, database_url: str, kpis: dict[str, str], scopes: dict[str, tuple[str, str | None]]) -> str:
     connection = await asyncpg.connect(dsn)
     await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await connection.close()
-    _run(database_url, "migrate")
+    run_cli(database_url, "migrate")
     connection = await asyncpg.connect(dsn)
     await connection.executemany(
         "INSERT INTO scope (key, name, kind, gss_code) VALUES ($1, $2, 'comparator', $3)",
@@ -90,8 +80,7 @@ async def prepare(dsn: str, database_url: str, kpis: dict[str, str], scopes: dic
         list(kpis.items()),
     )
     await connection.close()
-    output = _run(database_url, "keys", "create", "--name", "bench", "--scope", "kpi:submit")
-    return output.strip().splitlines()[-1]
+    return mint_key(database_url, "bench", "kpi:submit")
 
 
 async def clear_values(dsn: str) -> None:
@@ -148,12 +137,6 @@ async def copy_rows(dsn: str, rows: list[dict[str, Any]]) -> float:
     return elapsed
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def post(base: str, token: str, content: bytes, content_type: str) -> float:
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         started = time.perf_counter()
@@ -169,61 +152,28 @@ async def post(base: str, token: str, content: bytes, content_type: str) -> floa
     return elapsed
 
 
-def serve(database_url: str) -> Iterator[str]:
-    port = _free_port()
-    env = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": "warning", "MAX_BODY_BYTES": str(50 * 2**20)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
+async def measure(base: str, dsn: str, token: str, rows: list[dict[str, Any]], repeat: int) -> dict[str, list[float]]:
+    payload = {"rows": rows, "source": "DfE: care leavers' activity"}
+    bodies = (
+        ("JSON batch via API", httpx.Request("POST", "/", json=payload).content, "application/json"),
+        ("CSV batch via API", as_csv(rows), "text/csv"),
     )
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    timings: dict[str, list[float]] = {"JSON batch via API": [], "CSV batch via API": [], "COPY (no checks)": []}
+    for _ in range(repeat):
+        for label, body, kind in bodies:
+            await clear_values(dsn)
+            timings[label].append(await post(base, token, body, kind))
+        await clear_values(dsn)
+        timings["COPY (no checks)"].append(await copy_rows(dsn, rows))
+    return timings
 
 
-async def wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(150):
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError("server not ready")
-
-
-async def main(database_url: str, repeat: int) -> None:
+def main(database_url: str, repeat: int) -> None:
     dsn = database_url.replace("+asyncpg", "")
     rows, kpis, scopes = dfe_rows(ROWS)
-    token = await prepare(dsn, database_url, kpis, scopes)
-    payload = {"rows": rows, "source": "DfE: care leavers' activity"}
-    json_body, csv_body = httpx.Request("POST", "/", json=payload).content, as_csv(rows)
-    timings: dict[str, list[float]] = {"JSON batch via API": [], "CSV batch via API": [], "COPY (no checks)": []}
-    for base in serve(database_url):
-        await wait_ready(base)
-        for _ in range(repeat):
-            for label, body, kind in (
-                ("JSON batch via API", json_body, "application/json"),
-                ("CSV batch via API", csv_body, "text/csv"),
-            ):
-                await clear_values(dsn)
-                timings[label].append(await post(base, token, body, kind))
-            await clear_values(dsn)
-            timings["COPY (no checks)"].append(await copy_rows(dsn, rows))
+    token = asyncio.run(prepare(dsn, database_url, kpis, scopes))
+    with live_server(database_url, MAX_BODY_BYTES=str(50 * 2**20)) as base:
+        timings = asyncio.run(measure(base, dsn, token, rows, repeat))
     copy_rate = ROWS / statistics.median(timings["COPY (no checks)"])
     print(f"{ROWS:,} rows ({len(kpis)} KPIs x {len(scopes)} scopes x periods), median of {repeat} runs")
     print(f"{'path':22} {'seconds':>8} {'rows/s':>9} {'of COPY':>8}")
@@ -237,4 +187,4 @@ if __name__ == "__main__":
     parser.add_argument("--database-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/bench")
     parser.add_argument("--repeat", type=int, default=3)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.database_url, arguments.repeat))
+    main(arguments.database_url, arguments.repeat)

@@ -3,23 +3,21 @@
     python -m bench.reads                       # embedded SQLite, seeded in a temporary file
     python -m bench.reads --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench
 
-Starts one uvicorn worker on 127.0.0.1, loads the seed, then for each endpoint runs a fixed number of concurrent
-clients for a bounded time and prints requests per second and latency percentiles. The load generator shares the
-machine's two cores with the server, so figures are a floor, comparable run to run rather than absolute.
+Starts one uvicorn worker on 127.0.0.1, loads the seed, mints a read key, then for each endpoint runs a fixed number
+of concurrent clients for a bounded time and prints requests per second and latency percentiles. The load generator
+shares the machine's two cores with the server, so figures are a floor, comparable run to run rather than absolute.
 """
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+
+from bench.server import live_server, mint_key, run_cli
 
 ENDPOINTS = [
     ("focus areas (7 rows)", "/api/v1/focus-areas"),
@@ -29,39 +27,6 @@ ENDPOINTS = [
     ("scorecard: 11 Council Plan KPIs rated", "/api/v1/scorecard?tier=council_plan"),
     ("focus area with actions, projects, KPIs", "/api/v1/focus-areas/children-in-need-of-help-and-protection"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _prepare(database_url: str) -> str:
-    """Migrate, load the seed and mint a read key; returns the key."""
-    env = os.environ | {"DATABASE_URL": database_url}
-    for args in (["migrate"], ["seed", "load", "--quiet"]):
-        subprocess.run([sys.executable, "-m", "api", *args], env=env, check=True, capture_output=True)
-    minted = subprocess.run(
-        [sys.executable, "-m", "api", "keys", "create", "--name", "bench dashboard", "--scope", "read"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return minted.stdout.strip().splitlines()[-1]
-
-
-async def _wait_until_ready(base: str, deadline: float) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get("/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError("the server did not become ready")
 
 
 async def _hammer(base: str, token: str, path: str, concurrency: int, seconds: float) -> list[float]:
@@ -83,7 +48,6 @@ async def _hammer(base: str, token: str, path: str, concurrency: int, seconds: f
 
 
 async def _run(base: str, token: str, concurrency: int, seconds: float) -> None:
-    await _wait_until_ready(base, time.monotonic() + 30)
     print(f"{'endpoint':42} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
     for label, path in ENDPOINTS:
         await _hammer(base, token, path, concurrency, 1.0)  # warm up
@@ -101,31 +65,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         database_url = args.database_url or f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
-        token = _prepare(database_url)
-        port = _free_port()
+        run_cli(database_url, "migrate")
+        run_cli(database_url, "seed", "load", "--quiet")
+        token = mint_key(database_url, "bench dashboard", "read")
         # The limit is per key per minute; a benchmark is one key making thousands of requests.
-        env = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": "warning", "RATE_LIMIT_PER_MINUTE": "0"}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-        )
-        try:
+        with live_server(database_url, RATE_LIMIT_PER_MINUTE="0") as base:
             print(f"database: {database_url.split('@')[-1]}; 1 uvicorn worker; {args.concurrency} clients")
-            asyncio.run(_run(f"http://127.0.0.1:{port}", token, args.concurrency, args.seconds))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+            asyncio.run(_run(base, token, args.concurrency, args.seconds))
 
 
 if __name__ == "__main__":

@@ -166,3 +166,10 @@ def key_client(app: FastAPI, mint: Minter) -> Callable[..., Awaitable[AsyncClien
         return await _client_with(app, await mint(*scopes, **grants))
 
     return make
+
+
+@pytest.fixture
+async def governor(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
+    """A governance officer's client: reads, and writes owners and KPI definitions."""
+    async with await _client_with(app, await mint(Scope.read, Scope.governance_write, name="governance officer")) as c:
+        yield c

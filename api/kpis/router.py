@@ -1,7 +1,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,26 +10,44 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import Forbidden, InvalidInput, ProblemError, problem_responses
-from api.kpis import service, submissions
+from api.kpis import definitions, service, submissions
 from api.kpis import status as status_service
 from api.kpis.models import Kpi, SubmissionFormat, Tier
 from api.kpis.rating import RatingStatus
 from api.kpis.schemas import (
+    KpiCreate,
     KpiDetail,
     KpiRead,
     KpiStatusRead,
+    KpiUpdate,
     KpiValueIn,
     KpiValueRead,
     KpiValueWritten,
     ScopeRead,
     Scorecard,
+    TargetIn,
 )
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
 from api.pagination import Page, page_of
 from api.periods import InvalidPeriod
+from api.versioning import set_etag
 
 router = APIRouter(tags=["KPIs"])
 Code = Annotated[str, Path(max_length=80, description="The KPI's code.")]
+TargetPeriod = Annotated[str, Path(max_length=20, description="A period of the KPI's period type, e.g. FY2016-17.")]
+Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
+IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change the KPI or its targets.")]
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
+
+
+async def _detail(session: AsyncSession, kpi: Kpi, response: Response) -> KpiDetail:
+    set_etag(response, kpi.version)
+    latest = await service.latest_values(session, kpi)
+    return KpiDetail(
+        **KpiRead.model_validate(kpi).model_dump(),
+        targets=kpi.targets,  # type: ignore[arg-type]
+        latest_values=[KpiValueRead.model_validate(value) for value in latest],
+    )
 
 
 @router.get("/kpis", response_model=Page[KpiRead])
@@ -40,15 +58,59 @@ async def list_kpis(session: SessionDep, query: Annotated[KpiQuery, Query()]) ->
 
 
 @router.get("/kpis/{code}", response_model=KpiDetail, responses=problem_responses(404))
-async def get_kpi(session: SessionDep, code: Code) -> KpiDetail:
-    """A KPI with its targets and its latest value for each scope."""
-    kpi = await service.get_kpi(session, code)
-    latest = await service.latest_values(session, kpi)
-    return KpiDetail(
-        **KpiRead.model_validate(kpi).model_dump(),
-        targets=kpi.targets,  # type: ignore[arg-type]
-        latest_values=[KpiValueRead.model_validate(value) for value in latest],
-    )
+async def get_kpi(session: SessionDep, code: Code, response: Response) -> KpiDetail:
+    """A KPI with its targets and its latest value for each scope; the ETag header is its version."""
+    return await _detail(session, await service.get_kpi(session, code), response)
+
+
+@router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiDetail, responses=problem_responses(409))
+async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, response: Response) -> KpiDetail:
+    """Define a KPI: what it measures, its unit, polarity, period type and baseline."""
+    kpi = await definitions.create_kpi(session, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/kpis/{kpi.code}"
+    return await _detail(session, kpi, response)
+
+
+@router.patch("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+async def update_kpi(
+    session: SessionDep, actor: Definer, code: Code, data: KpiUpdate, response: Response, if_match: IfMatch = None
+) -> KpiDetail:
+    """Change a KPI's definition (not its unit or period type once it has figures): needs If-Match."""
+    kpi = await definitions.update_kpi(session, code, data, actor=actor, if_match=if_match)
+    return await _detail(session, kpi, response)
+
+
+@router.delete("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+async def archive_kpi(
+    session: SessionDep, actor: Definer, code: Code, response: Response, if_match: IfMatch = None
+) -> KpiDetail:
+    """Archive a KPI (never deleted: its figures stay readable); it leaves lists and the scorecard. Needs If-Match."""
+    kpi = await definitions.archive_kpi(session, code, actor=actor, if_match=if_match)
+    return await _detail(session, kpi, response)
+
+
+@router.put("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+async def put_kpi_target(
+    session: SessionDep,
+    actor: Definer,
+    code: Code,
+    period: TargetPeriod,
+    data: TargetIn,
+    response: Response,
+    if_match: IfMatch = None,
+) -> KpiDetail:
+    """Set a KPI's target for one period (upsert); the KPI's version moves on. Needs If-Match with the KPI's ETag."""
+    kpi = await definitions.set_target(session, code, period, data, actor=actor, if_match=if_match)
+    return await _detail(session, kpi, response)
+
+
+@router.delete("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+async def delete_kpi_target(
+    session: SessionDep, actor: Definer, code: Code, period: TargetPeriod, response: Response, if_match: IfMatch = None
+) -> KpiDetail:
+    """Remove a KPI's target for one period (a plan, not a record; the audit trail keeps it). Needs If-Match."""
+    kpi = await definitions.remove_target(session, code, period, actor=actor, if_match=if_match)
+    return await _detail(session, kpi, response)
 
 
 @router.get("/kpis/{code}/values", response_model=Page[KpiValueRead], responses=problem_responses(404))

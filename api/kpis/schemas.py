@@ -1,8 +1,8 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasPath, BaseModel, Field
+from pydantic import AliasPath, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from api.kpis.models import (
     Polarity,
@@ -67,6 +67,8 @@ class KpiRead(ReadModel):
     baseline_value: Number | None
     baseline_note: str | None
     note: str | None
+    version: int = Field(description="Also the ETag: send it back in If-Match to change the KPI or its targets.")
+    archived_at: datetime | None
     updated_at: datetime
 
 
@@ -214,3 +216,85 @@ class Scorecard(BaseModel):
     scope: str
     summary: dict[RatingStatus, int] = Field(description="KPIs by rating.")
     items: list[KpiStatusRead]
+
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+LongText = Annotated[str, StringConstraints(max_length=4000)]
+PeriodText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+Figure = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=18, decimal_places=6)]
+
+
+class KpiCreate(WriteModel):
+    code: Code = Field(examples=["neet-not-known-16-19"])
+    title: Title
+    description: LongText | None = None
+    tier: Tier
+    unit: Unit
+    decimal_places: int = Field(default=0, ge=0, le=6, description="How many decimals a figure is shown and kept to.")
+    polarity: Polarity
+    period_type: PeriodType
+    focus_area: Code | None = Field(default=None, description="Focus area key.")
+    national_code: str | None = Field(default=None, max_length=20, description="DfE LAIT measure code.")
+    baseline_period: PeriodText | None = Field(
+        default=None, examples=["FY2015-16", "2015/16"], description="Of the KPI's period type (context KPIs: any)."
+    )
+    baseline_value: Figure | None = None
+    baseline_note: LongText | None = None
+    note: LongText | None = None
+
+
+class KpiUpdate(WriteModel):
+    """Fields to change. The code never changes; unit and period type cannot change once figures are held."""
+
+    title: Title | None = None
+    description: LongText | None = None
+    tier: Tier | None = None
+    unit: Unit | None = None
+    decimal_places: int | None = Field(default=None, ge=0, le=6)
+    polarity: Polarity | None = None
+    period_type: PeriodType | None = None
+    focus_area: Code | None = None
+    national_code: str | None = Field(default=None, max_length=20)
+    baseline_period: PeriodText | None = None
+    baseline_value: Figure | None = None
+    baseline_note: LongText | None = None
+    note: LongText | None = None
+
+    @field_validator("title", "tier", "unit", "decimal_places", "polarity", "period_type")
+    @classmethod
+    def _not_emptied(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be emptied")
+        return value
+
+
+class TargetIn(WriteModel):
+    """A KPI's target for one period: a figure (numeric), monitor only, or in line with the national rate."""
+
+    kind: TargetKind
+    value: Figure | None = Field(
+        default=None, validate_default=True, description="Required for a numeric target; refused otherwise."
+    )
+    amber_tolerance: Figure | None = Field(
+        default=None, ge=0, description="Numeric targets only: how far short of target still counts as amber."
+    )
+    note: LongText | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _value_iff_numeric(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = info.data.get("kind")
+        if kind is TargetKind.numeric and value is None:
+            raise ValueError("a numeric target needs a value")
+        if kind is not None and kind is not TargetKind.numeric and value is not None:
+            raise ValueError(f"a {kind.value} target has no value")
+        return value
+
+    @field_validator("amber_tolerance")
+    @classmethod
+    def _tolerance_only_numeric(cls, tolerance: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        kind = info.data.get("kind")
+        if tolerance is not None and kind is not None and kind is not TargetKind.numeric:
+            raise ValueError(f"a {kind.value} target has no amber tolerance")
+        return tolerance

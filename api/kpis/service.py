@@ -8,18 +8,19 @@ from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.kpis.models import Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
-from api.pagination import PageParams, fetch_page
+from api.pagination import ChangedQuery, PageParams, fetch_page
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.strategy.models import FocusArea
 
 
-class KpiQuery(PageParams):
+class KpiQuery(ChangedQuery):
     tier: Tier | None = None
     focus_area: str | None = Field(None, description="Focus area key.")
     unit: Unit | None = None
     polarity: Polarity | None = None
     period_type: PeriodType | None = None
     q: str | None = Field(None, min_length=2, max_length=100, description="Search code and title.")
+    include_archived: bool = Field(False, description="Include archived KPIs.")
 
 
 class KpiValueQuery(PageParams):
@@ -60,6 +61,10 @@ async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kp
     if query.q is not None:
         pattern = f"%{query.q}%"
         statement = statement.where(or_(Kpi.code.ilike(pattern), Kpi.title.ilike(pattern)))
+    if not query.include_archived:
+        statement = statement.where(Kpi.archived_at.is_(None))
+    if query.updated_since is not None:
+        statement = statement.where(Kpi.updated_at >= query.updated_since)
     return await fetch_page(session, statement, query)
 
 

@@ -140,7 +140,7 @@ def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Deci
         tolerance = Decimal(5) * Decimal(10) ** -(kpi.decimal_places + 1)
         if abs(row.value - row.numerator * 100 / row.denominator) > tolerance:
             problems.append(Problem(number, "value", f"{row.value} does not match numerator/denominator ({computed})"))
-    problems.extend(Problem(number, "value", reason) for reason in _range_problems(value, kpi.unit))
+    problems.extend(Problem(number, "value", reason) for reason in range_problems(value, kpi.unit))
     return value
 
 
@@ -165,7 +165,7 @@ def _computed(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Dec
         return None
 
 
-def _range_problems(value: Decimal, unit: Unit) -> list[str]:
+def range_problems(value: Decimal, unit: Unit) -> list[str]:
     if unit is Unit.percent and not 0 <= value <= 100:
         return [f"{value} is not a percentage between 0 and 100"]
     if unit in (Unit.days, Unit.count, Unit.rate) and value < 0:

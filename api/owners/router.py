@@ -1,29 +1,71 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.auth.deps import require
+from api.auth.models import Scope
+from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.owners import service
-from api.owners.schemas import OwnerDetail, OwnerRead, OwnerRef
+from api.owners import service, writes
+from api.owners.models import Owner
+from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, OwnerUpdate
 from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
+from api.versioning import set_etag
 
 router = APIRouter(tags=["owners"])
+Key = Annotated[str, Path(max_length=80)]
+Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
+IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
+
+
+async def _detail(session: AsyncSession, owner: Owner, response: Response) -> OwnerDetail:
+    set_etag(response, owner.version)
+    return OwnerDetail(
+        **OwnerRead.model_validate(owner).model_dump(),
+        children=[OwnerRef.model_validate(child) for child in await service.children_of(session, owner)],
+    )
 
 
 @router.get("/owners", response_model=Page[OwnerRead])
 async def list_owners(session: SessionDep, query: Annotated[OwnerQuery, Query()]) -> Page[OwnerRead]:
-    """Owners named in the strategy's Who columns, by code."""
+    """Owners named in the strategy's Who columns, by code (archived owners only with include_archived)."""
     rows, total = await service.list_owners(session, query)
     return page_of(rows, total, query, OwnerRead)
 
 
 @router.get("/owners/{key}", response_model=OwnerDetail, responses=problem_responses(404))
-async def get_owner(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> OwnerDetail:
-    """One owner, with the owners that report to it."""
-    owner, children = await service.get_owner(session, key)
-    return OwnerDetail(
-        **OwnerRead.model_validate(owner).model_dump(),
-        children=[OwnerRef.model_validate(child) for child in children],
-    )
+async def get_owner(session: SessionDep, key: Key, response: Response) -> OwnerDetail:
+    """One owner, with the owners that report to it; the ETag header is its version."""
+    return await _detail(session, await service.find_owner(session, key), response)
+
+
+@router.post(
+    "/owners", status_code=status.HTTP_201_CREATED, response_model=OwnerDetail, responses=problem_responses(409)
+)
+async def create_owner(session: SessionDep, actor: Writer, data: OwnerCreate, response: Response) -> OwnerDetail:
+    """Add an owner (a role, team, board or partnership a Who column can name)."""
+    owner = await writes.create_owner(session, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/owners/{owner.key}"
+    return await _detail(session, owner, response)
+
+
+@router.patch("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
+async def update_owner(
+    session: SessionDep, actor: Writer, key: Key, data: OwnerUpdate, response: Response, if_match: IfMatch = None
+) -> OwnerDetail:
+    """Change an owner's code, name, kind, parent, aliases or note: needs If-Match with its current ETag."""
+    owner = await writes.update_owner(session, key, data, actor=actor, if_match=if_match)
+    return await _detail(session, owner, response)
+
+
+@router.delete("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
+async def archive_owner(
+    session: SessionDep, actor: Writer, key: Key, response: Response, if_match: IfMatch = None
+) -> OwnerDetail:
+    """Archive an owner that no live action or project depends on (never deleted). Needs If-Match."""
+    owner = await writes.archive_owner(session, key, actor=actor, if_match=if_match)
+    return await _detail(session, owner, response)

@@ -1,7 +1,15 @@
-from pydantic import AliasPath, Field
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AliasPath, Field, StringConstraints, field_validator
 
 from api.owners.models import OwnerKind
-from api.schemas import ReadModel
+from api.schemas import ReadModel, WriteModel
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Note = Annotated[str, StringConstraints(max_length=4000)]
 
 
 class OwnerRef(ReadModel):
@@ -18,7 +26,37 @@ class OwnerRead(OwnerRef):
     aliases: list[str]
     name_inferred: bool = Field(description="True when the full name was inferred rather than read.")
     note: str | None
+    version: int = Field(description="Also the ETag: send it back in If-Match to change the owner.")
+    archived_at: datetime | None
 
 
 class OwnerDetail(OwnerRead):
     children: list[OwnerRef] = Field(description="Owners whose parent this is.")
+
+
+class OwnerCreate(WriteModel):
+    key: Key = Field(examples=["ad-slac"])
+    code: Code = Field(examples=["AD SLAC"], description="As the document writes it in a Who column.")
+    full_name: FullName | None = Field(default=None, examples=["Assistant Director, Safeguarding and Looked After"])
+    kind: OwnerKind
+    parent: Code | None = Field(default=None, description="Code of the (live) owner this one reports to.")
+    aliases: list[Code] = Field(default_factory=list, description="Other spellings the document uses.")
+    note: Note | None = None
+
+
+class OwnerUpdate(WriteModel):
+    """Fields to change; send parent null to detach the owner from its parent. The key never changes."""
+
+    code: Code | None = None
+    full_name: FullName | None = Field(default=None, description="Setting it marks the name as read, not inferred.")
+    kind: OwnerKind | None = None
+    parent: Code | None = None
+    aliases: list[Code] | None = None
+    note: Note | None = None
+
+    @field_validator("code", "kind", "aliases")
+    @classmethod
+    def _not_emptied(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be emptied")
+        return value

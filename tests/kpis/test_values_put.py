@@ -89,7 +89,8 @@ class TestUpsert:
         await submitter.put(url, json={"value": 64})
         await submitter.put(url, json={"value": 65}, headers={"X-Request-ID": "lcs-nightly-7"})
         async with db.get_sessionmaker()() as session:
-            events = (await session.scalars(select(AuditEvent).where(AuditEvent.resource == "kpi_value"))).all()
+            statement = select(AuditEvent).where(AuditEvent.resource == "kpi_value").order_by(AuditEvent.seq)
+            events = (await session.scalars(statement)).all()
         assert [(e.action, e.resource_key) for e in events] == [
             ("create", f"{fresh_kpi}/stockton-on-tees/FY2015-16"),
             ("update", f"{fresh_kpi}/stockton-on-tees/FY2015-16"),

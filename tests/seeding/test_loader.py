@@ -55,7 +55,10 @@ class TestIdempotence:
         _edit(seed_copy / CIN, "actions", GRADED_CARE, comments="Rolled out across all teams", who=["LSCB", "AD SLAC"])
         tally, _ = await service.load_seed(seed_copy)
         assert tally.counts["actions"] == {"created": 0, "updated": 1, "unchanged": 55}
-        assert await _row_counts() == before | {"action_owner": before["action_owner"] + 1}
+        assert await _row_counts() == before | {
+            "action_owner": before["action_owner"] + 1,
+            "audit_event": before["audit_event"] + 1,  # the load itself is recorded
+        }
         body = (await client.get("/api/v1/actions/cin-implement-graded-care-profile-2")).json()
         assert body["comments"] == "Rolled out across all teams"
         assert [o["code"] for o in body["owners"]] == ["LSCB", "AD SLAC"]
