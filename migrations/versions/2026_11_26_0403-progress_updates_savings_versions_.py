@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "9f89c54c160c"
 down_revision: str | None = "5c0d1e2f3a4b"
 branch_labels: str | Sequence[str] | None = None
@@ -38,7 +37,8 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "target_pence >= 0 AND (forecast_pence IS NULL OR forecast_pence >= 0) AND (delivered_pence IS NULL OR delivered_pence >= 0)",
+            "target_pence >= 0 AND (forecast_pence IS NULL OR forecast_pence >= 0) "
+            "AND (delivered_pence IS NULL OR delivered_pence >= 0)",
             name=op.f("ck_project_savings_not_negative"),
         ),
         sa.ForeignKeyConstraint(
