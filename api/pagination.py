@@ -35,6 +35,10 @@ class ChangedQuery(PageParams):
 
 
 ChangedDep = Annotated[ChangedQuery, Query()]
+UpdatedSince = Annotated[
+    AwareDatetime | None,
+    Query(description="Only items changed at or after this time, with its offset (e.g. 2016-04-01T00:00:00Z)."),
+]
 
 
 class Page(BaseModel, Generic[ItemT]):

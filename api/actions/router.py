@@ -12,7 +12,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.pagination import Page
+from api.pagination import Page, UpdatedSince
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
 from api.versioning import set_etag
@@ -86,8 +86,8 @@ async def add_action_update(
 
 
 @router.get("/actions/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
-async def list_action_updates(session: SessionDep, key: Key) -> Page[ProgressRead]:
+async def list_action_updates(session: SessionDep, key: Key, updated_since: UpdatedSince = None) -> Page[ProgressRead]:
     """An action's progress updates, newest first (never edited)."""
-    updates = await progress.list_updates(session, await service.get_action(session, key))
+    updates = await progress.list_updates(session, await service.get_action(session, key), updated_since)
     items = [ProgressRead.model_validate(update) for update in updates]
     return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import delete, select, update
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -32,6 +32,7 @@ class ApiKeyQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     active: bool | None = Field(None, description="Only keys that are (or are not) usable now.")
+    updated_since: AwareDatetime | None = Field(None, description="Only keys minted or revoked at or after this time.")
 
 
 def _hash(token: str) -> str:
@@ -90,6 +91,9 @@ async def create_key(session: AsyncSession, data: ApiKeyCreate, *, actor: Actor)
 
 async def list_keys(session: AsyncSession, query: ApiKeyQuery) -> Sequence[ApiKey]:
     statement = select(ApiKey).order_by(ApiKey.created_at, ApiKey.id)
+    if query.updated_since is not None:
+        since = query.updated_since
+        statement = statement.where(or_(ApiKey.created_at >= since, ApiKey.revoked_at >= since))
     keys = (await session.scalars(statement)).all()
     if query.active is None:
         return keys

@@ -69,7 +69,7 @@ def _enum(enum: type[PyEnum], name: str, length: int = 30) -> Enum:
     )
 
 
-class Scope(Base):
+class Scope(TimestampMixin, Base):
     """What a value is about: the borough (the default), a team, a locality, or a comparator such as England."""
 
     __tablename__ = "scope"

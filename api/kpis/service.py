@@ -8,7 +8,7 @@ from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.kpis.models import Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
-from api.pagination import ChangedQuery, PageParams, fetch_page
+from api.pagination import ChangedQuery, fetch_page
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.strategy.models import FocusArea
 
@@ -23,7 +23,9 @@ class KpiQuery(ChangedQuery):
     include_archived: bool = Field(False, description="Include archived KPIs.")
 
 
-class KpiValueQuery(PageParams):
+class KpiValueQuery(ChangedQuery):
+    """updated_since selects values submitted since (values are never edited: a correction is a new revision)."""
+
     scope: str | None = Field(None, description="Scope key; all scopes when omitted.")
     period: str | None = Field(None, description="One period, e.g. FY2016-17 or 2016/17.")
     period_from: str | None = Field(None, description="Periods starting on or after this period's start.")
@@ -31,7 +33,7 @@ class KpiValueQuery(PageParams):
     history: bool = Field(False, description="Every revision, not only the latest of each period.")
 
 
-class ScopeQuery(PageParams):
+class ScopeQuery(ChangedQuery):
     kind: ScopeKind | None = None
 
 
@@ -115,6 +117,8 @@ async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> 
     if query.period_to is not None:
         end = parse_period_param(query.period_to, "period_to", kpi).end
         statement = statement.where(KpiValue.period_end_date <= end)
+    if query.updated_since is not None:
+        statement = statement.where(KpiValue.submitted_at >= query.updated_since)
     statement = statement.join(KpiValue.scope).order_by(
         KpiValue.period_start_date, KpiValue.period, Scope.key, KpiValue.revision
     )
@@ -125,6 +129,8 @@ async def list_scopes(session: AsyncSession, query: ScopeQuery) -> tuple[Sequenc
     statement = select(Scope).order_by(Scope.kind, Scope.key)
     if query.kind is not None:
         statement = statement.where(Scope.kind == query.kind)
+    if query.updated_since is not None:
+        statement = statement.where(Scope.updated_at >= query.updated_since)
     return await fetch_page(session, statement, query)
 
 

@@ -1,7 +1,7 @@
 """Progress updates: append-only reports on actions and projects; the latest (by as-of date) is the current state."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,11 +56,15 @@ async def add_update(session: AsyncSession, item: Item, data: ProgressIn, *, act
     return update
 
 
-async def list_updates(session: AsyncSession, item: Item) -> Sequence[ProgressUpdate]:
+async def list_updates(
+    session: AsyncSession, item: Item, updated_since: datetime | None = None
+) -> Sequence[ProgressUpdate]:
     column = ProgressUpdate.action_id if isinstance(item, BusinessImprovementAction) else ProgressUpdate.project_id
     statement = (
         select(ProgressUpdate)
         .where(column == item.id)
         .order_by(ProgressUpdate.as_of_date.desc(), ProgressUpdate.id.desc())
     )
+    if updated_since is not None:  # updates are never edited: this selects those reported since
+        statement = statement.where(ProgressUpdate.created_at >= updated_since)
     return (await session.scalars(statement)).all()

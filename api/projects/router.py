@@ -9,7 +9,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.pagination import Page
+from api.pagination import Page, UpdatedSince
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
 from api.projects import savings, service, writes
@@ -97,18 +97,18 @@ async def add_project_update(
 
 
 @router.get("/projects/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
-async def list_project_updates(session: SessionDep, key: Key) -> Page[ProgressRead]:
+async def list_project_updates(session: SessionDep, key: Key, updated_since: UpdatedSince = None) -> Page[ProgressRead]:
     """A project's progress updates, newest first (never edited)."""
-    updates = await progress.list_updates(session, await service.get_project(session, key))
+    updates = await progress.list_updates(session, await service.get_project(session, key), updated_since)
     items = [ProgressRead.model_validate(update) for update in updates]
     return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
 @router.get("/projects/{key}/savings", response_model=Page[SavingsRead], responses=problem_responses(404))
-async def list_project_savings(session: SessionDep, key: Key) -> Page[SavingsRead]:
+async def list_project_savings(session: SessionDep, key: Key, updated_since: UpdatedSince = None) -> Page[SavingsRead]:
     """A project's savings by financial year, in pence."""
     project = await service.get_project(session, key)
-    items = [savings.read(row, key) for row in await savings.for_project(session, project)]
+    items = [savings.read(row, key) for row in await savings.for_project(session, project, updated_since)]
     return Page[SavingsRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 

@@ -1,6 +1,7 @@
 """Savings by financial year: each project's target, forecast and delivered pence, and the programme's totals."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,8 +47,12 @@ def read(row: ProjectSavings, project_key: str) -> SavingsRead:
     )
 
 
-async def for_project(session: AsyncSession, project: TransformationProject) -> Sequence[ProjectSavings]:
+async def for_project(
+    session: AsyncSession, project: TransformationProject, updated_since: datetime | None = None
+) -> Sequence[ProjectSavings]:
     statement = select(ProjectSavings).where(ProjectSavings.project_id == project.id)
+    if updated_since is not None:
+        statement = statement.where(ProjectSavings.updated_at >= updated_since)
     return (await session.scalars(statement.order_by(ProjectSavings.financial_year))).all()
 
 

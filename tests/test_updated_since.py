@@ -1,0 +1,45 @@
+"""Every list of changing things takes updated_since, so integrations can sync incrementally."""
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from api.seeding.sync import Tally
+from tests.asserts import assert_problem
+
+SAMPLES = {
+    "/kpis/{code}": "/kpis/neet-not-known-16-19",
+    "/actions/{key}": "/actions/cin-thematic-review-toxic-trio",
+    "/projects/{key}": "/projects/lean-review",
+}
+UNTIMED_LISTS = {"/api/v1/audit"}  # it has `since`, on when the event happened
+
+
+async def _lists(client: AsyncClient) -> list[str]:
+    spec: dict[str, Any] = (await client.get("/openapi.json")).json()
+    paths = []
+    for path, operations in spec["paths"].items():
+        names = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
+        if "updated_since" in names:
+            for placeholder, value in SAMPLES.items():
+                path = path.replace(placeholder, value)
+            paths.append(path)
+    return paths
+
+
+async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: AsyncClient, loaded: Tally) -> None:
+    await submitter.put("/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", json={"value": 8})
+    update = {"status": "on_track", "as_of": "2016-09-30"}
+    await admin.post("/api/v1/actions/cin-thematic-review-toxic-trio/updates", json=update)
+    await admin.post("/api/v1/projects/lean-review/updates", json=update)
+    paths = await _lists(admin)
+    spec = (await admin.get("/openapi.json")).json()
+    lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]
+    assert {p for p in lists if "updated_since" not in str(spec["paths"][p]["get"]["parameters"])} == UNTIMED_LISTS
+    for path in paths:
+        everything = (await admin.get(path)).json()["total"]
+        since_long_ago = (await admin.get(f"{path}?updated_since=2000-01-01T00:00:00Z")).json()["total"]
+        nothing_new = (await admin.get(f"{path}?updated_since=2999-01-01T00:00:00Z")).json()["total"]
+        assert everything > 0, path
+        assert (since_long_ago, nothing_new) == (everything, 0), path
+    assert_problem(await admin.get("/api/v1/actions?updated_since=2016-04-01T00:00:00"), 422)  # no offset
