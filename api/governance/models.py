@@ -1,10 +1,14 @@
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base, TimestampMixin
+from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from api.kpis.models import Tier
 from api.owners.models import Owner
+from api.strategy.models import FocusArea
 
 
 class Cadence(StrEnum):
@@ -46,3 +50,82 @@ class GovernanceBody(TimestampMixin, Base):
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     owner: Mapped[Owner | None] = relationship(lazy="raise")
+
+
+class ItemKind(StrEnum):
+    """What a routing rule sends to a body."""
+
+    transformation_project = "transformation_project"
+    business_improvement_action = "business_improvement_action"
+    kpi = "kpi"
+    performance_exception = "performance_exception"
+    focus_area_progress = "focus_area_progress"  # the progress summary of a focus area
+
+
+class RoutingRule(VersionedMixin, TimestampMixin, Base):
+    """Items of a kind (optionally only a KPI tier, a focus area or an owner's) report to a governance body."""
+
+    __tablename__ = "routing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    item_kind: Mapped[ItemKind] = mapped_column(
+        Enum(ItemKind, native_enum=False, length=40, create_constraint=True, name="item_kind")
+    )
+    kpi_tier: Mapped[Tier | None] = mapped_column(
+        Enum(Tier, native_enum=False, length=40, create_constraint=True, name="tier")
+    )
+    focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"))
+    body_id: Mapped[int] = mapped_column(ForeignKey("governance_body.id"), index=True)
+    report: Mapped[str | None] = mapped_column(String(200))  # e.g. "monthly performance report"
+    note: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    body: Mapped[GovernanceBody] = relationship(lazy="raise")
+    focus_area: Mapped[FocusArea | None] = relationship(lazy="raise")
+    owner: Mapped[Owner | None] = relationship(lazy="raise")
+
+
+class ExceptionKind(StrEnum):
+    kpi_red_consecutive = "kpi_red_consecutive"  # red for `threshold` periods running
+    kpi_worsening_run = "kpi_worsening_run"  # worse than the period before, `threshold` periods running
+    action_overdue_days = "action_overdue_days"  # overdue by more than `threshold` days
+    action_off_track = "action_off_track"  # latest update says off track
+    project_red = "project_red"  # latest update's RAG is red
+    project_behind_savings = "project_behind_savings"  # this year's forecast falls short of target
+
+
+class ExceptionRule(VersionedMixin, TimestampMixin, Base):
+    """A performance-challenge condition that raises an exception for CSMT."""
+
+    __tablename__ = "exception_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[ExceptionKind] = mapped_column(
+        Enum(ExceptionKind, native_enum=False, length=40, create_constraint=True, name="exception_kind")
+    )
+    threshold: Mapped[int | None]
+    enabled: Mapped[bool] = mapped_column(default=True)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class IssuedPack(Base):
+    """A pack as presented to a meeting: stored whole and never changed; issuing again adds a version."""
+
+    __tablename__ = "issued_pack"
+    __table_args__ = (UniqueConstraint("body_id", "meeting_date", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("governance_body.id"), index=True)
+    meeting_date: Mapped[date]
+    version: Mapped[int]
+    period: Mapped[str | None] = mapped_column(String(20))
+    as_of: Mapped[date]
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    html: Mapped[str] = mapped_column(Text)
+    csv: Mapped[str] = mapped_column(Text)

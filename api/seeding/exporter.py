@@ -10,10 +10,10 @@ import yaml
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from api.actions.models import ActionOwner, BusinessImprovementAction
-from api.governance.models import GovernanceBody
+from api.governance.models import ExceptionRule, GovernanceBody, RoutingRule
 from api.kpis.models import Kpi, KpiValue, Scope
 from api.owners.models import Owner
 from api.projects.models import ProjectFocusArea, TransformationProject
@@ -24,6 +24,7 @@ from api.seeding.reader import (
     KPIS_FILE,
     OWNERS_FILE,
     PROJECTS_FILE,
+    ROUTING_FILE,
     STRATEGY_FILE,
     SeedBundle,
 )
@@ -70,6 +71,7 @@ async def export_bundle(session: AsyncSession) -> SeedBundle:
         focus_areas=await _focus_areas(session),
         projects=await _projects(session),
         kpis=await _kpis(session),
+        routing=await _routing(session),
     )
 
 
@@ -251,6 +253,37 @@ async def _kpis(session: AsyncSession) -> list[files.KpiFile]:
     ]
 
 
+async def _routing(session: AsyncSession) -> files.RoutingFile:
+    rules = await session.scalars(
+        select(RoutingRule)
+        .options(joinedload(RoutingRule.body), joinedload(RoutingRule.focus_area), joinedload(RoutingRule.owner))
+        .where(RoutingRule.archived_at.is_(None))
+        .order_by(RoutingRule.id)
+    )
+    exceptions = await session.scalars(select(ExceptionRule).order_by(ExceptionRule.id))
+    return files.RoutingFile(
+        routing_rules=[
+            files.RoutingRuleFile(
+                key=r.key,
+                item_kind=r.item_kind,
+                kpi_tier=r.kpi_tier,
+                body=r.body.key,
+                report=r.report,
+                note=r.note,
+                focus_area=r.focus_area.key if r.focus_area else None,
+                owner=r.owner.code if r.owner else None,
+            )
+            for r in rules
+        ],
+        exception_rules=[
+            files.ExceptionRuleFile(
+                key=e.key, kind=e.kind, threshold=e.threshold, enabled=e.enabled, description=e.description
+            )
+            for e in exceptions
+        ],
+    )
+
+
 def _plain(value: Any) -> Any:
     """Python values YAML writes cleanly: enums as their values, whole decimals as integers."""
     if isinstance(value, dict):
@@ -295,6 +328,7 @@ def write_bundle(bundle: SeedBundle, directory: Path) -> int:
         BODIES_FILE: files.GovernanceBodiesFile(governance_bodies=bundle.bodies),
         PROJECTS_FILE: files.ProjectsFile(projects=bundle.projects),
         KPIS_FILE: files.KpisFile(kpis=bundle.kpis),
+        ROUTING_FILE: bundle.routing,
         **bundle.focus_areas,
     }
     for name, model in documents.items():

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.delivery import DeliveryStatus, Rag
-from api.governance.models import BodyStatus, Cadence
+from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
 from api.kpis.models import Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
 from api.owners.models import OwnerKind
 from api.periods import PeriodType
@@ -198,3 +198,27 @@ class KpiFile(SeedModel):
 
 class KpisFile(SeedModel):
     kpis: list[KpiFile]
+
+
+class RoutingRuleFile(SeedModel):
+    key: Key
+    item_kind: ItemKind
+    kpi_tier: Tier | None = None
+    focus_area: Key | None = None
+    owner: str | None = None
+    body: Key
+    report: str | None = None
+    note: str | None = None
+
+
+class ExceptionRuleFile(SeedModel):
+    key: Key
+    kind: ExceptionKind
+    threshold: int | None = Field(default=None, ge=1)
+    enabled: bool = True
+    description: str | None = None
+
+
+class RoutingFile(SeedModel):
+    routing_rules: list[RoutingRuleFile] = Field(default_factory=list)
+    exception_rules: list[ExceptionRuleFile] = Field(default_factory=list)

@@ -13,6 +13,7 @@ from api.governance.models import GovernanceBody
 from api.kpis.models import Scope
 from api.owners.models import Owner
 from api.seeding import load_plan
+from api.seeding.load_routing import load_routing
 from api.seeding.reader import SeedBundle
 from api.seeding.references import owner_names
 from api.seeding.sync import Tally, assign, outcome, replace_children
@@ -28,6 +29,7 @@ async def load_bundle(session: AsyncSession, bundle: SeedBundle) -> Tally:
     areas = await load_plan.load_focus_areas(session, bundle, strategy, owners, tally)
     await load_plan.load_projects(session, bundle, areas, owners, tally)
     await load_plan.load_kpis(session, bundle, areas, scopes, tally)
+    await load_routing(session, bundle, areas, owners, tally)
     await session.flush()
     return tally
 

@@ -17,6 +17,7 @@ from api.seeding.files import (
     OwnersFile,
     ProjectFile,
     ProjectsFile,
+    RoutingFile,
     StrategyFile,
 )
 from api.seeding.references import check_references
@@ -26,6 +27,7 @@ OWNERS_FILE = "owners.yaml"
 BODIES_FILE = "governance-bodies.yaml"
 PROJECTS_FILE = "projects.yaml"
 KPIS_FILE = "kpis.yaml"
+ROUTING_FILE = "routing.yaml"
 FOCUS_AREAS_DIR = "focus-areas"
 
 FileT = TypeVar("FileT", bound=BaseModel)
@@ -56,6 +58,7 @@ class SeedBundle:
     focus_areas: dict[str, FocusAreaFile] = field(default_factory=dict)  # file name -> focus area
     projects: list[ProjectFile] = field(default_factory=list)
     kpis: list[KpiFile] = field(default_factory=list)
+    routing: RoutingFile = field(default_factory=RoutingFile)
 
 
 def _item_key(raw: Any, loc: tuple[int | str, ...]) -> str | None:
@@ -102,6 +105,7 @@ def read_seed(directory: Path) -> SeedBundle:
     bodies = _read_optional(directory, BODIES_FILE, GovernanceBodiesFile, problems)
     projects = _read_optional(directory, PROJECTS_FILE, ProjectsFile, problems)
     kpis = _read_optional(directory, KPIS_FILE, KpisFile, problems)
+    routing = _read_optional(directory, ROUTING_FILE, RoutingFile, problems)
     focus_areas: dict[str, FocusAreaFile] = {}
     for path in sorted((directory / FOCUS_AREAS_DIR).glob("*.yaml")):
         name = f"{FOCUS_AREAS_DIR}/{path.name}"
@@ -116,6 +120,7 @@ def read_seed(directory: Path) -> SeedBundle:
         focus_areas=focus_areas,
         projects=projects.projects if projects else [],
         kpis=kpis.kpis if kpis else [],
+        routing=routing or RoutingFile(),
     )
     problems.extend(SeedProblem(*found) for found in check_references(bundle))
     if problems:

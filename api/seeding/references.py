@@ -31,6 +31,7 @@ def check_references(bundle: "SeedBundle") -> list[Found]:
         *_owner_references(bundle),
         *_focus_area_references(bundle),
         *_kpi_references(bundle),
+        *_routing_references(bundle),
     ]
 
 
@@ -123,3 +124,24 @@ def _target_problem(target: TargetFile) -> str | None:
     if target.kind != "numeric" and target.value is not None:
         return f"a {target.kind.value} target has no value"
     return None
+
+
+def _routing_references(bundle: "SeedBundle") -> Iterator[Found]:
+    bodies = {body.key for body in bundle.bodies}
+    areas = {area.key for area in bundle.focus_areas.values()}
+    names = owner_names(bundle)
+    for rule in bundle.routing.routing_rules:
+        if rule.body not in bodies:
+            yield "routing.yaml", rule.key, f"body '{rule.body}' is not in governance-bodies.yaml"
+        if rule.focus_area is not None and rule.focus_area not in areas:
+            yield "routing.yaml", rule.key, f"focus area '{rule.focus_area}' does not exist"
+        if rule.owner is not None and rule.owner not in names:
+            yield "routing.yaml", rule.key, f"owner '{rule.owner}' is not an owner code or alias"
+        if rule.kpi_tier is not None and rule.item_kind != "kpi":
+            yield "routing.yaml", rule.key, "kpi_tier applies only to rules for KPIs"
+    for what, keys in (
+        ("routing rule", [rule.key for rule in bundle.routing.routing_rules]),
+        ("exception rule", [rule.key for rule in bundle.routing.exception_rules]),
+    ):
+        for key in _repeated(keys):
+            yield "routing.yaml", key, f"{what} key '{key}' is used more than once"

@@ -1,0 +1,102 @@
+"""What a governance body's pack holds: the items routed to it, as they stood on a date."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from api.delivery import DeliveryStatus, Rag
+from api.kpis.schemas import KpiStatusRead
+from api.projects.schemas import SavingsTotals
+
+
+class PackBody(BaseModel):
+    key: str
+    code: str | None
+    name: str
+    cadence: str
+
+
+class PackAction(BaseModel):
+    key: str
+    what: str
+    owners: list[str] = Field(description="Owner codes, as the strategy writes them.")
+    due_text: str | None
+    due_date: date | None
+    status: DeliveryStatus
+    rag: Rag | None
+    percent_complete: int | None
+    overdue: bool
+    stale: bool
+    last_update_on: date | None
+    commentary: str | None = Field(description="From the latest progress update on or before the pack's date.")
+
+
+class PackFocusArea(BaseModel):
+    key: str
+    title: str
+    actions: list[PackAction]
+
+
+class PackSavings(BaseModel):
+    financial_year: str
+    target_pence: int
+    forecast_pence: int | None
+    delivered_pence: int | None
+    forecast_gap_pence: int | None
+    delivered_gap_pence: int | None
+
+
+class PackProject(BaseModel):
+    key: str
+    title: str
+    lead: str | None
+    focus_areas: list[str]
+    pid_status: str
+    deadline_text: str | None
+    deadline_date: date | None
+    status: DeliveryStatus
+    rag: Rag | None
+    percent_complete: int | None
+    overdue: bool
+    stale: bool
+    last_update_on: date | None
+    commentary: str | None
+    savings: PackSavings | None = Field(description="This financial year's savings, when any are planned.")
+
+
+class PackException(BaseModel):
+    rule: str = Field(description="The exception rule's key.")
+    kind: str
+    item: str = Field(description="The item it is about, e.g. kpi:neet-not-known-16-19 or action:<key>.")
+    title: str
+    reason: str
+
+
+class FocusAreaProgress(BaseModel):
+    key: str
+    title: str
+    actions: int
+    actions_by_status: dict[DeliveryStatus, int]
+    actions_by_rag: dict[str, int] = Field(description="red, amber, green and none (not yet rated).")
+    actions_overdue: int
+    actions_stale: int
+    projects: int
+    projects_by_rag: dict[str, int]
+
+
+class Pack(BaseModel):
+    """Every section is present for every body; a section no routing rule fills is an empty list."""
+
+    body: PackBody
+    title: str = Field(examples=["Children's Services Management Team: performance report"])
+    period: str | None = Field(description="The reporting period asked for, e.g. 2016/17.")
+    financial_year: str = Field(description="The financial year whose savings are shown.")
+    as_of: date = Field(description="The data as it stood at the end of this day.")
+    generated_at: datetime
+    rules: list[str] = Field(description="The routing rules that filled this pack.")
+    actions_by_focus_area: list[PackFocusArea]
+    kpis: list[KpiStatusRead]
+    exceptions: list[PackException]
+    projects: list[PackProject]
+    savings_totals: SavingsTotals | None
+    progress_summary: list[FocusAreaProgress]
