@@ -19,6 +19,7 @@ from api.health.router import router as health_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
 from api.owners.router import router as owners_router
+from api.packs.router import router as packs_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
@@ -49,6 +50,7 @@ DOMAIN_ROUTERS = (
     quality_router,
     auth_router,
     audit_router,
+    packs_router,
 )
 
 

@@ -37,30 +37,46 @@ async def window(session: AsyncSession, as_of: date | None = None) -> Window:
     return Window(as_of, get_settings().stale_after_days, since or as_of)
 
 
+@dataclass(frozen=True)
+class State:
+    """Where an item stood on a date (from the progress updates made by then), for reports as at that date."""
+
+    status: DeliveryStatus
+    last_update_on: date | None
+
+
+def current(item: BusinessImprovementAction | TransformationProject) -> State:
+    return State(item.status, item.last_update_on)
+
+
 def _open(status: DeliveryStatus) -> bool:
     return status not in FINISHED
 
 
-def action_overdue(action: BusinessImprovementAction, w: Window) -> bool:
-    if not _open(action.status) or action.due_kind is DueKind.ongoing:
+def action_overdue(action: BusinessImprovementAction, w: Window, state: State | None = None) -> bool:
+    state = state or current(action)
+    if not _open(state.status) or action.due_kind is DueKind.ongoing:
         return False
     late_milestone = any(m.due_date is not None and m.due_date < w.as_of and _open(m.status) for m in action.milestones)
     return (action.due_date is not None and action.due_date < w.as_of) or late_milestone
 
 
-def action_stale(action: BusinessImprovementAction, w: Window) -> bool:
+def action_stale(action: BusinessImprovementAction, w: Window, state: State | None = None) -> bool:
+    state = state or current(action)
     return (
-        _open(action.status) and action.due_kind is DueKind.ongoing and (action.last_update_on or w.since) < w.threshold
+        _open(state.status) and action.due_kind is DueKind.ongoing and (state.last_update_on or w.since) < w.threshold
     )
 
 
-def project_overdue(project: TransformationProject, w: Window) -> bool:
-    return _open(project.status) and project.deadline_date is not None and project.deadline_date < w.as_of
+def project_overdue(project: TransformationProject, w: Window, state: State | None = None) -> bool:
+    state = state or current(project)
+    return _open(state.status) and project.deadline_date is not None and project.deadline_date < w.as_of
 
 
-def project_stale(project: TransformationProject, w: Window) -> bool:
+def project_stale(project: TransformationProject, w: Window, state: State | None = None) -> bool:
     """A programme board expects every open project to report, whatever its deadline."""
-    return _open(project.status) and (project.last_update_on or w.since) < w.threshold
+    state = state or current(project)
+    return _open(state.status) and (state.last_update_on or w.since) < w.threshold
 
 
 def action_overdue_sql(w: Window) -> ColumnElement[bool]:

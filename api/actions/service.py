@@ -118,3 +118,13 @@ def read_action(action: BusinessImprovementAction, window: tracking.Window, mode
     """The response for an action, with its overdue and stale flags as at the window's date."""
     flags = {"overdue": tracking.action_overdue(action, window), "stale": tracking.action_stale(action, window)}
     return model.model_validate(action).model_copy(update=flags)
+
+
+async def list_live(session: AsyncSession) -> Sequence[BusinessImprovementAction]:
+    """Every action not archived, in strategy order."""
+    statement = (
+        _loaded()
+        .where(BusinessImprovementAction.archived_at.is_(None))
+        .order_by(FocusArea.position, BusinessImprovementAction.position)
+    )
+    return (await session.scalars(statement)).all()

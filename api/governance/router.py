@@ -1,13 +1,35 @@
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from sqlalchemy import select
 
+from api.actions import service as actions_service
+from api.auth.deps import require
+from api.auth.models import Scope
+from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
-from api.governance import service
-from api.governance.schemas import GovernanceBodyRead
+from api.governance import challenge, routing, service
+from api.governance import rules as rules_service
+from api.governance.models import ExceptionRule, RoutingRule
+from api.governance.schemas import (
+    ExceptionRead,
+    ExceptionRuleRead,
+    ExceptionRuleUpdate,
+    GovernanceBodyRead,
+    Resolution,
+    RouteRead,
+    RoutingRuleCreate,
+    RoutingRuleRead,
+    RoutingRuleUpdate,
+    UnroutedItem,
+)
 from api.governance.service import GovernanceBodyQuery
-from api.pagination import Page, page_of
+from api.kpis import service as kpis_service
+from api.pagination import ChangedQuery, Page, page_of
+from api.projects import service as projects_service
+from api.versioning import set_etag
 
 router = APIRouter(tags=["governance"])
 
@@ -25,3 +47,147 @@ async def list_governance_bodies(
 async def get_governance_body(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> GovernanceBodyRead:
     """One governance body."""
     return GovernanceBodyRead.model_validate(await service.get_body(session, key))
+
+
+Governor = Annotated[Actor, Depends(require(Scope.governance_write))]
+IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
+RuleKey = Annotated[str, Path(max_length=80)]
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
+
+
+def route_read(rule: RoutingRule) -> RouteRead:
+    return RouteRead(
+        body=rule.body.key, body_code=rule.body.code, body_name=rule.body.name, rule=rule.key, report=rule.report
+    )
+
+
+@router.get("/routing-rules", response_model=Page[RoutingRuleRead])
+async def list_routing_rules(session: SessionDep, query: Annotated[ChangedQuery, Query()]) -> Page[RoutingRuleRead]:
+    """The accountability rules: which body each kind of item (optionally tier, focus area, owner) reports to."""
+    rules = [
+        rule
+        for rule in await routing.live_rules(session)
+        if query.updated_since is None or rule.updated_at >= query.updated_since
+    ]
+    window = rules[query.offset : query.offset + query.limit]
+    return Page[RoutingRuleRead](
+        items=[RoutingRuleRead.model_validate(r) for r in window], page=query.page, limit=query.limit, total=len(rules)
+    )
+
+
+@router.get("/routing-rules/{key}", response_model=RoutingRuleRead, responses=problem_responses(404))
+async def get_routing_rule(session: SessionDep, key: RuleKey, response: Response) -> RoutingRuleRead:
+    """One routing rule; the ETag header is its version."""
+    rule = await rules_service.get_rule(session, key)
+    set_etag(response, rule.version)
+    return RoutingRuleRead.model_validate(rule)
+
+
+@router.post("/routing-rules", status_code=201, response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+async def create_routing_rule(
+    session: SessionDep, actor: Governor, data: RoutingRuleCreate, response: Response
+) -> RoutingRuleRead:
+    """Add a routing rule."""
+    rule = await rules_service.create_rule(session, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/routing-rules/{rule.key}"
+    set_etag(response, rule.version)
+    return RoutingRuleRead.model_validate(rule)
+
+
+@router.patch("/routing-rules/{key}", response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+async def update_routing_rule(
+    session: SessionDep,
+    actor: Governor,
+    key: RuleKey,
+    data: RoutingRuleUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> RoutingRuleRead:
+    """Change a routing rule: needs If-Match."""
+    rule = await rules_service.change_rule(session, key, data, actor=actor, if_match=if_match)
+    set_etag(response, rule.version)
+    return RoutingRuleRead.model_validate(rule)
+
+
+@router.delete("/routing-rules/{key}", response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+async def archive_routing_rule(
+    session: SessionDep, actor: Governor, key: RuleKey, response: Response, if_match: IfMatch = None
+) -> RoutingRuleRead:
+    """Archive a routing rule (it stops routing; the record stays). Needs If-Match."""
+    rule = await rules_service.change_rule(session, key, None, actor=actor, if_match=if_match)
+    set_etag(response, rule.version)
+    return RoutingRuleRead.model_validate(rule)
+
+
+@router.get("/routing/resolve", response_model=Resolution, responses=problem_responses(404))
+async def resolve_routing(
+    session: SessionDep,
+    item: Annotated[
+        str,
+        Query(
+            max_length=200, description="action:<key>, project:<key>, kpi:<code>, focus-area:<key> or exception:<item>"
+        ),
+    ],
+) -> Resolution:
+    """Which bodies an item reports to, and which rule sends it to each."""
+    facts = await routing.facts_for(session, item)
+    found = routing.routes(await routing.live_rules(session), facts)
+    return Resolution(item=facts.ref, kind=facts.kind, title=facts.title, routes=[route_read(r) for r in found])
+
+
+@router.get("/routing/unrouted", response_model=Page[UnroutedItem])
+async def list_unrouted(session: SessionDep) -> Page[UnroutedItem]:
+    """Live items no rule sends anywhere: gaps in accountability."""
+    items = [UnroutedItem(item=f.ref, kind=f.kind, title=f.title) for f in await routing.unrouted(session)]
+    return Page[UnroutedItem](items=items, page=1, limit=max(len(items), 1), total=len(items))
+
+
+@router.get("/exception-rules", response_model=Page[ExceptionRuleRead])
+async def list_exception_rules(session: SessionDep) -> Page[ExceptionRuleRead]:
+    """The performance-challenge rules and their thresholds."""
+    rules = (await session.scalars(select(ExceptionRule).order_by(ExceptionRule.key))).all()
+    items = [ExceptionRuleRead.model_validate(rule) for rule in rules]
+    return Page[ExceptionRuleRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+
+
+@router.patch("/exception-rules/{key}", response_model=ExceptionRuleRead, responses=WRITE_PROBLEMS)
+async def update_exception_rule(
+    session: SessionDep,
+    actor: Governor,
+    key: RuleKey,
+    data: ExceptionRuleUpdate,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ExceptionRuleRead:
+    """Change an exception rule's threshold, description, or switch it off: needs If-Match."""
+    rule = await rules_service.change_exception_rule(session, key, data, actor=actor, if_match=if_match)
+    set_etag(response, rule.version)
+    return ExceptionRuleRead.model_validate(rule)
+
+
+@router.get("/performance-exceptions", response_model=Page[ExceptionRead])
+async def list_performance_exceptions(
+    session: SessionDep,
+    as_of: Annotated[
+        date | None, Query(description="As the data stood at the end of this day (default today).")
+    ] = None,
+) -> Page[ExceptionRead]:
+    """Performance challenge: every exception the rules raise, and the bodies each is routed to."""
+    day = as_of or date.today()
+    kpis = await kpis_service.all_kpis(session)
+    inputs = await challenge.gather(
+        session, day, kpis, await actions_service.list_live(session), await projects_service.list_live(session)
+    )
+    rules = await routing.live_rules(session)
+    items = [
+        ExceptionRead(
+            rule=found.rule.key,
+            kind=found.rule.kind,
+            item=found.item,
+            title=found.title,
+            reason=found.reason,
+            routes=[route_read(r) for r in routing.routes(rules, challenge.facts(found))],
+        )
+        for found in await challenge.evaluate(session, inputs)
+    ]
+    return Page[ExceptionRead](items=items, page=1, limit=max(len(items), 1), total=len(items))

@@ -1,7 +1,11 @@
-from pydantic import AliasPath, Field
+from datetime import datetime
+from typing import Annotated
 
-from api.governance.models import BodyStatus, Cadence
-from api.schemas import ReadModel
+from pydantic import AliasPath, BaseModel, Field, StringConstraints
+
+from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
+from api.kpis.models import Tier
+from api.schemas import ReadModel, WriteModel
 
 
 class GovernanceBodyRead(ReadModel):
@@ -16,3 +20,82 @@ class GovernanceBodyRead(ReadModel):
     )
     description: str | None
     aliases: list[str]
+
+
+class RoutingRuleRead(ReadModel):
+    key: str
+    item_kind: ItemKind
+    kpi_tier: Tier | None
+    focus_area: str | None = Field(default=None, validation_alias=AliasPath("focus_area", "key"))
+    owner: str | None = Field(default=None, validation_alias=AliasPath("owner", "code"))
+    body: str = Field(validation_alias=AliasPath("body", "key"), description="Governance body key.")
+    report: str | None
+    note: str | None
+    version: int
+    archived_at: datetime | None
+
+
+class RoutingRuleCreate(WriteModel):
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+    item_kind: ItemKind
+    kpi_tier: Tier | None = None
+    focus_area: str | None = Field(default=None, max_length=80)
+    owner: str | None = Field(default=None, max_length=40, description="Owner code.")
+    body: str = Field(max_length=80, description="Governance body key.")
+    report: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RoutingRuleUpdate(WriteModel):
+    item_kind: ItemKind | None = None
+    kpi_tier: Tier | None = None
+    focus_area: str | None = Field(default=None, max_length=80)
+    owner: str | None = Field(default=None, max_length=40)
+    body: str | None = Field(default=None, max_length=80)
+    report: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RouteRead(BaseModel):
+    body: str
+    body_code: str | None
+    body_name: str
+    rule: str
+    report: str | None
+
+
+class Resolution(BaseModel):
+    item: str
+    kind: ItemKind
+    title: str
+    routes: list[RouteRead] = Field(description="Every body the item reports to, and the rule that sends it there.")
+
+
+class UnroutedItem(BaseModel):
+    item: str
+    kind: ItemKind
+    title: str
+
+
+class ExceptionRuleRead(ReadModel):
+    key: str
+    kind: ExceptionKind
+    threshold: int | None
+    enabled: bool
+    description: str | None
+    version: int
+
+
+class ExceptionRuleUpdate(WriteModel):
+    threshold: int | None = Field(default=None, ge=1)
+    enabled: bool | None = None
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class ExceptionRead(BaseModel):
+    rule: str
+    kind: ExceptionKind
+    item: str
+    title: str
+    reason: str
+    routes: list[RouteRead]

@@ -6,6 +6,7 @@ The scorecard and the single-KPI status share this code; values are read in one 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -44,11 +45,14 @@ class Standing:
 Series = dict[tuple[int, int], dict[str, KpiValue]]  # (kpi id, scope id) -> period code -> latest revision
 
 
-async def _series(session: AsyncSession, kpi_ids: Sequence[int]) -> Series:
+async def _series(session: AsyncSession, kpi_ids: Sequence[int], before: datetime | None = None) -> Series:
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
-    ranked = select(KpiValue.id, rank.label("rank")).where(KpiValue.kpi_id.in_(kpi_ids)).subquery()
+    wanted = select(KpiValue.id, rank.label("rank")).where(KpiValue.kpi_id.in_(kpi_ids))
+    if before is not None:  # as the figures stood then: later revisions excluded
+        wanted = wanted.where(KpiValue.submitted_at < before)
+    ranked = wanted.subquery()
     values = await session.scalars(
         select(KpiValue)
         .join(ranked, ranked.c.id == KpiValue.id)
@@ -176,12 +180,25 @@ def stand(kpi: Kpi, scope: Scope, asked: str | None, series: Series, scopes: Seq
     )
 
 
-async def standings(
-    session: AsyncSession, kpis: Sequence[Kpi], asked: str | None, scope: Scope | None = None
-) -> list[Standing]:
+async def series_for(
+    session: AsyncSession, kpi_ids: Sequence[int], as_of: date | None = None
+) -> tuple[Series, Sequence[Scope]]:
+    """Figures (as they stood at the end of ``as_of``, when given) and every scope, for stand()."""
+    before = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC) if as_of else None
     scopes = (await session.scalars(select(Scope).order_by(Scope.kind, Scope.key))).all()
+    return await _series(session, kpi_ids, before), scopes
+
+
+async def standings(
+    session: AsyncSession,
+    kpis: Sequence[Kpi],
+    asked: str | None,
+    scope: Scope | None = None,
+    as_of: date | None = None,
+) -> list[Standing]:
+    """Each KPI's standing for a period; with ``as_of``, from the figures as they stood at the end of that day."""
+    series, scopes = await series_for(session, [kpi.id for kpi in kpis], as_of)
     scope = scope or next(s for s in scopes if s.kind is ScopeKind.borough)
-    series = await _series(session, [kpi.id for kpi in kpis])
     return [stand(kpi, scope, asked, series, scopes) for kpi in kpis]
 
 

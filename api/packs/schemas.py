@@ -100,3 +100,24 @@ class Pack(BaseModel):
     projects: list[PackProject]
     savings_totals: SavingsTotals | None
     progress_summary: list[FocusAreaProgress]
+
+
+class PackIssue(BaseModel):
+    """Issue the pack for a meeting: it is stored exactly as presented, and never changes."""
+
+    model_config = {"extra": "forbid"}
+
+    meeting_date: date
+    period: str | None = Field(default=None, max_length=20, description="e.g. 2016/17; default: each KPI's latest.")
+    as_of: date | None = Field(default=None, description="Data as it stood at the end of this day (default today).")
+
+
+class IssuedPackRead(BaseModel):
+    id: int
+    body: str
+    meeting_date: date
+    version: int = Field(description="1 for the first issue for this meeting; re-issuing adds a version.")
+    period: str | None
+    as_of: date
+    issued_at: datetime
+    issued_by: str

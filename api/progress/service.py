@@ -1,19 +1,22 @@
 """Progress updates: append-only reports on actions and projects; the latest (by as-of date) is the current state."""
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from api.actions.models import BusinessImprovementAction
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import lock_rows
+from api.delivery import DeliveryStatus
 from api.errors import Conflict, InvalidInput, ProblemError
 from api.progress.models import ProgressUpdate
 from api.progress.schemas import ProgressIn
 from api.projects.models import TransformationProject
+from api.tracking import State
 
 Item = BusinessImprovementAction | TransformationProject
 
@@ -68,3 +71,33 @@ async def list_updates(
     if updated_since is not None:  # updates are never edited: this selects those reported since
         statement = statement.where(ProgressUpdate.created_at >= updated_since)
     return (await session.scalars(statement)).all()
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after a day ends (UTC): data 'as at' a day is everything written before it."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+async def latest_by(
+    session: AsyncSession, column: InstrumentedAttribute[int | None], ids: Sequence[int], as_of: date
+) -> dict[int, ProgressUpdate]:
+    """Each item's latest update as it stood at the end of ``as_of`` (later reports, and back-dated ones entered
+    later, excluded)."""
+    if not ids:
+        return {}
+    rank = func.row_number().over(
+        partition_by=column, order_by=(ProgressUpdate.as_of_date.desc(), ProgressUpdate.id.desc())
+    )
+    ranked = (
+        select(ProgressUpdate.id, rank.label("rank"))
+        .where(column.in_(ids), ProgressUpdate.created_at < end_of(as_of), ProgressUpdate.as_of_date <= as_of)
+        .subquery()
+    )
+    updates = await session.scalars(
+        select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
+    )
+    return {getattr(update, column.key): update for update in updates}
+
+
+def state_of(update: ProgressUpdate | None) -> State:
+    return State(update.status, update.as_of_date) if update else State(DeliveryStatus.not_started, None)

@@ -92,3 +92,9 @@ def read_project(project: TransformationProject, window: tracking.Window) -> Pro
     """The response for a project, with its overdue and stale flags as at the window's date."""
     flags = {"overdue": tracking.project_overdue(project, window), "stale": tracking.project_stale(project, window)}
     return ProjectRead.model_validate(project).model_copy(update=flags)
+
+
+async def list_live(session: AsyncSession) -> Sequence[TransformationProject]:
+    """Every project not archived, by key."""
+    statement = _loaded().where(TransformationProject.archived_at.is_(None)).order_by(TransformationProject.key)
+    return (await session.scalars(statement)).all()

@@ -1,0 +1,176 @@
+"""Performance challenge: the exception rules applied to the figures and progress as they stood on a date."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import tracking
+from api.actions.models import BusinessImprovementAction
+from api.governance import routing
+from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
+from api.kpis.models import Kpi, Scope, ScopeKind
+from api.kpis.rating import Direction, RatingStatus
+from api.kpis.status import Series, Standing, series_for, stand
+from api.periods import Period, PeriodType
+from api.progress.models import ProgressUpdate
+from api.progress.service import latest_by, state_of
+from api.projects.models import ProjectSavings, TransformationProject
+
+
+@dataclass(frozen=True)
+class Challenge:
+    rule: ExceptionRule
+    item: str
+    title: str
+    reason: str
+    facts_item: BusinessImprovementAction | TransformationProject | Kpi
+
+
+@dataclass(frozen=True)
+class Inputs:
+    as_of: date
+    window: tracking.Window
+    kpis: Sequence[Kpi]
+    series: Series
+    scopes: Sequence[Scope]
+    actions: Sequence[BusinessImprovementAction]
+    action_updates: dict[int, ProgressUpdate]
+    projects: Sequence[TransformationProject]
+    project_updates: dict[int, ProgressUpdate]
+    savings: dict[int, ProjectSavings]
+
+
+def _run(kpi: Kpi, inputs: Inputs, length: int) -> list[Standing]:
+    """The KPI's standings for the last ``length`` consecutive periods up to its latest figure."""
+    borough = next(s for s in inputs.scopes if s.kind is ScopeKind.borough)
+    latest = stand(kpi, borough, None, inputs.series, inputs.scopes).period
+    run: list[Standing] = []
+    period = latest
+    while period is not None and len(run) < length:
+        run.append(stand(kpi, borough, period.code, inputs.series, inputs.scopes))
+        period = period.previous()
+    return run if len(run) == length and all(s.value is not None for s in run) else []
+
+
+def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
+    length = rule.threshold or (2 if rule.kind is ExceptionKind.kpi_red_consecutive else 3)
+    for kpi in inputs.kpis:
+        run = _run(kpi, inputs, length)
+        if not run:
+            continue
+        periods = ", ".join(s.period.code for s in reversed(run) if s.period)
+        if rule.kind is ExceptionKind.kpi_red_consecutive and all(s.rating.status is RatingStatus.red for s in run):
+            yield Challenge(
+                rule, f"kpi:{kpi.code}", kpi.title, f"Off target {length} periods running ({periods}).", kpi
+            )
+        worse = all(s.vs_previous is not None and s.vs_previous.direction is Direction.worsening for s in run)
+        if rule.kind is ExceptionKind.kpi_worsening_run and worse:
+            yield Challenge(rule, f"kpi:{kpi.code}", kpi.title, f"Worse than the period before in {periods}.", kpi)
+
+
+def _action_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
+    days = rule.threshold or 30
+    late = tracking.Window(inputs.as_of - timedelta(days=days), inputs.window.stale_after_days, inputs.window.since)
+    for action in inputs.actions:
+        state = state_of(inputs.action_updates.get(action.id))
+        if rule.kind is ExceptionKind.action_overdue_days and tracking.action_overdue(action, late, state):
+            yield Challenge(
+                rule,
+                f"action:{action.key}",
+                action.what,
+                f"Overdue by more than {days} days at {inputs.as_of} (due {action.due_text}).",
+                action,
+            )
+        if rule.kind is ExceptionKind.action_off_track and state.status == "off_track":
+            yield Challenge(
+                rule, f"action:{action.key}", action.what, f"Reported off track on {state.last_update_on}.", action
+            )
+
+
+def _project_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
+    for project in inputs.projects:
+        update = inputs.project_updates.get(project.id)
+        if rule.kind is ExceptionKind.project_red and update is not None and update.rag == "red":
+            yield Challenge(
+                rule, f"project:{project.key}", project.title, f"Rated red on {update.as_of_date}.", project
+            )
+        savings = inputs.savings.get(project.id)
+        behind = (
+            savings is not None
+            and savings.forecast_pence is not None
+            and (savings.forecast_pence < savings.target_pence)
+        )
+        if rule.kind is ExceptionKind.project_behind_savings and behind and savings is not None:
+            gap = (savings.target_pence - (savings.forecast_pence or 0)) / 100
+            yield Challenge(
+                rule,
+                f"project:{project.key}",
+                project.title,
+                f"{savings.financial_year} forecast is £{gap:,.0f} short of its savings target.",
+                project,
+            )
+
+
+async def gather(
+    session: AsyncSession,
+    as_of: date,
+    kpis: Sequence[Kpi],
+    actions: Sequence[BusinessImprovementAction],
+    projects: Sequence[TransformationProject],
+    financial_year: str | None = None,
+) -> Inputs:
+    """Everything the rules look at, as it stood at the end of ``as_of``; savings for ``financial_year``
+    (default: the one ``as_of`` falls in)."""
+    fy = financial_year or Period.containing(as_of, PeriodType.financial_year).code
+    savings_rows = await session.scalars(
+        select(ProjectSavings).where(
+            ProjectSavings.financial_year == fy, ProjectSavings.project_id.in_([p.id for p in projects])
+        )
+    )
+    series, scopes = await series_for(session, [kpi.id for kpi in kpis], as_of)
+    return Inputs(
+        as_of=as_of,
+        window=await tracking.window(session, as_of),
+        kpis=kpis,
+        series=series,
+        scopes=scopes,
+        actions=actions,
+        action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], as_of),
+        projects=projects,
+        project_updates=await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], as_of),
+        savings={row.project_id: row for row in savings_rows},
+    )
+
+
+async def evaluate(session: AsyncSession, inputs: Inputs) -> list[Challenge]:
+    rules = await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))
+    found: list[Challenge] = []
+    for rule in rules:
+        if rule.kind in (ExceptionKind.kpi_red_consecutive, ExceptionKind.kpi_worsening_run):
+            found += _kpi_exceptions(rule, inputs)
+        elif rule.kind in (ExceptionKind.action_overdue_days, ExceptionKind.action_off_track):
+            found += _action_exceptions(rule, inputs)
+        else:
+            found += _project_exceptions(rule, inputs)
+    return found
+
+
+def facts(found: Challenge) -> routing.Facts:
+    """An exception routes by what it is about (its focus areas and owners)."""
+    item = found.facts_item
+    if isinstance(item, BusinessImprovementAction):
+        about = routing.action_facts(item)
+    elif isinstance(item, TransformationProject):
+        about = routing.project_facts(item)
+    else:
+        about = routing.kpi_facts(item)
+    return routing.Facts(
+        ItemKind.performance_exception,
+        f"exception:{found.item}",
+        found.title,
+        focus_area_ids=about.focus_area_ids,
+        owner_ids=about.owner_ids,
+    )

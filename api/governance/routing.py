@@ -1,0 +1,136 @@
+"""Which governance bodies an item reports to, decided by the routing rules (data, not code)."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from api.actions import service as actions_service
+from api.actions.models import BusinessImprovementAction
+from api.errors import InvalidInput, NotFound, ProblemError
+from api.governance.models import ItemKind, RoutingRule
+from api.kpis import service as kpis_service
+from api.kpis.models import Kpi, Tier
+from api.projects import service as projects_service
+from api.projects.models import TransformationProject
+from api.strategy.models import FocusArea
+
+PREFIXES = {
+    "action": ItemKind.business_improvement_action,
+    "project": ItemKind.transformation_project,
+    "kpi": ItemKind.kpi,
+    "exception": ItemKind.performance_exception,
+    "focus-area": ItemKind.focus_area_progress,
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What rules can filter on: an item's kind, KPI tier, focus areas and owners."""
+
+    kind: ItemKind
+    ref: str
+    title: str
+    tier: Tier | None = None
+    focus_area_ids: frozenset[int] = frozenset()
+    owner_ids: frozenset[int] = frozenset()
+
+
+def matches(rule: RoutingRule, facts: Facts) -> bool:
+    return (
+        rule.item_kind is facts.kind
+        and (rule.kpi_tier is None or rule.kpi_tier == facts.tier)
+        and (rule.focus_area_id is None or rule.focus_area_id in facts.focus_area_ids)
+        and (rule.owner_id is None or rule.owner_id in facts.owner_ids)
+    )
+
+
+async def live_rules(session: AsyncSession) -> Sequence[RoutingRule]:
+    statement = (
+        select(RoutingRule)
+        .where(RoutingRule.archived_at.is_(None))
+        .options(joinedload(RoutingRule.body), joinedload(RoutingRule.focus_area), joinedload(RoutingRule.owner))
+        .order_by(RoutingRule.key)
+    )
+    return (await session.scalars(statement)).all()
+
+
+def action_facts(action: BusinessImprovementAction) -> Facts:
+    return Facts(
+        ItemKind.business_improvement_action,
+        f"action:{action.key}",
+        action.what,
+        focus_area_ids=frozenset({action.focus_area_id}),
+        owner_ids=frozenset(o.id for o in action.owners),
+    )
+
+
+def project_facts(project: TransformationProject) -> Facts:
+    return Facts(
+        ItemKind.transformation_project,
+        f"project:{project.key}",
+        project.title,
+        focus_area_ids=frozenset(link.focus_area_id for link in project.focus_area_links),
+        owner_ids=frozenset({project.lead_owner_id} if project.lead_owner_id else ()),
+    )
+
+
+def kpi_facts(kpi: Kpi) -> Facts:
+    areas = frozenset({kpi.focus_area_id} if kpi.focus_area_id else ())
+    return Facts(ItemKind.kpi, f"kpi:{kpi.code}", kpi.title, tier=kpi.tier, focus_area_ids=areas)
+
+
+def focus_area_facts(area: FocusArea) -> Facts:
+    return Facts(
+        ItemKind.focus_area_progress, f"focus-area:{area.key}", area.title, focus_area_ids=frozenset({area.id})
+    )
+
+
+async def facts_for(session: AsyncSession, ref: str) -> Facts:
+    """Facts about `action:<key>`, `project:<key>`, `kpi:<code>`, `focus-area:<key>` or `exception:<item>`."""
+    prefix, _, key = ref.partition(":")
+    if prefix not in PREFIXES or not key:
+        message = (
+            f"'{ref}' is not an item: use action:<key>, project:<key>, kpi:<code>, focus-area:<key> or exception:<item>"
+        )
+        raise InvalidInput(message, errors=[ProblemError(loc=["query", "item"], msg=message)])
+    if prefix == "action":
+        return action_facts(await actions_service.get_action(session, key))
+    if prefix == "project":
+        return project_facts(await projects_service.get_project(session, key))
+    if prefix == "kpi":
+        return kpi_facts(await kpis_service.get_kpi(session, key))
+    if prefix == "focus-area":
+        area = await session.scalar(select(FocusArea).where(FocusArea.key == key))
+        if area is None:
+            raise NotFound("focus area", key)
+        return focus_area_facts(area)
+    underlying = await facts_for(session, key)  # an exception routes by what it is about
+    return Facts(
+        ItemKind.performance_exception,
+        ref,
+        f"Exception about {underlying.ref}",
+        focus_area_ids=underlying.focus_area_ids,
+        owner_ids=underlying.owner_ids,
+    )
+
+
+def routes(rules: Iterable[RoutingRule], facts: Facts) -> list[RoutingRule]:
+    return [rule for rule in rules if matches(rule, facts)]
+
+
+async def unrouted(session: AsyncSession) -> list[Facts]:
+    """Live items that no rule sends anywhere: each is a gap in accountability."""
+    rules = await live_rules(session)
+    items: list[Facts] = []
+    for action in await actions_service.list_live(session):
+        items.append(action_facts(action))
+    for project in await projects_service.list_live(session):
+        items.append(project_facts(project))
+    for kpi in await kpis_service.all_kpis(session):
+        items.append(kpi_facts(kpi))
+    for area in await session.scalars(select(FocusArea).order_by(FocusArea.position)):
+        items.append(focus_area_facts(area))
+    return [facts for facts in items if not routes(rules, facts)]

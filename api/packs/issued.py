@@ -1,0 +1,74 @@
+"""Issued packs: what a meeting was given, kept exactly as presented whatever happens to the data afterwards."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.audit import service as audit
+from api.auth.principal import Actor
+from api.db import lock_rows
+from api.errors import NotFound
+from api.governance.models import GovernanceBody, IssuedPack
+from api.packs import render, service
+from api.packs.schemas import IssuedPackRead, Pack, PackIssue
+
+
+async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *, actor: Actor) -> IssuedPack:
+    pack = await service.build_pack(session, body, data.period, data.as_of)
+    await lock_rows(session, "governance_body", [body.id])  # two issuers for one meeting get versions 1 and 2
+    last = await session.scalar(
+        select(func.max(IssuedPack.version)).where(
+            IssuedPack.body_id == body.id, IssuedPack.meeting_date == data.meeting_date
+        )
+    )
+    issued = IssuedPack(
+        body_id=body.id,
+        meeting_date=data.meeting_date,
+        version=(last or 0) + 1,
+        period=data.period,
+        as_of=pack.as_of,
+        issued_by=actor.name,
+        api_key_id=actor.principal.api_key_pk,
+        content=pack.model_dump(mode="json"),
+        html=render.render_html(pack),
+        csv=render.render_csv(pack),
+    )
+    session.add(issued)
+    await session.flush()
+    after = {"meeting_date": data.meeting_date, "version": issued.version, "as_of": pack.as_of, "period": data.period}
+    await audit.record(session, actor, resource="issued_pack", key=str(issued.id), action="issue", after=after)
+    return issued
+
+
+async def get_issued(session: AsyncSession, pack_id: int) -> IssuedPack:
+    issued = await session.get(IssuedPack, pack_id)
+    if issued is None:
+        raise NotFound("issued pack", str(pack_id))
+    return issued
+
+
+async def list_issued(session: AsyncSession, body: GovernanceBody) -> Sequence[IssuedPack]:
+    statement = (
+        select(IssuedPack)
+        .where(IssuedPack.body_id == body.id)
+        .order_by(IssuedPack.meeting_date.desc(), IssuedPack.version.desc())
+    )
+    return (await session.scalars(statement)).all()
+
+
+def read(issued: IssuedPack, body_key: str) -> IssuedPackRead:
+    return IssuedPackRead(
+        id=issued.id,
+        body=body_key,
+        meeting_date=issued.meeting_date,
+        version=issued.version,
+        period=issued.period,
+        as_of=issued.as_of,
+        issued_at=issued.issued_at,
+        issued_by=issued.issued_by,
+    )
+
+
+def stored_pack(issued: IssuedPack) -> Pack:
+    return Pack.model_validate(issued.content)

@@ -1,0 +1,248 @@
+"""A governance body's pack as a printable HTML document and as one flat CSV a performance officer opens in Excel."""
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from api.delivery import DeliveryStatus, Rag
+from api.kpis.models import Unit
+from api.kpis.rating import NOT_SHOWN, format_figure
+from api.kpis.schemas import KpiStatusRead
+from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject
+
+CSV_COLUMNS = (
+    "section",
+    "focus_area",
+    "item",
+    "title",
+    "owner_or_lead",
+    "period",
+    "status",
+    "rag",
+    "rating",
+    "rating_reason",
+    "value",
+    "target",
+    "direction",
+    "overdue",
+    "stale",
+    "target_pence",
+    "forecast_pence",
+    "delivered_pence",
+    "note",
+)
+
+STATUS_WORDS = {
+    DeliveryStatus.not_started: "Not started",
+    DeliveryStatus.on_track: "On track",
+    DeliveryStatus.at_risk: "At risk",
+    DeliveryStatus.off_track: "Off track",
+    DeliveryStatus.complete: "Complete",
+    DeliveryStatus.closed: "Closed",
+}
+# Keyed by the RAG's value, with "none" for not yet rated, as the progress summary counts them.
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "Not rated"}
+RAG_SYMBOLS = {"red": "✖", "amber": "▲", "green": "✔", "none": NOT_SHOWN}
+
+Row = dict[str, str]
+
+
+def pounds(pence: int | None) -> str:
+    """Pence as pounds a reader sees: 80000000 is "£800,000", 80000050 is "£800,000.50"; nothing when unknown."""
+    return "" if pence is None else format_figure(Decimal(pence), Unit.currency, 0)
+
+
+def uk_date(value: date | None) -> str:
+    """UK long form, "30 September 2016"; a date and time adds the clock, "30 September 2016, 09:15 UTC"."""
+    if value is None:
+        return ""
+    day = f"{value.day} {value:%B %Y}"
+    if isinstance(value, datetime):
+        return f"{day}, {value:%H:%M} {value.tzname() or ''}".rstrip()
+    return day
+
+
+def rag_key(rag: Rag | None) -> str:
+    return "none" if rag is None else rag.value
+
+
+def rag_word(rag: Rag | None) -> str:
+    return RAG_WORDS[rag_key(rag)]
+
+
+def status_word(status: DeliveryStatus) -> str:
+    return STATUS_WORDS[status]
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def baseline(kpi: KpiStatusRead) -> str:
+    if kpi.baseline_value is None:
+        return ""
+    return format_figure(kpi.baseline_value, kpi.unit, kpi.decimal_places)
+
+
+def latest_figure(kpi: KpiStatusRead) -> str:
+    """The figure as printed, or the GSS symbol printed in its place; "(provisional)" when it is."""
+    if kpi.figure is None:
+        return ""
+    shown = kpi.figure.display or (kpi.figure.status_symbol or "")
+    return f"{shown} (provisional)" if kpi.figure.provisional else shown
+
+
+def comparators(kpi: KpiStatusRead) -> str:
+    """Each comparator by name and figure, e.g. "England 6%; North East 7%"."""
+    return "; ".join(f"{each.name} {each.display or NOT_SHOWN}" for each in kpi.comparators)
+
+
+def status_breakdown(progress: FocusAreaProgress) -> str:
+    """Actions by status in the order statuses run, e.g. "On track 5, At risk 2"."""
+    counts = progress.actions_by_status
+    return ", ".join(f"{word} {counts[status]}" for status, word in STATUS_WORDS.items() if counts.get(status))
+
+
+def rag_breakdown(counts: Mapping[str, int]) -> str:
+    """Counts by RAG, leaving out the ones with none, e.g. "Red 1, Amber 2, Green 3, Not rated 6"."""
+    return ", ".join(f"{word} {counts[key]}" for key, word in RAG_WORDS.items() if counts.get(key))
+
+
+_FILTERS = {
+    "pounds": pounds,
+    "uk_date": uk_date,
+    "rag_key": rag_key,
+    "rag_word": rag_word,
+    "status_word": status_word,
+    "baseline": baseline,
+    "latest_figure": latest_figure,
+    "comparators": comparators,
+    "status_breakdown": status_breakdown,
+    "rag_breakdown": rag_breakdown,
+}
+
+_environment = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_environment.filters.update(_FILTERS)
+_environment.globals["RAG_SYMBOLS"] = RAG_SYMBOLS
+
+
+def render_html(pack: Pack) -> str:
+    """The pack as one self-contained, printable HTML5 document."""
+    return _environment.get_template("pack.html.j2").render(pack=pack)
+
+
+def render_csv(pack: Pack) -> str:
+    """Every item of the pack as one row of a flat CSV, under a header row and nothing else."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(_csv_rows(pack))
+    return buffer.getvalue()
+
+
+def _csv_rows(pack: Pack) -> Iterator[Row]:
+    yield from (_progress_row(progress) for progress in pack.progress_summary)
+    yield from (_kpi_row(kpi) for kpi in pack.kpis)
+    for exception in pack.exceptions:
+        yield {
+            "section": "exception",
+            "item": exception.item,
+            "title": exception.title,
+            "status": exception.kind,
+            "note": exception.reason,
+        }
+    for area in pack.actions_by_focus_area:
+        yield from (_action_row(area.key, action) for action in area.actions)
+    yield from (_project_row(project) for project in pack.projects)
+    if (totals := pack.savings_totals) is not None:
+        money = _money(totals.target_pence, totals.forecast_pence, totals.delivered_pence)
+        yield {"section": "savings_total", "title": "Savings totals", "period": pack.financial_year, **money}
+
+
+def _progress_row(progress: FocusAreaProgress) -> Row:
+    summary = (
+        f"{progress.actions} actions ({status_breakdown(progress) or 'none'}); "
+        f"RAG: {rag_breakdown(progress.actions_by_rag) or 'none'}; "
+        f"{progress.actions_overdue} overdue; {progress.actions_stale} stale; "
+        f"{progress.projects} projects (RAG: {rag_breakdown(progress.projects_by_rag) or 'none'})"
+    )
+    return {
+        "section": "progress",
+        "focus_area": progress.key,
+        "item": progress.key,
+        "title": progress.title,
+        "note": summary,
+    }
+
+
+def _kpi_row(kpi: KpiStatusRead) -> Row:
+    return {
+        "section": "kpi",
+        "item": kpi.code,
+        "title": kpi.title,
+        "period": kpi.figure.period if kpi.figure else (kpi.period or ""),
+        "rating": kpi.rating.word,
+        "rating_reason": kpi.rating.reason,
+        "value": latest_figure(kpi),
+        "target": kpi.target.display if kpi.target else "",
+        "direction": kpi.vs_previous.word if kpi.vs_previous else "",
+        "note": comparators(kpi),
+    }
+
+
+def _action_row(focus_area: str, action: PackAction) -> Row:
+    return {
+        "section": "action",
+        "focus_area": focus_area,
+        "item": action.key,
+        "title": action.what,
+        "owner_or_lead": "; ".join(action.owners),
+        "period": action.due_text or "",
+        **_delivery(action),
+    }
+
+
+def _project_row(project: PackProject) -> Row:
+    savings = project.savings
+    money = _money(savings.target_pence, savings.forecast_pence, savings.delivered_pence) if savings else {}
+    return {
+        "section": "project",
+        "focus_area": "; ".join(project.focus_areas),
+        "item": project.key,
+        "title": project.title,
+        "owner_or_lead": project.lead or "",
+        "period": project.deadline_text or "",
+        **_delivery(project),
+        **money,
+    }
+
+
+def _delivery(item: PackAction | PackProject) -> Row:
+    """The cells an action and a project share: where it stands, and the latest commentary."""
+    return {
+        "status": status_word(item.status),
+        "rag": rag_word(item.rag),
+        "overdue": yes_no(item.overdue),
+        "stale": yes_no(item.stale),
+        "note": item.commentary or "",
+    }
+
+
+def _money(target: int, forecast: int | None, delivered: int | None) -> Row:
+    """Pence as whole numbers, so Excel can add them up."""
+    return {
+        "target_pence": str(target),
+        "forecast_pence": "" if forecast is None else str(forecast),
+        "delivered_pence": "" if delivered is None else str(delivered),
+    }

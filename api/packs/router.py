@@ -1,0 +1,94 @@
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from api.auth.deps import require
+from api.auth.models import Scope
+from api.auth.principal import Actor
+from api.db import SessionDep
+from api.errors import problem_responses
+from api.packs import issued as issued_service
+from api.packs import render, service
+from api.packs.schemas import IssuedPackRead, Pack, PackIssue
+from api.pagination import Page
+
+router = APIRouter(tags=["governance packs"])
+BodyKey = Annotated[str, Path(max_length=80, description="Governance body key, e.g. csmt, cabinet.")]
+FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The pack as JSON, CSV or printable HTML.",
+        "content": {"application/json": {}, "text/csv": {}, "text/html": {}},
+    }
+}
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, filename: str) -> Response:
+    if wanted is Format.html:
+        return HTMLResponse(html if html is not None else render.render_html(pack))
+    if wanted is Format.csv:
+        headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"'}
+        return Response(csv if csv is not None else render.render_csv(pack), media_type="text/csv", headers=headers)
+    return JSONResponse(pack.model_dump(mode="json"))
+
+
+@router.get("/governance-bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
+async def get_pack(
+    session: SessionDep,
+    key: BodyKey,
+    period: Annotated[str | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
+    as_of: Annotated[date | None, Query(description="Data as it stood at the end of this day.")] = None,
+    format: Annotated[Format, Query(description="json, csv or html (printable).")] = Format.json,
+) -> Response:
+    """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
+    body = await service.body_by_key(session, key)
+    pack = await service.build_pack(session, body, period, as_of)
+    return _respond(pack, None, None, format, f"{key}-{pack.as_of}")
+
+
+@router.post(
+    "/governance-bodies/{key}/packs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IssuedPackRead,
+    responses=problem_responses(404),
+)
+async def issue_pack(
+    session: SessionDep,
+    actor: Annotated[Actor, Depends(require(Scope.governance_write))],
+    key: BodyKey,
+    data: PackIssue,
+    response: Response,
+) -> IssuedPackRead:
+    """Issue the pack for a meeting: stored exactly as presented; issuing again for the meeting adds a version."""
+    body = await service.body_by_key(session, key)
+    issued = await issued_service.issue(session, body, data, actor=actor)
+    response.headers["Location"] = f"/api/v1/packs/{issued.id}"
+    return issued_service.read(issued, key)
+
+
+@router.get("/governance-bodies/{key}/packs", response_model=Page[IssuedPackRead], responses=problem_responses(404))
+async def list_issued_packs(session: SessionDep, key: BodyKey) -> Page[IssuedPackRead]:
+    """The packs issued to a body, newest meeting first."""
+    body = await service.body_by_key(session, key)
+    items = [issued_service.read(p, key) for p in await issued_service.list_issued(session, body)]
+    return Page[IssuedPackRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+
+
+@router.get("/packs/{pack_id}", response_model=Pack, responses=FORMATS | problem_responses(404))
+async def get_issued_pack(
+    session: SessionDep,
+    pack_id: Annotated[int, Path(ge=1)],
+    format: Annotated[Format, Query(description="json, csv or html, exactly as issued.")] = Format.json,
+) -> Response:
+    """An issued pack, exactly as it was presented."""
+    issued = await issued_service.get_issued(session, pack_id)
+    pack = issued_service.stored_pack(issued)
+    return _respond(pack, issued.html, issued.csv, format, f"pack-{issued.id}-v{issued.version}")

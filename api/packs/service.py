@@ -1,0 +1,198 @@
+"""Assembling a governance body's pack from the routing rules, as the data stood at the end of a day."""
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import tracking
+from api.actions import service as actions_service
+from api.actions.models import BusinessImprovementAction
+from api.db import utcnow
+from api.errors import InvalidInput, NotFound, ProblemError
+from api.governance import challenge, routing
+from api.governance.models import GovernanceBody, RoutingRule
+from api.kpis import service as kpis_service
+from api.kpis import status as status_service
+from api.packs.schemas import (
+    FocusAreaProgress,
+    Pack,
+    PackAction,
+    PackBody,
+    PackException,
+    PackFocusArea,
+    PackProject,
+    PackSavings,
+)
+from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.progress.service import state_of
+from api.projects import savings as savings_service
+from api.projects import service as projects_service
+from api.projects.models import ProjectSavings, TransformationProject
+from api.projects.schemas import SavingsTotals
+from api.strategy.models import FocusArea
+
+ItemT = TypeVar("ItemT")
+
+
+def financial_year(period: str | None, as_of: date) -> str:
+    """The year whose savings a pack shows: the one the period asked for starts in, else the one as_of is in."""
+    if period:
+        try:
+            asked = parse_period(period, year_type=PeriodType.financial_year)
+        except InvalidPeriod as error:
+            raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
+        return Period.containing(asked.start, PeriodType.financial_year).code
+    return Period.containing(as_of, PeriodType.financial_year).code
+
+
+async def body_by_key(session: AsyncSession, key: str) -> GovernanceBody:
+    body = await session.scalar(select(GovernanceBody).where(GovernanceBody.key == key))
+    if body is None:
+        raise NotFound("governance body", key)
+    return body
+
+
+def _routed(
+    rules: Sequence[RoutingRule], items: Sequence[ItemT], facts: Callable[[ItemT], routing.Facts]
+) -> list[ItemT]:
+    return [item for item in items if routing.routes(rules, facts(item))]
+
+
+def _action(action: BusinessImprovementAction, inputs: challenge.Inputs) -> PackAction:
+    update = inputs.action_updates.get(action.id)
+    state = state_of(update)
+    return PackAction(
+        key=action.key,
+        what=action.what,
+        owners=[o.code for o in action.owners],
+        due_text=action.due_text,
+        due_date=action.due_date,
+        status=state.status,
+        rag=update.rag if update else None,
+        percent_complete=update.percent_complete if update else None,
+        overdue=tracking.action_overdue(action, inputs.window, state),
+        stale=tracking.action_stale(action, inputs.window, state),
+        last_update_on=state.last_update_on,
+        commentary=update.commentary if update else None,
+    )
+
+
+def _savings(row: ProjectSavings | None) -> PackSavings | None:
+    if row is None:
+        return None
+    read = savings_service.read(row, "")
+    return PackSavings(
+        financial_year=read.financial_year,
+        target_pence=read.target_pence,
+        forecast_pence=read.forecast_pence,
+        delivered_pence=read.delivered_pence,
+        forecast_gap_pence=read.forecast_gap_pence,
+        delivered_gap_pence=read.delivered_gap_pence,
+    )
+
+
+def _project(project: TransformationProject, inputs: challenge.Inputs) -> PackProject:
+    update = inputs.project_updates.get(project.id)
+    state = state_of(update)
+    return PackProject(
+        key=project.key,
+        title=project.title,
+        lead=project.lead.code if project.lead else None,
+        focus_areas=project.focus_areas,
+        pid_status=project.pid_status,
+        deadline_text=project.deadline_text,
+        deadline_date=project.deadline_date,
+        status=state.status,
+        rag=update.rag if update else None,
+        percent_complete=update.percent_complete if update else None,
+        overdue=tracking.project_overdue(project, inputs.window, state),
+        stale=tracking.project_stale(project, inputs.window, state),
+        last_update_on=state.last_update_on,
+        commentary=update.commentary if update else None,
+        savings=_savings(inputs.savings.get(project.id)),
+    )
+
+
+def _totals(projects: list[PackProject]) -> SavingsTotals | None:
+    planned = [p.savings for p in projects if p.savings is not None]
+    if not planned:
+        return None
+    target = sum(s.target_pence for s in planned)
+    forecast = sum(s.forecast_pence or 0 for s in planned)
+    delivered = sum(s.delivered_pence or 0 for s in planned)
+    return SavingsTotals(
+        target_pence=target,
+        forecast_pence=forecast,
+        delivered_pence=delivered,
+        forecast_gap_pence=target - forecast,
+        delivered_gap_pence=target - delivered,
+    )
+
+
+def _progress(area: FocusArea, actions: list[PackAction], projects: list[PackProject]) -> FocusAreaProgress:
+    listed = [p for p in projects if area.key in p.focus_areas]
+    return FocusAreaProgress(
+        key=area.key,
+        title=area.title,
+        actions=len(actions),
+        actions_by_status=dict(Counter(a.status for a in actions)),
+        actions_by_rag=dict(Counter(a.rag.value if a.rag else "none" for a in actions)),
+        actions_overdue=sum(a.overdue for a in actions),
+        actions_stale=sum(a.stale for a in actions),
+        projects=len(listed),
+        projects_by_rag=dict(Counter(p.rag.value if p.rag else "none" for p in listed)),
+    )
+
+
+async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | None, as_of: date | None) -> Pack:
+    as_of = as_of or date.today()
+    rules = [rule for rule in await routing.live_rules(session) if rule.body_id == body.id]
+    actions = await actions_service.list_live(session)
+    projects = await projects_service.list_live(session)
+    kpis = await kpis_service.all_kpis(session)
+    fy = financial_year(period, as_of)
+    inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy)
+    areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
+    all_actions = {a.id: _action(a, inputs) for a in actions}
+    all_projects = [_project(p, inputs) for p in projects]
+    routed_actions = _routed(rules, actions, routing.action_facts)
+    by_area = [
+        PackFocusArea(
+            key=area.key,
+            title=area.title,
+            actions=[all_actions[a.id] for a in routed_actions if a.focus_area_id == area.id],
+        )
+        for area in areas
+    ]
+    routed_kpis = _routed(rules, kpis, routing.kpi_facts)
+    standings = await status_service.standings(session, routed_kpis, period, as_of=as_of)
+    exceptions = [
+        PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
+        for e in await challenge.evaluate(session, inputs)
+        if routing.routes(rules, challenge.facts(e))
+    ]
+    routed_projects = {p.key for p in _routed(rules, projects, routing.project_facts)}
+    pack_projects = [p for p in all_projects if p.key in routed_projects]
+    progress_areas = _routed(rules, areas, routing.focus_area_facts)
+    return Pack(
+        body=PackBody(key=body.key, code=body.code, name=body.name, cadence=body.cadence),
+        title=f"{body.name}: pack",
+        period=period,
+        financial_year=fy,
+        as_of=as_of,
+        generated_at=utcnow(),
+        rules=[rule.key for rule in rules],
+        actions_by_focus_area=[area for area in by_area if area.actions],
+        kpis=[status_service.to_read(s) for s in standings],
+        exceptions=exceptions,
+        projects=pack_projects,
+        savings_totals=_totals(pack_projects),
+        progress_summary=[
+            _progress(area, [all_actions[a.id] for a in actions if a.focus_area_id == area.id], all_projects)
+            for area in progress_areas
+        ],
+    )

@@ -1,0 +1,200 @@
+"""Packs built from the routing rules, checked field by field; as_of reproduction; issued packs never change."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import update
+
+from api import db
+from api.kpis.models import KpiValue
+from api.progress.models import ProgressUpdate
+from api.seeding.sync import Tally
+from tests.asserts import assert_problem
+
+TOXIC_TRIO = "cin-thematic-review-toxic-trio"  # CSMT, Sep 2016
+PLACEMENTS = "cic-placement-sufficiency-planning"  # AD SLAC, Jun 2016
+NEET = "neet-not-known-16-19"
+
+
+@pytest.fixture
+async def scenario(loaded: Tally, submitter: AsyncClient, csmt: AsyncClient) -> None:
+    """A few months of the strategy in delivery: figures, progress reports and savings."""
+    rows = [
+        {"kpi": NEET, "period": "FY2015-16", "value": 9},
+        {"kpi": NEET, "period": "FY2016-17", "value": 8},
+        {"kpi": NEET, "period": "FY2016-17", "scope": "england", "value": 6},
+        {"kpi": "care-leavers-in-eet-16-21", "period": "FY2016-17", "value": 56},
+    ]
+    assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+    updates = [
+        (
+            f"/api/v1/actions/{TOXIC_TRIO}/updates",
+            {
+                "status": "at_risk",
+                "rag": "amber",
+                "percent_complete": 50,
+                "commentary": "Audit delayed",
+                "as_of": "2016-08-31",
+            },
+        ),
+        (f"/api/v1/actions/{PLACEMENTS}/updates", {"status": "off_track", "rag": "red", "as_of": "2016-10-01"}),
+        (
+            "/api/v1/projects/lean-review/updates",
+            {
+                "status": "at_risk",
+                "rag": "red",
+                "percent_complete": 30,
+                "commentary": "Process maps late",
+                "as_of": "2016-10-31",
+            },
+        ),
+    ]
+    for url, body in updates:
+        assert (await csmt.post(url, json=body)).status_code == 201
+    savings = {"target_pence": 80_000_000, "forecast_pence": 65_000_000, "delivered_pence": 20_000_000}
+    assert (await csmt.put("/api/v1/projects/lean-review/savings/FY2016-17", json=savings)).status_code == 200
+
+
+async def _pack(client: AsyncClient, body: str, query: str = "period=2016/17") -> dict:  # type: ignore[type-arg]
+    response = await client.get(f"/api/v1/governance-bodies/{body}/pack?{query}")
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+class TestCsmtPack:
+    async def test_actions_exceptions_and_no_projects(self, client: AsyncClient, scenario: None) -> None:
+        pack = await _pack(client, "csmt")
+        assert pack["rules"] == ["actions-to-csmt", "performance-challenge-to-csmt", "service-indicators-to-csmt"]
+        assert sum(len(area["actions"]) for area in pack["actions_by_focus_area"]) == 56
+        cin = next(a for a in pack["actions_by_focus_area"] if a["key"] == "children-in-need-of-help-and-protection")
+        toxic = next(a for a in cin["actions"] if a["key"] == TOXIC_TRIO)
+        assert toxic == {
+            "key": TOXIC_TRIO,
+            "what": toxic["what"],
+            "owners": ["CSMT"],
+            "due_text": "Sep 2016",
+            "due_date": "2016-09-30",
+            "status": "at_risk",
+            "rag": "amber",
+            "percent_complete": 50,
+            "overdue": True,
+            "stale": False,
+            "last_update_on": "2016-08-31",
+            "commentary": "Audit delayed",
+        }
+        raised = {(e["rule"], e["item"]) for e in pack["exceptions"]}
+        assert ("action-overdue-30-days", f"action:{TOXIC_TRIO}") in raised
+        assert ("action-off-track", f"action:{PLACEMENTS}") in raised
+        assert ("project-red", "project:lean-review") in raised
+        assert ("project-behind-savings", "project:lean-review") in raised
+        behind = next(e for e in pack["exceptions"] if e["rule"] == "project-behind-savings")
+        assert behind["reason"] == "FY2016-17 forecast is £150,000 short of its savings target."
+        assert (pack["projects"], pack["kpis"], pack["progress_summary"]) == ([], [], [])
+
+
+class TestProgrammeBoardPack:
+    async def test_projects_with_rag_and_savings(self, client: AsyncClient, scenario: None) -> None:
+        pack = await _pack(client, "childrens-programme-board")
+        assert len(pack["projects"]) == 17
+        lean = next(p for p in pack["projects"] if p["key"] == "lean-review")
+        assert (lean["rag"], lean["status"], lean["percent_complete"], lean["commentary"]) == (
+            "red",
+            "at_risk",
+            30,
+            "Process maps late",
+        )
+        assert lean["savings"] == {
+            "financial_year": "FY2016-17",
+            "target_pence": 80_000_000,
+            "forecast_pence": 65_000_000,
+            "delivered_pence": 20_000_000,
+            "forecast_gap_pence": 15_000_000,
+            "delivered_gap_pence": 60_000_000,
+        }
+        assert pack["savings_totals"] == {
+            "target_pence": 80_000_000,
+            "forecast_pence": 65_000_000,
+            "delivered_pence": 20_000_000,
+            "forecast_gap_pence": 15_000_000,
+            "delivered_gap_pence": 60_000_000,
+        }
+        assert pack["actions_by_focus_area"] == []
+
+
+class TestCabinetPack:
+    async def test_council_plan_kpis_and_progress(self, client: AsyncClient, scenario: None) -> None:
+        pack = await _pack(client, "cabinet")
+        assert len(pack["kpis"]) == 11
+        neet = next(k for k in pack["kpis"] if k["code"] == NEET)
+        assert (neet["baseline_value"], neet["target"]["display"], neet["figure"]["display"]) == (9, "7%", "8%")
+        assert (neet["rating"]["word"], neet["rating"]["symbol"]) == ("Off target", "✖")
+        assert neet["vs_previous"]["word"] == "Improving"
+        assert neet["comparators"][0]["display"] == "6%"
+        assert len(pack["progress_summary"]) == 7
+        cic = next(p for p in pack["progress_summary"] if p["key"] == "children-in-care-and-care-leavers")
+        assert (cic["actions"], cic["actions_by_rag"]["red"], cic["projects"]) == (9, 1, 5)
+
+    async def test_csv_and_printable_html(self, client: AsyncClient, scenario: None) -> None:
+        html = await client.get("/api/v1/governance-bodies/cabinet/pack?period=2016/17&format=html")
+        assert html.headers["content-type"].startswith("text/html")
+        assert "@media print" in html.text
+        assert "Off target" in html.text
+        assert "✖" in html.text
+        table = await client.get("/api/v1/governance-bodies/cabinet/pack?period=2016/17&format=csv")
+        assert table.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(table.text)))
+        neet = next(r for r in rows if r["section"] == "kpi" and r["item"] == NEET)
+        assert (neet["value"], neet["target"], neet["rating"]) == ("8%", "7%", "Off target")
+
+    async def test_unknown_body_and_format(self, client: AsyncClient, scenario: None) -> None:
+        assert_problem(await client.get("/api/v1/governance-bodies/nope/pack"), 404)
+        assert_problem(await client.get("/api/v1/governance-bodies/cabinet/pack?format=pdf"), 422)
+
+
+class TestAsOf:
+    async def test_later_revisions_and_updates_are_excluded(
+        self, client: AsyncClient, submitter: AsyncClient, scenario: None
+    ) -> None:
+        async with db.get_engine().begin() as connection:  # the first figures and reports were made in autumn 2016
+            await connection.execute(update(KpiValue).values(submitted_at=datetime(2016, 10, 5, tzinfo=UTC)))
+            await connection.execute(update(ProgressUpdate).values(created_at=datetime(2016, 11, 1, tzinfo=UTC)))
+        await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json={"value": "6.5", "reason": "late returns"})
+        then = await _pack(client, "cabinet", "period=2016/17&as_of=2016-11-15")
+        now = (await client.get("/api/v1/governance-bodies/cabinet/pack?period=2016/17")).json()
+        assert next(k for k in then["kpis"] if k["code"] == NEET)["figure"]["display"] == "8%"
+        assert next(k for k in now["kpis"] if k["code"] == NEET)["figure"]["display"] == "7%"  # 6.5 shown as 7%
+        before = (await client.get("/api/v1/governance-bodies/csmt/pack?as_of=2016-10-20")).json()
+        placements = next(
+            a for area in before["actions_by_focus_area"] for a in area["actions"] if a["key"] == PLACEMENTS
+        )
+        assert placements["status"] == "not_started", "the off-track report was made on 1 November"
+
+
+class TestIssuedPacks:
+    async def test_issued_packs_never_change_and_reissuing_adds_a_version(
+        self, governor: AsyncClient, csmt: AsyncClient, scenario: None
+    ) -> None:
+        meeting = {"meeting_date": "2016-11-21", "period": "2016/17"}
+        issued = await governor.post("/api/v1/governance-bodies/csmt/packs", json=meeting)
+        assert issued.status_code == 201, issued.text
+        location = issued.headers["location"]
+        first = {fmt: (await governor.get(f"{location}?format={fmt}")).text for fmt in ("json", "html", "csv")}
+        await csmt.post(
+            f"/api/v1/actions/{TOXIC_TRIO}/updates", json={"status": "complete", "rag": "green", "as_of": "2016-11-14"}
+        )
+        later = {fmt: (await governor.get(f"{location}?format={fmt}")).text for fmt in ("json", "html", "csv")}
+        assert later == first
+        again = await governor.post("/api/v1/governance-bodies/csmt/packs", json=meeting)
+        assert (issued.json()["version"], again.json()["version"]) == (1, 2)
+        second = (await governor.get(f"{again.headers['location']}?format=json")).json()
+        toxic = next(a for area in second["actions_by_focus_area"] for a in area["actions"] if a["key"] == TOXIC_TRIO)
+        assert toxic["status"] == "complete"
+        listed = (await governor.get("/api/v1/governance-bodies/csmt/packs")).json()["items"]
+        assert [(p["meeting_date"], p["version"]) for p in listed] == [("2016-11-21", 2), ("2016-11-21", 1)]
+
+    async def test_issuing_needs_governance_write(self, client: AsyncClient, scenario: None) -> None:
+        meeting = {"meeting_date": "2016-11-21"}
+        assert_problem(await client.post("/api/v1/governance-bodies/csmt/packs", json=meeting), 403)
