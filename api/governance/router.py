@@ -27,7 +27,7 @@ from api.governance.schemas import (
 )
 from api.governance.service import GovernanceBodyQuery
 from api.kpis import service as kpis_service
-from api.pagination import ChangedQuery, Page, page_of
+from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.projects import service as projects_service
 from api.versioning import set_etag
 
@@ -143,9 +143,12 @@ async def list_unrouted(session: SessionDep) -> Page[UnroutedItem]:
 
 
 @router.get("/exception-rules", response_model=Page[ExceptionRuleRead])
-async def list_exception_rules(session: SessionDep) -> Page[ExceptionRuleRead]:
+async def list_exception_rules(session: SessionDep, updated_since: UpdatedSince = None) -> Page[ExceptionRuleRead]:
     """The performance-challenge rules and their thresholds."""
-    rules = (await session.scalars(select(ExceptionRule).order_by(ExceptionRule.key))).all()
+    statement = select(ExceptionRule).order_by(ExceptionRule.key)
+    if updated_since is not None:
+        statement = statement.where(ExceptionRule.updated_at >= updated_since)
+    rules = (await session.scalars(statement)).all()
     items = [ExceptionRuleRead.model_validate(rule) for rule in rules]
     return Page[ExceptionRuleRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 

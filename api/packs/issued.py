@@ -1,6 +1,7 @@
 """Issued packs: what a meeting was given, kept exactly as presented whatever happens to the data afterwards."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,12 +49,16 @@ async def get_issued(session: AsyncSession, pack_id: int) -> IssuedPack:
     return issued
 
 
-async def list_issued(session: AsyncSession, body: GovernanceBody) -> Sequence[IssuedPack]:
+async def list_issued(
+    session: AsyncSession, body: GovernanceBody, issued_since: datetime | None = None
+) -> Sequence[IssuedPack]:
     statement = (
         select(IssuedPack)
         .where(IssuedPack.body_id == body.id)
         .order_by(IssuedPack.meeting_date.desc(), IssuedPack.version.desc())
     )
+    if issued_since is not None:
+        statement = statement.where(IssuedPack.issued_at >= issued_since)
     return (await session.scalars(statement)).all()
 
 

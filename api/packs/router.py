@@ -13,7 +13,7 @@ from api.errors import problem_responses
 from api.packs import issued as issued_service
 from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
-from api.pagination import Page
+from api.pagination import Page, UpdatedSince
 
 router = APIRouter(tags=["governance packs"])
 BodyKey = Annotated[str, Path(max_length=80, description="Governance body key, e.g. csmt, cabinet.")]
@@ -75,10 +75,12 @@ async def issue_pack(
 
 
 @router.get("/governance-bodies/{key}/packs", response_model=Page[IssuedPackRead], responses=problem_responses(404))
-async def list_issued_packs(session: SessionDep, key: BodyKey) -> Page[IssuedPackRead]:
-    """The packs issued to a body, newest meeting first."""
+async def list_issued_packs(
+    session: SessionDep, key: BodyKey, updated_since: UpdatedSince = None
+) -> Page[IssuedPackRead]:
+    """The packs issued to a body, newest meeting first (updated_since: issued since; issued packs never change)."""
     body = await service.body_by_key(session, key)
-    items = [issued_service.read(p, key) for p in await issued_service.list_issued(session, body)]
+    items = [issued_service.read(p, key) for p in await issued_service.list_issued(session, body, updated_since)]
     return Page[IssuedPackRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 

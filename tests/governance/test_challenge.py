@@ -1,5 +1,7 @@
 """Performance challenge: configurable exception rules raise exceptions, routed to CSMT by the document's rules."""
 
+from typing import Any
+
 from httpx import AsyncClient
 
 from api.seeding.sync import Tally
@@ -8,7 +10,7 @@ from tests.asserts import assert_problem
 NEET = "neet-not-known-16-19"
 
 
-async def _raised(client: AsyncClient) -> dict[tuple[str, str], dict[str, object]]:
+async def _raised(client: AsyncClient) -> dict[tuple[str, str], dict[str, Any]]:
     items = (await client.get("/api/v1/performance-exceptions")).json()["items"]
     return {(e["rule"], e["item"]): e for e in items}
 
@@ -30,7 +32,7 @@ class TestKpiExceptions:
         raised = await _raised(governor)
         red = raised[("kpi-red-two-periods", f"kpi:{NEET}")]
         assert red["reason"] == "Off target 2 periods running (FY2015-16, FY2016-17)."
-        assert [r["body"] for r in red["routes"]] == ["csmt"]  # type: ignore[union-attr,index]
+        assert [r["body"] for r in red["routes"]] == ["csmt"]
         assert ("kpi-worsening-three-periods", f"kpi:{NEET}") in raised
 
     async def test_thresholds_are_configurable(
