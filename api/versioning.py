@@ -2,15 +2,15 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Response
+from fastapi import Header, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import utcnow
-from api.errors import AppError
+from api.errors import AppError, problem_responses
 
 WILDCARD = "*"
 
@@ -85,3 +85,8 @@ async def save_change(
         session, actor, resource=resource, key=item.key, action=verb, before=was, after=now, version=item.version
     )
     return item
+
+
+IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
+# What a write to an existing record can answer besides success.
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)

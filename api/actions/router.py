@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from api import tracking
 from api.actions import service, writes
@@ -15,14 +15,12 @@ from api.errors import problem_responses
 from api.pagination import Page, UpdatedSince
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
-from api.versioning import set_etag
+from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["business improvement actions"])
 Key = Annotated[str, Path(max_length=80)]
 Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
-IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
 AsOf = Annotated[date | None, Query(description="Judge overdue and stale as at this date (default: today).")]
-WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 
 
 @router.get("/actions", response_model=Page[ActionRead])

@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import select
 
 from api.actions import service as actions_service
@@ -29,7 +29,7 @@ from api.governance.service import GovernanceBodyQuery
 from api.kpis import service as kpis_service
 from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.projects import service as projects_service
-from api.versioning import set_etag
+from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["governance"])
 
@@ -50,9 +50,7 @@ async def get_governance_body(session: SessionDep, key: Annotated[str, Path(max_
 
 
 Governor = Annotated[Actor, Depends(require(Scope.governance_write))]
-IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
 RuleKey = Annotated[str, Path(max_length=80)]
-WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 
 
 def route_read(rule: RoutingRule) -> RouteRead:

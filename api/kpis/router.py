@@ -1,7 +1,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,14 +30,12 @@ from api.kpis.schemas import (
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
 from api.pagination import Page, page_of
 from api.periods import InvalidPeriod
-from api.versioning import set_etag
+from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["KPIs"])
 Code = Annotated[str, Path(max_length=80, description="The KPI's code.")]
 TargetPeriod = Annotated[str, Path(max_length=20, description="A period of the KPI's period type, e.g. FY2016-17.")]
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
-IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change the KPI or its targets.")]
-WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 
 
 async def _detail(session: AsyncSession, kpi: Kpi, response: Response) -> KpiDetail:

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.deps import require
@@ -13,13 +13,11 @@ from api.owners.models import Owner
 from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, OwnerUpdate
 from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
-from api.versioning import set_etag
+from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["owners"])
 Key = Annotated[str, Path(max_length=80)]
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
-IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
-WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 
 
 async def _detail(session: AsyncSession, owner: Owner, response: Response) -> OwnerDetail:
