@@ -16,7 +16,9 @@ from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
 
 router = APIRouter(tags=["governance packs"])
-BodyKey = Annotated[str, Path(max_length=80, description="Governance body key, e.g. csmt, cabinet.")]
+BodyKey = Annotated[
+    str, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
+]
 FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The pack as JSON, CSV or printable HTML.",
@@ -40,6 +42,7 @@ def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, file
     return JSONResponse(pack.model_dump(mode="json"))
 
 
+@router.get("/bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
 @router.get("/governance-bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
 async def get_pack(
     session: SessionDep,

@@ -5,7 +5,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
@@ -50,7 +50,10 @@ def financial_year(period: str | None, as_of: date) -> str:
 
 
 async def body_by_key(session: AsyncSession, key: str) -> GovernanceBody:
-    body = await session.scalar(select(GovernanceBody).where(GovernanceBody.key == key))
+    """A body by its key (csmt, childrens-programme-board) or its code as the strategy writes it (CSMT)."""
+    body = await session.scalar(
+        select(GovernanceBody).where(or_(GovernanceBody.key == key, func.lower(GovernanceBody.code) == key.lower()))
+    )
     if body is None:
         raise NotFound("governance body", key)
     return body

@@ -198,3 +198,15 @@ class TestIssuedPacks:
     async def test_issuing_needs_governance_write(self, client: AsyncClient, scenario: None) -> None:
         meeting = {"meeting_date": "2016-11-21"}
         assert_problem(await client.post("/api/v1/governance-bodies/csmt/packs", json=meeting), 403)
+
+
+class TestAddressing:
+    async def test_a_body_is_found_by_key_or_by_its_code(self, client: AsyncClient, scenario: None) -> None:
+        by_key = await _pack(client, "csmt")
+        by_code = (await client.get("/api/v1/bodies/CSMT/pack?period=2016/17")).json()
+        assert (
+            by_code["body"]
+            == by_key["body"]
+            == {"key": "csmt", "code": "CSMT", "name": by_key["body"]["name"], "cadence": "monthly"}
+        )
+        assert by_code["rules"] == by_key["rules"]
