@@ -151,6 +151,12 @@ def _progress(area: FocusArea, actions: list[PackAction], projects: list[PackPro
     )
 
 
+def _title(body: GovernanceBody, rules: Sequence[RoutingRule]) -> str:
+    """'CSMT: Monthly performance report · Performance challenge', from the reports its rules name."""
+    reports = list(dict.fromkeys(rule.report for rule in rules if rule.report))
+    return f"{body.name}: {' · '.join(reports) if reports else 'pack'}"
+
+
 async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | None, as_of: date | None) -> Pack:
     as_of = as_of or date.today()
     rules = [rule for rule in await routing.live_rules(session) if rule.body_id == body.id]
@@ -183,7 +189,7 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
     progress_areas = _routed(rules, areas, routing.focus_area_facts)
     return Pack(
         body=PackBody(key=body.key, code=body.code, name=body.name, cadence=body.cadence),
-        title=f"{body.name}: pack",
+        title=_title(body, rules),
         period=period,
         financial_year=fy,
         as_of=as_of,
