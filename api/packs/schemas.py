@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.schemas import KpiStatusRead
 from api.projects.schemas import SavingsTotals
+from api.schemas import WriteModel
 
 
 class PackBody(BaseModel):
@@ -102,10 +103,8 @@ class Pack(BaseModel):
     progress_summary: list[FocusAreaProgress]
 
 
-class PackIssue(BaseModel):
+class PackIssue(WriteModel):
     """Issue the pack for a meeting: it is stored exactly as presented, and never changes."""
-
-    model_config = {"extra": "forbid"}
 
     meeting_date: date
     period: str | None = Field(default=None, max_length=20, description="e.g. 2016/17; default: each KPI's latest.")
