@@ -2,7 +2,7 @@
 
     python -m bench.ingest [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench] [--repeat 3]
 
-The rows are real: DfE's care leavers' activity by local authority (../shared/data/dfe/la_care_leavers_activity.csv),
+The rows are real: DfE's care leavers' activity by local authority (seed/national/la_care_leavers_activity.csv),
 one KPI per age band and activity, one scope per authority, region and England, suppressed cells as status symbols.
 The API runs as one uvicorn worker on 127.0.0.1; COPY writes the same rows into kpi_value with asyncpg.
 The schema in the target database is dropped and rebuilt: point it at a scratch database.
@@ -26,7 +26,7 @@ import httpx
 from api.periods import parse_period
 from bench.server import live_server, mint_key, run_cli
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe" / "la_care_leavers_activity.csv"
+DATA = Path(__file__).resolve().parents[1] / "seed" / "national" / "la_care_leavers_activity.csv"
 ROWS = 10_000
 COLUMNS = ["kpi", "period", "scope", "value", "numerator", "denominator", "status_symbol", "provisional", "note"]
 

@@ -1,4 +1,4 @@
-"""Real published DfE figures from ../shared/data/dfe, for tests that need realistic values."""
+"""Real published DfE figures from seed/national (copied into the repository), for tests that need realistic values."""
 
 import csv
 from dataclasses import dataclass
@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-DFE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "dfe"
+DFE_DIR = Path(__file__).resolve().parents[1] / "seed" / "national"
 STOCKTON_GSS = "E06000004"
 ENGLAND_GSS = "E92000001"
 

@@ -7,7 +7,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
@@ -19,6 +19,7 @@ from api.models import Base
 from api.owners.models import Owner, OwnerKind
 from api.periods import PeriodType, parse_period
 from api.projects.models import ProjectFocusArea, TransformationProject
+from api.seeding.sync import Tally
 from api.strategy.models import FocusArea, KeyObjective, Organisation, PolicyPrinciple, Priority, Strategy
 from tests import dfe
 
@@ -32,6 +33,32 @@ async def empty_database() -> None:
     async with db.get_engine().begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             await connection.execute(delete(table))
+
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class SeedSnapshot:
+    tally: Tally
+    rows: Rows
+
+
+async def take_snapshot() -> Rows:
+    """Every row of every table, as the database holds it now."""
+    async with db.get_engine().connect() as connection:
+        return {
+            table.name: [dict(row._mapping) for row in await connection.execute(select(table))]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+async def restore_snapshot(rows: Rows) -> None:
+    """Put a snapshot's rows back into the (empty) tables, parents first, keeping their ids."""
+    async with db.get_engine().begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            if rows[table.name]:
+                await connection.execute(table.insert(), rows[table.name])
 
 
 def _slug(prefix: str) -> str:
