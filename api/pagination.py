@@ -4,21 +4,22 @@ from collections.abc import Sequence
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.schemas import Moment, QueryModel
+
 MAX_LIMIT = 500
+MAX_PAGE = 10_000_000  # keeps the offset well within a 64-bit integer
 ItemT = TypeVar("ItemT", bound=BaseModel)
 RowT = TypeVar("RowT")
 
 
-class PageParams(BaseModel):
+class PageParams(QueryModel):
     """Paging for a list; each list's query model extends it with its filters (unknown parameters are rejected)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    page: int = Field(1, ge=1, description="1-based page number.")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="1-based page number.")
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")
 
     @property
@@ -29,14 +30,14 @@ class PageParams(BaseModel):
 class ChangedQuery(PageParams):
     """Paging plus `updated_since`, for consumers that sync changes incrementally."""
 
-    updated_since: AwareDatetime | None = Field(
+    updated_since: Moment | None = Field(
         None, description="Only items changed at or after this time, with its offset (e.g. 2016-04-01T00:00:00Z)."
     )
 
 
 ChangedDep = Annotated[ChangedQuery, Query()]
 UpdatedSince = Annotated[
-    AwareDatetime | None,
+    Moment | None,
     Query(description="Only items changed at or after this time, with its offset (e.g. 2016-04-01T00:00:00Z)."),
 ]
 

@@ -1,7 +1,6 @@
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from api import tracking
 from api.actions import service, writes
@@ -13,14 +12,13 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.pagination import Page, UpdatedSince
+from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
 from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["business improvement actions"])
-Key = Annotated[str, Path(max_length=80)]
 Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
-AsOf = Annotated[date | None, Query(description="Judge overdue and stale as at this date (default: today).")]
 
 
 @router.get("/actions", response_model=Page[ActionRead])
@@ -33,7 +31,7 @@ async def list_actions(session: SessionDep, query: Annotated[ActionQuery, Query(
 
 
 @router.get("/actions/{key}", response_model=ActionDetail, responses=problem_responses(404))
-async def get_action(session: SessionDep, key: Key, response: Response, as_of: AsOf = None) -> ActionDetail:
+async def get_action(session: SessionDep, key: KeyPath, response: Response, as_of: AsOfQuery = None) -> ActionDetail:
     """One business improvement action with its milestones; the ETag header is its version."""
     action = await service.get_action(session, key)
     set_etag(response, action.version)
@@ -51,7 +49,7 @@ async def create_action(session: SessionDep, actor: Writer, data: ActionCreate, 
 
 @router.patch("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
 async def update_action(
-    session: SessionDep, actor: Writer, key: Key, data: ActionUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, data: ActionUpdate, response: Response, if_match: IfMatch = None
 ) -> ActionDetail:
     """Change an action's plan (what, detail, when, who, milestones ...): needs If-Match with its current ETag."""
     action = await writes.update_action(session, key, data, actor=actor, if_match=if_match)
@@ -61,7 +59,7 @@ async def update_action(
 
 @router.delete("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
 async def archive_action(
-    session: SessionDep, actor: Writer, key: Key, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, response: Response, if_match: IfMatch = None
 ) -> ActionDetail:
     """Archive an action (never deleted: it stays readable and in the audit trail). Needs If-Match."""
     action = await writes.archive_action(session, key, actor=actor, if_match=if_match)
@@ -73,7 +71,7 @@ async def archive_action(
     "/actions/{key}/updates", status_code=status.HTTP_201_CREATED, response_model=ProgressRead, responses=WRITE_PROBLEMS
 )
 async def add_action_update(
-    session: SessionDep, actor: Writer, key: Key, data: ProgressIn, response: Response
+    session: SessionDep, actor: Writer, key: KeyPath, data: ProgressIn, response: Response
 ) -> ProgressRead:
     """Report progress: status, RAG, percent complete and commentary as of a date. The latest is the current state."""
     action = await service.get_action(session, key)
@@ -84,7 +82,9 @@ async def add_action_update(
 
 
 @router.get("/actions/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
-async def list_action_updates(session: SessionDep, key: Key, updated_since: UpdatedSince = None) -> Page[ProgressRead]:
+async def list_action_updates(
+    session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
+) -> Page[ProgressRead]:
     """An action's progress updates, newest first (never edited)."""
     updates = await progress.list_updates(session, await service.get_action(session, key), updated_since)
     items = [ProgressRead.model_validate(update) for update in updates]

@@ -5,10 +5,11 @@ from pydantic import AliasPath, Field, StringConstraints
 
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.owners.schemas import OwnerRef
-from api.schemas import ReadModel, WriteModel
+from api.schemas import Key, OwnerCode, ReadModel, WriteModel
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Owners = Annotated[list[OwnerCode], Field(max_length=20, description="Owner codes (or aliases), in order.")]
+Milestones = Annotated[list["MilestoneIn"], Field(max_length=50)]
 
 
 class MilestoneRead(ReadModel):
@@ -62,11 +63,9 @@ class ActionCreate(WriteModel):
     what: Text
     detail: str | None = Field(default=None, max_length=4000)
     when: str | None = Field(default=None, max_length=100, description="As written: 'Sep 2016', 'Ongoing'.")
-    who: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
-        default_factory=list, description="Owner codes (or aliases), in order."
-    )
+    who: Owners = Field(default_factory=list)
     comments: str | None = Field(default=None, max_length=4000)
-    milestones: list[MilestoneIn] = Field(default_factory=list)
+    milestones: Milestones = Field(default_factory=list)
     note: str | None = Field(default=None, max_length=4000)
 
 
@@ -78,7 +77,7 @@ class ActionUpdate(WriteModel):
     what: Text | None = None
     detail: str | None = Field(default=None, max_length=4000)
     when: str | None = Field(default=None, max_length=100)
-    who: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
+    who: Owners | None = None
     comments: str | None = Field(default=None, max_length=4000)
-    milestones: list[MilestoneIn] | None = None
+    milestones: Milestones | None = None
     note: str | None = Field(default=None, max_length=4000)

@@ -1,5 +1,4 @@
 from collections.abc import Sequence
-from datetime import date
 from typing import TypeVar
 
 from pydantic import Field
@@ -14,22 +13,23 @@ from api.delivery import DeliveryStatus, DueKind, Rag
 from api.errors import NotFound
 from api.owners.models import Owner
 from api.pagination import ChangedQuery, fetch_page
+from api.schemas import Day
 from api.strategy.models import FocusArea
 
 
 class ActionQuery(ChangedQuery):
-    focus_area: str | None = Field(None, description="Focus area key.")
-    owner: str | None = Field(None, description="Owner key: actions this owner is one of the owners of.")
+    focus_area: str | None = Field(None, max_length=80, description="Focus area key.")
+    owner: str | None = Field(None, max_length=80, description="Owner key: actions this owner is one of the owners of.")
     status: DeliveryStatus | None = None
     rag: Rag | None = None
     due_kind: DueKind | None = None
-    due_before: date | None = Field(None, description="Due on or before this date.")
-    due_after: date | None = Field(None, description="Due on or after this date.")
-    theme: str | None = Field(None, description="Exact theme, e.g. 'People and leadership'.")
+    due_before: Day | None = Field(None, description="Due on or before this date.")
+    due_after: Day | None = Field(None, description="Due on or after this date.")
+    theme: str | None = Field(None, max_length=200, description="Exact theme, e.g. 'People and leadership'.")
     q: str | None = Field(None, min_length=2, max_length=100, description="Text search in what and detail.")
     overdue: bool | None = Field(None, description="Only actions past their due date or a milestone's (or not).")
     stale: bool | None = Field(None, description="Only ongoing actions with no recent progress update (or not).")
-    as_of: date | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
+    as_of: Day | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
     include_archived: bool = Field(False, description="Include archived actions.")
 
 

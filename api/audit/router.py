@@ -1,20 +1,33 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from api.audit.models import AuditEvent
 from api.audit.schemas import AuditEventRead, AuditQuery, ChangeEvent, ChangeFeed, FeedQuery
+from api.auth.deps import AuthenticatedPrincipal
+from api.auth.models import Scope
+from api.auth.principal import Principal
 from api.db import SessionDep
-from api.pagination import Page, PageParams, fetch_page
+from api.pagination import Page, fetch_page
 
 router = APIRouter(tags=["audit and change feed"])
+# Minting and revoking keys is the administrators' business: other keys never see the key inventory.
+ADMIN_ONLY_RESOURCES = ("api_key",)
+
+
+def _visible(statement: Select[AuditEvent], principal: Principal) -> Select[AuditEvent]:
+    if principal.has(Scope.admin):
+        return statement
+    return statement.where(AuditEvent.resource.not_in(ADMIN_ONLY_RESOURCES))
 
 
 @router.get("/audit", response_model=Page[AuditEventRead])
-async def list_audit_events(session: SessionDep, query: Annotated[AuditQuery, Query()]) -> Page[AuditEventRead]:
-    """Every write, newest first: who, when, what, and the fields before and after."""
-    statement = select(AuditEvent).order_by(AuditEvent.seq.desc())
+async def list_audit_events(
+    session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[AuditQuery, Query()]
+) -> Page[AuditEventRead]:
+    """Every write, newest first: who, when, what, and the fields before and after (API keys: admin only)."""
+    statement = _visible(select(AuditEvent).order_by(AuditEvent.seq.desc()), principal)
     for column, wanted in (
         (AuditEvent.resource, query.resource),
         (AuditEvent.resource_key, query.id),
@@ -24,21 +37,21 @@ async def list_audit_events(session: SessionDep, query: Annotated[AuditQuery, Qu
             statement = statement.where(column == wanted)
     if query.since is not None:
         statement = statement.where(AuditEvent.occurred_at >= query.since)
-    paging = PageParams(page=query.page, limit=query.limit)
-    rows, total = await fetch_page(session, statement, paging)
+    rows, total = await fetch_page(session, statement, query)
     items = [AuditEventRead.model_validate(row) for row in rows]
     return Page[AuditEventRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
 @router.get("/events", response_model=ChangeFeed)
-async def list_change_events(session: SessionDep, query: Annotated[FeedQuery, Query()]) -> ChangeFeed:
-    """Changes in commit order, gap-free: keep the last cursor and resume after it, missing and repeating nothing."""
+async def list_change_events(
+    session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[FeedQuery, Query()]
+) -> ChangeFeed:
+    """Changes in commit order, gap-free: keep the last cursor and resume after it, missing and repeating nothing.
+
+    Changes to API keys appear only to admin keys; other keys see the cursor step over them."""
     after = int(query.after)
-    rows = (
-        await session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(query.limit + 1)
-        )
-    ).all()
+    statement = select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(query.limit + 1)
+    rows = (await session.scalars(_visible(statement, principal))).all()
     events = [
         ChangeEvent(
             cursor=str(row.seq),

@@ -1,9 +1,10 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, field_validator
 
-from api.schemas import ReadModel
+from api.pagination import PageParams
+from api.schemas import INT64_MAX, Moment, QueryModel, ReadModel
 
 
 class AuditEventRead(ReadModel):
@@ -19,15 +20,11 @@ class AuditEventRead(ReadModel):
     request_id: str | None
 
 
-class AuditQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AuditQuery(PageParams):
     resource: str | None = Field(None, max_length=40, description="e.g. action, project, kpi_value, api_key.")
     id: str | None = Field(None, max_length=200, description="The item's key.")
     actor: str | None = Field(None, max_length=200, description="Exact actor, e.g. 'key:k3f9a2b1c0 (CSMT)'.")
-    since: datetime | None = Field(None, description="Only events at or after this time.")
-    page: int = Field(1, ge=1)
-    limit: int = Field(50, ge=1, le=500)
+    since: Moment | None = Field(None, description="Only events at or after this time.")
 
 
 class ChangeEvent(BaseModel):
@@ -45,8 +42,14 @@ class ChangeFeed(BaseModel):
     has_more: bool
 
 
-class FeedQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FeedQuery(QueryModel):
+    after: str = Field("0", max_length=19, pattern=r"^\d+$", description="The cursor to resume after (0: the start).")
 
-    after: str = Field("0", max_length=20, pattern=r"^\d+$", description="The cursor to resume after (0: the start).")
+    @field_validator("after")
+    @classmethod
+    def _a_cursor(cls, value: str) -> str:
+        if int(value) > INT64_MAX:
+            raise ValueError("is not a cursor this feed gave out")
+        return value
+
     limit: int = Field(100, ge=1, le=1000)

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from api.auth import service
 from api.auth.deps import AuthenticatedPrincipal, require
@@ -11,10 +11,10 @@ from api.auth.service import ApiKeyQuery
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.pagination import Page
+from api.params import KeyIdPath
 
 router = APIRouter(tags=["API keys"])
 Admin = Annotated[Actor, Depends(require(Scope.admin))]
-KeyId = Annotated[str, Path(max_length=16, description="The key's public id.")]
 
 
 @router.post(
@@ -52,12 +52,12 @@ async def get_current_api_key(principal: AuthenticatedPrincipal) -> CurrentKey:
 
 
 @router.get("/api-keys/{key_id}", response_model=ApiKeyRead, responses=problem_responses(404))
-async def get_api_key(session: SessionDep, actor: Admin, key_id: KeyId) -> ApiKeyRead:
+async def get_api_key(session: SessionDep, actor: Admin, key_id: KeyIdPath) -> ApiKeyRead:
     """One key, without its secret (admin)."""
     return ApiKeyRead.model_validate(await service.get_key(session, key_id))
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyRead, responses=problem_responses(404))
-async def revoke_api_key(session: SessionDep, actor: Admin, key_id: KeyId) -> ApiKeyRead:
+async def revoke_api_key(session: SessionDep, actor: Admin, key_id: KeyIdPath) -> ApiKeyRead:
     """Revoke a key at once (admin). The record is kept for the audit trail; revoking twice is harmless."""
     return ApiKeyRead.model_validate(await service.revoke_key(session, key_id, actor=actor))

@@ -1,21 +1,23 @@
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field, field_validator
 
 from api.auth.models import Scope
-from api.schemas import ReadModel, WriteModel
+from api.schemas import Key, Moment, OwnerCode, ReadModel, WriteModel
 
 
 class ApiKeyCreate(WriteModel):
     name: str = Field(min_length=1, max_length=120, examples=["case-management (RAISE replacement)"])
-    scopes: list[Scope] = Field(min_length=1, examples=[["read", "kpi:submit"]])
-    kpi_codes: list[str] | None = Field(
-        default=None, description="Limit KPI submissions to these KPI codes (default: any KPI)."
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope), examples=[["read", "kpi:submit"]])
+    kpi_codes: list[Key] | None = Field(
+        default=None, max_length=1000, description="Limit KPI submissions to these KPI codes (default: any KPI)."
     )
-    owner_codes: list[str] | None = Field(
-        default=None, description="Limit action and project writes to items these owners are responsible for."
+    owner_codes: list[OwnerCode] | None = Field(
+        default=None,
+        max_length=100,
+        description="Limit action and project writes to items these owners (codes or aliases) are responsible for.",
     )
-    expires_at: AwareDatetime | None = Field(default=None, description="When the key stops working (ISO 8601).")
+    expires_at: Moment | None = Field(default=None, description="When the key stops working (ISO 8601).")
     note: str | None = Field(default=None, max_length=1000)
 
     @field_validator("expires_at")

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -21,6 +21,7 @@ from api.db import get_engine, utcnow
 from api.errors import InvalidInput, NotFound, ProblemError, RateLimited, Unauthenticated
 from api.kpis.models import Kpi
 from api.owners.models import Owner
+from api.schemas import Moment, QueryModel
 
 TOKEN_PREFIX = "csk"
 RATE_WINDOW_SECONDS = 60
@@ -28,11 +29,9 @@ RATE_WINDOW_SECONDS = 60
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class ApiKeyQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApiKeyQuery(QueryModel):
     active: bool | None = Field(None, description="Only keys that are (or are not) usable now.")
-    updated_since: AwareDatetime | None = Field(None, description="Only keys minted or revoked at or after this time.")
+    updated_since: Moment | None = Field(None, description="Only keys minted or revoked at or after this time.")
 
 
 def _hash(token: str) -> str:

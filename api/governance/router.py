@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select
 
 from api.actions import service as actions_service
@@ -28,7 +28,9 @@ from api.governance.schemas import (
 from api.governance.service import GovernanceBodyQuery
 from api.kpis import service as kpis_service
 from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
+from api.params import KeyPath
 from api.projects import service as projects_service
+from api.schemas import Day, SafeStr
 from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["governance"])
@@ -44,13 +46,12 @@ async def list_governance_bodies(
 
 
 @router.get("/governance-bodies/{key}", response_model=GovernanceBodyRead, responses=problem_responses(404))
-async def get_governance_body(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> GovernanceBodyRead:
+async def get_governance_body(session: SessionDep, key: KeyPath) -> GovernanceBodyRead:
     """One governance body."""
     return GovernanceBodyRead.model_validate(await service.get_body(session, key))
 
 
 Governor = Annotated[Actor, Depends(require(Scope.governance_write))]
-RuleKey = Annotated[str, Path(max_length=80)]
 
 
 def route_read(rule: RoutingRule) -> RouteRead:
@@ -74,7 +75,7 @@ async def list_routing_rules(session: SessionDep, query: Annotated[ChangedQuery,
 
 
 @router.get("/routing-rules/{key}", response_model=RoutingRuleRead, responses=problem_responses(404))
-async def get_routing_rule(session: SessionDep, key: RuleKey, response: Response) -> RoutingRuleRead:
+async def get_routing_rule(session: SessionDep, key: KeyPath, response: Response) -> RoutingRuleRead:
     """One routing rule; the ETag header is its version."""
     rule = await rules_service.get_rule(session, key)
     set_etag(response, rule.version)
@@ -96,7 +97,7 @@ async def create_routing_rule(
 async def update_routing_rule(
     session: SessionDep,
     actor: Governor,
-    key: RuleKey,
+    key: KeyPath,
     data: RoutingRuleUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -109,7 +110,7 @@ async def update_routing_rule(
 
 @router.delete("/routing-rules/{key}", response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
 async def archive_routing_rule(
-    session: SessionDep, actor: Governor, key: RuleKey, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Governor, key: KeyPath, response: Response, if_match: IfMatch = None
 ) -> RoutingRuleRead:
     """Archive a routing rule (it stops routing; the record stays). Needs If-Match."""
     rule = await rules_service.change_rule(session, key, None, actor=actor, if_match=if_match)
@@ -121,7 +122,7 @@ async def archive_routing_rule(
 async def resolve_routing(
     session: SessionDep,
     item: Annotated[
-        str,
+        SafeStr,
         Query(
             max_length=200, description="action:<key>, project:<key>, kpi:<code>, focus-area:<key> or exception:<item>"
         ),
@@ -155,7 +156,7 @@ async def list_exception_rules(session: SessionDep, updated_since: UpdatedSince 
 async def update_exception_rule(
     session: SessionDep,
     actor: Governor,
-    key: RuleKey,
+    key: KeyPath,
     data: ExceptionRuleUpdate,
     response: Response,
     if_match: IfMatch = None,
@@ -169,9 +170,7 @@ async def update_exception_rule(
 @router.get("/performance-exceptions", response_model=Page[ExceptionRead])
 async def list_performance_exceptions(
     session: SessionDep,
-    as_of: Annotated[
-        date | None, Query(description="As the data stood at the end of this day (default today).")
-    ] = None,
+    as_of: Annotated[Day | None, Query(description="As the data stood at the end of this day (default today).")] = None,
 ) -> Page[ExceptionRead]:
     """Performance challenge: every exception the rules raise, and the bodies each is routed to."""
     day = as_of or date.today()

@@ -1,11 +1,10 @@
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import AliasPath, BaseModel, Field, StringConstraints
+from pydantic import AliasPath, BaseModel, Field
 
 from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
 from api.kpis.models import Tier
-from api.schemas import ReadModel, WriteModel
+from api.schemas import INT32_MAX, Key, OwnerCode, ReadModel, WriteModel
 
 
 class GovernanceBodyRead(ReadModel):
@@ -36,12 +35,12 @@ class RoutingRuleRead(ReadModel):
 
 
 class RoutingRuleCreate(WriteModel):
-    key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+    key: Key
     item_kind: ItemKind
     kpi_tier: Tier | None = None
-    focus_area: str | None = Field(default=None, max_length=80)
-    owner: str | None = Field(default=None, max_length=40, description="Owner code.")
-    body: str = Field(max_length=80, description="Governance body key.")
+    focus_area: Key | None = Field(default=None, description="Focus area key: only its items.")
+    owner: OwnerCode | None = Field(default=None, description="Owner code: only the items this owner holds.")
+    body: Key = Field(description="Governance body key.")
     report: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, max_length=2000)
 
@@ -49,9 +48,9 @@ class RoutingRuleCreate(WriteModel):
 class RoutingRuleUpdate(WriteModel):
     item_kind: ItemKind | None = None
     kpi_tier: Tier | None = None
-    focus_area: str | None = Field(default=None, max_length=80)
-    owner: str | None = Field(default=None, max_length=40)
-    body: str | None = Field(default=None, max_length=80)
+    focus_area: Key | None = Field(default=None, description="Focus area key; null for every focus area.")
+    owner: OwnerCode | None = Field(default=None, description="Owner code; null for every owner.")
+    body: Key | None = None
     report: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, max_length=2000)
 
@@ -87,7 +86,7 @@ class ExceptionRuleRead(ReadModel):
 
 
 class ExceptionRuleUpdate(WriteModel):
-    threshold: int | None = Field(default=None, ge=1)
+    threshold: int | None = Field(default=None, ge=1, le=INT32_MAX)
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=2000)
 

@@ -1,8 +1,8 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.deps import require
@@ -29,12 +29,12 @@ from api.kpis.schemas import (
 )
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
 from api.pagination import Page, page_of
+from api.params import CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
+from api.schemas import QueryModel
 from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["KPIs"])
-Code = Annotated[str, Path(max_length=80, description="The KPI's code.")]
-TargetPeriod = Annotated[str, Path(max_length=20, description="A period of the KPI's period type, e.g. FY2016-17.")]
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 
@@ -56,7 +56,7 @@ async def list_kpis(session: SessionDep, query: Annotated[KpiQuery, Query()]) ->
 
 
 @router.get("/kpis/{code}", response_model=KpiDetail, responses=problem_responses(404))
-async def get_kpi(session: SessionDep, code: Code, response: Response) -> KpiDetail:
+async def get_kpi(session: SessionDep, code: CodePath, response: Response) -> KpiDetail:
     """A KPI with its targets and its latest value for each scope; the ETag header is its version."""
     return await _detail(session, await service.get_kpi(session, code), response)
 
@@ -71,7 +71,7 @@ async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, respo
 
 @router.patch("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
 async def update_kpi(
-    session: SessionDep, actor: Definer, code: Code, data: KpiUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Definer, code: CodePath, data: KpiUpdate, response: Response, if_match: IfMatch = None
 ) -> KpiDetail:
     """Change a KPI's definition (not its unit or period type once it has figures): needs If-Match."""
     kpi = await definitions.update_kpi(session, code, data, actor=actor, if_match=if_match)
@@ -80,7 +80,7 @@ async def update_kpi(
 
 @router.delete("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
 async def archive_kpi(
-    session: SessionDep, actor: Definer, code: Code, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Definer, code: CodePath, response: Response, if_match: IfMatch = None
 ) -> KpiDetail:
     """Archive a KPI (never deleted: its figures stay readable); it leaves lists and the scorecard. Needs If-Match."""
     kpi = await definitions.archive_kpi(session, code, actor=actor, if_match=if_match)
@@ -91,8 +91,8 @@ async def archive_kpi(
 async def put_kpi_target(
     session: SessionDep,
     actor: Definer,
-    code: Code,
-    period: TargetPeriod,
+    code: CodePath,
+    period: PeriodPath,
     data: TargetIn,
     response: Response,
     if_match: IfMatch = None,
@@ -104,7 +104,12 @@ async def put_kpi_target(
 
 @router.delete("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
 async def delete_kpi_target(
-    session: SessionDep, actor: Definer, code: Code, period: TargetPeriod, response: Response, if_match: IfMatch = None
+    session: SessionDep,
+    actor: Definer,
+    code: CodePath,
+    period: PeriodPath,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> KpiDetail:
     """Remove a KPI's target for one period (a plan, not a record; the audit trail keeps it). Needs If-Match."""
     kpi = await definitions.remove_target(session, code, period, actor=actor, if_match=if_match)
@@ -113,7 +118,7 @@ async def delete_kpi_target(
 
 @router.get("/kpis/{code}/values", response_model=Page[KpiValueRead], responses=problem_responses(404))
 async def list_kpi_values(
-    session: SessionDep, code: Code, query: Annotated[KpiValueQuery, Query()]
+    session: SessionDep, code: CodePath, query: Annotated[KpiValueQuery, Query()]
 ) -> Page[KpiValueRead]:
     """A KPI's values by period and scope: the latest revision of each, or every revision with history=true."""
     kpi = await service.get_kpi(session, code)
@@ -129,7 +134,7 @@ async def list_scopes(session: SessionDep, query: Annotated[ScopeQuery, Query()]
 
 
 @router.get("/scopes/{key}", response_model=ScopeRead, responses=problem_responses(404))
-async def get_scope(session: SessionDep, key: Annotated[str, Path(max_length=80)]) -> ScopeRead:
+async def get_scope(session: SessionDep, key: KeyPath) -> ScopeRead:
     """One scope."""
     return ScopeRead.model_validate(await service.get_scope(session, key))
 
@@ -145,11 +150,11 @@ async def get_scope(session: SessionDep, key: Annotated[str, Path(max_length=80)
 async def put_kpi_value(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Scope.kpi_submit))],
-    code: Code,
-    period: Annotated[str, Path(max_length=20, description="Period code, e.g. FY2016-17 (2016/17 accepted).")],
+    code: CodePath,
+    period: PeriodPath,
     data: KpiValueIn,
     response: Response,
-    scope: Annotated[str | None, Query(max_length=80, description="Scope key (default: the borough).")] = None,
+    scope: ScopeKeyQuery = None,
 ) -> KpiValueWritten:
     """Set one KPI figure (upsert): a different figure adds a revision; the same figure changes nothing."""
     if not actor.principal.may_submit(code):
@@ -168,9 +173,7 @@ async def put_kpi_value(
     return KpiValueWritten(**KpiValueRead.model_validate(stored).model_dump(), outcome=outcome)
 
 
-class StatusQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class StatusQuery(QueryModel):
     period: str | None = Field(None, max_length=20, description="e.g. 2016/17 or FY2016-17; default: the latest.")
     scope: str | None = Field(None, max_length=80, description="Scope key; default: the borough.")
 
@@ -189,7 +192,7 @@ async def _standings(session: AsyncSession, kpis: Sequence[Kpi], query: StatusQu
 
 
 @router.get("/kpis/{code}/status", response_model=KpiStatusRead, responses=problem_responses(404))
-async def get_kpi_status(session: SessionDep, code: Code, query: Annotated[StatusQuery, Query()]) -> KpiStatusRead:
+async def get_kpi_status(session: SessionDep, code: CodePath, query: Annotated[StatusQuery, Query()]) -> KpiStatusRead:
     """A KPI for a period: figure, target, rating (word, symbol and reason), direction of travel and comparators."""
     kpi = await service.get_kpi(session, code)
     [standing] = await _standings(session, [kpi], query)

@@ -15,8 +15,9 @@ from api.kpis.models import (
     Unit,
 )
 from api.kpis.rating import Direction, RatingStatus
+from api.kpis.validation import RowIn
 from api.periods import PeriodType
-from api.schemas import Number, ReadModel, WriteModel
+from api.schemas import Figure, Key, Number, ReadModel, WriteModel
 
 
 class ScopeRead(ReadModel):
@@ -83,9 +84,9 @@ class KpiValueIn(WriteModel):
     """A figure for one KPI, period and scope. Give a value, or a numerator and denominator (a percentage is then
     computed), or a status symbol for a figure that is withheld."""
 
-    value: Decimal | None = Field(default=None, allow_inf_nan=False, examples=[9])
-    numerator: Decimal | None = Field(default=None, allow_inf_nan=False)
-    denominator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    value: Figure | None = Field(default=None, examples=[9])
+    numerator: Figure | None = None
+    denominator: Figure | None = None
     status_symbol: StatusSymbol | None = None
     provisional: bool = False
     note: str | None = Field(default=None, max_length=2000)
@@ -102,24 +103,10 @@ class KpiValueWritten(KpiValueRead):
     )
 
 
-class SubmissionRowIn(BaseModel):
-    """One row of a batch (the same columns in CSV)."""
-
-    kpi: str
-    period: str
-    scope: str | None = None
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    status_symbol: StatusSymbol | None = None
-    provisional: bool = False
-    note: str | None = None
-
-
-class SubmissionIn(BaseModel):
+class SubmissionIn(WriteModel):
     """A JSON batch (documentation of the body; rows are checked one by one so each problem names its row)."""
 
-    rows: list[SubmissionRowIn] = Field(max_length=10_000)
+    rows: list[RowIn] = Field(min_length=1, max_length=10_000)
     source: str | None = Field(default=None, max_length=200)
     reason: str | None = Field(default=None, max_length=2000)
 
@@ -218,11 +205,10 @@ class Scorecard(BaseModel):
     items: list[KpiStatusRead]
 
 
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Code = Key
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 LongText = Annotated[str, StringConstraints(max_length=4000)]
 PeriodText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-Figure = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=18, decimal_places=6)]
 
 
 class KpiCreate(WriteModel):

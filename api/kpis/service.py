@@ -15,7 +15,7 @@ from api.strategy.models import FocusArea
 
 class KpiQuery(ChangedQuery):
     tier: Tier | None = None
-    focus_area: str | None = Field(None, description="Focus area key.")
+    focus_area: str | None = Field(None, max_length=80, description="Focus area key.")
     unit: Unit | None = None
     polarity: Polarity | None = None
     period_type: PeriodType | None = None
@@ -26,10 +26,10 @@ class KpiQuery(ChangedQuery):
 class KpiValueQuery(ChangedQuery):
     """updated_since selects values submitted since (values are never edited: a correction is a new revision)."""
 
-    scope: str | None = Field(None, description="Scope key; all scopes when omitted.")
-    period: str | None = Field(None, description="One period, e.g. FY2016-17 or 2016/17.")
-    period_from: str | None = Field(None, description="Periods starting on or after this period's start.")
-    period_to: str | None = Field(None, description="Periods ending on or before this period's end.")
+    scope: str | None = Field(None, max_length=80, description="Scope key; all scopes when omitted.")
+    period: str | None = Field(None, max_length=20, description="One period, e.g. FY2016-17 or 2016/17.")
+    period_from: str | None = Field(None, max_length=20, description="Periods starting on or after this one's start.")
+    period_to: str | None = Field(None, max_length=20, description="Periods ending on or before this period's end.")
     history: bool = Field(False, description="Every revision, not only the latest of each period.")
 
 

@@ -1,8 +1,8 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 
 from api.auth.deps import require
@@ -16,7 +16,8 @@ from api.kpis.batch_formats import Batch, read_batch
 from api.kpis.models import KpiSubmission, SubmissionMode
 from api.kpis.schemas import Rejection, SubmissionIn, SubmissionSummary
 from api.pagination import ChangedQuery, Page, fetch_page
-from api.schemas import inline_schema
+from api.params import IdPath
+from api.schemas import QueryModel, inline_schema
 
 router = APIRouter(tags=["KPI submissions"])
 CSV_EXAMPLE = (
@@ -38,9 +39,7 @@ class SubmissionQuery(ChangedQuery):
     """Submissions are never changed, so updated_since selects those submitted since."""
 
 
-class SubmitOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SubmitOptions(QueryModel):
     dry_run: bool = Field(False, description="Check every row and report, writing nothing.")
     mode: SubmissionMode = Field(SubmissionMode.all_or_nothing, description="partial: land the valid rows.")
     source: str | None = Field(None, max_length=200, description="Where the figures come from (CSV uploads).")
@@ -155,7 +154,7 @@ async def list_kpi_submissions(
 
 
 @router.get("/kpi-submissions/{submission_id}", response_model=SubmissionRecord, responses=problem_responses(404))
-async def get_kpi_submission(session: SessionDep, submission_id: Annotated[int, Path(ge=1)]) -> SubmissionRecord:
+async def get_kpi_submission(session: SessionDep, submission_id: IdPath) -> SubmissionRecord:
     """One past submission."""
     submission = await session.get(KpiSubmission, submission_id)
     if submission is None:

@@ -5,16 +5,17 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from api.kpis.models import Kpi, Scope, StatusSymbol, Tier, Unit
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.schemas import Figure, WriteModel
 
 COLUMNS = ("kpi", "period", "scope", "value", "numerator", "denominator", "status_symbol", "provisional", "note")
 FIGURES = ("value", "numerator", "denominator", "status_symbol", "provisional")
 
 
-class RowIn(BaseModel):
+class RowIn(WriteModel):
     """One submitted value, as a CSV row or a JSON object; read-only fields (revision, submitted_at ...) are refused."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -22,9 +23,9 @@ class RowIn(BaseModel):
     kpi: str = Field(min_length=1, max_length=80, description="KPI code.")
     period: str = Field(min_length=1, max_length=20, description="Period code, e.g. FY2016-17 or 2016/17.")
     scope: str | None = Field(default=None, max_length=80, description="Scope key; the borough when omitted.")
-    value: Decimal | None = Field(default=None, allow_inf_nan=False)
-    numerator: Decimal | None = Field(default=None, allow_inf_nan=False)
-    denominator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    value: Figure | None = None
+    numerator: Figure | None = None
+    denominator: Figure | None = None
     status_symbol: StatusSymbol | None = None
     provisional: bool = False
     note: str | None = Field(default=None, max_length=2000)

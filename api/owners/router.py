@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.deps import require
@@ -13,10 +13,10 @@ from api.owners.models import Owner
 from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, OwnerUpdate
 from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
+from api.params import KeyPath
 from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["owners"])
-Key = Annotated[str, Path(max_length=80)]
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 
@@ -36,7 +36,7 @@ async def list_owners(session: SessionDep, query: Annotated[OwnerQuery, Query()]
 
 
 @router.get("/owners/{key}", response_model=OwnerDetail, responses=problem_responses(404))
-async def get_owner(session: SessionDep, key: Key, response: Response) -> OwnerDetail:
+async def get_owner(session: SessionDep, key: KeyPath, response: Response) -> OwnerDetail:
     """One owner, with the owners that report to it; the ETag header is its version."""
     return await _detail(session, await service.find_owner(session, key), response)
 
@@ -53,7 +53,7 @@ async def create_owner(session: SessionDep, actor: Writer, data: OwnerCreate, re
 
 @router.patch("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
 async def update_owner(
-    session: SessionDep, actor: Writer, key: Key, data: OwnerUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, data: OwnerUpdate, response: Response, if_match: IfMatch = None
 ) -> OwnerDetail:
     """Change an owner's code, name, kind, parent, aliases or note: needs If-Match with its current ETag."""
     owner = await writes.update_owner(session, key, data, actor=actor, if_match=if_match)
@@ -62,7 +62,7 @@ async def update_owner(
 
 @router.delete("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
 async def archive_owner(
-    session: SessionDep, actor: Writer, key: Key, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, response: Response, if_match: IfMatch = None
 ) -> OwnerDetail:
     """Archive an owner that no live action or project depends on (never deleted). Needs If-Match."""
     owner = await writes.archive_owner(session, key, actor=actor, if_match=if_match)

@@ -4,10 +4,10 @@ from typing import Annotated
 from pydantic import AliasPath, Field, StringConstraints, field_validator
 
 from api.owners.models import OwnerKind
-from api.schemas import ReadModel, WriteModel
+from api.schemas import Key, OwnerCode, ReadModel, WriteModel
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Code = OwnerCode
+Aliases = Annotated[list[OwnerCode], Field(max_length=20, description="Other spellings the document uses.")]
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Note = Annotated[str, StringConstraints(max_length=4000)]
 
@@ -40,7 +40,7 @@ class OwnerCreate(WriteModel):
     full_name: FullName | None = Field(default=None, examples=["Assistant Director, Safeguarding and Looked After"])
     kind: OwnerKind
     parent: Code | None = Field(default=None, description="Code of the (live) owner this one reports to.")
-    aliases: list[Code] = Field(default_factory=list, description="Other spellings the document uses.")
+    aliases: Aliases = Field(default_factory=list)
     note: Note | None = None
 
 
@@ -51,7 +51,7 @@ class OwnerUpdate(WriteModel):
     full_name: FullName | None = Field(default=None, description="Setting it marks the name as read, not inferred.")
     kind: OwnerKind | None = None
     parent: Code | None = None
-    aliases: list[Code] | None = None
+    aliases: Aliases | None = None
     note: Note | None = None
 
     @field_validator("code", "kind", "aliases")

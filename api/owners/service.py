@@ -12,7 +12,7 @@ from api.pagination import ChangedQuery, fetch_page
 
 class OwnerQuery(ChangedQuery):
     kind: OwnerKind | None = None
-    parent: str | None = Field(None, description="Key of the parent owner.")
+    parent: str | None = Field(None, max_length=80, description="Key of the parent owner.")
     q: str | None = Field(None, min_length=1, max_length=100, description="Search code and full name.")
     include_archived: bool = Field(False, description="Include archived owners.")
 

@@ -1,4 +1,3 @@
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -14,10 +13,12 @@ from api.packs import issued as issued_service
 from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
+from api.params import IdPath
+from api.schemas import Day, SafeStr
 
 router = APIRouter(tags=["governance packs"])
 BodyKey = Annotated[
-    str, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
+    SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]
 FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
@@ -47,8 +48,8 @@ def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, file
 async def get_pack(
     session: SessionDep,
     key: BodyKey,
-    period: Annotated[str | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
-    as_of: Annotated[date | None, Query(description="Data as it stood at the end of this day.")] = None,
+    period: Annotated[SafeStr | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
+    as_of: Annotated[Day | None, Query(description="Data as it stood at the end of this day.")] = None,
     format: Annotated[Format, Query(description="json, csv or html (printable).")] = Format.json,
 ) -> Response:
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
@@ -90,7 +91,7 @@ async def list_issued_packs(
 @router.get("/packs/{pack_id}", response_model=Pack, responses=FORMATS | problem_responses(404))
 async def get_issued_pack(
     session: SessionDep,
-    pack_id: Annotated[int, Path(ge=1)],
+    pack_id: IdPath,
     format: Annotated[Format, Query(description="json, csv or html, exactly as issued.")] = Format.json,
 ) -> Response:
     """An issued pack, exactly as it was presented."""

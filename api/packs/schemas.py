@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.schemas import KpiStatusRead
 from api.projects.schemas import SavingsTotals
-from api.schemas import WriteModel
+from api.schemas import Day, WriteModel
 
 
 class PackBody(BaseModel):
@@ -106,9 +106,9 @@ class Pack(BaseModel):
 class PackIssue(WriteModel):
     """Issue the pack for a meeting: it is stored exactly as presented, and never changes."""
 
-    meeting_date: date
+    meeting_date: Day
     period: str | None = Field(default=None, max_length=20, description="e.g. 2016/17; default: each KPI's latest.")
-    as_of: date | None = Field(default=None, description="Data as it stood at the end of this day (default today).")
+    as_of: Day | None = Field(default=None, description="Data as it stood at the end of this day (default today).")
 
 
 class IssuedPackRead(BaseModel):

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from pydantic import Field
 
 from api.delivery import DeliveryStatus, Rag
-from api.schemas import ReadModel, WriteModel
+from api.schemas import Day, ReadModel, WriteModel
 
 
 class ProgressIn(WriteModel):
@@ -11,7 +11,7 @@ class ProgressIn(WriteModel):
     rag: Rag | None = None
     percent_complete: int | None = Field(default=None, ge=0, le=100)
     commentary: str | None = Field(default=None, max_length=4000)
-    as_of: date = Field(description="The date the update describes (ISO 8601); not in the future.")
+    as_of: Day = Field(description="The date the update describes (ISO 8601); not in the future.")
 
 
 class ProgressRead(ReadModel):

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
@@ -10,17 +9,17 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.pagination import Page, UpdatedSince
+from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
 from api.projects import savings, service, writes
 from api.projects.schemas import ProgrammeSavings, ProjectCreate, ProjectRead, ProjectUpdate, SavingsIn, SavingsRead
 from api.projects.service import ProjectQuery
+from api.schemas import SafeStr
 from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
 
 router = APIRouter(tags=["transformation projects"])
-Key = Annotated[str, Path(max_length=80)]
 Writer = Annotated[Actor, Depends(require(Scope.projects_write))]
-AsOf = Annotated[date | None, Query(description="Judge overdue and stale as at this date (default: today).")]
 
 
 @router.get("/projects", response_model=Page[ProjectRead])
@@ -34,14 +33,15 @@ async def list_projects(session: SessionDep, query: Annotated[ProjectQuery, Quer
 
 @router.get("/projects/savings", response_model=ProgrammeSavings)
 async def get_programme_savings(
-    session: SessionDep, fy: Annotated[str, Query(max_length=20, description="Financial year: FY2016-17 or 2016/17.")]
+    session: SessionDep,
+    fy: Annotated[SafeStr, Query(max_length=20, description="Financial year: FY2016-17 or 2016/17.")],
 ) -> ProgrammeSavings:
     """The programme's savings for a financial year: each project's target, forecast and delivered, and totals."""
     return await savings.programme(session, savings.financial_year(fy, where=["query", "fy"]))
 
 
 @router.get("/projects/{key}", response_model=ProjectRead, responses=problem_responses(404))
-async def get_project(session: SessionDep, key: Key, response: Response, as_of: AsOf = None) -> ProjectRead:
+async def get_project(session: SessionDep, key: KeyPath, response: Response, as_of: AsOfQuery = None) -> ProjectRead:
     """One transformation project; the ETag header is its version."""
     project = await service.get_project(session, key)
     set_etag(response, project.version)
@@ -59,7 +59,7 @@ async def create_project(session: SessionDep, actor: Writer, data: ProjectCreate
 
 @router.patch("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
 async def update_project(
-    session: SessionDep, actor: Writer, key: Key, data: ProjectUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, data: ProjectUpdate, response: Response, if_match: IfMatch = None
 ) -> ProjectRead:
     """Change a project's plan (title, lead, focus areas, deadline, PID, target): needs If-Match."""
     project = await writes.update_project(session, key, data, actor=actor, if_match=if_match)
@@ -69,7 +69,7 @@ async def update_project(
 
 @router.delete("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
 async def archive_project(
-    session: SessionDep, actor: Writer, key: Key, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, response: Response, if_match: IfMatch = None
 ) -> ProjectRead:
     """Archive a project (never deleted: it stays readable and in the audit trail). Needs If-Match."""
     project = await writes.archive_project(session, key, actor=actor, if_match=if_match)
@@ -84,7 +84,7 @@ async def archive_project(
     responses=WRITE_PROBLEMS,
 )
 async def add_project_update(
-    session: SessionDep, actor: Writer, key: Key, data: ProgressIn, response: Response
+    session: SessionDep, actor: Writer, key: KeyPath, data: ProgressIn, response: Response
 ) -> ProgressRead:
     """Report progress on a project: status, RAG, percent complete and commentary as of a date."""
     project = await service.get_project(session, key)
@@ -95,7 +95,9 @@ async def add_project_update(
 
 
 @router.get("/projects/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
-async def list_project_updates(session: SessionDep, key: Key, updated_since: UpdatedSince = None) -> Page[ProgressRead]:
+async def list_project_updates(
+    session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
+) -> Page[ProgressRead]:
     """A project's progress updates, newest first (never edited)."""
     updates = await progress.list_updates(session, await service.get_project(session, key), updated_since)
     items = [ProgressRead.model_validate(update) for update in updates]
@@ -103,7 +105,9 @@ async def list_project_updates(session: SessionDep, key: Key, updated_since: Upd
 
 
 @router.get("/projects/{key}/savings", response_model=Page[SavingsRead], responses=problem_responses(404))
-async def list_project_savings(session: SessionDep, key: Key, updated_since: UpdatedSince = None) -> Page[SavingsRead]:
+async def list_project_savings(
+    session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
+) -> Page[SavingsRead]:
     """A project's savings by financial year, in pence."""
     project = await service.get_project(session, key)
     items = [savings.read(row, key) for row in await savings.for_project(session, project, updated_since)]
@@ -118,8 +122,8 @@ async def list_project_savings(session: SessionDep, key: Key, updated_since: Upd
 async def set_project_savings(
     session: SessionDep,
     actor: Writer,
-    key: Key,
-    fy: Annotated[str, Path(max_length=20)],
+    key: KeyPath,
+    fy: Annotated[SafeStr, Path(max_length=20, description="Financial year, e.g. FY2016-17.")],
     data: SavingsIn,
     response: Response,
 ) -> SavingsRead:

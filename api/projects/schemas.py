@@ -6,10 +6,10 @@ from pydantic import Field, StringConstraints
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.owners.schemas import OwnerRef
 from api.projects.models import PidStatus
-from api.schemas import ReadModel, WriteModel
+from api.schemas import Key, OwnerCode, Pence, ReadModel, WriteModel
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Pence = Annotated[int, Field(ge=0, le=10**13, description="Pence.")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+FocusAreas = Annotated[list[Key], Field(min_length=1, max_length=20, description="Focus area keys, primary first.")]
 
 
 class ProjectRead(ReadModel):
@@ -40,10 +40,10 @@ class ProjectRead(ReadModel):
 
 class ProjectCreate(WriteModel):
     key: Key
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    title: Title
     description: str | None = Field(default=None, max_length=4000)
-    focus_areas: list[Key] = Field(min_length=1, description="Focus area keys, primary first.")
-    lead: str | None = Field(default=None, max_length=40, description="Owner code of the lead.")
+    focus_areas: FocusAreas
+    lead: OwnerCode | None = Field(default=None, description="Owner code of the lead.")
     pid_status: PidStatus = PidStatus.none
     deadline: str | None = Field(default=None, max_length=100, examples=["March 2018"])
     savings_target_pence: Pence | None = None
@@ -54,10 +54,10 @@ class ProjectCreate(WriteModel):
 class ProjectUpdate(WriteModel):
     """Fields to change; status and RAG change only through progress updates."""
 
-    title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    title: Title | None = None
     description: str | None = Field(default=None, max_length=4000)
-    focus_areas: list[Key] | None = Field(default=None, min_length=1)
-    lead: str | None = Field(default=None, max_length=40)
+    focus_areas: FocusAreas | None = None
+    lead: OwnerCode | None = Field(default=None, description="Owner code of the lead; null for none.")
     pid_status: PidStatus | None = None
     deadline: str | None = Field(default=None, max_length=100)
     savings_target_pence: Pence | None = None

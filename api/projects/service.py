@@ -1,5 +1,4 @@
 from collections.abc import Sequence
-from datetime import date
 
 from pydantic import Field
 from sqlalchemy import Select, select
@@ -13,19 +12,20 @@ from api.owners.models import Owner
 from api.pagination import ChangedQuery, fetch_page
 from api.projects.models import PidStatus, ProjectFocusArea, TransformationProject
 from api.projects.schemas import ProjectRead
+from api.schemas import Day
 from api.strategy.models import FocusArea
 
 
 class ProjectQuery(ChangedQuery):
-    focus_area: str | None = Field(None, description="Focus area key: projects listed under it.")
-    lead: str | None = Field(None, description="Owner key of the lead.")
+    focus_area: str | None = Field(None, max_length=80, description="Focus area key: projects listed under it.")
+    lead: str | None = Field(None, max_length=80, description="Owner key of the lead.")
     status: DeliveryStatus | None = None
     rag: Rag | None = None
     pid_status: PidStatus | None = None
     has_savings_target: bool | None = Field(None, description="Only projects with (or without) a target.")
     overdue: bool | None = Field(None, description="Only projects past their deadline (or not).")
     stale: bool | None = Field(None, description="Only open projects with no recent progress update (or not).")
-    as_of: date | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
+    as_of: Day | None = Field(None, description="Judge overdue and stale as at this date (default: today).")
     include_archived: bool = Field(False, description="Include archived projects.")
 
 

@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -17,6 +17,7 @@ from api.kpis.models import Kpi, KpiValue, TargetKind, Tier
 from api.owners.models import Owner
 from api.projects.models import TransformationProject
 from api.quality.schemas import Check, QualityIssue, QualityReport, Severity
+from api.schemas import QueryModel
 from api.strategy.models import FocusArea, Strategy
 
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])(x{3,}|(19|20)xx)(?![A-Za-z])", re.IGNORECASE)
@@ -24,9 +25,7 @@ PLACEHOLDER = re.compile(r"(?<![A-Za-z])(x{3,}|(19|20)xx)(?![A-Za-z])", re.IGNOR
 PLAUSIBLE_MARGIN = timedelta(days=3 * 366)
 
 
-class QualityQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class QualityQuery(QueryModel):
     check: Check | None = Field(None, description="Only issues of this check.")
     severity: Severity | None = Field(None, description="Only issues of this severity.")
     resource: str | None = Field(None, max_length=40, description="Only issues about this kind of item.")

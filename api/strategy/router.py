@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from api import tracking
 from api.actions import service as actions_service
@@ -10,6 +10,7 @@ from api.errors import problem_responses
 from api.kpis import service as kpis_service
 from api.kpis.schemas import KpiRead
 from api.pagination import ChangedDep, Page, page_of
+from api.params import KeyPath
 from api.projects import service as projects_service
 from api.projects.schemas import ProjectRead
 from api.strategy import service
@@ -25,7 +26,6 @@ from api.strategy.service import FocusAreaQuery
 
 router = APIRouter(tags=["strategy"])
 NOT_FOUND = problem_responses(404)
-Key = Annotated[str, Path(max_length=80, description="The item's stable key (slug).")]
 
 
 @router.get("/organisations", response_model=Page[OrganisationRead])
@@ -36,7 +36,7 @@ async def list_organisations(session: SessionDep, query: ChangedDep) -> Page[Org
 
 
 @router.get("/organisations/{key}", response_model=OrganisationRead, responses=NOT_FOUND)
-async def get_organisation(session: SessionDep, key: Key) -> OrganisationRead:
+async def get_organisation(session: SessionDep, key: KeyPath) -> OrganisationRead:
     """One organisation."""
     return OrganisationRead.model_validate(await service.get_organisation(session, key))
 
@@ -49,7 +49,7 @@ async def list_strategies(session: SessionDep, query: ChangedDep) -> Page[Strate
 
 
 @router.get("/strategies/{key}", response_model=StrategyRead, responses=NOT_FOUND)
-async def get_strategy(session: SessionDep, key: Key) -> StrategyRead:
+async def get_strategy(session: SessionDep, key: KeyPath) -> StrategyRead:
     """A strategy with its vision, key outcome, key objectives, Council Plan principles and focus areas."""
     return StrategyRead.model_validate(await service.get_strategy(session, key))
 
@@ -62,7 +62,7 @@ async def list_focus_areas(session: SessionDep, query: Annotated[FocusAreaQuery,
 
 
 @router.get("/focus-areas/{key}", response_model=FocusAreaDetail, responses=NOT_FOUND)
-async def get_focus_area(session: SessionDep, key: Key) -> FocusAreaDetail:
+async def get_focus_area(session: SessionDep, key: KeyPath) -> FocusAreaDetail:
     """A focus area with its priorities, story, improvement agenda, actions, projects and KPIs."""
     focus_area = await service.get_focus_area(session, key)
     actions = await actions_service.list_for_focus_area(session, focus_area.id)

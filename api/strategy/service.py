@@ -32,7 +32,7 @@ async def list_strategies(session: AsyncSession, query: ChangedQuery) -> tuple[S
 
 
 class FocusAreaQuery(ChangedQuery):
-    strategy: str | None = Field(None, description="Strategy key.")
+    strategy: str | None = Field(None, max_length=80, description="Strategy key.")
 
 
 async def get_strategy(session: AsyncSession, key: str) -> Strategy:

@@ -45,28 +45,28 @@ class TestAuditLog:
 
 
 class TestChangeFeed:
-    async def test_ordered_gap_free_and_resumable(self, csmt: AsyncClient, loaded: Tally) -> None:
+    async def test_ordered_gap_free_and_resumable(self, csmt: AsyncClient, admin: AsyncClient, loaded: Tally) -> None:
         for month in ("2016-06-30", "2016-07-31", "2016-08-31"):
             await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "on_track", "as_of": month})
-        seen, cursor = await _drain(csmt)
+        seen, cursor = await _drain(admin)
         assert seen == list(range(1, len(seen) + 1))
         await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "at_risk", "as_of": "2016-09-30"})
-        more, _ = await _drain(csmt, after=cursor)
+        more, _ = await _drain(admin, after=cursor)
         assert more == [len(seen) + 1]
         event = (await csmt.get(f"/api/v1/events?after={cursor}")).json()["events"][0]
         assert (event["resource"], event["id"], event["kind"]) == ("action", ACTION, "progress")
 
-    async def test_a_rejected_write_uses_no_number(self, csmt: AsyncClient, loaded: Tally) -> None:
-        _, cursor = await _drain(csmt)
+    async def test_a_rejected_write_uses_no_number(self, csmt: AsyncClient, admin: AsyncClient, loaded: Tally) -> None:
+        _, cursor = await _drain(admin)
         assert_problem(await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "nope"}), 422)
         await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "on_track", "as_of": "2016-09-30"})
-        more, _ = await _drain(csmt, after=cursor)
+        more, _ = await _drain(admin, after=cursor)
         assert more == [int(cursor) + 1]
 
     async def test_a_consumer_polling_during_concurrent_writes_misses_and_repeats_nothing(
-        self, csmt: AsyncClient, submitter: AsyncClient, loaded: Tally
+        self, csmt: AsyncClient, submitter: AsyncClient, admin: AsyncClient, loaded: Tally
     ) -> None:
-        _, start = await _drain(csmt)
+        _, start = await _drain(admin)
         writers_done = asyncio.Event()
         collected: list[int] = []
 
@@ -74,7 +74,7 @@ class TestChangeFeed:
             cursor = start
             while True:
                 finished = writers_done.is_set()
-                page = (await csmt.get(f"/api/v1/events?after={cursor}&limit=4")).json()
+                page = (await admin.get(f"/api/v1/events?after={cursor}&limit=4")).json()
                 cursors = [int(e["cursor"]) for e in page["events"]]
                 assert cursors == list(range(int(cursor) + 1, int(cursor) + 1 + len(cursors))), "no gap"
                 collected.extend(cursors)
@@ -104,3 +104,26 @@ class TestChangeFeed:
     async def test_bad_cursors_are_422(self, csmt: AsyncClient, loaded: Tally) -> None:
         assert_problem(await csmt.get("/api/v1/events?after=abc"), 422)
         assert_problem(await csmt.get("/api/v1/events?limit=0"), 422)
+        assert_problem(await csmt.get("/api/v1/events?after=9223372036854775808"), 422)
+        assert (await csmt.get("/api/v1/events?after=9223372036854775807")).json()["events"] == []
+
+
+class TestKeyInventory:
+    """Minting and revoking keys is visible to administrators only, in the audit log and in the feed."""
+
+    async def test_a_read_key_sees_no_api_key_events(
+        self, client: AsyncClient, admin: AsyncClient, csmt: AsyncClient, loaded: Tally
+    ) -> None:
+        minted = await admin.post("/api/v1/api-keys", json={"name": "case management", "scopes": ["read"]})
+        assert minted.status_code == 201
+        await admin.delete(f"/api/v1/api-keys/{minted.json()['id']}")
+        await csmt.post(f"/api/v1/actions/{ACTION}/updates", json={"status": "on_track", "as_of": "2016-09-30"})
+        for path in ("/api/v1/audit?limit=500", "/api/v1/audit?resource=api_key"):
+            items = (await client.get(path)).json()["items"]
+            assert all(event["resource"] != "api_key" for event in items), path
+        feed = (await client.get("/api/v1/events?limit=1000")).json()
+        assert all(event["resource"] != "api_key" for event in feed["events"])
+        assert feed["events"][-1]["resource"] == "action", "the cursor steps over what the key may not see"
+        everything = (await admin.get("/api/v1/events?limit=1000")).json()
+        assert {"create", "revoke"} <= {e["kind"] for e in everything["events"] if e["resource"] == "api_key"}
+        assert everything["next_cursor"] == feed["next_cursor"]

@@ -1,0 +1,20 @@
+"""Path and query parameters that several routes share, bounded once (length, no NUL, 64-bit ids, plausible dates).
+
+A route's own filters live in its query model (a QueryModel); these are the single values that sit beside it.
+"""
+
+from typing import Annotated
+
+from fastapi import Path, Query
+
+from api.schemas import Day, Id, SafeStr
+
+KeyPath = Annotated[SafeStr, Path(max_length=80, description="The item's stable key (slug).")]
+CodePath = Annotated[SafeStr, Path(max_length=80, description="The KPI's code.")]
+PeriodPath = Annotated[
+    SafeStr, Path(max_length=20, description="A period code, e.g. FY2016-17 (2016/17 cannot travel in a path).")
+]
+KeyIdPath = Annotated[SafeStr, Path(max_length=16, description="The API key's public id.")]
+IdPath = Annotated[Id, Path(description="The record's numeric id.")]
+AsOfQuery = Annotated[Day | None, Query(description="Judge overdue and stale as at this date (default: today).")]
+ScopeKeyQuery = Annotated[SafeStr | None, Query(max_length=80, description="Scope key (default: the borough).")]
