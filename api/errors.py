@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.strict import allowed_methods
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -176,15 +178,13 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
     if exc.status_code == 404 and detail is None:
         detail = f"Nothing is served at {request.url.path}."
+    headers = getattr(exc, "headers", None)
     if exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}."
+        allowed = allowed_methods(request.scope)
+        detail = f"{request.method} is not allowed on {request.url.path}; it allows {', '.join(allowed)}."
+        headers = {"Allow": ", ".join(allowed)}
     return problem_response(
-        exc.status_code,
-        phrase,
-        detail or phrase,
-        slug=_slug(phrase),
-        instance=request.url.path,
-        headers=getattr(exc, "headers", None),
+        exc.status_code, phrase, detail or phrase, slug=_slug(phrase), instance=request.url.path, headers=headers
     )
 
 

@@ -25,6 +25,7 @@ from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
+from api.strict import MethodsMiddleware, refuse_unknown_query
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """
@@ -74,6 +75,7 @@ def create_app() -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(
         CORSMiddleware,
@@ -82,10 +84,10 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
         expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
     )
-    app.include_router(health_router)
+    app.include_router(health_router, dependencies=[Depends(refuse_unknown_query)])
     api = APIRouter(
         prefix=API_PREFIX,
-        dependencies=[Depends(access_control)],
+        dependencies=[Depends(access_control), Depends(refuse_unknown_query)],
         responses=problem_responses(401, 403, 422, 429),
     )
     for router in DOMAIN_ROUTERS:
