@@ -172,10 +172,23 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def unreadable_json(error: BaseException) -> str:
+    """Why a body could not be read as JSON, in words (the parser's own message names its internals)."""
+    if isinstance(error, RecursionError):
+        return "The body is not readable JSON: it is nested too deeply."
+    if isinstance(error, ValueError) and "digits" in str(error):
+        return "The body is not readable JSON: a number in it has too many digits."
+    if isinstance(error, UnicodeDecodeError):
+        return "The body is not readable JSON: it is not UTF-8 text."
+    return f"The body is not readable JSON: {error}."
+
+
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    if exc.status_code == 400 and exc.__cause__ is not None:  # FastAPI could not parse the body
+        detail = unreadable_json(exc.__cause__)
     if exc.status_code == 404 and detail is None:
         detail = f"Nothing is served at {request.url.path}."
     headers = getattr(exc, "headers", None)

@@ -1,16 +1,24 @@
-"""ETags and If-Match: a write states which version it read, and loses cleanly if someone wrote first."""
+"""ETags and preconditions: a write states which version it read, and loses cleanly if someone wrote first.
+
+Every change to a versioned item goes through `claim`: it refuses a write without a precondition (428, saying
+where the ETag comes from), then locks the item's row and only then compares the ETag with the version as it now
+stands. So the check happens before any row, child rows included, is written, and of N writers holding one ETag
+exactly one gets through; the others wait for the lock and then get 412 (never a merged list or a constraint error).
+"""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Protocol, TypeVar
 
-from fastapi import Header, Response
+from fastapi import Depends, Header, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
 from api.auth.principal import Actor
-from api.db import utcnow
+from api.db import lock_rows, utcnow
 from api.errors import AppError, problem_responses
+from api.schemas import SafeStr
 
 WILDCARD = "*"
 
@@ -20,18 +28,18 @@ class PreconditionRequired(AppError):
     title = "Precondition required"
     slug = "precondition-required"
 
-    def __init__(self) -> None:
-        super().__init__("Send If-Match with the ETag you last read, so as not to overwrite someone else's change.")
+    def __init__(self, source: str, *, may_create: bool = False) -> None:
+        create = " or If-None-Match: * to create it only if it does not exist yet" if may_create else ""
+        super().__init__(
+            f'Send If-Match with the ETag header of GET {source} (the item\'s version, e.g. If-Match: "3"){create}, '
+            "so as not to overwrite a change someone else made since you read it."
+        )
 
 
 class PreconditionFailed(AppError):
     status = 412
     title = "Precondition failed"
     slug = "precondition-failed"
-
-    def __init__(self, current: int | None = None) -> None:
-        now = f" (it is now at {etag(current)})" if current is not None else ""
-        super().__init__(f"The item has changed since you read it{now}; read it again and reapply your change.")
 
 
 def etag(version: int) -> str:
@@ -42,22 +50,97 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
 
 
-def check_if_match(if_match: str | None, version: int) -> None:
-    """428 without If-Match; 412 unless one of its ETags (or *) is the current version."""
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired()
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if WILDCARD not in tags and etag(version) not in tags:
-        raise PreconditionFailed(version)
+def _tags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
-class Versioned(Protocol):
-    key: str
+@dataclass(frozen=True)
+class Preconditions:
+    """If-Match and If-None-Match as sent (RFC 9110 section 13.1)."""
+
+    if_match: str | None = None
+    if_none_match: str | None = None
+
+    @property
+    def given(self) -> bool:
+        return bool((self.if_match or "").strip() or (self.if_none_match or "").strip())
+
+    def require(self, source: str, *, may_create: bool = False) -> None:
+        """428 unless a precondition was sent (``may_create``: If-None-Match: * also counts, and is suggested)."""
+        if not (self.if_match or "").strip() and not (may_create and (self.if_none_match or "").strip()):
+            raise PreconditionRequired(source, may_create=may_create)
+
+    def check(self, current: int | None) -> None:
+        """412 unless the item's current version (None: it does not exist) meets both headers."""
+        if self.if_match is not None and self.if_match.strip():
+            tags = _tags(self.if_match)
+            if current is None:
+                raise PreconditionFailed("It does not exist yet, so If-Match cannot match; send If-None-Match: *.")
+            if WILDCARD not in tags and etag(current) not in tags:
+                raise PreconditionFailed(
+                    f"It has changed since you read it (it is now at {etag(current)}); "
+                    "read it again and reapply your change."
+                )
+        if self.if_none_match is not None and self.if_none_match.strip() and current is not None:
+            tags = _tags(self.if_none_match)
+            if WILDCARD in tags:
+                raise PreconditionFailed(f"It already exists (at {etag(current)}); send If-Match to change it.")
+            if etag(current) in tags:
+                raise PreconditionFailed(f"It is still at {etag(current)}, which If-None-Match excludes.")
+
+
+def preconditions(
+    if_match: Annotated[
+        SafeStr | None,
+        Header(max_length=1000, description="The ETag you last read: the write happens only if it is still current."),
+    ] = None,
+    if_none_match: Annotated[
+        SafeStr | None,
+        Header(max_length=1000, description="`*`: the write happens only if there is nothing there yet."),
+    ] = None,
+) -> Preconditions:
+    return Preconditions(if_match, if_none_match)
+
+
+PreconditionsDep = Annotated[Preconditions, Depends(preconditions)]
+# What a write to an existing record can answer besides success.
+WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
+
+
+class Lockable(Protocol):
+    id: int
     version: int
+
+
+class Versioned(Lockable, Protocol):
+    key: str
     updated_at: datetime
 
 
+LockableT = TypeVar("LockableT", bound=Lockable)
 ItemT = TypeVar("ItemT", bound=Versioned)
+RowT = TypeVar("RowT")
+
+
+async def lock(session: AsyncSession, item: Any, reload: Callable[[], Awaitable[RowT]]) -> RowT:
+    """Lock an item's row until the transaction ends, then read it again as it now stands."""
+    await lock_rows(session, item.__tablename__, [item.id])
+    return await reload()
+
+
+async def claim(
+    session: AsyncSession,
+    item: LockableT,
+    conditions: Preconditions,
+    *,
+    source: str,
+    reload: Callable[[], Awaitable[LockableT]],
+) -> LockableT:
+    """The item, locked and re-read, once its current version meets the preconditions (428 / 412 otherwise)."""
+    conditions.require(source)
+    current = await lock(session, item, reload)
+    conditions.check(current.version)
+    return current
 
 
 async def save_change(
@@ -71,8 +154,7 @@ async def save_change(
     before: dict[str, Any],
     version: int,
 ) -> ItemT:
-    """Write an edited item (the version check makes a concurrent writer with the same ETag fail) and audit what
-    changed. Nothing changed: nothing written, nothing audited."""
+    """Write a claimed, edited item and audit what changed. Nothing changed: nothing written, nothing audited."""
     await session.flush()
     item = await reload()
     was, now = audit.changes(before, snapshot(item))
@@ -85,8 +167,3 @@ async def save_change(
         session, actor, resource=resource, key=item.key, action=verb, before=was, after=now, version=item.version
     )
     return item
-
-
-IfMatch = Annotated[str | None, Header(description="The ETag you read: required to change or archive.")]
-# What a write to an existing record can answer besides success.
-WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)

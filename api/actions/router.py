@@ -15,7 +15,7 @@ from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
-from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
+from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
 router = APIRouter(tags=["business improvement actions"])
 Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
@@ -49,20 +49,25 @@ async def create_action(session: SessionDep, actor: Writer, data: ActionCreate, 
 
 @router.patch("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
 async def update_action(
-    session: SessionDep, actor: Writer, key: KeyPath, data: ActionUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep,
+    actor: Writer,
+    key: KeyPath,
+    data: ActionUpdate,
+    response: Response,
+    conditions: PreconditionsDep,
 ) -> ActionDetail:
     """Change an action's plan (what, detail, when, who, milestones ...): needs If-Match with its current ETag."""
-    action = await writes.update_action(session, key, data, actor=actor, if_match=if_match)
+    action = await writes.update_action(session, key, data, actor=actor, conditions=conditions)
     set_etag(response, action.version)
     return service.read_action(action, await tracking.window(session), ActionDetail)
 
 
 @router.delete("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
 async def archive_action(
-    session: SessionDep, actor: Writer, key: KeyPath, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> ActionDetail:
     """Archive an action (never deleted: it stays readable and in the audit trail). Needs If-Match."""
-    action = await writes.archive_action(session, key, actor=actor, if_match=if_match)
+    action = await writes.archive_action(session, key, actor=actor, conditions=conditions)
     set_etag(response, action.version)
     return service.read_action(action, await tracking.window(session), ActionDetail)
 
@@ -75,7 +80,7 @@ async def add_action_update(
 ) -> ProgressRead:
     """Report progress: status, RAG, percent complete and commentary as of a date. The latest is the current state."""
     action = await service.get_action(session, key)
-    writes.grant(actor, action.owners, f"'{key}' belongs to {', '.join(o.code for o in action.owners) or 'no owner'}")
+    writes.grant_action(actor, action)
     update = await progress.add_update(session, action, data, actor=actor)
     set_etag(response, action.version)
     return ProgressRead.model_validate(update)

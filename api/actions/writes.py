@@ -16,7 +16,7 @@ from api.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from api.owners.lookup import owners_named
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
-from api.versioning import check_if_match, save_change
+from api.versioning import Preconditions, claim, save_change
 
 RESOURCE = "action"
 
@@ -126,17 +126,29 @@ async def _apply(
         action.milestones.extend(_milestones(data.milestones))
 
 
-async def _writable(session: AsyncSession, key: str, actor: Actor, if_match: str | None) -> BusinessImprovementAction:
-    action = await service.get_action(session, key)
-    grant(actor, action.owners, f"'{key}' belongs to {', '.join(o.code for o in action.owners) or 'no owner'}")
-    check_if_match(if_match, action.version)
+def grant_action(actor: Actor, action: BusinessImprovementAction) -> None:
+    grant(actor, action.owners, f"'{action.key}' belongs to {', '.join(o.code for o in action.owners) or 'no owner'}")
+
+
+async def _writable(
+    session: AsyncSession, key: str, actor: Actor, conditions: Preconditions
+) -> BusinessImprovementAction:
+    """The action, locked, once the preconditions hold and the key may write it."""
+    action = await claim(
+        session,
+        await service.get_action(session, key),
+        conditions,
+        source=f"/api/v1/actions/{key}",
+        reload=lambda: service.get_action(session, key, populate_existing=True),
+    )
+    grant_action(actor, action)
     return action
 
 
 async def update_action(
-    session: AsyncSession, key: str, data: ActionUpdate, *, actor: Actor, if_match: str | None
+    session: AsyncSession, key: str, data: ActionUpdate, *, actor: Actor, conditions: Preconditions
 ) -> BusinessImprovementAction:
-    action = await _writable(session, key, actor, if_match)
+    action = await _writable(session, key, actor, conditions)
     changes = data.model_dump(exclude_unset=True)
     if "what" in changes and changes["what"] is None:
         raise InvalidInput("what cannot be emptied.", errors=[ProblemError(loc=["body", "what"], msg="required")])
@@ -146,9 +158,9 @@ async def update_action(
 
 
 async def archive_action(
-    session: AsyncSession, key: str, *, actor: Actor, if_match: str | None
+    session: AsyncSession, key: str, *, actor: Actor, conditions: Preconditions
 ) -> BusinessImprovementAction:
-    action = await _writable(session, key, actor, if_match)
+    action = await _writable(session, key, actor, conditions)
     if action.archived_at is not None:
         return action
     before, version = snapshot(action), action.version

@@ -31,7 +31,7 @@ from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.params import KeyPath
 from api.projects import service as projects_service
 from api.schemas import Day, SafeStr
-from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
+from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
 router = APIRouter(tags=["governance"])
 
@@ -100,20 +100,20 @@ async def update_routing_rule(
     key: KeyPath,
     data: RoutingRuleUpdate,
     response: Response,
-    if_match: IfMatch = None,
+    conditions: PreconditionsDep,
 ) -> RoutingRuleRead:
     """Change a routing rule: needs If-Match."""
-    rule = await rules_service.change_rule(session, key, data, actor=actor, if_match=if_match)
+    rule = await rules_service.change_rule(session, key, data, actor=actor, conditions=conditions)
     set_etag(response, rule.version)
     return RoutingRuleRead.model_validate(rule)
 
 
 @router.delete("/routing-rules/{key}", response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
 async def archive_routing_rule(
-    session: SessionDep, actor: Governor, key: KeyPath, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Governor, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> RoutingRuleRead:
     """Archive a routing rule (it stops routing; the record stays). Needs If-Match."""
-    rule = await rules_service.change_rule(session, key, None, actor=actor, if_match=if_match)
+    rule = await rules_service.change_rule(session, key, None, actor=actor, conditions=conditions)
     set_etag(response, rule.version)
     return RoutingRuleRead.model_validate(rule)
 
@@ -152,6 +152,14 @@ async def list_exception_rules(session: SessionDep, updated_since: UpdatedSince 
     return Page[ExceptionRuleRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
+@router.get("/exception-rules/{key}", response_model=ExceptionRuleRead, responses=problem_responses(404))
+async def get_exception_rule(session: SessionDep, key: KeyPath, response: Response) -> ExceptionRuleRead:
+    """One performance-challenge rule; the ETag header is its version."""
+    rule = await rules_service.get_exception_rule(session, key)
+    set_etag(response, rule.version)
+    return ExceptionRuleRead.model_validate(rule)
+
+
 @router.patch("/exception-rules/{key}", response_model=ExceptionRuleRead, responses=WRITE_PROBLEMS)
 async def update_exception_rule(
     session: SessionDep,
@@ -159,10 +167,10 @@ async def update_exception_rule(
     key: KeyPath,
     data: ExceptionRuleUpdate,
     response: Response,
-    if_match: IfMatch = None,
+    conditions: PreconditionsDep,
 ) -> ExceptionRuleRead:
     """Change an exception rule's threshold, description, or switch it off: needs If-Match."""
-    rule = await rules_service.change_exception_rule(session, key, data, actor=actor, if_match=if_match)
+    rule = await rules_service.change_exception_rule(session, key, data, actor=actor, conditions=conditions)
     set_etag(response, rule.version)
     return ExceptionRuleRead.model_validate(rule)
 

@@ -14,7 +14,7 @@ from api.governance.models import ExceptionRule, GovernanceBody, ItemKind, Routi
 from api.governance.schemas import ExceptionRuleUpdate, RoutingRuleCreate, RoutingRuleUpdate
 from api.owners.lookup import owners_named
 from api.strategy.models import FocusArea
-from api.versioning import check_if_match, save_change
+from api.versioning import Preconditions, claim, save_change
 
 
 def snapshot(rule: RoutingRule) -> dict[str, Any]:
@@ -95,11 +95,16 @@ async def create_rule(session: AsyncSession, data: RoutingRuleCreate, *, actor: 
 
 
 async def change_rule(
-    session: AsyncSession, key: str, data: RoutingRuleUpdate | None, *, actor: Actor, if_match: str | None
+    session: AsyncSession, key: str, data: RoutingRuleUpdate | None, *, actor: Actor, conditions: Preconditions
 ) -> RoutingRule:
     """PATCH with ``data``, or archive when it is None."""
-    rule = await get_rule(session, key)
-    check_if_match(if_match, rule.version)
+
+    async def reload() -> RoutingRule:
+        return await get_rule(session, key, populate_existing=True)
+
+    rule = await claim(
+        session, await get_rule(session, key), conditions, source=f"/api/v1/routing-rules/{key}", reload=reload
+    )
     before, version = snapshot(rule), rule.version
     if data is None:
         rule.archived_at = rule.archived_at or utcnow()
@@ -107,33 +112,34 @@ async def change_rule(
         for name, value in (await _references(session, data.model_dump(exclude_unset=True))).items():
             setattr(rule, name, value)
         _check_kind(rule.item_kind, rule.kpi_tier)
-
-    async def reload() -> RoutingRule:
-        return await get_rule(session, key, populate_existing=True)
-
     verb = "archive" if data is None else "update"
     return await save_change(
         session, reload, snapshot, actor=actor, resource="routing_rule", verb=verb, before=before, version=version
     )
 
 
-async def change_exception_rule(
-    session: AsyncSession, key: str, data: ExceptionRuleUpdate, *, actor: Actor, if_match: str | None
-) -> ExceptionRule:
+async def get_exception_rule(session: AsyncSession, key: str) -> ExceptionRule:
     rule = await session.scalar(select(ExceptionRule).where(ExceptionRule.key == key))
     if rule is None:
         raise NotFound("exception rule", key)
-    check_if_match(if_match, rule.version)
+    return rule
+
+
+async def change_exception_rule(
+    session: AsyncSession, key: str, data: ExceptionRuleUpdate, *, actor: Actor, conditions: Preconditions
+) -> ExceptionRule:
+    found = await get_exception_rule(session, key)
+
+    async def reload() -> ExceptionRule:
+        await session.refresh(found)
+        return found
+
+    rule = await claim(session, found, conditions, source=f"/api/v1/exception-rules/{key}", reload=reload)
     fields = ("threshold", "enabled", "description")
     before, version = {name: getattr(rule, name) for name in fields}, rule.version
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is not None or name != "enabled":
             setattr(rule, name, value)
-
-    async def reload() -> ExceptionRule:
-        await session.refresh(rule)
-        return rule
-
     return await save_change(
         session,
         reload,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from api.errors import AppError, InvalidInput, ProblemError
+from api.errors import AppError, InvalidInput, ProblemError, unreadable_json
 from api.kpis.models import SubmissionFormat
 from api.kpis.submissions import MAX_ROWS
 from api.kpis.validation import COLUMNS
@@ -52,8 +52,8 @@ def _too_many(count: int) -> None:
 def _json(body: bytes) -> Batch:
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(f"The body is not valid JSON: {error}.") from error
+    except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise InvalidInput(unreadable_json(error)) from error
     if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
         raise InvalidInput('The body must be an object with a "rows" list: {"rows": [{"kpi": ..., ...}]}.')
     unknown = set(document) - {"rows", "source", "reason"}

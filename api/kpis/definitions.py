@@ -1,6 +1,7 @@
 """Defining KPIs: creating, changing and archiving definitions and setting their targets, with ETags and the audit
 trail. Figures are submitted elsewhere (api/kpis/submissions.py)."""
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from api.kpis.schemas import KpiCreate, KpiUpdate, TargetIn
 from api.kpis.validation import range_problems
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.strategy.models import FocusArea
-from api.versioning import check_if_match
+from api.versioning import WILDCARD, PreconditionFailed, Preconditions, claim, lock
 
 RESOURCE = "kpi"
 DEFINITION = (
@@ -113,10 +114,18 @@ async def create_kpi(session: AsyncSession, data: KpiCreate, *, actor: Actor) ->
     return kpi
 
 
-async def _writable(session: AsyncSession, code: str, if_match: str | None) -> Kpi:
+def _source(code: str) -> str:
+    return f"/api/v1/kpis/{code}"
+
+
+def _reload(session: AsyncSession, code: str) -> Callable[[], Awaitable[Kpi]]:
+    return lambda: service.get_kpi(session, code, populate_existing=True)
+
+
+async def _writable(session: AsyncSession, code: str, conditions: Preconditions) -> Kpi:
+    """The KPI with its targets, locked and re-read once the preconditions hold."""
     kpi = await service.get_kpi(session, code)
-    check_if_match(if_match, kpi.version)
-    return kpi
+    return await claim(session, kpi, conditions, source=_source(code), reload=_reload(session, code))
 
 
 async def _refuse_if_reported(session: AsyncSession, kpi: Kpi, changes: dict[str, Any]) -> None:
@@ -142,8 +151,10 @@ def _check_targets_fit(kpi: Kpi) -> None:
         )
 
 
-async def update_kpi(session: AsyncSession, code: str, data: KpiUpdate, *, actor: Actor, if_match: str | None) -> Kpi:
-    kpi = await _writable(session, code, if_match)
+async def update_kpi(
+    session: AsyncSession, code: str, data: KpiUpdate, *, actor: Actor, conditions: Preconditions
+) -> Kpi:
+    kpi = await _writable(session, code, conditions)
     changes = data.model_dump(exclude_unset=True)
     await _refuse_if_reported(session, kpi, changes)
     before = snapshot(kpi)
@@ -159,8 +170,8 @@ async def update_kpi(session: AsyncSession, code: str, data: KpiUpdate, *, actor
     return await _save(session, kpi, actor, "update", before)
 
 
-async def archive_kpi(session: AsyncSession, code: str, *, actor: Actor, if_match: str | None) -> Kpi:
-    kpi = await _writable(session, code, if_match)
+async def archive_kpi(session: AsyncSession, code: str, *, actor: Actor, conditions: Preconditions) -> Kpi:
+    kpi = await _writable(session, code, conditions)
     if kpi.archived_at is not None:
         return kpi
     before = snapshot(kpi)
@@ -169,9 +180,13 @@ async def archive_kpi(session: AsyncSession, code: str, *, actor: Actor, if_matc
 
 
 async def set_target(
-    session: AsyncSession, code: str, period_text: str, data: TargetIn, *, actor: Actor, if_match: str | None
+    session: AsyncSession, code: str, period_text: str, data: TargetIn, *, actor: Actor, conditions: Preconditions
 ) -> Kpi:
-    kpi = await _writable(session, code, if_match)
+    """Upsert one period's target. If-Match guards the whole KPI (its targets included); If-None-Match: * sets the
+    target only if the period has none yet."""
+    kpi = await service.get_kpi(session, code)
+    conditions.require(_source(code), may_create=True)
+    kpi = await lock(session, kpi, _reload(session, code))
     if kpi.tier is Tier.context:
         raise Conflict(f"{kpi.code} is a context KPI: it describes the borough and has no target.")
     period = _period(kpi, period_text, ["path", "period"])
@@ -179,6 +194,7 @@ async def set_target(
         _check_figure(kpi, data.value, ["body", "value"])
     wanted = data.model_dump()
     target = next((target for target in kpi.targets if target.period == period.code), None)
+    _check_target_conditions(conditions, kpi, period.code, exists=target is not None)
     if target is not None and _target(target) == wanted:
         return kpi
     before = snapshot(kpi)
@@ -191,10 +207,19 @@ async def set_target(
     return await _save(session, kpi, actor, "set_target", before, touch=True)
 
 
+def _check_target_conditions(conditions: Preconditions, kpi: Kpi, period: str, *, exists: bool) -> None:
+    """If-Match is checked against the KPI's version; If-None-Match: * against the period's target."""
+    if conditions.if_none_match is not None and conditions.if_none_match.strip() == WILDCARD:
+        if exists:
+            raise PreconditionFailed(f"{kpi.code} already has a target for {period}; send If-Match to change it.")
+        conditions = Preconditions(if_match=conditions.if_match)
+    conditions.check(kpi.version)
+
+
 async def remove_target(
-    session: AsyncSession, code: str, period_text: str, *, actor: Actor, if_match: str | None
+    session: AsyncSession, code: str, period_text: str, *, actor: Actor, conditions: Preconditions
 ) -> Kpi:
-    kpi = await _writable(session, code, if_match)
+    kpi = await _writable(session, code, conditions)
     period = _period(kpi, period_text, ["path", "period"], any_type=True)
     target = next((target for target in kpi.targets if target.period == period.code), None)
     if target is None:

@@ -32,7 +32,7 @@ from api.pagination import Page, page_of
 from api.params import CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
 from api.schemas import QueryModel
-from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
+from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
 router = APIRouter(tags=["KPIs"])
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
@@ -71,19 +71,24 @@ async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, respo
 
 @router.patch("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
 async def update_kpi(
-    session: SessionDep, actor: Definer, code: CodePath, data: KpiUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep,
+    actor: Definer,
+    code: CodePath,
+    data: KpiUpdate,
+    response: Response,
+    conditions: PreconditionsDep,
 ) -> KpiDetail:
     """Change a KPI's definition (not its unit or period type once it has figures): needs If-Match."""
-    kpi = await definitions.update_kpi(session, code, data, actor=actor, if_match=if_match)
+    kpi = await definitions.update_kpi(session, code, data, actor=actor, conditions=conditions)
     return await _detail(session, kpi, response)
 
 
 @router.delete("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
 async def archive_kpi(
-    session: SessionDep, actor: Definer, code: CodePath, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Definer, code: CodePath, response: Response, conditions: PreconditionsDep
 ) -> KpiDetail:
     """Archive a KPI (never deleted: its figures stay readable); it leaves lists and the scorecard. Needs If-Match."""
-    kpi = await definitions.archive_kpi(session, code, actor=actor, if_match=if_match)
+    kpi = await definitions.archive_kpi(session, code, actor=actor, conditions=conditions)
     return await _detail(session, kpi, response)
 
 
@@ -95,10 +100,10 @@ async def put_kpi_target(
     period: PeriodPath,
     data: TargetIn,
     response: Response,
-    if_match: IfMatch = None,
+    conditions: PreconditionsDep,
 ) -> KpiDetail:
     """Set a KPI's target for one period (upsert); the KPI's version moves on. Needs If-Match with the KPI's ETag."""
-    kpi = await definitions.set_target(session, code, period, data, actor=actor, if_match=if_match)
+    kpi = await definitions.set_target(session, code, period, data, actor=actor, conditions=conditions)
     return await _detail(session, kpi, response)
 
 
@@ -109,10 +114,10 @@ async def delete_kpi_target(
     code: CodePath,
     period: PeriodPath,
     response: Response,
-    if_match: IfMatch = None,
+    conditions: PreconditionsDep,
 ) -> KpiDetail:
     """Remove a KPI's target for one period (a plan, not a record; the audit trail keeps it). Needs If-Match."""
-    kpi = await definitions.remove_target(session, code, period, actor=actor, if_match=if_match)
+    kpi = await definitions.remove_target(session, code, period, actor=actor, conditions=conditions)
     return await _detail(session, kpi, response)
 
 
@@ -139,12 +144,26 @@ async def get_scope(session: SessionDep, key: KeyPath) -> ScopeRead:
     return ScopeRead.model_validate(await service.get_scope(session, key))
 
 
+@router.get("/kpis/{code}/values/{period}", response_model=KpiValueRead, responses=problem_responses(404))
+async def get_kpi_value(
+    session: SessionDep, code: CodePath, period: PeriodPath, response: Response, scope: ScopeKeyQuery = None
+) -> KpiValueRead:
+    """One figure: the latest revision for the period and scope. The ETag header is its revision: send it back in
+    If-Match to correct this figure only if nobody else has since."""
+    kpi = await service.get_kpi(session, code)
+    value = await service.latest_value(
+        session, kpi, service.parse_period_param(period, "period", kpi, where="path"), scope
+    )
+    set_etag(response, value.revision)
+    return KpiValueRead.model_validate(value)
+
+
 @router.put(
     "/kpis/{code}/values/{period}",
     response_model=KpiValueWritten,
     responses={
         201: {"model": KpiValueWritten, "description": "First figure for this KPI, period and scope."},
-        **problem_responses(404),
+        **problem_responses(404, 412),
     },
 )
 async def put_kpi_value(
@@ -154,22 +173,33 @@ async def put_kpi_value(
     period: PeriodPath,
     data: KpiValueIn,
     response: Response,
+    conditions: PreconditionsDep,
     scope: ScopeKeyQuery = None,
 ) -> KpiValueWritten:
-    """Set one KPI figure (upsert): a different figure adds a revision; the same figure changes nothing."""
+    """Set one KPI figure (upsert): a different figure adds a revision; the same figure (after rounding to the KPI's
+    decimal places) changes nothing. Optional: If-Match with the ETag of GET /kpis/{code}/values/{period} writes only
+    if that is still the latest revision (a late retry cannot undo a correction); If-None-Match: * writes only the
+    first figure."""
     if not actor.principal.may_submit(code):
         raise Forbidden(f"This key ({actor.principal.name}) may not submit KPI '{code}'.")
     kpi = await service.get_kpi(session, code)
     row = {"kpi": code, "period": period, "scope": scope, **data.figures()}
     try:
         result = await submissions.submit(
-            session, [(1, row)], actor=actor, format=SubmissionFormat.single, source=data.source, reason=data.reason
+            session,
+            [(1, row)],
+            actor=actor,
+            format=SubmissionFormat.single,
+            source=data.source,
+            reason=data.reason,
+            expect=conditions.check if conditions.given else None,
         )
     except submissions.SubmissionRejected as rejected:
         raise InvalidInput(rejected.detail_for_single(), errors=rejected.single_errors()) from rejected
     checked, outcome, revision = result.outcomes[0]
     stored = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
     response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+    set_etag(response, revision)
     return KpiValueWritten(**KpiValueRead.model_validate(stored).model_dump(), outcome=outcome)
 
 

@@ -37,13 +37,13 @@ class ScopeQuery(ChangedQuery):
     kind: ScopeKind | None = None
 
 
-def parse_period_param(text: str, name: str, kpi: Kpi) -> Period:
-    """A period from a query parameter; a bare '2016/17' takes the KPI's kind of year."""
+def parse_period_param(text: str, name: str, kpi: Kpi, *, where: str = "query") -> Period:
+    """A period from a query or path parameter; a bare '2016/17' takes the KPI's kind of year."""
     academic = kpi.period_type is PeriodType.academic_year
     try:
         return parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
     except InvalidPeriod as error:
-        raise InvalidInput(str(error), errors=[ProblemError(loc=["query", name], msg=str(error))]) from error
+        raise InvalidInput(str(error), errors=[ProblemError(loc=[where, name], msg=str(error))]) from error
 
 
 async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kpi], int]:
@@ -70,9 +70,12 @@ async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kp
     return await fetch_page(session, statement, query)
 
 
-async def get_kpi(session: AsyncSession, code: str) -> Kpi:
+async def get_kpi(session: AsyncSession, code: str, *, populate_existing: bool = False) -> Kpi:
     kpi = await session.scalar(
-        select(Kpi).where(Kpi.code == code).options(joinedload(Kpi.focus_area), selectinload(Kpi.targets))
+        select(Kpi)
+        .where(Kpi.code == code)
+        .options(joinedload(Kpi.focus_area), selectinload(Kpi.targets))
+        .execution_options(populate_existing=populate_existing)
     )
     if kpi is None:
         raise NotFound("KPI", code)
@@ -101,6 +104,28 @@ async def latest_values(session: AsyncSession, kpi: Kpi) -> Sequence[KpiValue]:
         .order_by(Scope.kind, Scope.key)
     )
     return (await session.scalars(statement)).all()
+
+
+async def latest_value(session: AsyncSession, kpi: Kpi, period: Period, scope_key: str | None) -> KpiValue:
+    """The latest revision of a KPI's figure for a period and scope (default: the borough); 404 if there is none."""
+    scope = await get_scope(session, scope_key) if scope_key else await borough(session)
+    value = await session.scalar(
+        select(KpiValue)
+        .where(KpiValue.kpi_id == kpi.id, KpiValue.scope_id == scope.id, KpiValue.period == period.code)
+        .order_by(KpiValue.revision.desc())
+        .limit(1)
+        .options(joinedload(KpiValue.scope))
+    )
+    if value is None:
+        raise NotFound("figure", f"{kpi.code}/{period.code}/{scope.key}")
+    return value
+
+
+async def borough(session: AsyncSession) -> Scope:
+    scope = await session.scalar(select(Scope).where(Scope.kind == ScopeKind.borough).order_by(Scope.id).limit(1))
+    if scope is None:
+        raise NotFound("scope", "(the borough)")
+    return scope
 
 
 async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> tuple[Sequence[KpiValue], int]:

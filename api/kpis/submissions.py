@@ -5,7 +5,7 @@ Writers of the same KPI are serialised (row lock on Postgres, the write lock on 
 submitters get revisions 1..N with no gaps or duplicates.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -147,7 +147,10 @@ async def submit(
     dry_run: bool = False,
     source: str | None = None,
     reason: str | None = None,
+    expect: Callable[[int | None], None] | None = None,
 ) -> Result:
+    """Check, then (unless a dry run) write the rows. ``expect`` is given each row's current revision (None for no
+    figure yet) once the KPIs are locked, so a conditional PUT is judged on what is stored when it writes."""
     result = Result(rows=len(raw_rows))
     parsed, result.problems = _check(raw_rows)
     _forbidden(actor, parsed)
@@ -166,6 +169,9 @@ async def submit(
     if result.problems and mode is SubmissionMode.all_or_nothing and not dry_run:
         result.outcomes.clear()
         raise SubmissionRejected(result, [_problem_error(p) for p in result.problems])
+    if expect is not None:
+        for checked in valid:
+            expect(latest[checked.identity][0] if checked.identity in latest else None)
     if not dry_run:
         await _write(session, result, actor=actor, format=format, mode=mode, source=source, reason=reason)
     return result

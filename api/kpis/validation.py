@@ -132,8 +132,8 @@ def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Deci
         problems.append(Problem(number, "numerator", "give both numerator and denominator, or neither"))
         return None
     computed = _computed(number, row, kpi, problems)
-    value = row.value if row.value is not None else computed
-    if value is None:
+    given = row.value if row.value is not None else computed
+    if given is None:
         if len(problems) == before:
             problems.append(Problem(number, "value", "give a value, a numerator and denominator, or a status symbol"))
         return None
@@ -141,8 +141,14 @@ def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Deci
         tolerance = Decimal(5) * Decimal(10) ** -(kpi.decimal_places + 1)
         if abs(row.value - row.numerator * 100 / row.denominator) > tolerance:
             problems.append(Problem(number, "value", f"{row.value} does not match numerator/denominator ({computed})"))
-    problems.extend(Problem(number, "value", reason) for reason in range_problems(value, kpi.unit))
-    return value
+    problems.extend(Problem(number, "value", reason) for reason in range_problems(given, kpi.unit))
+    return to_precision(given, kpi)
+
+
+def to_precision(value: Decimal, kpi: Kpi) -> Decimal:
+    """A figure as the KPI keeps it: rounded (half up) to its decimal places, so that 8.04 and 8.0 are one figure
+    for a KPI shown to one decimal place."""
+    return value.quantize(Decimal(10) ** -kpi.decimal_places, rounding=ROUND_HALF_UP)
 
 
 def _computed(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Decimal | None:
@@ -159,8 +165,7 @@ def _computed(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Dec
             problems.append(Problem(number, "value", "only percentages are computed from numerator and denominator"))
         return None
     try:
-        exact = row.numerator * 100 / row.denominator
-        return exact.quantize(Decimal(10) ** -kpi.decimal_places, rounding=ROUND_HALF_UP)
+        return to_precision(row.numerator * 100 / row.denominator, kpi)
     except InvalidOperation:
         problems.append(Problem(number, "value", "cannot compute a value from numerator and denominator"))
         return None

@@ -14,7 +14,7 @@ from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, Ow
 from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
 from api.params import KeyPath
-from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
+from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
 router = APIRouter(tags=["owners"])
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
@@ -53,17 +53,22 @@ async def create_owner(session: SessionDep, actor: Writer, data: OwnerCreate, re
 
 @router.patch("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
 async def update_owner(
-    session: SessionDep, actor: Writer, key: KeyPath, data: OwnerUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep,
+    actor: Writer,
+    key: KeyPath,
+    data: OwnerUpdate,
+    response: Response,
+    conditions: PreconditionsDep,
 ) -> OwnerDetail:
     """Change an owner's code, name, kind, parent, aliases or note: needs If-Match with its current ETag."""
-    owner = await writes.update_owner(session, key, data, actor=actor, if_match=if_match)
+    owner = await writes.update_owner(session, key, data, actor=actor, conditions=conditions)
     return await _detail(session, owner, response)
 
 
 @router.delete("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
 async def archive_owner(
-    session: SessionDep, actor: Writer, key: KeyPath, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> OwnerDetail:
     """Archive an owner that no live action or project depends on (never deleted). Needs If-Match."""
-    owner = await writes.archive_owner(session, key, actor=actor, if_match=if_match)
+    owner = await writes.archive_owner(session, key, actor=actor, conditions=conditions)
     return await _detail(session, owner, response)

@@ -16,7 +16,7 @@ from api.owners import service
 from api.owners.models import Owner
 from api.owners.schemas import OwnerCreate, OwnerUpdate
 from api.projects.models import TransformationProject
-from api.versioning import check_if_match, save_change
+from api.versioning import Preconditions, claim, save_change
 
 RESOURCE = "owner"
 
@@ -114,11 +114,21 @@ async def _apply(session: AsyncSession, owner: Owner, data: OwnerUpdate) -> None
         owner.parent = await _parent(session, data.parent, child=owner) if data.parent else None
 
 
+async def _writable(session: AsyncSession, key: str, conditions: Preconditions) -> Owner:
+    """The owner, locked, once the preconditions hold."""
+    return await claim(
+        session,
+        await service.find_owner(session, key),
+        conditions,
+        source=f"/api/v1/owners/{key}",
+        reload=lambda: service.find_owner(session, key, populate_existing=True),
+    )
+
+
 async def update_owner(
-    session: AsyncSession, key: str, data: OwnerUpdate, *, actor: Actor, if_match: str | None
+    session: AsyncSession, key: str, data: OwnerUpdate, *, actor: Actor, conditions: Preconditions
 ) -> Owner:
-    owner = await service.find_owner(session, key)
-    check_if_match(if_match, owner.version)
+    owner = await _writable(session, key, conditions)
     before, version = snapshot(owner), owner.version
     await _apply(session, owner, data)
     return await _save(session, owner, actor, "update", before, version)
@@ -142,9 +152,8 @@ async def _accountable_for(session: AsyncSession, owner: Owner) -> dict[str, lis
     return {"business_improvement_actions": list(actions), "transformation_projects": list(projects)}
 
 
-async def archive_owner(session: AsyncSession, key: str, *, actor: Actor, if_match: str | None) -> Owner:
-    owner = await service.find_owner(session, key)
-    check_if_match(if_match, owner.version)
+async def archive_owner(session: AsyncSession, key: str, *, actor: Actor, conditions: Preconditions) -> Owner:
+    owner = await _writable(session, key, conditions)
     if owner.archived_at is not None:
         return owner
     held = await _accountable_for(session, owner)

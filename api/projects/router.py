@@ -16,7 +16,7 @@ from api.projects import savings, service, writes
 from api.projects.schemas import ProgrammeSavings, ProjectCreate, ProjectRead, ProjectUpdate, SavingsIn, SavingsRead
 from api.projects.service import ProjectQuery
 from api.schemas import SafeStr
-from api.versioning import WRITE_PROBLEMS, IfMatch, set_etag
+from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
 router = APIRouter(tags=["transformation projects"])
 Writer = Annotated[Actor, Depends(require(Scope.projects_write))]
@@ -59,20 +59,25 @@ async def create_project(session: SessionDep, actor: Writer, data: ProjectCreate
 
 @router.patch("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
 async def update_project(
-    session: SessionDep, actor: Writer, key: KeyPath, data: ProjectUpdate, response: Response, if_match: IfMatch = None
+    session: SessionDep,
+    actor: Writer,
+    key: KeyPath,
+    data: ProjectUpdate,
+    response: Response,
+    conditions: PreconditionsDep,
 ) -> ProjectRead:
     """Change a project's plan (title, lead, focus areas, deadline, PID, target): needs If-Match."""
-    project = await writes.update_project(session, key, data, actor=actor, if_match=if_match)
+    project = await writes.update_project(session, key, data, actor=actor, conditions=conditions)
     set_etag(response, project.version)
     return service.read_project(project, await tracking.window(session))
 
 
 @router.delete("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
 async def archive_project(
-    session: SessionDep, actor: Writer, key: KeyPath, response: Response, if_match: IfMatch = None
+    session: SessionDep, actor: Writer, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> ProjectRead:
     """Archive a project (never deleted: it stays readable and in the audit trail). Needs If-Match."""
-    project = await writes.archive_project(session, key, actor=actor, if_match=if_match)
+    project = await writes.archive_project(session, key, actor=actor, conditions=conditions)
     set_etag(response, project.version)
     return service.read_project(project, await tracking.window(session))
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from api.audit import service as audit
 from api.auth.principal import Actor
+from api.db import lock_rows
 from api.errors import InvalidInput, ProblemError
 from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.projects.models import ProjectSavings, TransformationProject
@@ -59,7 +60,9 @@ async def for_project(
 async def set_savings(
     session: AsyncSession, project: TransformationProject, fy: str, data: SavingsIn, *, actor: Actor
 ) -> tuple[ProjectSavings, bool]:
-    """Upsert one year's figures; returns the row and whether it was created."""
+    """Upsert one year's figures; returns the row and whether it was created. Writers of one project queue on its
+    row, so two first writes for a year cannot both insert."""
+    await lock_rows(session, TransformationProject.__tablename__, [project.id])
     row = await session.scalar(
         select(ProjectSavings).where(ProjectSavings.project_id == project.id, ProjectSavings.financial_year == fy)
     )

@@ -16,7 +16,7 @@ from api.projects import service
 from api.projects.models import ProjectFocusArea, TransformationProject
 from api.projects.schemas import ProjectCreate, ProjectUpdate
 from api.strategy.models import FocusArea
-from api.versioning import check_if_match, save_change
+from api.versioning import Preconditions, claim, save_change
 
 RESOURCE = "project"
 PLAIN_FIELDS = ("title", "description", "pid_status", "savings_target_pence", "note")
@@ -106,17 +106,23 @@ async def create_project(session: AsyncSession, data: ProjectCreate, *, actor: A
     return project
 
 
-async def writable(session: AsyncSession, key: str, actor: Actor, if_match: str | None) -> TransformationProject:
-    project = await service.get_project(session, key)
+async def writable(session: AsyncSession, key: str, actor: Actor, conditions: Preconditions) -> TransformationProject:
+    """The project, locked, once the preconditions hold and the key may write it."""
+    project = await claim(
+        session,
+        await service.get_project(session, key),
+        conditions,
+        source=f"/api/v1/projects/{key}",
+        reload=lambda: service.get_project(session, key, populate_existing=True),
+    )
     grant_project(actor, project)
-    check_if_match(if_match, project.version)
     return project
 
 
 async def update_project(
-    session: AsyncSession, key: str, data: ProjectUpdate, *, actor: Actor, if_match: str | None
+    session: AsyncSession, key: str, data: ProjectUpdate, *, actor: Actor, conditions: Preconditions
 ) -> TransformationProject:
-    project = await writable(session, key, actor, if_match)
+    project = await writable(session, key, actor, conditions)
     changes = data.model_dump(exclude_unset=True)
     if "title" in changes and changes["title"] is None:
         raise InvalidInput("title cannot be emptied.", errors=[ProblemError(loc=["body", "title"], msg="required")])
@@ -144,9 +150,9 @@ async def update_project(
 
 
 async def archive_project(
-    session: AsyncSession, key: str, *, actor: Actor, if_match: str | None
+    session: AsyncSession, key: str, *, actor: Actor, conditions: Preconditions
 ) -> TransformationProject:
-    project = await writable(session, key, actor, if_match)
+    project = await writable(session, key, actor, conditions)
     if project.archived_at is not None:
         return project
     before, version = snapshot(project), project.version

@@ -252,10 +252,26 @@ class TestSetTarget:
 
     async def test_needs_a_current_etag_of_an_existing_kpi(self, governor: AsyncClient, scenario: Scenario) -> None:
         url = f"{CP_REPEAT}/targets/FY2017-18"
-        assert_problem(await governor.put(url, json={"kind": "monitor"}), 428)
+        required = assert_problem(await governor.put(url, json={"kind": "monitor"}), 428)
+        assert "ETag header of GET /api/v1/kpis/cp-repeat-plans" in required["detail"], "it says where the ETag is"
+        assert "If-None-Match: *" in required["detail"]
         assert_problem(await governor.put(url, json={"kind": "monitor"}, headers={"If-Match": '"5"'}), 412)
         missing = await governor.put(f"{KPIS}/nope/targets/FY2017-18", json={"kind": "monitor"})
         assert_problem(missing, 404)
+
+    async def test_if_none_match_star_sets_a_target_only_where_there_is_none(
+        self, governor: AsyncClient, scenario: Scenario
+    ) -> None:
+        create_only = {"If-None-Match": "*"}
+        created = await governor.put(f"{CP_REPEAT}/targets/FY2017-18", json={"kind": "monitor"}, headers=create_only)
+        assert (created.status_code, created.headers["etag"]) == (200, '"2"')
+        again = await governor.put(f"{CP_REPEAT}/targets/FY2017-18", json={"kind": "monitor"}, headers=create_only)
+        assert_problem(again, 412, detail_contains="already has a target for FY2017-18")
+        taken = await governor.put(
+            f"{CP_REPEAT}/targets/FY2016-17", json={"kind": "numeric", "value": 7}, headers=create_only
+        )
+        assert_problem(taken, 412)
+        assert targets((await governor.get(CP_REPEAT)).json())["FY2016-17"] == ("monitor", None, None)
 
     async def test_concurrent_target_puts_with_one_etag_one_wins(
         self, governor: AsyncClient, scenario: Scenario

@@ -1,5 +1,6 @@
 """PUT /kpis/{code}/values/{period}: upsert one figure, with revisions, validation and object-level grants."""
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -173,3 +174,108 @@ class TestGrants:
 
     async def test_a_read_key_cannot_submit(self, client: AsyncClient, fresh_kpi: str) -> None:
         assert_problem(await client.put(f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16", json={"value": 1}), 403)
+
+
+class TestConditionalPut:
+    """If-Match and If-None-Match on a figure: a late retry cannot overwrite someone's correction."""
+
+    async def test_a_figure_is_read_with_its_revision_as_etag(self, submitter: AsyncClient, fresh_kpi: str) -> None:
+        url = f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16"
+        assert_problem(await submitter.get(url), 404)
+        written = await submitter.put(url, json={"value": 64})
+        assert written.headers["etag"] == '"1"'
+        read = await submitter.get(url)
+        assert (read.status_code, read.headers["etag"], read.json()["value"]) == (200, '"1"', 64)
+        assert_problem(await submitter.get(f"{url}?scope=england"), 404)
+
+    async def test_a_late_retry_with_an_old_etag_does_not_undo_a_correction(
+        self, submitter: AsyncClient, fresh_kpi: str
+    ) -> None:
+        url = f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16"
+        await submitter.put(url, json={"value": 64})
+        etag = (await submitter.get(url)).headers["etag"]
+        corrected = await submitter.put(
+            url, json={"value": 66, "reason": "late IFA returns"}, headers={"If-Match": etag}
+        )
+        assert (corrected.status_code, corrected.json()["revision"], corrected.headers["etag"]) == (200, 2, '"2"')
+        late = await submitter.put(url, json={"value": 64}, headers={"If-Match": etag})
+        assert_problem(late, 412, detail_contains='now at "2"')
+        assert (await submitter.get(url)).json()["value"] == 66
+
+    async def test_if_none_match_star_writes_only_the_first_figure(
+        self, submitter: AsyncClient, fresh_kpi: str
+    ) -> None:
+        url = f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16"
+        first = await submitter.put(url, json={"value": 64}, headers={"If-None-Match": "*"})
+        assert first.status_code == 201, first.text
+        again = await submitter.put(url, json={"value": 70}, headers={"If-None-Match": "*"})
+        assert_problem(again, 412, detail_contains="already exists")
+        history = (await submitter.get(f"/api/v1/kpis/{fresh_kpi}/values?history=true")).json()
+        assert [v["value"] for v in history["items"]] == [64]
+
+    async def test_if_match_on_a_figure_not_yet_held_fails(self, submitter: AsyncClient, fresh_kpi: str) -> None:
+        url = f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16"
+        assert_problem(await submitter.put(url, json={"value": 64}, headers={"If-Match": '"1"'}), 412)
+        assert (await submitter.get(f"/api/v1/kpis/{fresh_kpi}/values?history=true")).json()["total"] == 0
+
+    async def test_concurrent_writers_with_one_etag_make_one_revision(
+        self, submitter: AsyncClient, fresh_kpi: str
+    ) -> None:
+        url = f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16"
+        await submitter.put(url, json={"value": 60})
+        headers = {"If-Match": (await submitter.get(url)).headers["etag"]}
+        responses = await asyncio.gather(
+            *(submitter.put(url, json={"value": 61 + n}, headers=headers) for n in range(6))
+        )
+        assert sorted(r.status_code for r in responses) == [200] + [412] * 5
+        assert (await submitter.get(f"/api/v1/kpis/{fresh_kpi}/values?history=true")).json()["total"] == 2
+
+
+class TestPrecision:
+    async def test_a_figure_equal_after_rounding_is_unchanged(
+        self, submitter: AsyncClient, session: AsyncSession, scenario: Scenario
+    ) -> None:
+        await make_kpi(session, "one-decimal-place", decimal_places=1)
+        await session.commit()
+        url = "/api/v1/kpis/one-decimal-place/values/FY2016-17"
+        first = await submitter.put(url, json={"value": "8.0"})
+        assert first.json()["outcome"] == "created"
+        for same in ("8", "8.04", "7.95", "8.000001"):
+            again = await submitter.put(url, json={"value": same})
+            assert (again.status_code, again.json()["outcome"], again.json()["revision"]) == (200, "unchanged", 1), same
+        moved = await submitter.put(url, json={"value": "8.05"})
+        assert (moved.json()["outcome"], moved.json()["value"], moved.json()["revision"]) == ("updated", 8.1, 2)
+
+    @pytest.mark.parametrize(
+        ("value", "words"),
+        [
+            ("1e999999", "finite"),
+            ('"1e999999"', "18 digits"),
+            ('"1e-5000"', "digits"),
+            ("1234567890123", "12 digits"),
+            ('"0.0000001"', "decimal places"),
+            ("1" + "0" * 4000, "18 digits"),
+            ('"NaN"', "finite"),
+            ("-Infinity", "finite"),
+        ],
+    )
+    async def test_figures_beyond_the_columns_precision_are_422(
+        self, submitter: AsyncClient, fresh_kpi: str, value: str, words: str
+    ) -> None:
+        response = await submitter.put(
+            f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16",
+            content=f'{{"value": {value}}}',
+            headers={"Content-Type": "application/json"},
+        )
+        problem = assert_problem(response, 422)
+        assert problem["errors"][0]["loc"] == ["body", "value"]
+        assert words in problem["errors"][0]["msg"], problem
+        assert (await submitter.get(f"/api/v1/kpis/{fresh_kpi}/values?history=true")).json()["total"] == 0
+
+    async def test_a_number_too_long_to_read_is_a_400_problem(self, submitter: AsyncClient, fresh_kpi: str) -> None:
+        response = await submitter.put(
+            f"/api/v1/kpis/{fresh_kpi}/values/FY2015-16",
+            content='{"value": 1' + "0" * 5000 + "}",
+            headers={"Content-Type": "application/json"},
+        )
+        assert_problem(response, 400, detail_contains="too many digits")
