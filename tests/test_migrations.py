@@ -1,6 +1,7 @@
 """The schema comes only from Alembic: migrations go up and down on an empty database, and match the models."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,35 @@ async def test_models_and_migrations_do_not_drift(migrated: str) -> None:
 async def test_test_database_is_at_head(migrated: str) -> None:
     async with db.get_engine().connect() as connection:
         assert await schema.current_revisions(connection) == schema.head_revisions()
+
+
+async def test_upgrading_binds_owner_limited_keys_to_owner_ids(empty_database_url: str) -> None:
+    """Keys minted before grants were bound to owners keep exactly their owners' rights, now held by id."""
+    await asyncio.to_thread(schema.upgrade, empty_database_url, "da27fd4a4164")
+    engine = db.make_engine(empty_database_url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO owner (id, key, code, kind, aliases, name_inferred, version) VALUES "
+                "(7, 'ad-slac', 'AD SLAC', 'role', '[]', false, 1), (9, 'lscb', 'LSCB', 'partnership', '[]', false, 1)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO api_key (key_id, secret_hash, name, scopes, owner_codes, created_at, created_by) "
+                "VALUES (:key_id, 'x', :key_id, '[]', :codes, CURRENT_TIMESTAMP, 'test')"
+            ),
+            [{"key_id": "k1", "codes": json.dumps(["LSCB", "AD SLAC"])}, {"key_id": "k2", "codes": None}],
+        )
+    await asyncio.to_thread(schema.upgrade, empty_database_url)
+    async with engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT key_id, owner_ids FROM api_key ORDER BY key_id"))).all()
+    assert [(key_id, json.loads(ids) if isinstance(ids, str) else ids) for key_id, ids in rows] == [
+        ("k1", [7, 9]),
+        ("k2", None),
+    ]
+    await asyncio.to_thread(schema.downgrade, empty_database_url, "da27fd4a4164")
+    async with engine.connect() as connection:
+        codes = (await connection.execute(text("SELECT owner_codes FROM api_key WHERE key_id = 'k1'"))).scalar_one()
+    assert (json.loads(codes) if isinstance(codes, str) else codes) == ["AD SLAC", "LSCB"]
+    await engine.dispose()

@@ -11,6 +11,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.idempotency.service import idempotent
 from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
@@ -39,6 +40,7 @@ async def get_action(session: SessionDep, key: KeyPath, response: Response, as_o
 
 
 @router.post("/actions", status_code=status.HTTP_201_CREATED, response_model=ActionDetail, responses=WRITE_PROBLEMS)
+@idempotent()
 async def create_action(session: SessionDep, actor: Writer, data: ActionCreate, response: Response) -> ActionDetail:
     """Add a business improvement action (an owner-limited key must name one of its owners)."""
     action = await writes.create_action(session, data, actor=actor)
@@ -75,6 +77,7 @@ async def archive_action(
 @router.post(
     "/actions/{key}/updates", status_code=status.HTTP_201_CREATED, response_model=ProgressRead, responses=WRITE_PROBLEMS
 )
+@idempotent()
 async def add_action_update(
     session: SessionDep, actor: Writer, key: KeyPath, data: ProgressIn, response: Response
 ) -> ProgressRead:

@@ -38,9 +38,8 @@ def snapshot(action: BusinessImprovementAction) -> dict[str, Any]:
 
 
 def grant(actor: Actor, owners: list[Owner], what: str) -> None:
-    if not actor.principal.may_write_for(owner.code for owner in owners):
-        mine = ", ".join(sorted(actor.principal.owner_codes or ()))
-        raise Forbidden(f"This key may write only actions owned by {mine}; {what}.")
+    if not actor.principal.may_write_for(owner.id for owner in owners):
+        raise Forbidden(f"This key may write only actions its owners own; {what} (see GET /api/v1/api-keys/current).")
 
 
 async def _focus_area(session: AsyncSession, key: str) -> FocusArea:

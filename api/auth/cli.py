@@ -14,7 +14,7 @@ from rich.table import Table
 from api.auth import service
 from api.auth.models import ApiKey, Scope
 from api.auth.principal import system_actor
-from api.auth.schemas import ApiKeyCreate
+from api.auth.schemas import ApiKeyCreate, ApiKeyRead
 from api.auth.service import ApiKeyQuery
 from api.db import get_sessionmaker
 from api.errors import AppError
@@ -57,9 +57,9 @@ def create(
     print(token)
 
 
-async def _list() -> list[ApiKey]:
+async def _list() -> list[ApiKeyRead]:
     async with get_sessionmaker()() as session:
-        return list(await service.list_keys(session, ApiKeyQuery()))
+        return [await service.describe(session, key) for key in await service.list_keys(session, ApiKeyQuery())]
 
 
 @cli.command("list")
@@ -70,7 +70,7 @@ def list_keys() -> None:
         limits = [f"KPIs {', '.join(key.kpi_codes)}"] if key.kpi_codes is not None else []
         limits += [f"owners {', '.join(key.owner_codes)}"] if key.owner_codes is not None else []
         table.add_row(
-            key.key_id,
+            key.id,
             key.name,
             " ".join(key.scopes),
             "; ".join(limits) or "-",

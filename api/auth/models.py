@@ -26,9 +26,10 @@ class ApiKey(Base):
     secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the whole token
     name: Mapped[str] = mapped_column(String(120))
     scopes: Mapped[list[str]] = mapped_column(JSON)
-    # None means unrestricted; a list limits writes to those KPI codes / actions of those owners.
+    # None means unrestricted; a list limits writes to those KPI codes (which never change) / to the items of those
+    # owners, held by id so that renaming or swapping owner codes moves no rights.
     kpi_codes: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
-    owner_codes: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    owner_ids: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))

@@ -13,7 +13,7 @@ class Principal:
     key_id: str | None = None  # public id of the API key; None when anonymous
     api_key_pk: int | None = None
     kpi_codes: frozenset[str] | None = None  # None: any KPI
-    owner_codes: frozenset[str] | None = None  # None: any owner
+    owner_ids: frozenset[int] | None = None  # None: any owner; bound to owners, not to their (editable) codes
 
     @property
     def actor(self) -> str:
@@ -26,9 +26,9 @@ class Principal:
     def may_submit(self, kpi_code: str) -> bool:
         return self.kpi_codes is None or kpi_code in self.kpi_codes
 
-    def may_write_for(self, owner_codes: Iterable[str]) -> bool:
+    def may_write_for(self, owner_ids: Iterable[int]) -> bool:
         """An owner-limited key writes only items that one of its owners is responsible for."""
-        return self.owner_codes is None or not self.owner_codes.isdisjoint(owner_codes)
+        return self.owner_ids is None or not self.owner_ids.isdisjoint(owner_ids)
 
 
 ANONYMOUS = Principal(name="anonymous", scopes=frozenset({Scope.read}))

@@ -33,7 +33,9 @@ class ApiKeyRead(ReadModel):
     name: str
     scopes: list[Scope]
     kpi_codes: list[str] | None
-    owner_codes: list[str] | None
+    owner_codes: list[str] | None = Field(
+        default=None, description="The owners the key is limited to, by their codes as they are now."
+    )
     note: str | None
     created_at: datetime
     created_by: str
@@ -43,7 +45,10 @@ class ApiKeyRead(ReadModel):
 
 
 class ApiKeyCreated(ApiKeyRead):
-    key: str = Field(description="The bearer token. Shown this once: only a hash of it is stored.")
+    key: str | None = Field(
+        description="The bearer token. Shown this once: only a hash of it is stored (null when an Idempotency-Key "
+        "replays the answer: revoke the key and mint another if the token was lost)."
+    )
 
 
 class CurrentKey(ReadModel):

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from api.audit import service as audit
 from api.auth.models import ApiKey, RateLimitWindow
 from api.auth.principal import Actor, Principal
-from api.auth.schemas import ApiKeyCreate
+from api.auth.schemas import ApiKeyCreate, ApiKeyRead
 from api.db import get_engine, utcnow
 from api.errors import InvalidInput, NotFound, ProblemError, RateLimited, Unauthenticated
 from api.kpis.models import Kpi
+from api.owners.lookup import owners_named
 from api.owners.models import Owner
 from api.schemas import Moment, QueryModel
 
@@ -44,25 +45,41 @@ def new_token() -> tuple[str, str]:
     return key_id, f"{TOKEN_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
 
 
-async def _check_codes(session: AsyncSession, data: ApiKeyCreate) -> None:
-    errors = []
-    for field, model, column, codes in (
-        ("kpi_codes", Kpi, Kpi.code, data.kpi_codes),
-        ("owner_codes", Owner, Owner.code, data.owner_codes),
-    ):
-        if codes:
-            known = set(await session.scalars(select(column).where(column.in_(codes))))
-            errors += [
-                ProblemError(loc=["body", field, i], msg=f"unknown {model.__name__.lower()} code '{code}'")
-                for i, code in enumerate(codes)
-                if code not in known
-            ]
+async def _check_kpi_codes(session: AsyncSession, codes: list[str] | None) -> None:
+    if not codes:
+        return
+    known = set(await session.scalars(select(Kpi.code).where(Kpi.code.in_(codes))))
+    errors = [
+        ProblemError(loc=["body", "kpi_codes", i], msg=f"unknown KPI code '{code}'")
+        for i, code in enumerate(codes)
+        if code not in known
+    ]
     if errors:
-        raise InvalidInput("Some codes the key would be limited to do not exist.", errors=errors)
+        raise InvalidInput("Some KPI codes the key would be limited to do not exist.", errors=errors)
+
+
+async def _owner_ids(session: AsyncSession, names: list[str] | None) -> list[int] | None:
+    """The owners a key is limited to, by id: their codes may be edited later, their identity may not."""
+    if names is None:
+        return None
+    return sorted(owner.id for owner in await owners_named(session, names, field="owner_codes"))
+
+
+async def owner_codes(session: AsyncSession, owner_ids: Collection[int] | None) -> list[str] | None:
+    """The current codes of the owners a key is limited to."""
+    if owner_ids is None:
+        return None
+    return sorted(await session.scalars(select(Owner.code).where(Owner.id.in_(owner_ids))))
+
+
+async def describe(session: AsyncSession, key: ApiKey) -> ApiKeyRead:
+    """A key as administrators see it, its owners named by their codes as they are now."""
+    return ApiKeyRead.model_validate(key).model_copy(update={"owner_codes": await owner_codes(session, key.owner_ids)})
 
 
 async def create_key(session: AsyncSession, data: ApiKeyCreate, *, actor: Actor) -> tuple[ApiKey, str]:
-    await _check_codes(session, data)
+    await _check_kpi_codes(session, data.kpi_codes)
+    owner_ids = await _owner_ids(session, data.owner_codes)
     key_id, token = new_token()
     key = ApiKey(
         key_id=key_id,
@@ -70,7 +87,7 @@ async def create_key(session: AsyncSession, data: ApiKeyCreate, *, actor: Actor)
         name=data.name,
         scopes=sorted(scope.value for scope in data.scopes),
         kpi_codes=sorted(data.kpi_codes) if data.kpi_codes is not None else None,
-        owner_codes=sorted(data.owner_codes) if data.owner_codes is not None else None,
+        owner_ids=owner_ids,
         note=data.note,
         expires_at=data.expires_at,
         created_by=actor.name,
@@ -81,7 +98,8 @@ async def create_key(session: AsyncSession, data: ApiKeyCreate, *, actor: Actor)
         "name": key.name,
         "scopes": key.scopes,
         "kpi_codes": key.kpi_codes,
-        "owner_codes": key.owner_codes,
+        "owner_codes": await owner_codes(session, owner_ids),
+        "owner_ids": owner_ids,
         "expires_at": key.expires_at,
     }
     await audit.record(session, actor, resource="api_key", key=key_id, action="create", after=after)
@@ -155,7 +173,7 @@ async def authenticate_token(token: str, *, rate_limit: int) -> Principal:
         key_id=row.key_id,
         api_key_pk=row.id,
         kpi_codes=frozenset(row.kpi_codes) if row.kpi_codes is not None else None,
-        owner_codes=frozenset(row.owner_codes) if row.owner_codes is not None else None,
+        owner_ids=frozenset(row.owner_ids) if row.owner_ids is not None else None,
     )
 
 

@@ -26,6 +26,7 @@ from api.governance.schemas import (
     UnroutedItem,
 )
 from api.governance.service import GovernanceBodyQuery
+from api.idempotency.service import idempotent
 from api.kpis import service as kpis_service
 from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.params import KeyPath
@@ -83,6 +84,7 @@ async def get_routing_rule(session: SessionDep, key: KeyPath, response: Response
 
 
 @router.post("/routing-rules", status_code=201, response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+@idempotent()
 async def create_routing_rule(
     session: SessionDep, actor: Governor, data: RoutingRuleCreate, response: Response
 ) -> RoutingRuleRead:

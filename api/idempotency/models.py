@@ -23,5 +23,6 @@ class IdempotencyRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, query and body
     status_code: Mapped[int]
     response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    response_headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")  # Location, ETag
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,29 +1,38 @@
-"""Idempotency-Key for POST: the same key and body replays the first response; another body is refused.
+"""Idempotency-Key: the same key and body replay the first response; the same key with another body is refused.
 
-The key is claimed (a row inserted) before the work starts, in the request's own transaction. A concurrent twin
-blocks on that row's unique index until the first commits, then replays its response. If the first fails, its
-transaction rolls back, the claim goes with it and the key can be used again.
+Any route that creates something is made retry-safe by one decorator, `@idempotent`. The key is claimed (a row
+inserted) before the work starts, in the request's own transaction, and the response is stored in that transaction
+too. A concurrent twin blocks on that row's unique index until the first commits, then replays its response. If the
+first fails, its transaction rolls back, the claim goes with it and the key can be used again.
 """
 
+import functools
 import hashlib
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any, ParamSpec
 
-from fastapi import Request
+from fastapi import Header, Request, Response
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.auth.principal import Actor
-from api.db import utcnow
+from api.auth.principal import Principal
+from api.db import SessionDep, utcnow
 from api.errors import PROBLEM_MEDIA_TYPE, AppError
 from api.idempotency.models import IdempotencyRecord
+from api.schemas import SafeStr
 
 RETENTION = timedelta(hours=24)
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+KEPT_HEADERS = ("location", "etag")
 IN_PROGRESS = 0
+P = ParamSpec("P")
 
 
 class IdempotencyKeyReused(AppError):
@@ -50,14 +59,16 @@ def fingerprint(request: Request, body: bytes) -> str:
         request.url.path,
         str(sorted(request.query_params.multi_items())),
         request.headers.get("content-type", ""),
+        request.headers.get("if-match", ""),
+        request.headers.get("if-none-match", ""),
     ):
         digest.update(part.encode() + b"\0")
     digest.update(body)
     return digest.hexdigest()
 
 
-def _owner(actor: Actor) -> str:
-    return f"key:{actor.principal.key_id}" if actor.principal.key_id else actor.principal.name
+def _owner(principal: Principal) -> str:
+    return f"key:{principal.key_id}" if principal.key_id else principal.name
 
 
 def _replay(record: IdempotencyRecord) -> JSONResponse:
@@ -66,7 +77,7 @@ def _replay(record: IdempotencyRecord) -> JSONResponse:
         record.response_body,
         status_code=record.status_code,
         media_type=media_type,
-        headers={REPLAYED_HEADER: "true"},
+        headers={**(record.response_headers or {}), REPLAYED_HEADER: "true"},
     )
 
 
@@ -79,23 +90,24 @@ async def _find(session: AsyncSession, owner: str, key: str) -> IdempotencyRecor
 
 
 async def claim(
-    session: AsyncSession, actor: Actor, key: str, print_: str
+    session: AsyncSession, principal: Principal, key: str, print_: str
 ) -> tuple[IdempotencyRecord | None, JSONResponse | None]:
     """Claim ``key`` for this request: (record, None) to go ahead, or (None, response) to replay the first."""
     if not 1 <= len(key) <= 200 or not key.isprintable():
         raise InvalidIdempotencyKey("The Idempotency-Key header must be 1 to 200 printable characters.")
-    owner = _owner(actor)
+    owner = _owner(principal)
     if (found := await _find(session, owner, key)) is not None:
         return None, _verified_replay(found, key, print_)
     await session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at <= utcnow()))
     now = utcnow()
     record = IdempotencyRecord(
         owner=owner,
-        api_key_id=actor.principal.api_key_pk,
+        api_key_id=principal.api_key_pk,
         key=key,
         fingerprint=print_,
         status_code=IN_PROGRESS,
         response_body={},
+        response_headers={},
         created_at=now,
         expires_at=now + RETENTION,
     )
@@ -117,7 +129,72 @@ def _verified_replay(record: IdempotencyRecord, key: str, print_: str) -> JSONRe
     return _replay(record)
 
 
-async def complete(session: AsyncSession, record: IdempotencyRecord, status_code: int, body: dict[str, Any]) -> None:
-    record.status_code = status_code
-    record.response_body = body
-    await session.flush()
+def _captured(request: Request, result: Any, response: Response) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The status, JSON body and headers a route's result becomes, as FastAPI would send them."""
+    if isinstance(result, Response):
+        status, body, headers = result.status_code, json.loads(bytes(result.body)), result.headers
+    else:
+        route = request.scope.get("route")
+        status = response.status_code or getattr(route, "status_code", None) or 200
+        body, headers = jsonable_encoder(result), response.headers
+    return status, body, {name: value for name, value in headers.items() if name in KEPT_HEADERS}
+
+
+def idempotent(*, redact: Sequence[str] = ()) -> Callable[[Callable[P, Awaitable[Any]]], Callable[P, Awaitable[Any]]]:
+    """Make a route safe to retry: with an `Idempotency-Key` header, the same key and body replay the first
+    response (with `Idempotent-Replayed: true`) instead of doing the work again. ``redact``: top-level fields that are
+    answered once only (a minted secret) and are replayed as null, so no secret is kept."""
+
+    def decorate(endpoint: Callable[P, Awaitable[Any]]) -> Callable[P, Awaitable[Any]]:
+        signature = inspect.signature(endpoint)
+        # FastAPI hands the Request and the Response to one parameter each: share the endpoint's, if it has them.
+        own = {parameter.annotation: name for name, parameter in signature.parameters.items()}
+        added = [p for p in _PARAMETERS if p.annotation not in own]
+        names = {p.annotation: own.get(p.annotation, p.name) for p in _PARAMETERS}
+        theirs = set(signature.parameters)
+
+        @functools.wraps(endpoint)
+        async def route(*args: P.args, **kwargs: P.kwargs) -> Any:
+            ours: dict[str, Any] = {
+                name: (kwargs[name] if name in theirs else kwargs.pop(name)) for name in names.values()
+            }
+            request: Request = ours[names[Request]]
+            response: Response = ours[names[Response]]
+            session: AsyncSession = ours[names[SessionDep]]
+            key: str | None = ours[names[_KEY]]
+            if key is None:
+                return await endpoint(*args, **kwargs)
+            print_ = fingerprint(request, await request.body())
+            record, replay = await claim(session, request.state.principal, key, print_)
+            if replay is not None:
+                return replay
+            assert record is not None
+            status, body, headers = _captured(request, await endpoint(*args, **kwargs), response)
+            record.status_code, record.response_headers = status, headers
+            record.response_body = {k: (None if k in redact else v) for k, v in body.items()}
+            await session.flush()
+            return JSONResponse(body, status_code=status, headers=headers)
+
+        route.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[*signature.parameters.values(), *added]
+        )
+        return route
+
+    return decorate
+
+
+_KEY = Annotated[
+    SafeStr | None,
+    Header(
+        alias=HEADER,
+        max_length=200,
+        description="Makes the request safe to retry: the same key and body within 24 hours replay the first "
+        "response instead of doing the work again; the same key with another body is refused (422).",
+    ),
+]
+_PARAMETERS = [
+    inspect.Parameter("idempotency_request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
+    inspect.Parameter("idempotency_response", inspect.Parameter.KEYWORD_ONLY, annotation=Response),
+    inspect.Parameter("idempotency_session", inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep),
+    inspect.Parameter("idempotency_key", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_KEY),
+]

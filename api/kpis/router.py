@@ -10,6 +10,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import Forbidden, InvalidInput, ProblemError, problem_responses
+from api.idempotency.service import idempotent
 from api.kpis import definitions, service, submissions
 from api.kpis import status as status_service
 from api.kpis.models import Kpi, SubmissionFormat, Tier
@@ -62,6 +63,7 @@ async def get_kpi(session: SessionDep, code: CodePath, response: Response) -> Kp
 
 
 @router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiDetail, responses=problem_responses(409))
+@idempotent()
 async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, response: Response) -> KpiDetail:
     """Define a KPI: what it measures, its unit, polarity, period type and baseline."""
     kpi = await definitions.create_kpi(session, data, actor=actor)
@@ -166,6 +168,7 @@ async def get_kpi_value(
         **problem_responses(404, 412),
     },
 )
+@idempotent()
 async def put_kpi_value(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Scope.kpi_submit))],

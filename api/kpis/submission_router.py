@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import NotFound, problem_responses
-from api.idempotency import service as idempotency
+from api.idempotency.service import idempotent
 from api.kpis import submissions
 from api.kpis.batch_formats import Batch, read_batch
 from api.kpis.models import KpiSubmission, SubmissionMode
@@ -76,26 +76,19 @@ def summarise(result: submissions.Result, batch: Batch, options: SubmitOptions, 
         **problem_responses(400, 413, 415),
     },
 )
+@idempotent()
 async def submit_kpi_values(
     request: Request,
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Scope.kpi_submit))],
     options: Annotated[SubmitOptions, Query()],
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> JSONResponse:
     """Submit up to 10,000 KPI values as JSON or CSV; the summary counts created, updated, unchanged and rejected rows.
 
     By default one rejected row rejects the batch (422, every problem listed); `mode=partial` lands the valid rows.
     Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.
     """
-    body = await request.body()
-    record = None
-    if idempotency_key is not None:
-        fingerprint = idempotency.fingerprint(request, body)
-        record, replay = await idempotency.claim(session, actor, idempotency_key, fingerprint)
-        if replay is not None:
-            return replay
-    batch = read_batch(request.headers.get("content-type", ""), body)
+    batch = read_batch(request.headers.get("content-type", ""), await request.body())
     result = await submissions.submit(
         session,
         batch.rows,
@@ -108,8 +101,6 @@ async def submit_kpi_values(
     )
     payload = summarise(result, batch, options, actor).model_dump(mode="json")
     status_code = 200 if options.dry_run else 201
-    if record is not None:
-        await idempotency.complete(session, record, status_code, payload)
     headers = {"Location": f"/api/v1/kpi-submissions/{payload['id']}"} if payload["id"] else None
     return JSONResponse(payload, status_code=status_code, headers=headers)
 

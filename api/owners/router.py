@@ -8,6 +8,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.idempotency.service import idempotent
 from api.owners import service, writes
 from api.owners.models import Owner
 from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, OwnerUpdate
@@ -44,6 +45,7 @@ async def get_owner(session: SessionDep, key: KeyPath, response: Response) -> Ow
 @router.post(
     "/owners", status_code=status.HTTP_201_CREATED, response_model=OwnerDetail, responses=problem_responses(409)
 )
+@idempotent()
 async def create_owner(session: SessionDep, actor: Writer, data: OwnerCreate, response: Response) -> OwnerDetail:
     """Add an owner (a role, team, board or partnership a Who column can name)."""
     owner = await writes.create_owner(session, data, actor=actor)

@@ -9,6 +9,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.idempotency.service import idempotent
 from api.packs import issued as issued_service
 from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
@@ -64,6 +65,7 @@ async def get_pack(
     response_model=IssuedPackRead,
     responses=problem_responses(404),
 )
+@idempotent()
 async def issue_pack(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require(Scope.governance_write))],

@@ -8,6 +8,7 @@ from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
+from api.idempotency.service import idempotent
 from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
@@ -49,6 +50,7 @@ async def get_project(session: SessionDep, key: KeyPath, response: Response, as_
 
 
 @router.post("/projects", status_code=status.HTTP_201_CREATED, response_model=ProjectRead, responses=WRITE_PROBLEMS)
+@idempotent()
 async def create_project(session: SessionDep, actor: Writer, data: ProjectCreate, response: Response) -> ProjectRead:
     """Add a transformation project (an owner-limited key must name one of its owners as lead)."""
     project = await writes.create_project(session, data, actor=actor)
@@ -88,6 +90,7 @@ async def archive_project(
     response_model=ProgressRead,
     responses=WRITE_PROBLEMS,
 )
+@idempotent()
 async def add_project_update(
     session: SessionDep, actor: Writer, key: KeyPath, data: ProgressIn, response: Response
 ) -> ProgressRead:

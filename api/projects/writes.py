@@ -40,9 +40,8 @@ def snapshot(project: TransformationProject) -> dict[str, Any]:
 
 def grant(actor: Actor, lead: Owner | None, what: str) -> None:
     """An owner-limited key writes only the projects its owners lead."""
-    if not actor.principal.may_write_for([lead.code] if lead else []):
-        mine = ", ".join(sorted(actor.principal.owner_codes or ()))
-        raise Forbidden(f"This key may write only projects led by {mine}; {what}.")
+    if not actor.principal.may_write_for([lead.id] if lead else []):
+        raise Forbidden(f"This key may write only projects its owners lead; {what} (see GET /api/v1/api-keys/current).")
 
 
 def grant_project(actor: Actor, project: TransformationProject) -> None:

@@ -13,6 +13,7 @@ from tests.asserts import assert_problem
 GRADED_CARE = "cin-implement-graded-care-profile-2"
 STEP_DOWN = "cin-child-in-need-review-care-planning-and-step-down"  # owned by AD EHPP and AD SLAC
 PLACEMENTS = "cic-placement-sufficiency-planning"  # owned by AD SLAC alone
+EARLY_HELP = "eh-integrated-and-cohesive-model-for-delivery"  # owned by AD EHPP alone
 NEW = {
     "key": "cin-private-fostering-audit",
     "focus_area": "children-in-need-of-help-and-protection",
@@ -152,6 +153,34 @@ class TestOwnerGrants:
             )
             assert_problem(give_away, 403)
             assert_problem(await ad_slac.post("/api/v1/actions", json=NEW | {"who": ["LSCB"]}), 403)
+
+    async def test_grants_follow_the_owner_when_codes_are_renamed_or_swapped(
+        self, key_client: Callable[..., Awaitable[AsyncClient]], admin: AsyncClient, loaded: Tally
+    ) -> None:
+        async def recode(owner: str, code: str) -> None:
+            etag = (await admin.get(f"/api/v1/owners/{owner}")).headers["etag"]
+            response = await admin.patch(f"/api/v1/owners/{owner}", json={"code": code}, headers={"If-Match": etag})
+            assert response.status_code == 200, response.text
+
+        async with await key_client(Scope.read, Scope.actions_write, owner_codes=["AD SLAC"]) as ad_slac:
+            await recode("ad-slac", "AD SLAC (old)")
+            await recode("ad-ehpp", "AD SLAC")  # the code now names somebody else
+            await recode("ad-slac", "AD EHPP")
+            mine = await ad_slac.patch(
+                f"/api/v1/actions/{PLACEMENTS}",
+                json={"comments": "Still mine"},
+                headers={"If-Match": await _etag(admin, PLACEMENTS)},
+            )
+            assert mine.status_code == 200, mine.text
+            assert [owner["code"] for owner in mine.json()["owners"]] == ["AD EHPP"]
+            theirs = await ad_slac.patch(
+                f"/api/v1/actions/{EARLY_HELP}",  # the old AD EHPP's, now coded "AD SLAC"
+                json={"comments": "Not mine"},
+                headers={"If-Match": await _etag(admin, EARLY_HELP)},
+            )
+            assert_problem(theirs, 403, detail_contains="belongs to AD SLAC")
+            current = (await ad_slac.get("/api/v1/api-keys/current")).json()
+            assert current["owner_codes"] == ["AD EHPP"], "the key names its owner by the owner's code today"
 
     async def test_a_key_without_actions_write_gets_403(self, client: AsyncClient, loaded: Tally) -> None:
         assert_problem(await client.post("/api/v1/actions", json=NEW), 403, detail_contains="actions:write")
