@@ -6,7 +6,7 @@ answers a NUL character, an overlong string or an out-of-range number with an er
 - text: every string a request carries, in a body, a query or a path, is refused if it holds a NUL character, and
   is bounded by its column's length (each field states its own `max_length`);
 - figures: decimals fit NUMERIC(18, 6) (12 whole digits, 6 decimal places) and are finite;
-- integers fit their column (Int32 or Int64), dates and times fall between 1900 and 2999.
+- integers fit their column (ids and sequence numbers are INTEGER), dates and times fall between 1900 and 2999.
 """
 
 from datetime import UTC, date, datetime
@@ -25,7 +25,6 @@ from pydantic import (
 )
 
 INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
 NUL = "\x00"
@@ -95,7 +94,7 @@ Pence = Annotated[int, Field(ge=0, le=10**13, description="Pence (£100bn at mos
 Day = Annotated[date, AfterValidator(_within_dates)]
 Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
 Int32 = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
-Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
+Id = Annotated[int, Field(ge=1, le=INT32_MAX)]  # primary keys are INTEGER
 
 
 def _number(value: Decimal) -> int | float:

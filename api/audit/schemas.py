@@ -4,7 +4,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from api.pagination import PageParams
-from api.schemas import INT64_MAX, Moment, QueryModel, ReadModel
+from api.schemas import INT32_MAX, Moment, QueryModel, ReadModel
 
 
 class AuditEventRead(ReadModel):
@@ -43,12 +43,12 @@ class ChangeFeed(BaseModel):
 
 
 class FeedQuery(QueryModel):
-    after: str = Field("0", max_length=19, pattern=r"^\d+$", description="The cursor to resume after (0: the start).")
+    after: str = Field("0", max_length=10, pattern=r"^\d+$", description="The cursor to resume after (0: the start).")
 
     @field_validator("after")
     @classmethod
     def _a_cursor(cls, value: str) -> str:
-        if int(value) > INT64_MAX:
+        if int(value) > INT32_MAX:  # the feed's sequence numbers are INTEGER
             raise ValueError("is not a cursor this feed gave out")
         return value
 

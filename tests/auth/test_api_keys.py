@@ -54,7 +54,9 @@ class TestCreate:
         assert (created["owner_codes"], created["kpi_codes"]) == (["AD SLAC"], ["cp-repeat-plans"])
         unknown = await admin.post("/api/v1/api-keys", json=body | {"owner_codes": ["AD SLAC", "AD NOBODY"]})
         problem = assert_problem(unknown, 422)
-        assert problem["errors"] == [{"loc": ["body", "owner_codes", 1], "msg": "'AD NOBODY' is not an owner code or alias"}]
+        assert problem["errors"] == [
+            {"loc": ["body", "owner_codes", 1], "msg": "'AD NOBODY' is not an owner code or alias"}
+        ]
 
     async def test_bad_bodies_are_422_problems(self, admin: AsyncClient) -> None:
         for body in (
