@@ -1,7 +1,10 @@
 """Database plumbing: the declarative Base, the engine and the one session dependency that commits."""
 
+import logging
+import time
 import warnings
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -9,13 +12,16 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from sqlalchemy import DateTime, MetaData, Table, bindparam, event, func, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from api.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 # SQLite stores NUMERIC as REAL; values are rounded to the KPI's decimal places before they are stored,
 # so the float round trip loses nothing we keep.
@@ -87,7 +93,39 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long to wait on PostgreSQL before giving up (and answering 503): a server that is down or hung must
+    not hold requests, workers and pooled connections for minutes."""
+
+    connect: float = 3
+    pool: float = 3
+    statement: float = 5  # 0: no limit
+
+    def connect_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {"timeout": self.connect}
+        if self.statement:
+            # The server cancels a slow statement cleanly; the client gives up half a second later if the server
+            # itself does not answer (hung), and the connection is then thrown away.
+            args["command_timeout"] = self.statement + 0.5
+            args["server_settings"] = {"statement_timeout": str(int(self.statement * 1000))}
+        return args
+
+
+def _gone_quiet(context: ExceptionContext) -> None:
+    """A connection that timed out or broke mid-statement is in an unknown state: discard it (and its pool's
+    siblings, which reach the same server) rather than hand it to the next request. It is cut at once: a polite
+    close would wait on the server that has just failed to answer."""
+    if not isinstance(context.original_exception, TimeoutError | OSError):
+        return
+    context.is_disconnect = True
+    pooled = context.connection.connection if context.connection is not None else None
+    driver = getattr(pooled, "driver_connection", None)
+    if driver is not None and hasattr(driver, "terminate"):
+        driver.terminate()
+
+
+def make_engine(url: str, *, pool_size: int = 10, timeouts: Timeouts | None = None, pooled: bool = True) -> AsyncEngine:
     if url.startswith("sqlite"):
         database = url.split("///", 1)[-1]
         if database and database != ":memory:":
@@ -95,13 +133,61 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    timeouts = timeouts or Timeouts()
+    pooling: dict[str, Any] = (
+        # No ping before each use (a round trip per request, and a hang of its own when the server hangs): a
+        # connection that fails is recognised as a disconnect and the whole pool is replaced (see _gone_quiet).
+        {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": timeouts.pool}
+        if pooled
+        else {"poolclass": NullPool}
+    )
+    engine = create_async_engine(url, connect_args=timeouts.connect_args(), **pooling)
+    event.listen(engine.sync_engine, "handle_error", _gone_quiet)
+    return engine
 
 
 @lru_cache
 def get_engine() -> AsyncEngine:
     settings = get_settings()
-    return make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    timeouts = Timeouts(settings.db_connect_timeout, settings.db_pool_timeout, settings.db_statement_timeout)
+    return make_engine(settings.database_url, pool_size=settings.db_pool_size, timeouts=timeouts)
+
+
+@lru_cache
+def get_probe_engine() -> AsyncEngine:
+    """Unpooled, with /readyz's own short timeouts: a readiness check never waits behind (or breaks) the pool."""
+    settings = get_settings()
+    quick = settings.readyz_timeout
+    return make_engine(settings.database_url, timeouts=Timeouts(quick, quick, quick), pooled=False)
+
+
+def forget_engines() -> None:
+    """Build the engines afresh from the settings next time (after the settings change: tests, the CLI)."""
+    for cached in (get_engine, get_probe_engine, get_sessionmaker):
+        cached.cache_clear()
+
+
+class Availability:
+    """Whether the database answers, as this worker last found it. A change is logged once (an outage is one line
+    when it starts and one when it ends, not a traceback per request); the state itself is only for the log."""
+
+    def __init__(self) -> None:
+        self.down_since: float | None = None
+
+    def down(self, error: BaseException) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            cause = getattr(error, "orig", None) or error  # the driver's error, not SQLAlchemy's wrapping of it
+            first_line = (str(cause).splitlines() or [""])[0]
+            logger.error("database unavailable: %s: %s", type(cause).__name__, first_line)
+
+    def up(self) -> None:
+        if self.down_since is not None:
+            logger.warning("database available again after %.1f s", time.monotonic() - self.down_since)
+            self.down_since = None
+
+
+availability = Availability()
 
 
 @lru_cache
@@ -118,6 +204,7 @@ async def get_session() -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+        availability.up()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -1,6 +1,7 @@
 """RFC 9457 problem details: one error family and the handlers that render every error as problem+json."""
 
 import logging
+import socket
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -9,9 +10,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.db import availability
 from api.strict import allowed_methods
 
 logger = logging.getLogger(__name__)
@@ -201,13 +211,74 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+def internal_error(path: str, request_id: str | None) -> JSONResponse:
+    """The 500 for a failure nobody foresaw; the details go to the log, under the request id, never to the client."""
+    quote = f" Quote request id {request_id} when you report it." if request_id else ""
     return problem_response(
         500,
         "Internal server error",
-        "The service failed to handle this request; it has been logged.",
+        f"The service failed to handle this request; it has been logged.{quote}",
         slug="internal-server-error",
+        instance=path,
+    )
+
+
+RETRY_AFTER_SECONDS = 5
+# What a database that is down, hung or overloaded raises: the driver's connection errors and timeouts, the pool's
+# timeout, and what SQLAlchemy wraps them in.
+UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    SQLAlchemyTimeoutError,
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    availability.down(exc)
+    return problem_response(
+        503,
+        "Service unavailable",
+        f"The database is not answering; nothing was changed. Retry in {RETRY_AFTER_SECONDS} seconds.",
+        slug="service-unavailable",
+        instance=request.url.path,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _violated(exc: DBAPIError) -> str:
+    """Which kind of constraint a write broke: PostgreSQL's SQLSTATE, or SQLite's message."""
+    code = str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "")
+    text = str(exc.orig).lower()
+    if code == "23505" or "unique constraint" in text:
+        return "unique"
+    if code == "23503" or "foreign key" in text:
+        return "reference"
+    return "rule"
+
+
+async def _database_refused(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused a write the checks above it let through: a race (two requests creating the same key)
+    or a bound no check knew of. Never a 500: the transaction is rolled back and the client told why."""
+    assert isinstance(exc, DBAPIError)
+    if exc.connection_invalidated:
+        return await _database_unavailable(request, exc)
+    if isinstance(exc, IntegrityError) and _violated(exc) in ("unique", "reference"):
+        detail = (
+            "This conflicts with a record written at the same time (the same key, or a reference it names changed); "
+            "nothing was changed: read the item again and retry."
+        )
+        return problem_response(409, "Conflict", detail, slug="conflict", instance=request.url.path)
+    logger.warning("database refused a request the checks let through (%s): %s", type(exc).__name__, exc.orig)
+    return problem_response(
+        422,
+        "Invalid input",
+        "A value does not fit what the database can store (too long, out of range or not allowed); nothing was "
+        "changed.",
+        slug="invalid-input",
         instance=request.url.path,
     )
 
@@ -224,11 +295,15 @@ async def _stale(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    """Errors raised on purpose, by validation, by routing and by the database. Anything else is a 500 rendered by
+    the request-id middleware (api/request_id.py), so that it too carries X-Request-ID."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StaleDataError, _stale)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
-    app.add_exception_handler(Exception, _unhandled)
+    for unavailable in UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_unavailable)
+    app.add_exception_handler(DBAPIError, _database_refused)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

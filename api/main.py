@@ -12,7 +12,7 @@ from api.audit.router import router as audit_router
 from api.auth.deps import access_control
 from api.auth.router import router as auth_router
 from api.body_limit import BodyLimitMiddleware
-from api.db import get_engine
+from api.db import get_engine, get_probe_engine
 from api.errors import install_problem_handlers, problem_responses
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
@@ -59,6 +59,7 @@ DOMAIN_ROUTERS = (
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
     await get_engine().dispose()
+    await get_probe_engine().dispose()
 
 
 def create_app() -> FastAPI:

@@ -1,12 +1,18 @@
-"""Every request gets an id: the caller's X-Request-ID when it is sane, else a new one. Audit events carry it."""
+"""Every request gets an id: the caller's X-Request-ID when it is sane, else a new one. Audit events carry it, the
+log carries it, and every response carries it back, a 500 included: an unforeseen failure is logged here (once, with
+its traceback and the id) and answered with a problem that quotes the id."""
 
+import logging
 import re
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import internal_error
+
 HEADER = "x-request-id"
 _SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+logger = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
@@ -20,10 +26,19 @@ class RequestIdMiddleware:
         given = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
         request_id = given if _SANE.match(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        started = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message.setdefault("headers", []).append((HEADER.encode(), request_id.encode()))
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            logger.exception("unhandled error on %s %s [request %s]", scope["method"], scope["path"], request_id)
+            if started:  # too late for another answer: the server closes the connection
+                raise
+            await internal_error(scope["path"], request_id)(scope, receive, send_with_id)

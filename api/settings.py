@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: LogLevel = "info"
     db_pool_size: int = Field(default=10, ge=1, description="Connections per worker (Postgres only).")
+    db_connect_timeout: float = Field(
+        default=3, gt=0, le=60, description="Seconds to wait for a new PostgreSQL connection before answering 503."
+    )
+    db_pool_timeout: float = Field(
+        default=3, gt=0, le=60, description="Seconds a request waits for a free pooled connection before 503."
+    )
+    db_statement_timeout: float = Field(
+        default=5, ge=0, le=600, description="Seconds one PostgreSQL statement may run (0: no limit) before 503."
+    )
+    readyz_timeout: float = Field(default=1, gt=0, le=30, description="Seconds /readyz waits for the database.")
     seed_path: Path = Path("seed")
     allow_anonymous_read: bool = Field(
         default=False, description="Let requests without a key read (GET) everything under /api/v1."

@@ -45,8 +45,7 @@ def _database_url(tmp_dir: Path) -> str:
 
 def _reset_caches() -> None:
     settings.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
+    db.forget_engines()
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ from api.main import create_app
 
 
 def _forget_configuration() -> None:
-    for cached in (settings.get_settings, db.get_engine, db.get_sessionmaker):
-        cached.cache_clear()
+    settings.get_settings.cache_clear()
+    db.forget_engines()
 
 
 @asynccontextmanager

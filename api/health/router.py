@@ -1,14 +1,15 @@
+import asyncio
 from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import schema
-from api.db import get_engine
+from api.db import availability, get_probe_engine
 from api.errors import problem_responses
+from api.settings import get_settings
 
 router = APIRouter(tags=["health"])
 
@@ -23,6 +24,11 @@ class Readiness(BaseModel):
     migrations: Literal["at_head", "behind", "unknown"]
     current_revisions: list[str]
     head_revisions: list[str]
+
+
+async def _current_revisions() -> set[str]:
+    async with get_probe_engine().connect() as connection:
+        return await schema.current_revisions(connection)
 
 
 @router.get("/healthz", response_model=Health)
@@ -40,13 +46,13 @@ async def healthz() -> Health:
     },
 )
 async def readyz() -> JSONResponse:
-    """Ready to serve: the database answers and its schema is at the latest migration."""
+    """Ready to serve: the database answers (within READYZ_TIMEOUT) and its schema is at the latest migration."""
     heads = schema.head_revisions()
     try:
-        async with get_engine().connect() as connection:
-            await connection.execute(text("SELECT 1"))
-            current = await schema.current_revisions(connection)
-    except (SQLAlchemyError, OSError):
+        async with asyncio.timeout(get_settings().readyz_timeout + 0.5):
+            current = await _current_revisions()
+    except (SQLAlchemyError, OSError, TimeoutError) as error:
+        availability.down(error)
         body = Readiness(
             status="not_ready",
             database="unreachable",
@@ -55,6 +61,7 @@ async def readyz() -> JSONResponse:
             head_revisions=sorted(heads),
         )
         return JSONResponse(body.model_dump(), status_code=503)
+    availability.up()
     at_head = current == heads
     body = Readiness(
         status="ready" if at_head else "not_ready",
