@@ -62,6 +62,8 @@ def _json(body: bytes) -> Batch:
         raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.", errors=errors)
     rows = document["rows"]
     _too_many(len(rows))
+    if not rows:
+        raise InvalidInput("The batch holds no rows; send at least one.", errors=[_error(["body", "rows"], "empty")])
     numbered = [
         (n, row if isinstance(row, dict) else {"_": "each row must be an object"}) for n, row in enumerate(rows, 1)
     ]
@@ -74,19 +76,42 @@ def _text(value: object) -> str | None:
     raise InvalidInput("source and reason must be text.")
 
 
+def _error(loc: list[str | int], message: str) -> ProblemError:
+    return ProblemError(loc=loc, msg=message)
+
+
 def _csv(body: bytes) -> Batch:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInput("The CSV file is not UTF-8 text.") from error
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    # strict: an unterminated quote is an error, not the rest of the file swallowed into one cell.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        _check_header([name.strip().lower() for name in reader.fieldnames or []], reader)
+        rows = _csv_rows(reader)
+    except csv.Error as error:
+        message = f"line {reader.line_num + 1}: {error}"  # the record that failed starts after those read
+        raise InvalidInput(f"The CSV file cannot be read ({message}).", errors=[_error(["body"], message)]) from error
+    if not rows:
+        raise InvalidInput("The CSV file holds a header but no rows; send at least one.")
+    return Batch(SubmissionFormat.csv, rows)
+
+
+def _check_header(header: list[str], reader: "csv.DictReader[str]") -> None:
+    if not header:
+        raise InvalidInput(f"The CSV file is empty; its first line names the columns: {', '.join(COLUMNS)}.")
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if unknown or missing:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if unknown or missing or repeated:
         problems = [f"unknown column '{name}'" for name in unknown] + [f"missing column '{name}'" for name in missing]
+        problems += [f"column '{name}' given twice" for name in repeated]
         raise InvalidInput(f"The CSV header is wrong ({'; '.join(problems)}); columns are: {', '.join(COLUMNS)}.")
     reader.fieldnames = header
+
+
+def _csv_rows(reader: "csv.DictReader[str]") -> list[tuple[int, dict[str, Any]]]:
     rows: list[tuple[int, dict[str, Any]]] = []
     for number, record in enumerate(reader, 1):
         extra = record.pop(None, None)
@@ -95,4 +120,4 @@ def _csv(body: bytes) -> Batch:
             cells["_"] = "more cells than columns"
         rows.append((number, cells))
         _too_many(len(rows))
-    return Batch(SubmissionFormat.csv, rows)
+    return rows

@@ -1,7 +1,5 @@
 """A governance body's pack as a printable HTML document and as one flat CSV a performance officer opens in Excel."""
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +12,7 @@ from api.kpis.models import Unit
 from api.kpis.rating import NOT_SHOWN, format_figure
 from api.kpis.schemas import KpiStatusRead
 from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject
+from api.spreadsheets import write_csv
 
 CSV_COLUMNS = (
     "section",
@@ -143,12 +142,8 @@ def render_html(pack: Pack) -> str:
 
 
 def render_csv(pack: Pack) -> str:
-    """Every item of the pack as one row of a flat CSV, under a header row and nothing else."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(_csv_rows(pack))
-    return buffer.getvalue()
+    """Every item of the pack as one row of a flat CSV, under a header row and nothing else (safe for Excel)."""
+    return write_csv(CSV_COLUMNS, _csv_rows(pack))
 
 
 def _csv_rows(pack: Pack) -> Iterator[Row]:

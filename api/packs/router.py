@@ -16,6 +16,7 @@ from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
 from api.params import IdPath
 from api.schemas import Day, SafeStr
+from api.spreadsheets import csv_response
 
 router = APIRouter(tags=["governance packs"])
 BodyKey = Annotated[
@@ -39,8 +40,7 @@ def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, file
     if wanted is Format.html:
         return HTMLResponse(html if html is not None else render.render_html(pack))
     if wanted is Format.csv:
-        headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"'}
-        return Response(csv if csv is not None else render.render_csv(pack), media_type="text/csv", headers=headers)
+        return csv_response(csv if csv is not None else render.render_csv(pack), filename)
     return JSONResponse(pack.model_dump(mode="json"))
 
 

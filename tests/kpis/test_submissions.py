@@ -166,11 +166,22 @@ class TestJsonBatches:
 
     @pytest.mark.parametrize(
         "body",
-        ['{"rows": [', '[{"kpi": "x"}]', '{"rows": {}}', '{"rows": [], "extra": 1}', '{"rows": [1]}'],
+        [
+            '{"rows": [',
+            '[{"kpi": "x"}]',
+            '{"rows": {}}',
+            '{"rows": [], "extra": 1}',
+            '{"rows": [1]}',
+            '{"rows": []}',
+            '{"rows": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            '{"rows": [{"kpi": "x", "period": "FY2016-17", "value": 1' + "0" * 5000 + "}]}",
+            b'{"rows": [{"kpi": "\xff"}]}'.decode("latin-1"),
+        ],
+        ids=["truncated", "array", "object", "unknown field", "not an object", "empty", "deep", "long number", "bytes"],
     )
     async def test_malformed_bodies_are_problems(self, submitter: AsyncClient, kpi: str, body: str) -> None:
         response = await submitter.post(
-            "/api/v1/kpi-submissions", content=body, headers={"Content-Type": "application/json"}
+            "/api/v1/kpi-submissions", content=body.encode("latin-1"), headers={"Content-Type": "application/json"}
         )
         assert_problem(response, 422)
 
@@ -199,13 +210,36 @@ class TestCsvBatches:
 
     @pytest.mark.parametrize(
         ("header", "words"),
-        [("kpi,period,value,colour", "unknown column 'colour'"), ("period,value", "missing column 'kpi'")],
+        [
+            ("kpi,period,value,colour", "unknown column 'colour'"),
+            ("period,value", "missing column 'kpi'"),
+            ("kpi,period,value,value", "column 'value' given twice"),
+            ("", "The CSV file is empty"),
+        ],
     )
     async def test_a_wrong_header_is_a_problem(self, submitter: AsyncClient, kpi: str, header: str, words: str) -> None:
         response = await submitter.post(
             "/api/v1/kpi-submissions", content=f"{header}\n", headers={"Content-Type": "text/csv"}
         )
         assert_problem(response, 422, detail_contains=words)
+
+    @pytest.mark.parametrize(
+        ("body", "words"),
+        [
+            ("kpi,period,value\n", "a header but no rows"),
+            (f'kpi,period,value\n{KPI},FY2015-16,"12\n', "line 2: unexpected end of data"),
+            (f"kpi,period,value,note\n{KPI},FY2015-16,12,{'x' * 200_000}\n", "field larger than field limit"),
+            (f'kpi,period,value\n{KPI},FY2015-16,"1"2"\n', "line 2"),
+        ],
+        ids=["no rows", "unterminated quote", "huge cell", "stray quote"],
+    )
+    async def test_an_unreadable_file_is_refused_whole(
+        self, submitter: AsyncClient, kpi: str, body: str, words: str
+    ) -> None:
+        response = await submitter.post("/api/v1/kpi-submissions", content=body, headers={"Content-Type": "text/csv"})
+        assert_problem(response, 422, detail_contains=words)
+        history = (await submitter.get(f"/api/v1/kpis/{KPI}/values?history=true")).json()
+        assert history["total"] == 0
 
     async def test_other_media_types_are_415(self, submitter: AsyncClient, kpi: str) -> None:
         response = await submitter.post(

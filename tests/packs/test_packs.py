@@ -145,7 +145,7 @@ class TestCabinetPack:
         assert "✖" in html.text
         table = await client.get("/api/v1/governance-bodies/cabinet/pack?period=2016/17&format=csv")
         assert table.headers["content-type"].startswith("text/csv")
-        rows = list(csv.DictReader(io.StringIO(table.text)))
+        rows = list(csv.DictReader(io.StringIO(table.content.decode("utf-8-sig"))))
         neet = next(r for r in rows if r["section"] == "kpi" and r["item"] == NEET)
         assert (neet["value"], neet["target"], neet["rating"]) == ("8%", "7%", "Off target")
 
