@@ -6,10 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
+
 from api.errors import AppError, InvalidInput, ProblemError, unreadable_json
 from api.kpis.models import SubmissionFormat
 from api.kpis.submissions import MAX_ROWS
 from api.kpis.validation import COLUMNS
+from api.schemas import WriteModel
 
 CSV_TYPES = ("text/csv", "application/csv")
 REQUIRED_COLUMNS = ("kpi", "period")
@@ -56,24 +60,25 @@ def _json(body: bytes) -> Batch:
         raise InvalidInput(unreadable_json(error)) from error
     if not isinstance(document, dict) or not isinstance(document.get("rows"), list):
         raise InvalidInput('The body must be an object with a "rows" list: {"rows": [{"kpi": ..., ...}]}.')
-    unknown = set(document) - {"rows", "source", "reason"}
-    if unknown:
-        errors = [ProblemError(loc=["body", name], msg="unknown field") for name in sorted(unknown)]
-        raise InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}.", errors=errors)
-    rows = document["rows"]
+    rows = document.pop("rows")
     _too_many(len(rows))
     if not rows:
         raise InvalidInput("The batch holds no rows; send at least one.", errors=[_error(["body", "rows"], "empty")])
+    try:  # the rest of the envelope as any body is checked; rows are checked one by one, each naming its row
+        envelope = Envelope.model_validate(document)
+    except ValidationError as error:
+        raise RequestValidationError([e | {"loc": ("body", *e["loc"])} for e in error.errors()]) from error
     numbered = [
         (n, row if isinstance(row, dict) else {"_": "each row must be an object"}) for n, row in enumerate(rows, 1)
     ]
-    return Batch(SubmissionFormat.json, numbered, _text(document.get("source")), _text(document.get("reason")))
+    return Batch(SubmissionFormat.json, numbered, envelope.source, envelope.reason)
 
 
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise InvalidInput("source and reason must be text.")
+class Envelope(WriteModel):
+    """What a JSON batch says beside its rows."""
+
+    source: str | None = Field(default=None, max_length=200)
+    reason: str | None = Field(default=None, max_length=2000)
 
 
 def _error(loc: list[str | int], message: str) -> ProblemError:

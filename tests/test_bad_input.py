@@ -1,0 +1,382 @@
+"""Bad input, table-driven over every write endpoint, JSON and CSV: every case is a 4xx problem (a 422 names the
+field), never a 500, and the database is exactly as it was (row counts of every table unchanged).
+
+The cases come from the OpenAPI document, so a new field or endpoint is covered without being listed: each field
+of a request body gets the bad values for its type (a NUL character, text longer than its column, numbers beyond
+NUMERIC(18, 6) or 64 bits, exponents huge and tiny, a 4,000-digit integer, dates out of range, an empty
+reference), and every path and query parameter gets a NUL, an overlong value and an unknown neighbour."""
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient, Response
+from sqlalchemy import func, select
+
+from api import db
+from api.models import Base
+from api.seeding.sync import Tally
+from tests.auth.helpers import api_routes
+
+FOCUS_AREA = "children-in-need-of-help-and-protection"
+ACTION = "cin-implement-graded-care-profile-2"
+KPI = "neet-not-known-16-19"
+PLACEHOLDER = "__bad_value__"
+NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
+
+
+@dataclass(frozen=True)
+class Write:
+    """A valid request to a write endpoint; each case spoils one part of it."""
+
+    path: str
+    body: dict[str, Any] | None = None
+    item: str | None = None  # where its ETag comes from, sent as If-Match
+    query: dict[str, str] = field(default_factory=dict)
+
+
+WRITES: dict[tuple[str, str], Write] = {
+    ("POST", "/owners"): Write(
+        "/api/v1/owners",
+        {
+            "key": "head-of-virtual-school",
+            "code": "HoVS",
+            "full_name": "Head of the Virtual School",
+            "kind": "role",
+            "parent": "DCS",
+            "aliases": ["Head VS"],
+            "note": "Named in the LAC strategy",
+        },
+    ),
+    ("PATCH", "/owners/{key}"): Write(
+        "/api/v1/owners/ad-slac",
+        {"code": "AD SLAC", "full_name": "Assistant Director", "kind": "role", "parent": "DCS", "aliases": ["ADSLAC"]},
+        item="/api/v1/owners/ad-slac",
+    ),
+    ("DELETE", "/owners/{key}"): Write("/api/v1/owners/ad-slac", item="/api/v1/owners/ad-slac"),
+    ("POST", "/routing-rules"): Write(
+        "/api/v1/routing-rules",
+        {
+            "key": "lscb-actions",
+            "item_kind": "business_improvement_action",
+            "focus_area": FOCUS_AREA,
+            "owner": "LSCB",
+            "body": "lscb",
+            "report": "LSCB business plan update",
+            "note": "Safeguarding actions",
+        },
+    ),
+    ("PATCH", "/routing-rules/{key}"): Write(
+        "/api/v1/routing-rules/actions-to-csmt",
+        {"focus_area": FOCUS_AREA, "owner": "LSCB", "body": "csmt", "report": "monthly", "note": "n"},
+        item="/api/v1/routing-rules/actions-to-csmt",
+    ),
+    ("DELETE", "/routing-rules/{key}"): Write(
+        "/api/v1/routing-rules/actions-to-csmt", item="/api/v1/routing-rules/actions-to-csmt"
+    ),
+    ("PATCH", "/exception-rules/{key}"): Write(
+        "/api/v1/exception-rules/action-overdue-30-days",
+        {"threshold": 45, "enabled": True, "description": "Overdue by more than 45 days"},
+        item="/api/v1/exception-rules/action-overdue-30-days",
+    ),
+    ("POST", "/actions"): Write(
+        "/api/v1/actions",
+        {
+            "key": "cin-private-fostering-audit",
+            "focus_area": FOCUS_AREA,
+            "theme": "Practice",
+            "what": "Audit private fostering arrangements",
+            "detail": "Privately fostered children are known",
+            "when": "Jan 2017",
+            "who": ["AD SLAC"],
+            "comments": "Report to LSCB",
+            "milestones": [{"title": "Audit tool agreed", "when": "Oct 2016"}],
+            "note": "Added in year",
+        },
+    ),
+    ("PATCH", "/actions/{key}"): Write(
+        f"/api/v1/actions/{ACTION}",
+        {"what": "Implement GCP2", "detail": "d", "when": "Dec 2016", "who": ["LSCB"], "comments": "c"},
+        item=f"/api/v1/actions/{ACTION}",
+    ),
+    ("DELETE", "/actions/{key}"): Write(f"/api/v1/actions/{ACTION}", item=f"/api/v1/actions/{ACTION}"),
+    ("POST", "/actions/{key}/updates"): Write(
+        f"/api/v1/actions/{ACTION}/updates",
+        {"status": "on_track", "rag": "green", "percent_complete": 40, "commentary": "Training", "as_of": "2016-09-30"},
+    ),
+    ("POST", "/projects"): Write(
+        "/api/v1/projects",
+        {
+            "key": "edge-of-care-service",
+            "title": "Edge of care service",
+            "description": "Keep families together",
+            "focus_areas": ["early-help", FOCUS_AREA],
+            "lead": "AD SLAC",
+            "pid_status": "draft",
+            "deadline": "March 2017",
+            "savings_target_pence": 25_000_000,
+            "savings_target_when": "March 2017",
+            "note": "n",
+        },
+    ),
+    ("PATCH", "/projects/{key}"): Write(
+        "/api/v1/projects/lean-review",
+        {"title": "LEAN review", "focus_areas": ["early-help"], "lead": "AD SLAC", "savings_target_pence": 1},
+        item="/api/v1/projects/lean-review",
+    ),
+    ("DELETE", "/projects/{key}"): Write("/api/v1/projects/lean-review", item="/api/v1/projects/lean-review"),
+    ("POST", "/projects/{key}/updates"): Write(
+        "/api/v1/projects/lean-review/updates", {"status": "on_track", "rag": "amber", "as_of": "2016-09-30"}
+    ),
+    ("PUT", "/projects/{key}/savings/{fy}"): Write(
+        "/api/v1/projects/lean-review/savings/FY2016-17",
+        {"target_pence": 80_000_000, "forecast_pence": 60_000_000, "delivered_pence": 1, "note": "Q2 forecast"},
+    ),
+    ("POST", "/kpis"): Write(
+        "/api/v1/kpis",
+        {
+            "code": "ks2-rwm",
+            "title": "Key Stage 2 reading, writing and maths",
+            "description": "d",
+            "tier": "service_indicator",
+            "unit": "percent",
+            "decimal_places": 0,
+            "polarity": "higher_better",
+            "period_type": "academic_year",
+            "focus_area": FOCUS_AREA,
+            "national_code": "123",
+            "baseline_period": "2015/16",
+            "baseline_value": 53,
+            "baseline_note": "b",
+            "note": "n",
+        },
+    ),
+    ("PATCH", "/kpis/{code}"): Write(
+        f"/api/v1/kpis/{KPI}",
+        {"title": "NEET and not known", "description": "d", "baseline_value": 7, "note": "n"},
+        item=f"/api/v1/kpis/{KPI}",
+    ),
+    ("DELETE", "/kpis/{code}"): Write(f"/api/v1/kpis/{KPI}", item=f"/api/v1/kpis/{KPI}"),
+    ("PUT", "/kpis/{code}/targets/{period}"): Write(
+        f"/api/v1/kpis/{KPI}/targets/FY2017-18",
+        {"kind": "numeric", "value": 6.5, "amber_tolerance": 0.5, "note": "n"},
+        item=f"/api/v1/kpis/{KPI}",
+    ),
+    ("DELETE", "/kpis/{code}/targets/{period}"): Write(
+        f"/api/v1/kpis/{KPI}/targets/FY2016-17", item=f"/api/v1/kpis/{KPI}"
+    ),
+    ("PUT", "/kpis/{code}/values/{period}"): Write(
+        f"/api/v1/kpis/{KPI}/values/FY2016-17",
+        {"value": 7.4, "provisional": True, "note": "n", "source": "LCS", "reason": "r"},
+        query={"scope": "stockton-on-tees"},
+    ),
+    ("POST", "/kpi-submissions"): Write(
+        "/api/v1/kpi-submissions",
+        {"rows": [{"kpi": KPI, "period": "FY2016-17", "scope": "stockton-on-tees", "value": 7.4}], "source": "s"},
+    ),
+    ("POST", "/api-keys"): Write(
+        "/api/v1/api-keys",
+        {
+            "name": "case management",
+            "scopes": ["read", "kpi:submit"],
+            "kpi_codes": [KPI],
+            "owner_codes": ["AD SLAC"],
+            "expires_at": "2030-01-01T00:00:00Z",
+            "note": "n",
+        },
+    ),
+    ("DELETE", "/api-keys/{key_id}"): Write("/api/v1/api-keys/k0000000000"),
+    ("POST", "/governance-bodies/{key}/packs"): Write(
+        "/api/v1/governance-bodies/csmt/packs",
+        {"meeting_date": "2016-10-12", "period": "2016/17", "as_of": "2016-10-01"},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: str
+    content: str | None
+    query: dict[str, str]
+    field: str | None  # the field a 422 must name
+    content_type: str = "application/json"
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in schema:
+        return _resolve(spec, spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]])
+    return schema
+
+
+def _variants(spec: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = _resolve(spec, schema)
+    options = schema.get("anyOf") or schema.get("oneOf") or [schema]
+    return [_resolve(spec, option) for option in options if option.get("type") != "null"]
+
+
+def _bad_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, raw JSON) of the values a field of this schema must refuse."""
+    bad: list[tuple[str, str]] = []
+    for variant in _variants(spec, schema):
+        kind, limit = variant.get("type"), variant.get("maxLength")
+        if kind == "string" and "enum" not in variant:
+            bad += [("NUL", json.dumps("a\x00b")), ("overlong", json.dumps("x" * ((limit or 100_000) + 1)))]
+            if variant.get("minLength") or variant.get("pattern"):
+                bad.append(("empty reference", '""'))
+            if variant.get("format") in ("date", "date-time"):
+                bad += [("year 1", '"0001-01-01T00:00:00+14:00"'), ("year 9999", '"9999-12-31T23:59:59-14:00"')]
+        elif kind in ("number", "integer"):
+            bad += [
+                ("beyond 64 bits", str(2**64)),
+                ("below 64 bits", str(-(2**63) - 1)),
+                ("huge exponent", "1e400"),
+                ("huge exponent as text", '"1e999999"'),
+                ("tiny exponent as text", '"1e-5000"'),
+                ("4000 digits", "9" * 4000),
+            ]
+        elif kind == "array":
+            items = _variants(spec, variant.get("items", {}))
+            if any(item.get("type") == "string" for item in items):
+                bad.append(("NUL in a list", json.dumps(["a\x00b"])))
+            bad.append(("more items than any list takes", json.dumps([0] * 10_001)))
+    return bad
+
+
+def _with(body: dict[str, Any], name: str, raw: str) -> str:
+    return json.dumps(body | {name: PLACEHOLDER}).replace(json.dumps(PLACEHOLDER), raw)
+
+
+def _body_cases(spec: dict[str, Any], operation: dict[str, Any], write: Write) -> list[Case]:
+    if write.body is None:
+        return []
+    schema = _resolve(spec, operation["requestBody"]["content"]["application/json"]["schema"])
+    cases = [
+        Case(f"{name}: {value_name}", write.path, _with(write.body, name, raw), write.query, name)
+        for name, field_schema in schema.get("properties", {}).items()
+        for value_name, raw in _bad_values(spec, field_schema)
+    ]
+    rows = schema.get("properties", {}).get("rows")
+    if rows:  # a batch: spoil the fields of a row too
+        row_schema = _resolve(spec, rows["items"])
+        row = write.body["rows"][0]
+        cases += [
+            Case(
+                f"rows.{name}: {value_name}", write.path, '{"rows": [' + _with(row, name, raw) + "]}", write.query, name
+            )
+            for name, field_schema in row_schema.get("properties", {}).items()
+            for value_name, raw in _bad_values(spec, field_schema)
+        ]
+    deep = "[" * 10_000 + "]" * 10_000
+    return [
+        *cases,
+        Case("unknown field", write.path, _with(write.body, "surely_unknown", "1"), write.query, "surely_unknown"),
+        Case("deeply nested", write.path, _with(write.body, "nested", deep), write.query, None),
+        Case("not JSON", write.path, "{'python': 'dict'}", write.query, None),
+    ]
+
+
+def _csv_cases(write: Write) -> list[Case]:
+    header = "kpi,period,scope,value,note"
+    rows = {
+        "NUL": f"{KPI},FY2016-17,,7.4,a\x00b",
+        "overlong note": f"{KPI},FY2016-17,,7.4,{'x' * 2001}",
+        "huge value": f"{KPI},FY2016-17,,1e999999,",
+        "4000 digits": f"{KPI},FY2016-17,,{'9' * 4000},",
+        "tiny exponent": f"{KPI},FY2016-17,,1e-5000,",
+        "unterminated quote": f'{KPI},FY2016-17,,"7.4,',
+        "huge cell": f"{KPI},FY2016-17,,7.4,{'x' * 200_000}",
+    }
+    cases = [Case(f"CSV {name}", write.path, f"{header}\n{row}\n", {}, None, "text/csv") for name, row in rows.items()]
+    cases += [
+        Case("CSV repeated column", write.path, f"kpi,period,value,value\n{KPI},FY2016-17,7,7\n", {}, None, "text/csv"),
+        Case("CSV no rows", write.path, f"{header}\n", {}, None, "text/csv"),
+        Case("CSV not UTF-8", write.path, f"{header}\n{KPI},FY2016-17,,7.4,Children\x92s\n", {}, None, "text/csv"),
+    ]
+    return cases
+
+
+def _parameter_cases(operation: dict[str, Any], route_path: str, write: Write) -> list[Case]:
+    body = json.dumps(write.body) if write.body is not None else None
+    cases = [Case("unknown query parameter", write.path, body, write.query | {"surely_unknown": "1"}, "surely_unknown")]
+    for parameter in operation.get("parameters", []):
+        name, where = parameter["name"], parameter["in"]
+        if where == "query":
+            cases.append(Case(f"query {name}: NUL", write.path, body, write.query | {name: "a\x00b"}, name))
+        elif where == "path":
+            concrete = _path_with(route_path, write.path, name, "a%00b")
+            cases.append(Case(f"path {name}: NUL", concrete, body, write.query, name))
+            long = _path_with(route_path, write.path, name, "x" * 5000)
+            cases.append(Case(f"path {name}: overlong", long, body, write.query, name))
+    return cases
+
+
+def _path_with(template: str, concrete: str, name: str, value: str) -> str:
+    """The concrete path with one of its parameters replaced."""
+    parts, values = ("/api/v1" + template).split("/"), concrete.split("/")
+    return "/".join(value if part == "{" + name + "}" else given for part, given in zip(parts, values, strict=True))
+
+
+async def _row_counts() -> dict[str, int]:
+    tables = [table for table in Base.metadata.sorted_tables if table.name not in NOT_COUNTED]
+    counts = select(*(select(func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables))
+    async with db.get_engine().connect() as connection:
+        return dict((await connection.execute(counts)).one()._mapping)
+
+
+async def _send(admin: AsyncClient, method: str, write: Write, case: Case) -> Response:
+    headers = {"Content-Type": case.content_type}
+    if write.item is not None:
+        headers["If-Match"] = (await admin.get(write.item)).headers.get("etag", '"1"')
+    content = case.content.encode("latin-1" if case.content_type == "text/csv" else "utf-8") if case.content else None
+    return await admin.request(method, case.path, params=case.query, content=content, headers=headers)
+
+
+def _write_routes(app: FastAPI) -> list[tuple[str, str]]:
+    return sorted(
+        (method, route.path)
+        for route in api_routes(app)
+        for method in route.methods or ()
+        if method in ("POST", "PUT", "PATCH", "DELETE")
+    )
+
+
+def test_every_write_endpoint_has_a_valid_request_to_spoil(app: FastAPI) -> None:
+    assert _write_routes(app) == sorted(WRITES), "add the new endpoint's valid request to WRITES"
+
+
+@pytest.mark.parametrize(("method", "route"), sorted(WRITES), ids=[f"{m} {p}" for m, p in sorted(WRITES)])
+async def test_bad_input_is_a_4xx_and_writes_nothing(
+    app: FastAPI, admin: AsyncClient, loaded: Tally, method: str, route: str
+) -> None:
+    spec = app.openapi()
+    operation = spec["paths"]["/api/v1" + route][method.lower()]
+    write = WRITES[(method, route)]
+    cases = _body_cases(spec, operation, write) + _parameter_cases(operation, route, write)
+    if route == "/kpi-submissions":
+        cases += _csv_cases(write)
+    before = await _row_counts()
+    for case in cases:
+        response = await _send(admin, method, write, case)
+        assert 400 <= response.status_code < 500, (case.name, response.status_code, response.text[:300])
+        assert response.headers["content-type"].startswith("application/problem+json"), case.name
+        problem = response.json()
+        if response.status_code == 422 and case.field is not None and "errors" in problem:
+            named = [str(part) for error in problem["errors"] for part in error["loc"]]
+            assert case.field in named or re.search(rf"\b{case.field}\b", problem["detail"]), (case.name, problem)
+        assert await _row_counts() == before, f"{case.name} changed the database"
+
+
+@pytest.mark.parametrize(("method", "route"), sorted(WRITES), ids=[f"{m} {p}" for m, p in sorted(WRITES)])
+async def test_the_unspoilt_request_is_accepted(admin: AsyncClient, loaded: Tally, method: str, route: str) -> None:
+    """So that every refusal above is down to the one thing spoilt."""
+    write = WRITES[(method, route)]
+    content = json.dumps(write.body) if write.body is not None else None
+    response = await _send(admin, method, write, Case("valid", write.path, content, write.query, None))
+    expected = (
+        404 if route == "/api-keys/{key_id}" else 409 if route == "/owners/{key}" and method == "DELETE" else None
+    )
+    assert response.status_code == expected or response.status_code < 300, (method, route, response.text[:300])
