@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db, schema, settings
@@ -40,7 +41,27 @@ Minter = Callable[..., Awaitable[str]]
 
 
 def _database_url(tmp_dir: Path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_dir}/test.db"
+    """SQLite in the run's temporary directory, or TEST_DATABASE_URL; with several workers (pytest -n), each has a
+    database of its own beside it (test_gw0, test_gw1 ...)."""
+    given = os.environ.get("TEST_DATABASE_URL")
+    if not given:
+        return f"sqlite+aiosqlite:///{tmp_dir}/test.db"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return given
+    url = make_url(given)
+    return url.set(database=f"{url.database}_{worker}").render_as_string(hide_password=False)
+
+
+async def _create_database(url: str) -> None:
+    """Create a PostgreSQL database (a worker's own) next to TEST_DATABASE_URL's, if it is not there yet."""
+    name = make_url(url).database
+    admin = db.make_engine(os.environ["TEST_DATABASE_URL"]).execution_options(isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
 
 
 def _reset_caches() -> None:
@@ -61,6 +82,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 async def migrated(database_url: str) -> AsyncIterator[str]:
     """The test database, emptied and upgraded to head once per run."""
     if not database_url.startswith("sqlite"):
+        await _create_database(database_url)
         engine = db.make_engine(database_url)
         async with engine.begin() as connection:
             await connection.execute(text("DROP SCHEMA public CASCADE"))
