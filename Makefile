@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY := $(BIN)/python
 
-.PHONY: run test lint format migrate seed serve bench clean
+.PHONY: run test lint format migrate seed serve bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ migrate: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.reads
+
+# Schemathesis in full (every check, the coverage phase, 100 examples per operation; several minutes).
+# `make test` runs its short form.
+fuzz: $(STAMP)
+	FUZZ_FULL=1 $(BIN)/pytest tests/test_fuzz.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache

@@ -20,9 +20,10 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from api.db import availability
-from api.strict import allowed_methods
+from api.methods import allowed_methods
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,19 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def not_allowed(scope: Scope) -> JSONResponse:
+    """405, naming every method the path allows."""
+    allowed = allowed_methods(scope)
+    return problem_response(
+        405,
+        "Method Not Allowed",
+        f"{scope['method']} is not allowed on {scope['path']}; it allows {', '.join(allowed)}.",
+        slug="method-not-allowed",
+        instance=scope["path"],
+        headers={"Allow": ", ".join(allowed)},
+    )
+
+
 def unreadable_json(error: BaseException) -> str:
     """Why a body could not be read as JSON, in words (the parser's own message names its internals)."""
     if isinstance(error, RecursionError):
@@ -203,9 +217,7 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
         detail = f"Nothing is served at {request.url.path}."
     headers = getattr(exc, "headers", None)
     if exc.status_code == 405:
-        allowed = allowed_methods(request.scope)
-        detail = f"{request.method} is not allowed on {request.url.path}; it allows {', '.join(allowed)}."
-        headers = {"Allow": ", ".join(allowed)}
+        return not_allowed(request.scope)
     return problem_response(
         exc.status_code, phrase, detail or phrase, slug=_slug(phrase), instance=request.url.path, headers=headers
     )

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api import openapi
 from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
 from api.auth.deps import access_control
@@ -18,6 +19,7 @@ from api.governance.router import router as governance_router
 from api.health.router import router as health_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
+from api.methods import remember_literal_paths
 from api.owners.router import router as owners_router
 from api.packs.router import router as packs_router
 from api.projects.router import router as projects_router
@@ -75,6 +77,7 @@ def create_app() -> FastAPI:
         responses=problem_responses(500),
     )
     install_problem_handlers(app)
+    openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
@@ -89,9 +92,10 @@ def create_app() -> FastAPI:
     api = APIRouter(
         prefix=API_PREFIX,
         dependencies=[Depends(access_control), Depends(refuse_unknown_query)],
-        responses=problem_responses(401, 403, 422, 429),
+        responses=problem_responses(400, 401, 403, 422, 429),
     )
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    remember_literal_paths(app, [("", health_router), *((API_PREFIX, router) for router in DOMAIN_ROUTERS)])
     return app

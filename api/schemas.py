@@ -9,6 +9,7 @@ answers a NUL character, an overlong string or an out-of-range number with an er
 - integers fit their column (ids and sequence numbers are INTEGER), dates and times fall between 1900 and 2999.
 """
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, TypeVar
@@ -17,12 +18,15 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 INT32_MAX = 2**31 - 1
 EARLIEST = date(1900, 1, 1)
@@ -71,6 +75,31 @@ class QueryModel(_NulFree):
     model_config = ConfigDict(extra="forbid")
 
 
+def refuse_null(*fields: str) -> Any:
+    """A validator for fields a PATCH may leave out but may not empty (send as null); give such a field the type
+    `X | NotNull` so the document does not offer null either."""
+
+    def check(cls: type[BaseModel], value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be emptied")
+        return value
+
+    return field_validator(*fields)(classmethod(check))
+
+
+NotNull = SkipJsonSchema[None]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_text(value: object) -> object:
+    """Dates and times as ISO 8601 text only: a bare number (which pydantic would read as a Unix time) is refused."""
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("must be an ISO 8601 date, e.g. 2016-09-30 (with a time: 2016-09-30T09:00:00Z)")
+    if not isinstance(value, str | date):
+        raise ValueError("must be an ISO 8601 date written as text, e.g. 2016-09-30")
+    return value
+
+
 def _within_dates(value: date) -> date:
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST <= day <= LATEST:
@@ -88,11 +117,24 @@ SafeStr = Annotated[str, AfterValidator(_nul_free)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=80)]
 # An owner's code as the document writes it in a Who column ("AD SLAC"); owner.code is VARCHAR(40).
 OwnerCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-# A figure as stored: NUMERIC(18, 6).
-Figure = Annotated[Decimal, Field(allow_inf_nan=False, max_digits=18, decimal_places=6)]
+# A figure as stored: NUMERIC(18, 6), as a JSON number or as text (which keeps every digit).
+FIGURE_LIMIT = 999_999_999_999.999999
+Figure = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, max_digits=18, decimal_places=6),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": -FIGURE_LIMIT, "maximum": FIGURE_LIMIT},
+                {"type": "string", "maxLength": 40, "pattern": r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"},
+            ],
+            "description": "At most 12 whole digits and 6 decimal places.",
+        }
+    ),
+]
 Pence = Annotated[int, Field(ge=0, le=10**13, description="Pence (£100bn at most).")]
-Day = Annotated[date, AfterValidator(_within_dates)]
-Moment = Annotated[AwareDatetime, AfterValidator(_utc)]
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_within_dates)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_utc)]
 Int32 = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
 Id = Annotated[int, Field(ge=1, le=INT32_MAX)]  # primary keys are INTEGER
 

@@ -10,10 +10,11 @@ from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Cookie, Header, Path
 from fastapi.routing import APIRoute
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+from api.errors import not_allowed
+from api.methods import allowed_methods, shadowed
+
 CACHE_ATTRIBUTE = "_strict_query_parameters"
 
 
@@ -51,38 +52,38 @@ async def refuse_unknown_query(request: Request) -> None:
     for name in dict.fromkeys(request.query_params.keys()):
         if name not in known:
             takes = ", ".join(sorted(known)) or "none"
-            errors.append(_error(name, f"unknown query parameter (this endpoint takes: {takes})"))
+            errors.append(_error(_shown(name), f"unknown query parameter (this endpoint takes: {takes})"))
         elif not known[name] and len(request.query_params.getlist(name)) > 1:
             errors.append(_error(name, "given more than once"))
     if errors:
         raise RequestValidationError(errors)
 
 
+def _shown(name: str) -> str:
+    """A parameter name as an error may echo it: printable, and short."""
+    printable = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in name)
+    return printable[:80] + ("…" if len(printable) > 80 else "")
+
+
 def _error(name: str, message: str) -> dict[str, Any]:
     return {"type": "extra_forbidden", "loc": ("query", name), "msg": message, "input": None}
 
 
-def allowed_methods(scope: Scope) -> list[str]:
-    """Every method the app serves at this request's path (HEAD beside GET, and OPTIONS), or [] for no such path."""
-    routes = scope["app"].router.routes
-    allowed = [
-        method
-        for method in METHODS
-        if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
-    ]
-    if "GET" in allowed:
-        allowed.insert(allowed.index("GET") + 1, "HEAD")
-    return [*allowed, "OPTIONS"] if allowed else []
-
-
 class MethodsMiddleware:
-    """OPTIONS answers 204 with `Allow`; HEAD is answered as GET without the body."""
+    """OPTIONS answers 204 with `Allow`; HEAD is answered as GET without the body; a method a literal path does
+    not serve is a 405 (see api/methods.py), not a call to a parameterised route."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("OPTIONS", "HEAD"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if shadowed(scope):
+            await not_allowed(scope)(scope, receive, send)
+            return
+        if scope["method"] not in ("OPTIONS", "HEAD"):
             await self.app(scope, receive, send)
             return
         if scope["method"] == "HEAD":

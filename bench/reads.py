@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.server import live_server, mint_key, run_cli
+from bench.server import live_server, seeded
 
 ENDPOINTS = [
     ("focus areas (7 rows)", "/api/v1/focus-areas"),
@@ -65,9 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         database_url = args.database_url or f"sqlite+aiosqlite:///{Path(scratch) / 'bench.db'}"
-        run_cli(database_url, "migrate")
-        run_cli(database_url, "seed", "load", "--quiet")
-        token = mint_key(database_url, "bench dashboard", "read")
+        token = seeded(database_url, "bench dashboard", "read")
         # The limit is per key per minute; a benchmark is one key making thousands of requests.
         with live_server(database_url, RATE_LIMIT_PER_MINUTE="0") as base:
             print(f"database: {database_url.split('@')[-1]}; 1 uvicorn worker; {args.concurrency} clients")

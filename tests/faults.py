@@ -3,16 +3,8 @@ connections stay open, nothing comes back), cut (the server is down: connections
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
-import pytest
-from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
 from sqlalchemy.engine import make_url
-
-from api import db, settings
-from api.main import create_app
 
 
 class Proxy:
@@ -78,27 +70,3 @@ class Proxy:
 def through(database_url: str, port: int) -> str:
     """The same database, reached on another local port."""
     return make_url(database_url).set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
-
-
-@asynccontextmanager
-async def app_on(monkeypatch: pytest.MonkeyPatch, **environment: str) -> AsyncIterator[FastAPI]:
-    """An app (and its engines) built with other settings; the test's usual engines come back afterwards."""
-    with monkeypatch.context() as patch:
-        for name, value in environment.items():
-            patch.setenv(name, value)
-        settings.get_settings.cache_clear()
-        db.forget_engines()
-        try:
-            yield create_app()
-        finally:
-            await db.get_engine().dispose()
-            await db.get_probe_engine().dispose()
-    settings.get_settings.cache_clear()
-    db.forget_engines()
-
-
-@asynccontextmanager
-async def client_for(app: FastAPI, token: str | None = None) -> AsyncIterator[AsyncClient]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
-        yield client

@@ -15,9 +15,10 @@ from sqlalchemy.engine import make_url
 from api.auth.models import Scope
 from api.main import create_app
 from tests.asserts import assert_problem
+from tests.configured import client_for, configured_app
 from tests.conftest import Minter
 from tests.factories import Scenario
-from tests.faults import Proxy, app_on, client_for, through
+from tests.faults import Proxy, through
 
 A_KEY = "csk_k0000000000_not-a-real-secret"
 DATA = "/api/v1/kpis/cp-repeat-plans"
@@ -54,7 +55,10 @@ class TestDown:
     async def test_data_requests_get_503_with_retry_after_within_a_second(
         self, postgres: str, monkeypatch: pytest.MonkeyPatch, migrated: str
     ) -> None:
-        async with app_on(monkeypatch, DATABASE_URL=through(postgres, 1)) as app, client_for(app, A_KEY) as client:
+        async with (
+            configured_app(monkeypatch, DATABASE_URL=through(postgres, 1)) as app,
+            client_for(app, A_KEY) as client,
+        ):
             for path in (DATA, "/api/v1/actions", "/api/v1/scorecard"):
                 started = time.monotonic()
                 assert_unavailable(await client.get(path), within=1, started=started)
@@ -69,7 +73,7 @@ class TestDown:
     ) -> None:
         token = await mint(Scope.read)
         environment = QUICK | {"DATABASE_URL": through(postgres, proxy.port)}
-        async with app_on(monkeypatch, **environment) as app, client_for(app, token) as client:
+        async with configured_app(monkeypatch, **environment) as app, client_for(app, token) as client:
             assert (await client.get(DATA)).status_code == 200
             await proxy.cut()
             started = time.monotonic()
@@ -85,7 +89,7 @@ class TestHung:
     ) -> None:
         token = await mint(Scope.read, Scope.kpi_submit)
         environment = QUICK | {"DATABASE_URL": through(postgres, proxy.port)}
-        async with app_on(monkeypatch, **environment) as app, client_for(app, token) as client:
+        async with configured_app(monkeypatch, **environment) as app, client_for(app, token) as client:
             assert (await client.get(DATA)).status_code == 200, "a pooled connection is open"
             proxy.freeze()
             started = time.monotonic()
@@ -112,7 +116,7 @@ class TestHung:
     ) -> None:
         token = await mint(Scope.read)
         environment = QUICK | {"DATABASE_URL": through(postgres, proxy.port)}
-        async with app_on(monkeypatch, **environment) as app, client_for(app, token) as client:
+        async with configured_app(monkeypatch, **environment) as app, client_for(app, token) as client:
             assert (await client.get(DATA)).status_code == 200
             await proxy.cut()
             with caplog.at_level(logging.WARNING):
@@ -164,7 +168,7 @@ async def test_concurrent_requests_during_an_outage_all_get_503(
 ) -> None:
     token = await mint(Scope.read)
     environment = QUICK | {"DATABASE_URL": through(postgres, proxy.port), "DB_POOL_SIZE": "2"}
-    async with app_on(monkeypatch, **environment) as app, client_for(app, token) as client:
+    async with configured_app(monkeypatch, **environment) as app, client_for(app, token) as client:
         await proxy.cut()
         started = time.monotonic()
         responses = await asyncio.gather(*(client.get(DATA) for _ in range(20)))

@@ -3,29 +3,16 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 
-from api import db, settings
-from api.main import create_app
-
-
-def _forget_configuration() -> None:
-    settings.get_settings.cache_clear()
-    db.forget_engines()
+from tests.configured import client_for, configured_app
 
 
 @asynccontextmanager
 async def client_on(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[AsyncClient]:
     """A client for an app configured with another DATABASE_URL; the test database comes back afterwards."""
-    with monkeypatch.context() as patch:
-        patch.setenv("DATABASE_URL", database_url)
-        _forget_configuration()
-        try:
-            async with AsyncClient(transport=ASGITransport(app=create_app()), base_url="http://test") as client:
-                yield client
-        finally:
-            await db.get_engine().dispose()
-    _forget_configuration()
+    async with configured_app(monkeypatch, DATABASE_URL=database_url) as app, client_for(app) as client:
+        yield client
 
 
 async def test_healthz_says_the_process_is_up(client: AsyncClient) -> None:

@@ -1,7 +1,6 @@
 """Strict requests: unknown or repeated query parameters are refused on every endpoint, and every method a path
 allows is named in `Allow` (on a 405 and in answer to OPTIONS); HEAD is served wherever GET is."""
 
-import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -22,14 +21,9 @@ def _concrete(path: str) -> str:
 
 
 def _spec_methods(spec: dict[str, Any]) -> dict[str, set[str]]:
-    """Each documented path, made concrete, with the methods of every documented path it matches
-    (/projects/savings is also a /projects/{key})."""
-    templates = {
-        re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"): {method.upper() for method in operations}
-        for path, operations in spec["paths"].items()
-    }
-    concrete = [_concrete(path) for path in spec["paths"]]
-    return {path: set().union(*(m for pattern, m in templates.items() if pattern.match(path))) for path in concrete}
+    """Each documented path, made concrete, with its documented methods (a literal segment beats a parameter:
+    /projects/savings is not also a /projects/{key})."""
+    return {_concrete(path): {method.upper() for method in operations} for path, operations in spec["paths"].items()}
 
 
 class TestUnknownQueryParameters:
@@ -78,6 +72,12 @@ class TestAllowedMethods:
             allowed = set(response.headers["allow"].split(", "))
             expected = methods | {"OPTIONS"} | ({"HEAD"} if "GET" in methods else set())
             assert allowed == expected, path
+
+    async def test_a_literal_path_is_not_taken_for_a_parameter(self, admin: AsyncClient) -> None:
+        for method, path in (("PATCH", "/api/v1/projects/savings"), ("DELETE", "/api/v1/api-keys/current")):
+            response = await admin.request(method, path)
+            assert_problem(response, 405)
+            assert response.headers["allow"] == "GET, HEAD, OPTIONS"
 
     async def test_options_on_no_such_path_is_404(self, anonymous: AsyncClient) -> None:
         assert_problem(await anonymous.options("/api/v1/nothing-here"), 404)

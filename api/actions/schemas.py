@@ -5,7 +5,7 @@ from pydantic import AliasPath, Field, StringConstraints
 
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.owners.schemas import OwnerRef
-from api.schemas import Key, OwnerCode, ReadModel, WriteModel
+from api.schemas import Key, NotNull, OwnerCode, ReadModel, WriteModel, refuse_null
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 Owners = Annotated[list[OwnerCode], Field(max_length=20, description="Owner codes (or aliases), in order.")]
@@ -74,10 +74,12 @@ class ActionUpdate(WriteModel):
 
     focus_area: Key | None = None
     theme: str | None = Field(default=None, max_length=200)
-    what: Text | None = None
+    what: Text | NotNull = None
     detail: str | None = Field(default=None, max_length=4000)
     when: str | None = Field(default=None, max_length=100)
-    who: Owners | None = None
+    who: Owners | NotNull = None
     comments: str | None = Field(default=None, max_length=4000)
-    milestones: Milestones | None = None
+    milestones: Milestones | NotNull = None
     note: str | None = Field(default=None, max_length=4000)
+
+    _not_emptied = refuse_null("what", "who", "milestones")

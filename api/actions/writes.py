@@ -149,8 +149,6 @@ async def update_action(
 ) -> BusinessImprovementAction:
     action = await _writable(session, key, actor, conditions)
     changes = data.model_dump(exclude_unset=True)
-    if "what" in changes and changes["what"] is None:
-        raise InvalidInput("what cannot be emptied.", errors=[ProblemError(loc=["body", "what"], msg="required")])
     before, version = snapshot(action), action.version
     await _apply(session, action, changes, data, actor)
     return await _save(session, action, actor, "update", before, version)

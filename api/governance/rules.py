@@ -138,8 +138,7 @@ async def change_exception_rule(
     fields = ("threshold", "enabled", "description")
     before, version = {name: getattr(rule, name) for name in fields}, rule.version
     for name, value in data.model_dump(exclude_unset=True).items():
-        if value is not None or name != "enabled":
-            setattr(rule, name, value)
+        setattr(rule, name, value)
     return await save_change(
         session,
         reload,

@@ -4,7 +4,7 @@ from pydantic import AliasPath, BaseModel, Field
 
 from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
 from api.kpis.models import Tier
-from api.schemas import INT32_MAX, Key, OwnerCode, ReadModel, WriteModel
+from api.schemas import INT32_MAX, Key, NotNull, OwnerCode, ReadModel, WriteModel, refuse_null
 
 
 class GovernanceBodyRead(ReadModel):
@@ -46,13 +46,15 @@ class RoutingRuleCreate(WriteModel):
 
 
 class RoutingRuleUpdate(WriteModel):
-    item_kind: ItemKind | None = None
+    item_kind: ItemKind | NotNull = None
     kpi_tier: Tier | None = None
     focus_area: Key | None = Field(default=None, description="Focus area key; null for every focus area.")
     owner: OwnerCode | None = Field(default=None, description="Owner code; null for every owner.")
-    body: Key | None = None
+    body: Key | NotNull = None
     report: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, max_length=2000)
+
+    _not_emptied = refuse_null("item_kind", "body")
 
 
 class RouteRead(BaseModel):
@@ -87,8 +89,10 @@ class ExceptionRuleRead(ReadModel):
 
 class ExceptionRuleUpdate(WriteModel):
     threshold: int | None = Field(default=None, ge=1, le=INT32_MAX)
-    enabled: bool | None = None
+    enabled: bool | NotNull = None
     description: str | None = Field(default=None, max_length=2000)
+
+    _not_emptied = refuse_null("enabled")
 
 
 class ExceptionRead(BaseModel):

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import inspect
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Annotated, Any, ParamSpec
@@ -32,6 +33,7 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("location", "etag")
 IN_PROGRESS = 0
+KEY_PATTERN = r"^[\x20-\x7e]{1,200}$"  # printable ASCII, as an HTTP header carries it
 P = ParamSpec("P")
 
 
@@ -93,8 +95,8 @@ async def claim(
     session: AsyncSession, principal: Principal, key: str, print_: str
 ) -> tuple[IdempotencyRecord | None, JSONResponse | None]:
     """Claim ``key`` for this request: (record, None) to go ahead, or (None, response) to replay the first."""
-    if not 1 <= len(key) <= 200 or not key.isprintable():
-        raise InvalidIdempotencyKey("The Idempotency-Key header must be 1 to 200 printable characters.")
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise InvalidIdempotencyKey("The Idempotency-Key header must be 1 to 200 printable ASCII characters.")
     owner = _owner(principal)
     if (found := await _find(session, owner, key)) is not None:
         return None, _verified_replay(found, key, print_)
@@ -187,7 +189,9 @@ _KEY = Annotated[
     SafeStr | None,
     Header(
         alias=HEADER,
+        min_length=1,
         max_length=200,
+        pattern=KEY_PATTERN,
         description="Makes the request safe to retry: the same key and body within 24 hours replay the first "
         "response instead of doing the work again; the same key with another body is refused (422).",
     ),

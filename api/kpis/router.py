@@ -232,7 +232,7 @@ async def get_kpi_status(session: SessionDep, code: CodePath, query: Annotated[S
     return status_service.to_read(standing)
 
 
-@router.get("/scorecard", response_model=Scorecard)
+@router.get("/scorecard", response_model=Scorecard, responses=problem_responses(404))
 async def get_scorecard(session: SessionDep, query: Annotated[ScorecardQuery, Query()]) -> Scorecard:
     """Every KPI's status in one round trip, for dashboards and reports."""
     kpis = await service.all_kpis(session, tier=query.tier, focus_area=query.focus_area)

@@ -17,7 +17,7 @@ from api.kpis.models import (
 from api.kpis.rating import Direction, RatingStatus
 from api.kpis.validation import RowIn
 from api.periods import PeriodType
-from api.schemas import Figure, Key, Number, ReadModel, WriteModel
+from api.schemas import Figure, Key, NotNull, Number, ReadModel, WriteModel, refuse_null
 
 
 class ScopeRead(ReadModel):
@@ -233,13 +233,13 @@ class KpiCreate(WriteModel):
 class KpiUpdate(WriteModel):
     """Fields to change. The code never changes; unit and period type cannot change once figures are held."""
 
-    title: Title | None = None
+    title: Title | NotNull = None
     description: LongText | None = None
-    tier: Tier | None = None
-    unit: Unit | None = None
-    decimal_places: int | None = Field(default=None, ge=0, le=6)
-    polarity: Polarity | None = None
-    period_type: PeriodType | None = None
+    tier: Tier | NotNull = None
+    unit: Unit | NotNull = None
+    decimal_places: Annotated[int, Field(ge=0, le=6)] | NotNull = None
+    polarity: Polarity | NotNull = None
+    period_type: PeriodType | NotNull = None
     focus_area: Code | None = None
     national_code: str | None = Field(default=None, max_length=20)
     baseline_period: PeriodText | None = None
@@ -247,12 +247,7 @@ class KpiUpdate(WriteModel):
     baseline_note: LongText | None = None
     note: LongText | None = None
 
-    @field_validator("title", "tier", "unit", "decimal_places", "polarity", "period_type")
-    @classmethod
-    def _not_emptied(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("cannot be emptied")
-        return value
+    _not_emptied = refuse_null("title", "tier", "unit", "decimal_places", "polarity", "period_type")
 
 
 class TargetIn(WriteModel):

@@ -1,10 +1,10 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AliasPath, Field, StringConstraints, field_validator
+from pydantic import AliasPath, Field, StringConstraints
 
 from api.owners.models import OwnerKind
-from api.schemas import Key, OwnerCode, ReadModel, WriteModel
+from api.schemas import Key, NotNull, OwnerCode, ReadModel, WriteModel, refuse_null
 
 Code = OwnerCode
 Aliases = Annotated[list[OwnerCode], Field(max_length=20, description="Other spellings the document uses.")]
@@ -47,16 +47,11 @@ class OwnerCreate(WriteModel):
 class OwnerUpdate(WriteModel):
     """Fields to change; send parent null to detach the owner from its parent. The key never changes."""
 
-    code: Code | None = None
+    code: Code | NotNull = None
     full_name: FullName | None = Field(default=None, description="Setting it marks the name as read, not inferred.")
-    kind: OwnerKind | None = None
+    kind: OwnerKind | NotNull = None
     parent: Code | None = None
-    aliases: Aliases | None = None
+    aliases: Aliases | NotNull = None
     note: Note | None = None
 
-    @field_validator("code", "kind", "aliases")
-    @classmethod
-    def _not_emptied(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("cannot be emptied")
-        return value
+    _not_emptied = refuse_null("code", "kind", "aliases")

@@ -6,7 +6,7 @@ from pydantic import Field, StringConstraints
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.owners.schemas import OwnerRef
 from api.projects.models import PidStatus
-from api.schemas import Key, OwnerCode, Pence, ReadModel, WriteModel
+from api.schemas import Key, NotNull, OwnerCode, Pence, ReadModel, WriteModel, refuse_null
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 FocusAreas = Annotated[list[Key], Field(min_length=1, max_length=20, description="Focus area keys, primary first.")]
@@ -54,15 +54,17 @@ class ProjectCreate(WriteModel):
 class ProjectUpdate(WriteModel):
     """Fields to change; status and RAG change only through progress updates."""
 
-    title: Title | None = None
+    title: Title | NotNull = None
     description: str | None = Field(default=None, max_length=4000)
-    focus_areas: FocusAreas | None = None
+    focus_areas: FocusAreas | NotNull = None
     lead: OwnerCode | None = Field(default=None, description="Owner code of the lead; null for none.")
-    pid_status: PidStatus | None = None
+    pid_status: PidStatus | NotNull = None
     deadline: str | None = Field(default=None, max_length=100)
     savings_target_pence: Pence | None = None
     savings_target_when: str | None = Field(default=None, max_length=100)
     note: str | None = Field(default=None, max_length=4000)
+
+    _not_emptied = refuse_null("title", "focus_areas", "pid_status")
 
 
 class SavingsIn(WriteModel):

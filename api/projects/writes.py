@@ -123,11 +123,9 @@ async def update_project(
 ) -> TransformationProject:
     project = await writable(session, key, actor, conditions)
     changes = data.model_dump(exclude_unset=True)
-    if "title" in changes and changes["title"] is None:
-        raise InvalidInput("title cannot be emptied.", errors=[ProblemError(loc=["body", "title"], msg="required")])
     before, version = snapshot(project), project.version
     for name in PLAIN_FIELDS:
-        if name in changes and (name != "pid_status" or changes[name] is not None):
+        if name in changes:
             setattr(project, name, changes[name])
     if "lead" in changes:
         lead = await _lead(session, data.lead)

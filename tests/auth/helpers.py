@@ -1,32 +1,12 @@
 """Helpers for access-control tests: apps built with other settings, and the routes to try."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from httpx import ASGITransport, AsyncClient
 
-from api import settings
 from api.auth.deps import SAFE_METHODS
-from api.main import API_PREFIX, DOMAIN_ROUTERS, create_app
+from api.main import API_PREFIX, DOMAIN_ROUTERS
 
 SAMPLE_PATH_VALUES = {"key": "some-key", "code": "some-code", "key_id": "k0000000000"}
-
-
-@asynccontextmanager
-async def configured_app(monkeypatch: pytest.MonkeyPatch, **environment: str) -> AsyncIterator[FastAPI]:
-    """An app built with extra settings (environment variables); the usual settings return afterwards."""
-    with monkeypatch.context() as patch:
-        for name, value in environment.items():
-            patch.setenv(name, value)
-        settings.get_settings.cache_clear()
-        try:
-            yield create_app()
-        finally:
-            settings.get_settings.cache_clear()
-    settings.get_settings.cache_clear()
 
 
 def _concrete(path: str) -> str:
@@ -59,13 +39,3 @@ def write_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
 
 def key_id_of(token: str) -> str:
     return token.split("_", 2)[1]
-
-
-@asynccontextmanager
-async def configured_client(monkeypatch: pytest.MonkeyPatch, **environment: str) -> AsyncIterator[AsyncClient]:
-    """A client (sending no key) for an app built with extra settings."""
-    async with (
-        configured_app(monkeypatch, **environment) as app,
-        AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client,
-    ):
-        yield client

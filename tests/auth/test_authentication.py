@@ -12,7 +12,8 @@ from api import db
 from api.auth.models import ApiKey, Scope
 from api.db import utcnow
 from tests.asserts import assert_problem
-from tests.auth.helpers import configured_client, key_id_of, read_routes
+from tests.auth.helpers import key_id_of, read_routes
+from tests.configured import configured_client
 from tests.conftest import Minter
 
 

@@ -8,7 +8,7 @@ from httpx import AsyncClient
 
 from api.auth.models import Scope
 from tests.asserts import assert_problem
-from tests.auth.helpers import configured_client
+from tests.configured import configured_client
 from tests.conftest import Minter
 
 
