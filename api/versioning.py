@@ -118,6 +118,7 @@ class Versioned(Lockable, Protocol):
 
 
 LockableT = TypeVar("LockableT", bound=Lockable)
+LoadedT = TypeVar("LoadedT", covariant=True)
 ItemT = TypeVar("ItemT", bound=Versioned)
 RowT = TypeVar("RowT")
 
@@ -141,6 +142,27 @@ async def claim(
     current = await lock(session, item, reload)
     conditions.check(current.version)
     return current
+
+
+class Loader(Protocol[LoadedT]):
+    """A domain's finder: the item with this key (404 if none), re-read from the database on request."""
+
+    def __call__(
+        self, session: AsyncSession, key: str, /, *, populate_existing: bool = False
+    ) -> Awaitable[LoadedT]: ...
+
+
+async def claim_by_key(
+    session: AsyncSession, load: Loader[LockableT], key: str, conditions: Preconditions, *, source: str
+) -> LockableT:
+    """The item with this key (404), locked and re-read once the preconditions hold (428, 412)."""
+    return await claim(
+        session,
+        await load(session, key),
+        conditions,
+        source=source,
+        reload=lambda: load(session, key, populate_existing=True),
+    )
 
 
 async def save_change(

@@ -16,7 +16,7 @@ from api.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from api.owners.lookup import owners_named
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
-from api.versioning import Preconditions, claim, save_change
+from api.versioning import Preconditions, claim_by_key, save_change
 
 RESOURCE = "action"
 
@@ -133,13 +133,7 @@ async def _writable(
     session: AsyncSession, key: str, actor: Actor, conditions: Preconditions
 ) -> BusinessImprovementAction:
     """The action, locked, once the preconditions hold and the key may write it."""
-    action = await claim(
-        session,
-        await service.get_action(session, key),
-        conditions,
-        source=f"/api/v1/actions/{key}",
-        reload=lambda: service.get_action(session, key, populate_existing=True),
-    )
+    action = await claim_by_key(session, service.get_action, key, conditions, source=f"/api/v1/actions/{key}")
     grant_action(actor, action)
     return action
 

@@ -14,7 +14,7 @@ from api.governance.models import ExceptionRule, GovernanceBody, ItemKind, Routi
 from api.governance.schemas import ExceptionRuleUpdate, RoutingRuleCreate, RoutingRuleUpdate
 from api.owners.lookup import owners_named
 from api.strategy.models import FocusArea
-from api.versioning import Preconditions, claim, save_change
+from api.versioning import Preconditions, claim_by_key, save_change
 
 
 def snapshot(rule: RoutingRule) -> dict[str, Any]:
@@ -102,9 +102,7 @@ async def change_rule(
     async def reload() -> RoutingRule:
         return await get_rule(session, key, populate_existing=True)
 
-    rule = await claim(
-        session, await get_rule(session, key), conditions, source=f"/api/v1/routing-rules/{key}", reload=reload
-    )
+    rule = await claim_by_key(session, get_rule, key, conditions, source=f"/api/v1/routing-rules/{key}")
     before, version = snapshot(rule), rule.version
     if data is None:
         rule.archived_at = rule.archived_at or utcnow()
@@ -118,8 +116,10 @@ async def change_rule(
     )
 
 
-async def get_exception_rule(session: AsyncSession, key: str) -> ExceptionRule:
-    rule = await session.scalar(select(ExceptionRule).where(ExceptionRule.key == key))
+async def get_exception_rule(session: AsyncSession, key: str, *, populate_existing: bool = False) -> ExceptionRule:
+    rule = await session.scalar(
+        select(ExceptionRule).where(ExceptionRule.key == key).execution_options(populate_existing=populate_existing)
+    )
     if rule is None:
         raise NotFound("exception rule", key)
     return rule
@@ -128,13 +128,11 @@ async def get_exception_rule(session: AsyncSession, key: str) -> ExceptionRule:
 async def change_exception_rule(
     session: AsyncSession, key: str, data: ExceptionRuleUpdate, *, actor: Actor, conditions: Preconditions
 ) -> ExceptionRule:
-    found = await get_exception_rule(session, key)
+    rule = await claim_by_key(session, get_exception_rule, key, conditions, source=f"/api/v1/exception-rules/{key}")
 
     async def reload() -> ExceptionRule:
-        await session.refresh(found)
-        return found
+        return await get_exception_rule(session, key, populate_existing=True)
 
-    rule = await claim(session, found, conditions, source=f"/api/v1/exception-rules/{key}", reload=reload)
     fields = ("threshold", "enabled", "description")
     before, version = {name: getattr(rule, name) for name in fields}, rule.version
     for name, value in data.model_dump(exclude_unset=True).items():

@@ -19,7 +19,7 @@ from api.kpis.schemas import KpiCreate, KpiUpdate, TargetIn
 from api.kpis.validation import range_problems
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.strategy.models import FocusArea
-from api.versioning import WILDCARD, PreconditionFailed, Preconditions, claim, lock
+from api.versioning import WILDCARD, PreconditionFailed, Preconditions, claim_by_key, lock
 
 RESOURCE = "kpi"
 DEFINITION = (
@@ -124,8 +124,7 @@ def _reload(session: AsyncSession, code: str) -> Callable[[], Awaitable[Kpi]]:
 
 async def _writable(session: AsyncSession, code: str, conditions: Preconditions) -> Kpi:
     """The KPI with its targets, locked and re-read once the preconditions hold."""
-    kpi = await service.get_kpi(session, code)
-    return await claim(session, kpi, conditions, source=_source(code), reload=_reload(session, code))
+    return await claim_by_key(session, service.get_kpi, code, conditions, source=_source(code))
 
 
 async def _refuse_if_reported(session: AsyncSession, kpi: Kpi, changes: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from api.owners import service
 from api.owners.models import Owner
 from api.owners.schemas import OwnerCreate, OwnerUpdate
 from api.projects.models import TransformationProject
-from api.versioning import Preconditions, claim, save_change
+from api.versioning import Preconditions, claim_by_key, save_change
 
 RESOURCE = "owner"
 
@@ -116,13 +116,7 @@ async def _apply(session: AsyncSession, owner: Owner, data: OwnerUpdate) -> None
 
 async def _writable(session: AsyncSession, key: str, conditions: Preconditions) -> Owner:
     """The owner, locked, once the preconditions hold."""
-    return await claim(
-        session,
-        await service.find_owner(session, key),
-        conditions,
-        source=f"/api/v1/owners/{key}",
-        reload=lambda: service.find_owner(session, key, populate_existing=True),
-    )
+    return await claim_by_key(session, service.find_owner, key, conditions, source=f"/api/v1/owners/{key}")
 
 
 async def update_owner(

@@ -16,7 +16,7 @@ from api.projects import service
 from api.projects.models import ProjectFocusArea, TransformationProject
 from api.projects.schemas import ProjectCreate, ProjectUpdate
 from api.strategy.models import FocusArea
-from api.versioning import Preconditions, claim, save_change
+from api.versioning import Preconditions, claim_by_key, save_change
 
 RESOURCE = "project"
 PLAIN_FIELDS = ("title", "description", "pid_status", "savings_target_pence", "note")
@@ -107,13 +107,7 @@ async def create_project(session: AsyncSession, data: ProjectCreate, *, actor: A
 
 async def writable(session: AsyncSession, key: str, actor: Actor, conditions: Preconditions) -> TransformationProject:
     """The project, locked, once the preconditions hold and the key may write it."""
-    project = await claim(
-        session,
-        await service.get_project(session, key),
-        conditions,
-        source=f"/api/v1/projects/{key}",
-        reload=lambda: service.get_project(session, key, populate_existing=True),
-    )
+    project = await claim_by_key(session, service.get_project, key, conditions, source=f"/api/v1/projects/{key}")
     grant_project(actor, project)
     return project
 
