@@ -17,6 +17,7 @@ def _tracked() -> list[Path]:
 
 def test_no_code_reads_outside_the_repository() -> None:
     code = [p for p in _tracked() if p.suffix in (".py", ".sh", ".toml", ".cfg", ".ini", ".yml", ".yaml")]
+    code = [p for p in code if p != Path(__file__).resolve()]  # which names the patterns it looks for
     code += [ROOT / "Makefile", ROOT / ".ci" / "run"]
     offenders = [str(p.relative_to(ROOT)) for p in code if p.is_file() and OUTSIDE.search(p.read_text("utf-8"))]
     assert offenders == []
