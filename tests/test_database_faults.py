@@ -174,3 +174,19 @@ async def test_concurrent_requests_during_an_outage_all_get_503(
         responses = await asyncio.gather(*(client.get(DATA) for _ in range(20)))
         assert {r.status_code for r in responses} == {503}
         assert time.monotonic() - started < 3
+
+
+async def test_requests_queued_for_a_hung_pool_get_503_after_the_pool_timeout(
+    proxy: Proxy, monkeypatch: pytest.MonkeyPatch, mint: Minter, scenario: Scenario, postgres: str
+) -> None:
+    token = await mint(Scope.read)
+    environment = QUICK | {"DATABASE_URL": through(postgres, proxy.port), "DB_POOL_SIZE": "1"}
+    async with configured_app(monkeypatch, **environment) as app, client_for(app, token) as client:
+        assert (await client.get(DATA)).status_code == 200
+        proxy.freeze()
+        started = time.monotonic()
+        responses = await asyncio.gather(*(client.get(DATA) for _ in range(6)))
+        assert {r.status_code for r in responses} == {503}, [r.text[:120] for r in responses]
+        assert time.monotonic() - started < 4, "held connections time out, queued requests give up on the pool"
+        proxy.thaw()
+        assert (await client.get(DATA)).status_code == 200
