@@ -166,7 +166,13 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _validation_errors(raw: Sequence[Any]) -> list[ProblemError]:
-    return [ProblemError(loc=[str(p) if not isinstance(p, int) else p for p in e["loc"]], msg=e["msg"]) for e in raw]
+    # pydantic prefixes our own validators' messages with "Value error, "; the field and the reason say enough.
+    return [
+        ProblemError(
+            loc=[p if isinstance(p, int) else str(p) for p in e["loc"]], msg=e["msg"].removeprefix("Value error, ")
+        )
+        for e in raw
+    ]
 
 
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
