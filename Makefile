@@ -35,8 +35,9 @@ format: $(STAMP)
 migrate: $(STAMP)
 	$(PY) -m api migrate
 
+# Needs PostgreSQL (BENCH_SERVER, default the local one) and, for true figures, wrk (apt install wrk).
 bench: $(STAMP)
-	$(PY) -m bench.reads
+	$(PY) -m bench.run $(if $(BENCH_SERVER),--server $(BENCH_SERVER))
 
 # Schemathesis in full (every check, the coverage phase, 100 examples per operation; several minutes).
 # `make test` runs its short form.

@@ -267,9 +267,18 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     )
 
 
+# SQLSTATEs that mean "the database cannot serve this now", not "this request is wrong": a statement or lock wait
+# cancelled by a timeout, too many connections, a shutdown or restart under way, a deadlock or serialisation loser.
+BUSY_STATES = {"57014", "55P03", "53300", "57P01", "57P02", "57P03", "40001", "40P01"}
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "")
+
+
 def _violated(exc: DBAPIError) -> str:
     """Which kind of constraint a write broke: PostgreSQL's SQLSTATE, or SQLite's message."""
-    code = str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "")
+    code = _sqlstate(exc)
     text = str(exc.orig).lower()
     if code == "23505" or "unique constraint" in text:
         return "unique"
@@ -282,7 +291,7 @@ async def _database_refused(request: Request, exc: Exception) -> JSONResponse:
     """The database refused a write the checks above it let through: a race (two requests creating the same key)
     or a bound no check knew of. Never a 500: the transaction is rolled back and the client told why."""
     assert isinstance(exc, DBAPIError)
-    if exc.connection_invalidated:
+    if exc.connection_invalidated or _sqlstate(exc) in BUSY_STATES:
         return await _database_unavailable(request, exc)
     if isinstance(exc, IntegrityError) and _violated(exc) in ("unique", "reference"):
         detail = (

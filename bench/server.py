@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -23,12 +24,33 @@ def mint_key(database_url: str, name: str, *scopes: str) -> str:
     return run_cli(database_url, "keys", "create", "--name", name, *flags).strip().splitlines()[-1]
 
 
-def seeded(database_url: str, name: str, *scopes: str) -> str:
-    """Migrate a database, load the strategy and mint a key with these scopes, in one process (the three commands
-    `make run` uses, without paying for three interpreters); returns the key."""
-    env = os.environ | {"DATABASE_URL": database_url}
+def seeded(database_url: str, name: str, *scopes: str, seed_path: Path | None = None, fresh: bool = False) -> str:
+    """Migrate a database, load the strategy (or another seed) and mint a key with these scopes, in one process (the
+    three commands `make run` uses, without paying for three interpreters); returns the key. ``fresh``: drop the
+    schema first."""
+    env = os.environ | {"DATABASE_URL": database_url, "BENCH_FRESH": "1" if fresh else ""}
+    if seed_path is not None:
+        env["SEED_PATH"] = str(seed_path)
     command = [sys.executable, "-m", "bench.server", name, *scopes]
-    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout.strip()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"preparing {database_url.split('@')[-1]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout.strip()
+
+
+async def _drop_schema(database_url: str) -> None:
+    from sqlalchemy import text
+
+    from api import db
+
+    if database_url.startswith("sqlite"):
+        Path(database_url.split("///", 1)[-1]).unlink(missing_ok=True)
+        return
+    engine = db.make_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
 
 
 async def _seed_and_mint(name: str, scopes: list[str]) -> str:
@@ -40,6 +62,8 @@ async def _seed_and_mint(name: str, scopes: list[str]) -> str:
     from api.seeding import service as seeding
     from api.settings import get_settings
 
+    if os.environ.get("BENCH_FRESH"):
+        await _drop_schema(get_settings().database_url)
     await asyncio.to_thread(schema.upgrade, get_settings().database_url)
     await seeding.load_seed(get_settings().seed_path)
     async with db.get_sessionmaker()() as session, session.begin():
@@ -56,37 +80,31 @@ def _free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, **settings: str) -> Iterator[str]:
-    """One uvicorn worker serving the API on a free loopback port; yields its base URL and stops it after."""
+def live_server(
+    database_url: str, *, workers: int = 1, app: str = "api.main:create_app", **settings: str
+) -> Iterator[str]:
+    """Uvicorn serving the API (or another app) on a free loopback port; yields its base URL and stops it after."""
     port = _free_port()
     env = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": "warning", **settings}
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "api.main:create_app",
-        "--factory",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
+    command = [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--workers", str(workers)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    if app.endswith("create_app"):
+        command.append("--factory")
     server = subprocess.Popen(command, env=env)
     try:
         base = f"http://127.0.0.1:{port}"
-        asyncio.run(_wait_until_ready(base))
+        asyncio.run(_wait_until_ready(base, "/readyz" if app.endswith("create_app") else "/ping"))
         yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
-async def _wait_until_ready(base: str) -> None:
+async def _wait_until_ready(base: str, path: str) -> None:
     async with httpx.AsyncClient(base_url=base) as client:
         for _ in range(150):
             try:
-                if (await client.get("/readyz")).status_code == 200:
+                if (await client.get(path)).status_code == 200:
                     return
             except httpx.TransportError:
                 pass

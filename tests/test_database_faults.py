@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
@@ -190,3 +191,23 @@ async def test_requests_queued_for_a_hung_pool_get_503_after_the_pool_timeout(
         assert time.monotonic() - started < 4, "held connections time out, queued requests give up on the pool"
         proxy.thaw()
         assert (await client.get(DATA)).status_code == 200
+
+
+async def test_a_write_stuck_behind_a_lock_is_a_503_after_the_statement_timeout(
+    postgres: str, monkeypatch: pytest.MonkeyPatch, mint: Minter, scenario: Scenario
+) -> None:
+    """Another session holds the KPI's row lock (a long batch, an administrator's open transaction)."""
+    token = await mint(Scope.kpi_submit)
+    blocker = await asyncpg.connect(postgres.replace("+asyncpg", ""))
+    try:
+        transaction = blocker.transaction()
+        await transaction.start()
+        await blocker.execute("SELECT id FROM kpi WHERE code = 'cp-repeat-plans' FOR UPDATE")
+        environment = {"DB_STATEMENT_TIMEOUT": "0.5"}
+        async with configured_app(monkeypatch, **environment) as app, client_for(app, token) as client:
+            started = time.monotonic()
+            response = await client.put(f"{DATA}/values/FY2016-17?scope=england", json={"value": 9})
+            assert_unavailable(response, within=2, started=started)
+        await transaction.rollback()
+    finally:
+        await blocker.close()

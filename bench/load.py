@@ -1,0 +1,103 @@
+"""Load generators: wrk where it is installed, a Python one otherwise. Both hold a fixed number of connections open
+for a bounded time against 127.0.0.1 and report requests per second and latency percentiles."""
+
+import asyncio
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+WRK = shutil.which("wrk")
+
+
+@dataclass(frozen=True)
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # non-2xx answers, timeouts and socket errors
+
+    @property
+    def row(self) -> str:
+        return f"{self.requests_per_second:9,.0f} {self.p50_ms:8.1f} {self.p99_ms:8.1f}"
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+PUT_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local path = paths[(counter % #paths) + 1]
+  return wrk.format("PUT", path, nil, string.format('{"value": %d}', counter % 90 + 5))
+end
+"""
+
+
+def wrk(url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None) -> Result:
+    """wrk with latency percentiles; PUT bodies when put_paths are given (figures that change every request)."""
+    assert WRK is not None
+    command = [WRK, "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-H", f"Authorization: Bearer {token}"]
+    with tempfile.TemporaryDirectory() as scratch:
+        if put_paths:
+            script = Path(scratch) / "put.lua"
+            listed = ", ".join(f'"{path}"' for path in put_paths)
+            script.write_text(f"paths = {{{listed}}}\nwrk.headers['Content-Type'] = 'application/json'\n{PUT_SCRIPT}")
+            command += ["-s", str(script)]
+        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    p50 = _milliseconds(re.search(r"50%\s+(\S+)", output)[1])  # type: ignore[index]
+    p99 = _milliseconds(re.search(r"99%\s+(\S+)", output)[1])  # type: ignore[index]
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout):?\s+(\d+)", output))
+    return Result(rate, p50, p99, errors)
+
+
+async def _python(
+    url: str, token: str, seconds: float, connections: int, put_paths: list[str] | None
+) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(limits=limits, headers=headers, timeout=30) as client:
+        stop = time.monotonic() + seconds
+        sent = 0
+
+        async def worker() -> None:
+            nonlocal errors, sent
+            while time.monotonic() < stop:
+                sent += 1
+                started = time.perf_counter()
+                if put_paths:
+                    path = put_paths[sent % len(put_paths)]
+                    response = await client.put(url.rsplit("/api/", 1)[0] + path, json={"value": sent % 90 + 5})
+                else:
+                    response = await client.get(url)
+                latencies.append(time.perf_counter() - started)
+                errors += response.status_code >= 300
+
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    return latencies, errors
+
+
+def python_load(
+    url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None
+) -> Result:
+    """The same measurement without wrk (slower: the generator takes a larger share of the cores)."""
+    latencies, errors = asyncio.run(_python(url, token, seconds, connections, put_paths))
+    quantiles = statistics.quantiles(latencies, n=100)
+    return Result(len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000, errors)
+
+
+def measure(url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None) -> Result:
+    generate = wrk if WRK else python_load
+    return generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)

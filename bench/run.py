@@ -1,0 +1,235 @@
+"""`make bench`: the service on PostgreSQL, one worker and two, on the strategy as seeded (small) and on a large
+council (bench/generate.py), every hot endpoint loaded with 32 connections; figures in one table per run, each read
+as a ratio of /healthz, and /healthz as a ratio of a bare FastAPI app on the same stack.
+
+    python -m bench.run [--server postgresql+asyncpg://postgres@127.0.0.1:5432] [--seconds 5] [--regenerate]
+
+It uses three scratch databases on that server, bench_small, bench_large and bench_ingest, and rebuilds their
+schemas; the large council is generated once (3 minutes or so) and reused while its data is complete. Loads come
+from wrk when it is installed (apt install wrk), else from a Python generator, which takes a larger share of the two
+cores and so understates the service. Rate limiting is off: a benchmark is one key making many thousands of requests.
+"""
+
+import argparse
+import asyncio
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from api import db
+from bench import generate, ingest
+from bench.load import WRK, Result, measure
+from bench.server import live_server, mint_key, seeded
+
+SMALL_KPI = "neet-not-known-16-19"
+PERIOD_FOR = {
+    "month": "2024-03",
+    "financial_quarter": "FY2023-24-Q4",
+    "financial_year": "FY2023-24",
+    "academic_year": "AY2023-24",
+    "calendar_year": "CY2023",
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    data: str
+    url: str
+    token: str
+    kpi: str  # the KPI whose values and detail are read
+    put_paths: list[str]  # figures written by the PUT load, spread over 20 KPIs
+
+
+def _database(server: str, name: str) -> str:
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+async def _create(server: str, names: list[str]) -> None:
+    engine = db.make_engine(_database(server, "postgres")).execution_options(isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        for name in names:
+            if not await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+
+
+async def _complete(url: str) -> bool:
+    """The large council is all there (a run that was cut short leaves it incomplete)."""
+    engine = db.make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            actions = await connection.scalar(text("SELECT count(*) FROM business_improvement_action"))
+            updates = await connection.scalar(text("SELECT count(*) FROM progress_update"))
+            values = await connection.scalar(text("SELECT count(*) FROM kpi_value"))
+    except Exception:  # no schema yet
+        return False
+    finally:
+        await engine.dispose()
+    scale = generate.SCALE
+    return bool(actions >= scale.actions and updates >= scale.actions * scale.action_updates and values > 200_000)
+
+
+def _put_paths(base: str, token: str) -> tuple[str, list[str]]:
+    """A KPI with many figures to read, and 20 KPIs' latest-but-one periods to write."""
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
+        kpis = client.get("/api/v1/kpis?limit=500").json()["items"]
+    writable = [kpi for kpi in kpis if kpi["tier"] != "context"][:20]
+    paths = [f"/api/v1/kpis/{kpi['code']}/values/{PERIOD_FOR[kpi['period_type']]}" for kpi in writable]
+    monthly = [kpi["code"] for kpi in kpis if kpi["period_type"] == "month"]
+    return (monthly[0] if monthly else SMALL_KPI), paths
+
+
+def endpoints(setting: Setting) -> list[tuple[str, str]]:
+    return [
+        ("/healthz", "/healthz"),
+        ("a KPI's values (a page of 50)", f"/api/v1/kpis/{setting.kpi}/values"),
+        ("one KPI (targets, latest figures)", f"/api/v1/kpis/{setting.kpi}"),
+        ("scorecard: Council Plan KPIs rated", "/api/v1/scorecard?tier=council_plan"),
+        ("an action page (50, owners, flags)", "/api/v1/actions?limit=50"),
+        ("the CSMT pack", "/api/v1/governance-bodies/csmt/pack"),
+    ]
+
+
+def _table(title: str, rows: list[tuple[str, Result]], healthz: float, ceiling: float | None) -> None:
+    print(f"\n{title}")
+    print(f"{'endpoint':40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12}")
+    for name, result in rows:
+        ratio = f"{result.requests_per_second / healthz:12.1%}" if name != "/healthz" else ""
+        if name == "/healthz" and ceiling:
+            ratio = f"{result.requests_per_second / ceiling:8.0%} of bare"
+        errors = f"  ({result.errors} errors)" if result.errors else ""
+        print(f"{name:40} {result.row} {ratio}{errors}")
+
+
+def _single_latency(base: str, token: str, path: str, repeat: int = 5) -> float:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        client.get(path)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(path).raise_for_status()
+            timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+@contextmanager
+def batches_posting(base: str, token: str, rows: list[dict[str, object]], clients: int = 4) -> Iterator[list[float]]:
+    """Clients posting 10,000-row batches in a loop (each round a new figure, so each is a real write)."""
+    stop = threading.Event()
+    seconds: list[float] = []
+
+    def post(offset: int) -> None:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as client:
+            round_ = offset
+            while not stop.is_set():
+                round_ += clients
+                batch = [row | {"value": str((int(float(str(row["value"]))) + round_) % 90 + 5)} for row in rows]
+                started = time.perf_counter()
+                client.post("/api/v1/kpi-submissions", json={"rows": batch}).raise_for_status()
+                seconds.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=post, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield seconds
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+
+
+def run_setting(setting: Setting, workers: int, args: argparse.Namespace, ceiling: float | None) -> None:
+    pool = "10" if workers == 1 else "8"
+    with live_server(setting.url, workers=workers, RATE_LIMIT_PER_MINUTE="0", DB_POOL_SIZE=pool) as base:
+        load: Callable[..., Result] = measure
+        rows = [
+            (name, load(base + path, setting.token, seconds=args.seconds, connections=args.connections))
+            for name, path in endpoints(setting)
+        ]
+        put = load(
+            base + setting.put_paths[0],
+            setting.token,
+            seconds=args.seconds,
+            connections=args.connections,
+            put_paths=setting.put_paths,
+        )
+        rows.append(("a single figure PUT (20 KPIs)", put))
+        healthz = rows[0][1].requests_per_second
+        title = f"{setting.data} data, {workers} worker{'s' if workers > 1 else ''}, {args.connections} connections"
+        _table(title, rows, healthz, ceiling)
+        pack = _single_latency(base, setting.token, "/api/v1/governance-bodies/csmt/pack")
+        print(f"{'the CSMT pack, one request alone':40} {pack:27.0f} ms")
+        if setting.data == "large" and workers == 1:
+            _under_load(base, setting, args, healthz)
+
+
+def _under_load(base: str, setting: Setting, args: argparse.Namespace, healthz: float) -> None:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {setting.token}"}) as client:
+        codes = [kpi["code"] for kpi in client.get("/api/v1/kpis?limit=500&period_type=month").json()["items"]]
+        scopes = [scope["key"] for scope in client.get("/api/v1/scopes?limit=5").json()["items"]]
+    rows = [
+        {"kpi": code, "period": f"20{17 + n // 12}-{n % 12 + 1:02d}", "scope": scope, "value": "50"}
+        for code in codes
+        for scope in scopes
+        for n in range(60)
+    ][:10_000]
+    with batches_posting(base, setting.token, rows) as seconds:
+        time.sleep(1)
+        read = [
+            (name, measure(base + path, setting.token, seconds=args.seconds, connections=args.connections))
+            for name, path in endpoints(setting)[1:4]
+        ]
+    _table("large data, 1 worker, the same reads while 4 clients post 10,000-row batches", read, healthz, None)
+    if seconds:
+        print(f"{'batches written meanwhile':40} {len(seconds):9} {statistics.median(seconds) * 1000:8.0f} ms each")
+
+
+def prepare(args: argparse.Namespace) -> list[Setting]:
+    asyncio.run(_create(args.server, ["bench_small", "bench_large", "bench_ingest"]))
+    small_url, large_url = _database(args.server, "bench_small"), _database(args.server, "bench_large")
+    small_token = seeded(small_url, "bench", "admin", fresh=True)
+    if args.regenerate or not asyncio.run(_complete(large_url)):
+        print("generating the large council (bench/generate.py) ...", flush=True)
+        large_token, timings = generate.build(large_url)
+        for stage, spent in timings.items():
+            print(f"  {stage:55s} {spent:7.1f} s")
+    else:
+        large_token = mint_key(large_url, "bench", "admin")
+    settings = []
+    for data, url, token in (("small", small_url, small_token), ("large", large_url, large_token)):
+        with live_server(url, RATE_LIMIT_PER_MINUTE="0") as base:
+            kpi, paths = _put_paths(base, token)
+        settings.append(Setting(data, url, token, kpi if data == "large" else SMALL_KPI, paths))
+    return settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--server", default="postgresql+asyncpg://postgres@127.0.0.1:5432")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--regenerate", action="store_true", help="build the large council again")
+    args = parser.parse_args()
+    print(f"load: {'wrk' if WRK else 'a Python generator (install wrk for truer figures)'}")
+    settings = prepare(args)
+    with live_server(settings[0].url, app="bench.bare:app") as bare:
+        ceiling = measure(bare + "/ping", "", seconds=args.seconds, connections=args.connections)
+    print(f"{'bare FastAPI /ping (the ceiling)':40} {ceiling.row}")
+    for setting in settings:
+        for workers in args.workers:
+            run_setting(setting, workers, args, ceiling.requests_per_second)
+    print("\n10,000-row batches against a plain COPY of the same rows (bench/ingest.py):")
+    ingest.main(_database(args.server, "bench_ingest"), repeat=3)
+
+
+if __name__ == "__main__":
+    main()
