@@ -151,18 +151,22 @@ def _slug(phrase: str) -> str:
     return phrase.lower().replace(" ", "-").replace("'", "")
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, AppError)
+def _app_problem(exc: AppError, path: str) -> JSONResponse:
     return problem_response(
         exc.status,
         exc.title,
         exc.detail,
         slug=exc.slug,
-        instance=request.url.path,
+        instance=path,
         errors=exc.errors,
         headers=exc.headers,
         extensions=exc.extensions,
     )
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return _app_problem(exc, request.url.path)
 
 
 def _validation_errors(raw: Sequence[Any]) -> list[ProblemError]:
@@ -255,16 +259,20 @@ UNAVAILABLE = (
 )
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+def _unavailable(exc: Exception, path: str) -> JSONResponse:
     availability.down(exc)
     return problem_response(
         503,
         "Service unavailable",
         f"The database is not answering; nothing was changed. Retry in {RETRY_AFTER_SECONDS} seconds.",
         slug="service-unavailable",
-        instance=request.url.path,
+        instance=path,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    return _unavailable(exc, request.url.path)
 
 
 # SQLSTATEs that mean "the database cannot serve this now", not "this request is wrong": a statement or lock wait
@@ -291,14 +299,18 @@ async def _database_refused(request: Request, exc: Exception) -> JSONResponse:
     """The database refused a write the checks above it let through: a race (two requests creating the same key)
     or a bound no check knew of. Never a 500: the transaction is rolled back and the client told why."""
     assert isinstance(exc, DBAPIError)
+    return _refused(exc, request.url.path)
+
+
+def _refused(exc: DBAPIError, path: str) -> JSONResponse:
     if exc.connection_invalidated or _sqlstate(exc) in BUSY_STATES:
-        return await _database_unavailable(request, exc)
+        return _unavailable(exc, path)
     if isinstance(exc, IntegrityError) and _violated(exc) in ("unique", "reference"):
         detail = (
             "This conflicts with a record written at the same time (the same key, or a reference it names changed); "
             "nothing was changed: read the item again and retry."
         )
-        return problem_response(409, "Conflict", detail, slug="conflict", instance=request.url.path)
+        return problem_response(409, "Conflict", detail, slug="conflict", instance=path)
     logger.warning("database refused a request the checks let through (%s): %s", type(exc).__name__, exc.orig)
     return problem_response(
         422,
@@ -306,8 +318,19 @@ async def _database_refused(request: Request, exc: Exception) -> JSONResponse:
         "A value does not fit what the database can store (too long, out of range or not allowed); nothing was "
         "changed.",
         slug="invalid-input",
-        instance=request.url.path,
+        instance=path,
     )
+
+
+def problem_for(exc: Exception, path: str) -> JSONResponse | None:
+    """The problem an error raised outside the routes (in a middleware) is answered with, as the handlers would."""
+    if isinstance(exc, AppError):
+        return _app_problem(exc, path)
+    if isinstance(exc, UNAVAILABLE):
+        return _unavailable(exc, path)
+    if isinstance(exc, DBAPIError):
+        return _refused(exc, path)
+    return None
 
 
 async def _stale(request: Request, exc: Exception) -> JSONResponse:

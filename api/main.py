@@ -11,6 +11,7 @@ from api import openapi
 from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
 from api.auth.deps import access_control
+from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
 from api.body_limit import BodyLimitMiddleware
 from api.db import get_engine, get_probe_engine
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     install_problem_handlers(app)
     openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(AccessMiddleware, cache_entries=settings.read_cache_entries)
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     db_statement_timeout: float = Field(
         default=5, ge=0, le=600, description="Seconds one PostgreSQL statement may run (0: no limit) before 503."
     )
+    read_cache_entries: int = Field(
+        default=2048, ge=0, description="Read answers each worker keeps, checked against the data version (0: none)."
+    )
     readyz_timeout: float = Field(default=1, gt=0, le=30, description="Seconds /readyz waits for the database.")
     seed_path: Path = Path("seed")
     allow_anonymous_read: bool = Field(

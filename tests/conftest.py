@@ -73,6 +73,9 @@ def _reset_caches() -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = _database_url(tmp_path_factory.mktemp("db"))
     os.environ["DATABASE_URL"] = url
+    # Tests rebuild the database under the app and arrange rows without the change feed, which the read cache
+    # trusts; tests/test_read_cache.py turns it on and checks it.
+    os.environ["READ_CACHE_ENTRIES"] = "0"
     _reset_caches()
     yield url
     _reset_caches()

@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service
 from api.auth.models import Scope
-from api.auth.principal import ANONYMOUS, Actor, Principal
+from api.auth.principal import Actor, Principal
 from api.errors import Forbidden, Unauthenticated
 from api.settings import get_settings
 
@@ -25,23 +25,30 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer csk_<id>_<secret>`.")
 
 
+async def identify(authorization: str | None, method: str, client: str) -> service.Identity:
+    """Who is calling: the key in the Authorization header, or an anonymous reader where that is allowed."""
+    settings = get_settings()
+    if authorization is None:
+        if settings.allow_anonymous_read and method in SAFE_METHODS:
+            return await service.anonymous(f"ip:{client}", settings.rate_limit_per_minute)
+        raise Unauthenticated("This endpoint needs an API key: send the header 'Authorization: Bearer <key>'.")
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("The Authorization header is malformed: use 'Authorization: Bearer <key>'.")
+    return await service.authenticate_token(token.strip(), rate_limit=settings.rate_limit_per_minute)
+
+
 async def authenticate(
     request: Request, _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
-    settings = get_settings()
-    header = request.headers.get("authorization")
-    if header is None:
-        if settings.allow_anonymous_read and request.method in SAFE_METHODS:
-            client = request.client.host if request.client else "unknown"
-            await service.count_anonymous_request(f"ip:{client}", settings.rate_limit_per_minute)
-            return ANONYMOUS
-        raise Unauthenticated("This endpoint needs an API key: send the header 'Authorization: Bearer <key>'.")
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("The Authorization header is malformed: use 'Authorization: Bearer <key>'.")
-    principal = await service.authenticate_token(token.strip(), rate_limit=settings.rate_limit_per_minute)
-    request.state.principal = principal
-    return principal
+    """The caller, as the access middleware identified it (api/auth/middleware.py); identified here otherwise."""
+    identity: service.Identity | None = getattr(request.state, "identity", None)
+    if identity is None:
+        client = request.client.host if request.client else "unknown"
+        identity = await identify(request.headers.get("authorization"), request.method, client)
+        request.state.identity = identity
+    request.state.principal = identity.principal
+    return identity.principal
 
 
 AuthenticatedPrincipal = Annotated[Principal, Depends(authenticate)]

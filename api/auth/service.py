@@ -3,22 +3,23 @@
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import Field
-from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.audit import service as audit
-from api.auth.models import ApiKey, RateLimitWindow
-from api.auth.principal import Actor, Principal
+from api.audit.models import ChangeCounter
+from api.auth import rate_limit as rate_limit_service
+from api.auth.models import ApiKey
+from api.auth.principal import ANONYMOUS, Actor, Principal
 from api.auth.schemas import ApiKeyCreate, ApiKeyRead
 from api.db import get_engine, utcnow
-from api.errors import InvalidInput, NotFound, ProblemError, RateLimited, Unauthenticated
+from api.errors import InvalidInput, NotFound, ProblemError, Unauthenticated
 from api.kpis.models import Kpi
 from api.owners.lookup import owners_named
 from api.owners.models import Owner
@@ -146,17 +147,33 @@ async def revoke_key(session: AsyncSession, key_id: str, *, actor: Actor) -> Api
     return key
 
 
-async def authenticate_token(token: str, *, rate_limit: int) -> Principal:
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling, and the data's version as the call began (the change feed's last number)."""
+
+    principal: Principal
+    data_version: int
+
+
+# The key's row and the data's version in one round trip: this runs on every request.
+_KEY_AND_VERSION = select(
+    ApiKey.__table__, select(ChangeCounter.last_seq).where(ChangeCounter.id == 1).scalar_subquery().label("version")
+).where(ApiKey.key_id == bindparam("key_id"))
+_VERSION = select(ChangeCounter.last_seq).where(ChangeCounter.id == 1)
+
+
+async def authenticate_token(token: str, *, rate_limit: int) -> Identity:
     """Check a bearer token and count the request against its key's limit.
 
     Runs on its own autocommit connection, outside the request's transaction: the count must stand whatever the
-    request does, and each statement is one round trip (this runs on every request).
+    request does. One statement reads the key and the data's version; the limit is spent from a lease (see
+    rate_limit.py), and last_used_at is written at most once a minute.
     """
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise Unauthenticated("The API key is malformed; keys look like csk_<id>_<secret>.")
     async with _autocommit() as connection:
-        row = (await connection.execute(select(ApiKey).where(ApiKey.key_id == parts[1]))).one_or_none()
+        row = (await connection.execute(_KEY_AND_VERSION, {"key_id": parts[1]})).one_or_none()
         if row is None or not hmac.compare_digest(row.secret_hash, _hash(token)):
             raise Unauthenticated("The API key is not recognised.")
         now = utcnow()
@@ -166,8 +183,8 @@ async def authenticate_token(token: str, *, rate_limit: int) -> Principal:
             raise Unauthenticated(f"The API key {row.key_id} expired.")
         if row.last_used_at is None or _aware(row.last_used_at) < now - LAST_USED_RESOLUTION:
             await connection.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
-        await count_request(connection, f"key:{row.key_id}", rate_limit)
-    return Principal(
+        await rate_limit_service.spend(connection, f"key:{row.key_id}", rate_limit)
+    principal = Principal(
         name=row.name,
         scopes=frozenset(row.scopes),
         key_id=row.key_id,
@@ -175,41 +192,20 @@ async def authenticate_token(token: str, *, rate_limit: int) -> Principal:
         kpi_codes=frozenset(row.kpi_codes) if row.kpi_codes is not None else None,
         owner_ids=frozenset(row.owner_ids) if row.owner_ids is not None else None,
     )
+    return Identity(principal, row.version or 0)
+
+
+async def anonymous(subject: str, limit: int) -> Identity:
+    """An anonymous reader (when allowed), counted against its address's limit."""
+    async with _autocommit() as connection:
+        await rate_limit_service.spend(connection, subject, limit)
+        version = await connection.scalar(_VERSION)
+    return Identity(ANONYMOUS, version or 0)
 
 
 def _aware(moment: datetime) -> datetime:
     """Core rows skip the ORM type's UTC restoration on SQLite."""
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
-async def count_request(connection: AsyncConnection, subject: str, limit: int) -> None:
-    """Add one to this subject's window; raise RateLimited past the limit (0 means unlimited)."""
-    if limit == 0:
-        return
-    now = time.time()
-    window = int(now // RATE_WINDOW_SECONDS * RATE_WINDOW_SECONDS)
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(RateLimitWindow)
-        .values(subject=subject, window_start=window, count=1)
-        .on_conflict_do_update(
-            index_elements=[RateLimitWindow.subject, RateLimitWindow.window_start],
-            set_={"count": RateLimitWindow.count + 1},
-        )
-        .returning(RateLimitWindow.count)
-    )
-    count = (await connection.execute(statement)).scalar_one()
-    if count == 1:  # a new window: forget this subject's old ones
-        await connection.execute(
-            delete(RateLimitWindow).where(RateLimitWindow.subject == subject, RateLimitWindow.window_start < window)
-        )
-    if count > limit:
-        raise RateLimited(limit, max(1, int(window + RATE_WINDOW_SECONDS - now) + 1))
-
-
-async def count_anonymous_request(subject: str, limit: int) -> None:
-    async with _autocommit() as connection:
-        await count_request(connection, subject, limit)
 
 
 @asynccontextmanager

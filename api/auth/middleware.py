@@ -1,0 +1,111 @@
+"""Who is calling, worked out once per request before routing (one database round trip, which also reads the data's
+version), and a cache of read answers keyed by that version.
+
+Dashboards poll the same reads; integrations retry them. Every write the service makes moves the change feed on
+(api/audit/service.py), and the feed's last number is read in the same statement as the caller's key, so a read
+answered from the cache is exactly the answer the database would give now: any write, on any worker, makes the next
+read compute afresh. The cache is per worker and holds nothing another worker needs.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth.deps import identify
+from api.auth.models import Scope as KeyScope
+from api.errors import problem_for
+
+API_PREFIX = "/api/v1"
+UNCACHED = ("/api/v1/api-keys",)  # a key's own record, and last-used times: not worth keeping
+MAX_BODY = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    version: int
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class ReadCache:
+    """The latest answer to each read, with the data version it was computed at; least recently used go first."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.entries: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: tuple[Any, ...], version: int) -> Answer | None:
+        answer = self.entries.get(key)
+        if answer is None or answer.version != version:
+            return None
+        self.entries.move_to_end(key)
+        return answer
+
+    def put(self, key: tuple[Any, ...], answer: Answer) -> None:
+        if (old := self.entries.pop(key, None)) is not None:
+            self.size -= len(old.body)
+        self.entries[key] = answer
+        self.size += len(answer.body)
+        while self.entries and (len(self.entries) > self.max_entries or self.size > self.max_bytes):
+            _key, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped.body)
+
+
+class AccessMiddleware:
+    def __init__(self, app: ASGIApp, cache_entries: int = 2048, cache_bytes: int = 128 * 1024 * 1024) -> None:
+        self.app = app
+        self.cache = ReadCache(cache_entries, cache_bytes) if cache_entries else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(API_PREFIX) or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        authorization = headers.get(b"authorization")
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        try:
+            identity = await identify(
+                authorization.decode("latin-1") if authorization is not None else None, scope["method"], client
+            )
+        except Exception as error:  # refused or unanswered: the same problem the handlers would give
+            response = problem_for(error, path)
+            if response is None:
+                raise
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["identity"] = identity
+        readable = identity.principal.has(KeyScope.read)  # without it the route refuses (403): never from cache
+        if self.cache is None or scope["method"] != "GET" or path.startswith(UNCACHED) or not readable:
+            await self.app(scope, receive, send)
+            return
+        await self._cached(scope, receive, send, identity.data_version, identity.principal.has(KeyScope.admin))
+
+    async def _cached(self, scope: Scope, receive: Receive, send: Send, version: int, admin: bool) -> None:
+        assert self.cache is not None
+        # What an answer can depend on besides the data: the URL, whether the caller sees administrators' events,
+        # and the date (overdue and stale flags, the default as-of day).
+        key = (scope["path"], scope.get("query_string", b""), admin, date.today())
+        if (answer := self.cache.get(key, version)) is not None:
+            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
+            return
+        started: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        body = b"".join(chunks)
+        if started.get("status") == 200 and len(body) <= MAX_BODY:
+            self.cache.put(key, Answer(version, 200, list(started.get("headers", [])), body))

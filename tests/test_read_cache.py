@@ -1,0 +1,76 @@
+"""The read cache never answers with something the database would not: any write, through any worker, is seen by the
+next read; a key is checked before any cached answer is given; what differs by caller is kept apart."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from api.auth.models import Scope
+from api.seeding.sync import Tally
+from tests.asserts import assert_problem
+from tests.configured import client_for, configured_app
+from tests.conftest import Minter
+
+KPI = "/api/v1/kpis/neet-not-known-16-19"
+ACTION = "/api/v1/actions/cin-implement-graded-care-profile-2"
+
+
+@pytest.fixture
+async def cached_app(monkeypatch: pytest.MonkeyPatch, loaded: Tally) -> AsyncIterator[FastAPI]:
+    async with configured_app(monkeypatch, READ_CACHE_ENTRIES="100") as app:
+        yield app
+
+
+async def test_a_write_is_seen_by_the_next_read(cached_app: FastAPI, mint: Minter) -> None:
+    async with client_for(cached_app, await mint(Scope.admin)) as admin:
+        before = await admin.get(KPI)
+        assert (await admin.get(KPI)).json() == before.json()
+        headers = {"If-Match": before.headers["etag"]}
+        assert (await admin.put(f"{KPI}/targets/FY2017-18", json={"kind": "monitor"}, headers=headers)).is_success
+        after = await admin.get(KPI)
+        assert after.headers["etag"] != before.headers["etag"]
+        assert "FY2017-18" in [target["period"] for target in after.json()["targets"]]
+        values = await admin.get(f"{KPI}/values?period=FY2016-17")
+        assert (await admin.put(f"{KPI}/values/FY2016-17", json={"value": 6.1})).is_success
+        assert (await admin.get(f"{KPI}/values?period=FY2016-17")).json() != values.json()
+
+
+async def test_a_write_through_another_worker_is_seen_too(
+    cached_app: FastAPI, mint: Minter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two apps, two caches (as two processes would have): the write through one is read through the other."""
+    token = await mint(Scope.admin)
+    async with client_for(cached_app, token) as first:
+        etag = (await first.get(ACTION)).headers["etag"]
+        async with configured_app(monkeypatch, READ_CACHE_ENTRIES="100") as other, client_for(other, token) as second:
+            patched = await second.patch(ACTION, json={"comments": "Agreed at CSMT"}, headers={"If-Match": etag})
+            assert patched.status_code == 200
+        assert (await first.get(ACTION)).json()["comments"] == "Agreed at CSMT"
+
+
+async def test_the_key_is_checked_before_a_cached_answer(cached_app: FastAPI, mint: Minter, admin: AsyncClient) -> None:
+    reader_token = await mint(Scope.read, name="dashboard")
+    async with client_for(cached_app, reader_token) as reader:
+        assert (await reader.get(KPI)).status_code == 200
+        async with client_for(cached_app, await mint(Scope.kpi_submit)) as submitter:
+            assert_problem(await submitter.get(KPI), 403, detail_contains="'read'")
+        key_id = reader_token.split("_")[1]
+        async with client_for(cached_app, await mint(Scope.admin)) as admin_client:
+            assert (await admin_client.delete(f"/api/v1/api-keys/{key_id}")).status_code == 200
+        assert_problem(await reader.get(KPI), 401, detail_contains="revoked")
+    async with client_for(cached_app) as nobody:
+        assert_problem(await nobody.get(KPI), 401)
+
+
+async def test_what_only_administrators_see_is_kept_apart(cached_app: FastAPI, mint: Minter) -> None:
+    async with (
+        client_for(cached_app, await mint(Scope.admin)) as admin,
+        client_for(cached_app, await mint(Scope.read)) as reader,
+    ):
+        everything = (await admin.get("/api/v1/events?limit=1000")).json()["events"]
+        visible = (await reader.get("/api/v1/events?limit=1000")).json()["events"]
+        assert any(event["resource"] == "api_key" for event in everything)
+        assert all(event["resource"] != "api_key" for event in visible)
+        assert (await admin.get("/api/v1/events?limit=1000")).json()["events"] == everything
