@@ -74,3 +74,11 @@ async def test_what_only_administrators_see_is_kept_apart(cached_app: FastAPI, m
         assert any(event["resource"] == "api_key" for event in everything)
         assert all(event["resource"] != "api_key" for event in visible)
         assert (await admin.get("/api/v1/events?limit=1000")).json()["events"] == everything
+
+
+async def test_a_cached_answer_carries_its_own_request_id_only(cached_app: FastAPI, mint: Minter) -> None:
+    async with client_for(cached_app, await mint(Scope.read)) as reader:
+        answers = [await reader.get(KPI, headers={"X-Request-ID": f"poll-{n}"}) for n in range(3)]
+    for n, answer in enumerate(answers):
+        assert answer.headers.get_list("x-request-id") == [f"poll-{n}"]
+        assert answer.headers["etag"] == answers[0].headers["etag"]

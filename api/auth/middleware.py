@@ -92,7 +92,8 @@ class AccessMiddleware:
         # and the date (overdue and stale flags, the default as-of day).
         key = (scope["path"], scope.get("query_string", b""), admin, date.today())
         if (answer := self.cache.get(key, version)) is not None:
-            await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+            # A copy: the middlewares outside add their own headers (the request id) to the list they are given.
+            await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
             await send({"type": "http.response.body", "body": answer.body})
             return
         started: dict[str, Any] = {}
@@ -100,7 +101,7 @@ class AccessMiddleware:
 
         async def keep(message: Message) -> None:
             if message["type"] == "http.response.start":
-                started.update(message)
+                started.update(message, headers=list(message.get("headers", [])))  # before others add theirs
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
