@@ -137,7 +137,9 @@ def make_engine(url: str, *, pool_size: int = 10, timeouts: Timeouts | None = No
     pooling: dict[str, Any] = (
         # No ping before each use (a round trip per request, and a hang of its own when the server hangs): a
         # connection that fails is recognised as a disconnect and the whole pool is replaced (see _gone_quiet).
-        {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": timeouts.pool}
+        # No overflow either: an overflow connection is closed when it comes back to a full pool, so a steady load
+        # above the pool's size would open and close a connection per request; requests queue for one instead.
+        {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": timeouts.pool}
         if pooled
         else {"poolclass": NullPool}
     )
@@ -151,6 +153,11 @@ def get_engine() -> AsyncEngine:
     settings = get_settings()
     timeouts = Timeouts(settings.db_connect_timeout, settings.db_pool_timeout, settings.db_statement_timeout)
     return make_engine(settings.database_url, pool_size=settings.db_pool_size, timeouts=timeouts)
+
+
+async def dispose_engines() -> None:
+    for engine in (get_engine(), get_probe_engine()):
+        await engine.dispose()
 
 
 @lru_cache

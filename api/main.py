@@ -14,7 +14,7 @@ from api.auth.deps import access_control
 from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
 from api.body_limit import BodyLimitMiddleware
-from api.db import get_engine, get_probe_engine
+from api.db import dispose_engines
 from api.errors import install_problem_handlers, problem_responses
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
@@ -61,8 +61,7 @@ DOMAIN_ROUTERS = (
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     yield
-    await get_engine().dispose()
-    await get_probe_engine().dispose()
+    await dispose_engines()
 
 
 def create_app() -> FastAPI:

@@ -69,7 +69,7 @@ async def _seed_and_mint(name: str, scopes: list[str]) -> str:
     async with db.get_sessionmaker()() as session, session.begin():
         data = ApiKeyCreate(name=name, scopes=[Scope(scope) for scope in scopes])
         _key, token = await auth_service.create_key(session, data, actor=system_actor("bench"))
-    await db.get_engine().dispose()
+    await db.dispose_engines()
     return token
 
 

@@ -27,8 +27,7 @@ async def configured_app(monkeypatch: pytest.MonkeyPatch, **environment: str) ->
             try:
                 yield create_app()
             finally:
-                await db.get_engine().dispose()
-                await db.get_probe_engine().dispose()
+                await db.dispose_engines()
     finally:
         _forget()
 

@@ -94,7 +94,7 @@ async def migrated(database_url: str) -> AsyncIterator[str]:
     # Alembic's env.py runs its own event loop, so it gets a thread of its own.
     await asyncio.to_thread(schema.upgrade, database_url)
     yield database_url
-    await db.get_engine().dispose()
+    await db.dispose_engines()
 
 
 @pytest.fixture(scope="session")

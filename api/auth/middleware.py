@@ -7,6 +7,7 @@ answered from the cache is exactly the answer the database would give now: any w
 read compute afresh. The cache is per worker and holds nothing another worker needs.
 """
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,8 @@ class ReadCache:
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self.entries: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
         self.size = 0
+        # Answers being computed: a burst of the same read waits for the first instead of computing it N times.
+        self.computing: dict[tuple[Any, ...], tuple[int, asyncio.Future[Answer | None]]] = {}
 
     def get(self, key: tuple[Any, ...], version: int) -> Answer | None:
         answer = self.entries.get(key)
@@ -91,11 +94,28 @@ class AccessMiddleware:
         # What an answer can depend on besides the data: the URL, whether the caller sees administrators' events,
         # and the date (overdue and stale flags, the default as-of day).
         key = (scope["path"], scope.get("query_string", b""), admin, date.today())
-        if (answer := self.cache.get(key, version)) is not None:
+        answer = self.cache.get(key, version)
+        if answer is None and (computing := self.cache.computing.get(key)) is not None and computing[0] >= version:
+            answer = await asyncio.shield(computing[1])
+        if answer is not None:
             # A copy: the middlewares outside add their own headers (the request id) to the list they are given.
             await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
             await send({"type": "http.response.body", "body": answer.body})
             return
+        future: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
+        self.cache.computing[key] = (version, future)
+        try:
+            answer = await self._compute(scope, receive, send, version)
+        finally:
+            if self.cache.computing.get(key, (0, None))[1] is future:
+                del self.cache.computing[key]
+            if not future.done():
+                future.set_result(answer)
+        if answer is not None:
+            self.cache.put(key, answer)
+
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Answer | None:
+        """Answer the read, and return the answer if it may be kept (a 200 of reasonable size)."""
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -109,4 +129,5 @@ class AccessMiddleware:
         await self.app(scope, receive, keep)
         body = b"".join(chunks)
         if started.get("status") == 200 and len(body) <= MAX_BODY:
-            self.cache.put(key, Answer(version, 200, list(started.get("headers", [])), body))
+            return Answer(version, 200, list(started.get("headers", [])), body)
+        return None
