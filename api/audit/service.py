@@ -5,8 +5,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import Connection, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from api.audit.models import AuditEvent, ChangeCounter
 from api.auth.principal import Actor
@@ -32,18 +34,44 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {name: before.get(name) for name in changed}, {name: after[name] for name in changed}
 
 
-async def next_seq(session: AsyncSession) -> int:
-    """The next change number. The counter row stays locked until this transaction ends, so writers take numbers
-    in commit order, and a rollback returns its number: consumers of the feed never see a gap or a late arrival."""
-    connection = await session.connection()
+PENDING = "audit.pending"  # session.info: this transaction's events, numbered when it commits
+
+
+def _counter(connection: Connection, count: int) -> int:
+    """Take ``count`` change numbers and return the last. The counter row stays locked until this transaction
+    ends, so numbers are handed out in commit order and a rollback gives its numbers back: consumers of the feed
+    never see a gap or a late arrival."""
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(ChangeCounter)
-        .values(id=1, last_seq=1)
-        .on_conflict_do_update(index_elements=[ChangeCounter.id], set_={"last_seq": ChangeCounter.last_seq + 1})
+        .values(id=1, last_seq=count)
+        .on_conflict_do_update(index_elements=[ChangeCounter.id], set_={"last_seq": ChangeCounter.last_seq + count})
         .returning(ChangeCounter.last_seq)
     )
-    return int((await connection.execute(statement)).scalar_one())
+    return int(connection.execute(statement).scalar_one())
+
+
+@event.listens_for(Session, "before_commit")
+def _number_events(session: Session) -> None:
+    """Number this transaction's events at the last moment: everything else is written first, then the counter is
+    taken, the events inserted and the transaction committed. Writers hold the counter's lock for those two
+    statements and the commit, not for their whole transaction, so they do not queue behind each other's work."""
+    if session.in_nested_transaction():  # a savepoint's release: the transaction goes on
+        return
+    pending: list[AuditEvent] = session.info.pop(PENDING, [])
+    if not pending:
+        return
+    session.flush()
+    last = _counter(session.connection(), len(pending))
+    for offset, audit_event in enumerate(pending, start=last - len(pending) + 1):
+        audit_event.seq = offset
+    session.add_all(pending)  # inserted by the commit's own flush
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_events(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the transaction rolled back (a commit has taken its events already)
+        session.info.pop(PENDING, None)
 
 
 async def record(
@@ -57,8 +85,8 @@ async def record(
     after: dict[str, Any] | None = None,
     version: int | None = None,
 ) -> AuditEvent:
-    event = AuditEvent(
-        seq=await next_seq(session),
+    """Record a write, to be numbered and inserted when the transaction commits (and forgotten if it rolls back)."""
+    audit_event = AuditEvent(
         version=version,
         actor=actor.name,
         api_key_id=actor.principal.api_key_pk,
@@ -69,5 +97,5 @@ async def record(
         after=_json(after) if after is not None else None,
         request_id=actor.request_id,
     )
-    session.add(event)
-    return event
+    session.info.setdefault(PENDING, []).append(audit_event)
+    return audit_event
