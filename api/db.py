@@ -233,15 +233,19 @@ async def lock_rows(session: AsyncSession, table: str, ids: list[int]) -> None:
     await session.execute(statement.bindparams(bindparam("ids", expanding=True)), {"ids": ordered})
 
 
+COPY_FROM_ROWS = 50
+
+
 async def bulk_insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: COPY on Postgres (several times faster), executemany elsewhere.
+    """Insert many rows in the session's transaction: COPY on Postgres for a batch (several times faster), one
+    multi-row INSERT for a few rows (COPY's extra round trips would cost more than they save) and elsewhere.
 
     Rows bypass the ORM, so they must carry every value the columns need (no Python-side defaults run).
     """
     if not rows:
         return
     connection = await session.connection()
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or len(rows) < COPY_FROM_ROWS:
         await connection.execute(table.insert(), rows)
         return
     columns = list(rows[0])

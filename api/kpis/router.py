@@ -185,7 +185,7 @@ async def put_kpi_value(
     first figure."""
     if not actor.principal.may_submit(code):
         raise Forbidden(f"This key ({actor.principal.name}) may not submit KPI '{code}'.")
-    kpi = await service.get_kpi(session, code)
+    kpi = await service.kpi_by_code(session, code)
     row = {"kpi": code, "period": period, "scope": scope, **data.figures()}
     try:
         result = await submissions.submit(
@@ -196,14 +196,19 @@ async def put_kpi_value(
             source=data.source,
             reason=data.reason,
             expect=conditions.check if conditions.given else None,
+            known=[kpi],
         )
     except submissions.SubmissionRejected as rejected:
         raise InvalidInput(rejected.detail_for_single(), errors=rejected.single_errors()) from rejected
     checked, outcome, revision = result.outcomes[0]
-    stored = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
+    if result.written:  # the row just inserted, as it was inserted
+        stored = KpiValueRead.model_validate(result.written[0] | {"scope": {"key": checked.scope.key}})
+    else:  # unchanged: the revision that stands
+        found = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
+        stored = KpiValueRead.model_validate(found)
     response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
     set_etag(response, revision)
-    return KpiValueWritten(**KpiValueRead.model_validate(stored).model_dump(), outcome=outcome)
+    return KpiValueWritten(**stored.model_dump(), outcome=outcome)
 
 
 class StatusQuery(QueryModel):

@@ -82,6 +82,14 @@ async def get_kpi(session: AsyncSession, code: str, *, populate_existing: bool =
     return kpi
 
 
+async def kpi_by_code(session: AsyncSession, code: str) -> Kpi:
+    """The KPI alone, none of its relationships loaded: for writes, which need only that it exists."""
+    kpi = await session.scalar(select(Kpi).where(Kpi.code == code))
+    if kpi is None:
+        raise NotFound("KPI", code)
+    return kpi
+
+
 def _ranked(kpi_id: int, *partition: InstrumentedAttribute[Any]) -> Select[int]:
     """Ids of the newest row in each partition of a KPI's values."""
     rank = (

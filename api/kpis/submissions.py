@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
@@ -33,6 +33,7 @@ class Result:
     previous: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)  # figures replaced
     problems: list[Problem] = field(default_factory=list)
     submission: KpiSubmission | None = None
+    written: list[dict[str, Any]] = field(default_factory=list)  # the kpi_value rows inserted, as inserted
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for _row, found, _revision in self.outcomes if found == outcome)
@@ -68,11 +69,16 @@ class SubmissionRejected(AppError):
         return [ProblemError(loc=where.get(p.field, ["body", p.field]), msg=p.reason) for p in self.result.problems]
 
 
-async def _context(session: AsyncSession, rows: Sequence[RowIn]) -> Context:
-    codes = {row.kpi for row in rows}
-    kpis = {kpi.code: kpi for kpi in await session.scalars(select(Kpi).where(Kpi.code.in_(codes)))}
-    scopes = {scope.key: scope for scope in await session.scalars(select(Scope))}
-    borough = next((scope for scope in scopes.values() if scope.kind is ScopeKind.borough), None)
+async def _context(session: AsyncSession, rows: Sequence[RowIn], known: Sequence[Kpi]) -> Context:
+    """The KPIs and scopes the rows name (and the borough, the scope of rows that name none)."""
+    kpis = {kpi.code: kpi for kpi in known}
+    if codes := {row.kpi for row in rows} - set(kpis):
+        kpis |= {kpi.code: kpi for kpi in await session.scalars(select(Kpi).where(Kpi.code.in_(codes)))}
+    keys = {row.scope for row in rows if row.scope}
+    named = Scope.key.in_(keys) if keys else false()
+    found = (await session.scalars(select(Scope).where(or_(named, Scope.kind == ScopeKind.borough)))).all()
+    borough = min((scope for scope in found if scope.kind is ScopeKind.borough), key=lambda s: s.id, default=None)
+    scopes = {scope.key: scope for scope in found if scope.key in keys}
     return Context(kpis=kpis, scopes=scopes, default_scope=borough, today=date.today())
 
 
@@ -148,13 +154,15 @@ async def submit(
     source: str | None = None,
     reason: str | None = None,
     expect: Callable[[int | None], None] | None = None,
+    known: Sequence[Kpi] = (),
 ) -> Result:
     """Check, then (unless a dry run) write the rows. ``expect`` is given each row's current revision (None for no
-    figure yet) once the KPIs are locked, so a conditional PUT is judged on what is stored when it writes."""
+    figure yet) once the KPIs are locked, so a conditional PUT is judged on what is stored when it writes.
+    ``known``: KPIs the caller has already read (not read again)."""
     result = Result(rows=len(raw_rows))
     parsed, result.problems = _check(raw_rows)
     _forbidden(actor, parsed)
-    context = await _context(session, [row for _n, row in parsed])
+    context = await _context(session, [row for _n, row in parsed], known)
     valid = _validate(parsed, context, result)
     if not dry_run:
         await lock_rows(session, "kpi", [row.kpi.id for row in valid])
@@ -250,7 +258,7 @@ async def _write(
         if outcome != "unchanged"
     ]
     await bulk_insert(session, KpiValue.__table__, values)  # type: ignore[arg-type]
-    result.submission = submission
+    result.submission, result.written = submission, values
     if format is SubmissionFormat.single:
         await _audit_value(session, result, actor)
         return
