@@ -15,16 +15,19 @@ class PayloadTooLarge(AppError):
         super().__init__(f"The request body is larger than the {limit:,} bytes this service accepts.")
 
 
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})  # bodies on these are ignored: nothing to count
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
         self.limit = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in BODILESS:
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             error = PayloadTooLarge(self.limit)
             response = problem_response(

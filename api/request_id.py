@@ -3,14 +3,15 @@ log carries it, and every response carries it back, a 500 included: an unforesee
 its traceback and the id) and answered with a problem that quotes the id."""
 
 import logging
+import os
 import re
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import internal_error
 
 HEADER = "x-request-id"
+_HEADER = HEADER.encode()
 _SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,8 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
-        request_id = given if _SANE.match(given) else uuid.uuid4().hex
+        given = next((value for name, value in scope["headers"] if name == _HEADER), b"").decode("latin-1")
+        request_id = given if _SANE.match(given) else os.urandom(16).hex()  # as random as a uuid4, cheaper
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
 
@@ -32,7 +33,7 @@ class RequestIdMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message.setdefault("headers", []).append((HEADER.encode(), request_id.encode()))
+                message.setdefault("headers", []).append((_HEADER, request_id.encode()))
             await send(message)
 
         try:

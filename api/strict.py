@@ -45,7 +45,7 @@ def _query_parameters(route: APIRoute) -> dict[str, bool]:
 async def refuse_unknown_query(request: Request) -> None:
     """422 naming each query parameter the route does not take, or takes once but was given more often."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
+    if not request.scope.get("query_string") or not isinstance(route, APIRoute):
         return
     known = _query_parameters(route)
     errors = []

@@ -1,0 +1,157 @@
+"""The guarantees that must hold when the service runs as several workers on one database: two uvicorn processes
+(two workers as a load balancer would see them, each with its own pools and read cache) serve the same database,
+and requests alternate between them.
+
+- a revoked key is refused by the other worker on its very next request, its read cache warm;
+- a write through one worker is read back through the other at once (the read caches follow the data version);
+- a rate limit holds across workers (the budget lives in the database, spent in leases);
+- concurrent writes through both workers give gap-free revisions and a gap-free change feed in commit order;
+- an idempotent retry sent to the other worker replays the first answer instead of writing again.
+"""
+
+import asyncio
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from itertools import cycle
+
+import httpx
+import pytest
+
+from api.auth.models import Scope
+from tests.asserts import assert_problem
+from tests.auth.helpers import key_id_of
+from tests.conftest import Minter
+
+KPI = "repeat-child-protection-plans-within-2-years"  # a Council Plan KPI of the strategy, by financial year
+pytestmark = pytest.mark.usefixtures("loaded")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.Process, str]:
+    port = _free_port()
+    environment = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": "warning", **settings}
+    command = ["-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"]
+    process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment)
+    base = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=base) as probe:
+        for _ in range(150):
+            try:
+                if (await probe.get("/readyz")).status_code == 200:
+                    return process, base
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    process.terminate()
+    raise TimeoutError("a worker did not become ready")
+
+
+@pytest.fixture
+async def workers(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[list[str]]:
+    """Two workers with their read caches on; a test's marker may add settings (e.g. a rate limit)."""
+    marker = request.node.get_closest_marker("worker_settings")
+    settings = {"READ_CACHE_ENTRIES": "512", "RATE_LIMIT_PER_MINUTE": "0"} | (marker.kwargs if marker else {})
+    started = await asyncio.gather(*(_start(database_url, **settings) for _ in range(2)))
+    try:
+        yield [base for _process, base in started]
+    finally:
+        for process, _base in started:
+            process.terminate()
+        await asyncio.gather(*(process.wait() for process, _base in started))
+
+
+def _client(base: str, token: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+async def test_a_revoked_key_is_refused_by_the_other_worker_at_once(workers: list[str], mint: Minter) -> None:
+    reader, admin = await mint(Scope.read, name="dashboard"), await mint(Scope.admin, name="admin")
+    first, second = workers
+    async with _client(first, reader) as on_first, _client(second, reader) as on_second:
+        for client in (on_first, on_second, on_first, on_second):  # both caches hold the answer
+            assert (await client.get("/api/v1/focus-areas")).status_code == 200
+        async with _client(first, admin) as administrator:
+            assert (await administrator.delete(f"/api/v1/api-keys/{key_id_of(reader)}")).status_code == 200
+        assert_problem(await on_second.get("/api/v1/focus-areas"), 401, detail_contains="revoked")
+        assert_problem(await on_first.get("/api/v1/focus-areas"), 401, detail_contains="revoked")
+
+
+async def test_a_write_through_one_worker_is_read_through_the_other(workers: list[str], mint: Minter) -> None:
+    token = await mint(Scope.read, Scope.kpi_submit)
+    first, second = workers
+    async with _client(first, token) as on_first, _client(second, token) as on_second:
+        for figure in (11, 12, 13):
+            before = await on_second.get(f"/api/v1/kpis/{KPI}")  # cached on the second worker
+            assert before.status_code == 200, before.text
+            written = await on_first.put(f"/api/v1/kpis/{KPI}/values/FY2016-17", json={"value": figure})
+            assert written.status_code in (200, 201), written.text
+            value = await on_second.get(f"/api/v1/kpis/{KPI}/values/FY2016-17")
+            assert value.json()["value"] == figure
+            detail = (await on_second.get(f"/api/v1/kpis/{KPI}")).json()
+            assert detail != before.json()
+
+
+@pytest.mark.worker_settings(RATE_LIMIT_PER_MINUTE="40")
+async def test_a_rate_limit_holds_across_workers(workers: list[str], mint: Minter) -> None:
+    token = await mint(Scope.read)
+    clients = [_client(base, token) for base in workers]
+    try:
+        statuses = [(await client.get("/api/v1/scopes")).status_code for client, _ in zip(cycle(clients), range(60))]
+    finally:
+        for client in clients:
+            await client.aclose()
+    allowed = statuses.count(200)
+    assert statuses.count(429) == 60 - allowed
+    # Never more than the limit; at most a lease's worth (limit / 20 per worker) left unspent in a worker.
+    assert 40 - 2 * 2 <= allowed <= 40
+
+
+async def test_concurrent_writes_through_both_workers_keep_revisions_and_the_feed_gap_free(
+    workers: list[str], mint: Minter
+) -> None:
+    writer, admin = await mint(Scope.read, Scope.kpi_submit, name="writer"), await mint(Scope.admin, name="feed")
+    async with _client(workers[0], admin) as feed_reader:
+        start = (await feed_reader.get("/api/v1/events", params={"after": "0", "limit": 1000})).json()["next_cursor"]
+    clients = [_client(base, writer) for base in workers]
+    try:
+        writes = [
+            client.put(f"/api/v1/kpis/{KPI}/values/FY2017-18", json={"value": figure})
+            for client, figure in zip(cycle(clients), range(41, 81))
+        ]
+        answers = await asyncio.gather(*writes)
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert all(answer.status_code in (200, 201) for answer in answers), [a.text for a in answers if a.is_error]
+    assert sorted(int(answer.headers["etag"].strip('W/"')) for answer in answers) == list(range(1, 41))
+    async with _client(workers[1], admin) as feed_reader:
+        feed = (await feed_reader.get("/api/v1/events", params={"after": start, "limit": 1000})).json()
+    events = [event for event in feed["events"] if event["resource"] == "kpi_value"]
+    cursors = [int(event["cursor"]) for event in feed["events"]]
+    assert cursors == list(range(int(start) + 1, int(start) + 1 + len(cursors)))  # no gap, in order
+    assert len(events) == 40
+    async with _client(workers[1], writer) as reader:
+        params: dict[str, str | int] = {"period": "FY2017-18", "history": "true", "limit": 100}
+        history = (await reader.get(f"/api/v1/kpis/{KPI}/values", params=params)).json()
+    assert sorted(item["revision"] for item in history["items"]) == list(range(1, 41))
+
+
+async def test_an_idempotent_retry_on_the_other_worker_replays_the_first_answer(
+    workers: list[str], mint: Minter
+) -> None:
+    token = await mint(Scope.read, Scope.kpi_submit)
+    headers = {"Idempotency-Key": "case-system-retry-1"}
+    body = {"rows": [{"kpi": KPI, "period": "FY2018-19", "value": "7"}]}
+    async with _client(workers[0], token) as on_first, _client(workers[1], token) as on_second:
+        first = await on_first.post("/api/v1/kpi-submissions", json=body, headers=headers)
+        retry = await on_second.post("/api/v1/kpi-submissions", json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        assert (retry.status_code, retry.json()) == (first.status_code, first.json())
+        submissions = (await on_second.get("/api/v1/kpi-submissions")).json()
+        assert submissions["total"] == 1
