@@ -4,7 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import openapi
@@ -28,7 +28,7 @@ from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
-from api.strict import MethodsMiddleware, refuse_unknown_query
+from api.strict import MethodsMiddleware, require_strict_routes
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """
@@ -89,14 +89,14 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
         expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
     )
-    app.include_router(health_router, dependencies=[Depends(refuse_unknown_query)])
-    api = APIRouter(
-        prefix=API_PREFIX,
-        dependencies=[Depends(access_control), Depends(refuse_unknown_query)],
-        responses=problem_responses(400, 401, 403, 422, 429),
-    )
-    for router in DOMAIN_ROUTERS:
-        api.include_router(router)
-    app.include_router(api)
+    app.include_router(health_router)
+    for router in DOMAIN_ROUTERS:  # each straight onto the app: one level of routers to match, not two
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            dependencies=[Depends(access_control)],
+            responses=problem_responses(400, 401, 403, 422, 429),
+        )
+    require_strict_routes([health_router, *DOMAIN_ROUTERS])
     remember_literal_paths(app, [("", health_router), *((API_PREFIX, router) for router in DOMAIN_ROUTERS)])
     return app

@@ -3,9 +3,10 @@ than ignored (a mistyped `?scop=england` must not write to the borough), and eve
 (`Allow` on a 405, and in answer to OPTIONS; HEAD is served wherever GET is)."""
 
 import types
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Union, get_args, get_origin
 
-from fastapi import Request
+from fastapi import APIRouter, Request, Response
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Cookie, Header, Path
@@ -42,11 +43,8 @@ def _query_parameters(route: APIRoute) -> dict[str, bool]:
     return known
 
 
-async def refuse_unknown_query(request: Request) -> None:
+def refuse_unknown_query(route: APIRoute, request: Request) -> None:
     """422 naming each query parameter the route does not take, or takes once but was given more often."""
-    route = request.scope.get("route")
-    if not request.scope.get("query_string") or not isinstance(route, APIRoute):
-        return
     known = _query_parameters(route)
     errors = []
     for name in dict.fromkeys(request.query_params.keys()):
@@ -57,6 +55,33 @@ async def refuse_unknown_query(request: Request) -> None:
             errors.append(_error(name, "given more than once"))
     if errors:
         raise RequestValidationError(errors)
+
+
+class StrictRoute(APIRoute):
+    """Every route of the API: the query is checked before the route's dependencies run. A check in the handler
+    rather than a dependency, because FastAPI solves dependencies afresh on every request and this runs on all."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict_handler(request: Request) -> Response:
+            if request.scope.get("query_string"):
+                refuse_unknown_query(self, request)
+            return await handler(request)
+
+        return strict_handler
+
+
+def require_strict_routes(routers: Iterable[APIRouter]) -> None:
+    """Fail at start-up, not in production, if a router was made without route_class=StrictRoute."""
+    loose = [
+        route.path
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and not isinstance(route, StrictRoute)
+    ]
+    if loose:
+        raise TypeError(f"routes not built with api.strict.StrictRoute: {', '.join(loose)}")
 
 
 def _shown(name: str) -> str:

@@ -16,9 +16,10 @@ from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
+from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["business improvement actions"])
+router = APIRouter(tags=["business improvement actions"], route_class=StrictRoute)
 Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
 
 

@@ -10,8 +10,9 @@ from api.auth.models import Scope
 from api.auth.principal import Principal
 from api.db import SessionDep
 from api.pagination import Page, fetch_page
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["audit and change feed"])
+router = APIRouter(tags=["audit and change feed"], route_class=StrictRoute)
 # Minting and revoking keys is the administrators' business: other keys never see the key inventory.
 ADMIN_ONLY_RESOURCES = ("api_key",)
 

@@ -13,8 +13,9 @@ from api.errors import problem_responses
 from api.idempotency.service import idempotent
 from api.pagination import Page
 from api.params import KeyIdPath
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["API keys"])
+router = APIRouter(tags=["API keys"], route_class=StrictRoute)
 Admin = Annotated[Actor, Depends(require(Scope.admin))]
 
 

@@ -32,9 +32,10 @@ from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.params import KeyPath
 from api.projects import service as projects_service
 from api.schemas import Day, SafeStr
+from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["governance"])
+router = APIRouter(tags=["governance"], route_class=StrictRoute)
 
 
 @router.get("/governance-bodies", response_model=Page[GovernanceBodyRead])

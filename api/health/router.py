@@ -10,8 +10,9 @@ from api import schema
 from api.db import availability, get_probe_engine
 from api.errors import problem_responses
 from api.settings import get_settings
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=StrictRoute)
 
 
 class Health(BaseModel):

@@ -33,9 +33,10 @@ from api.pagination import Page, page_of
 from api.params import CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
 from api.schemas import QueryModel
+from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["KPIs"])
+router = APIRouter(tags=["KPIs"], route_class=StrictRoute)
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 

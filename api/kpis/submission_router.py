@@ -18,8 +18,9 @@ from api.kpis.schemas import Rejection, SubmissionIn, SubmissionSummary
 from api.pagination import ChangedQuery, Page, fetch_page
 from api.params import IdPath
 from api.schemas import QueryModel, inline_schema
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["KPI submissions"])
+router = APIRouter(tags=["KPI submissions"], route_class=StrictRoute)
 CSV_EXAMPLE = (
     "kpi,period,scope,value,numerator,denominator,status_symbol,provisional,note\n"
     "neet-not-known-16-19,FY2016-17,,7.4,,,,true,December-February average\n"

@@ -15,9 +15,10 @@ from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, Ow
 from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
 from api.params import KeyPath
+from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["owners"])
+router = APIRouter(tags=["owners"], route_class=StrictRoute)
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 

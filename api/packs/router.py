@@ -17,8 +17,9 @@ from api.pagination import Page, UpdatedSince
 from api.params import IdPath
 from api.schemas import Day, SafeStr
 from api.spreadsheets import csv_response
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["governance packs"])
+router = APIRouter(tags=["governance packs"], route_class=StrictRoute)
 BodyKey = Annotated[
     SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]

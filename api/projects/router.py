@@ -17,9 +17,10 @@ from api.projects import savings, service, writes
 from api.projects.schemas import ProgrammeSavings, ProjectCreate, ProjectRead, ProjectUpdate, SavingsIn, SavingsRead
 from api.projects.service import ProjectQuery
 from api.schemas import SafeStr
+from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["transformation projects"])
+router = APIRouter(tags=["transformation projects"], route_class=StrictRoute)
 Writer = Annotated[Actor, Depends(require(Scope.projects_write))]
 
 

@@ -6,8 +6,9 @@ from api.db import SessionDep
 from api.quality import service
 from api.quality.schemas import QualityReport
 from api.quality.service import QualityQuery
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["data quality"])
+router = APIRouter(tags=["data quality"], route_class=StrictRoute)
 
 
 @router.get("/data-quality", response_model=QualityReport)

@@ -23,8 +23,9 @@ from api.strategy.schemas import (
     StrategySummary,
 )
 from api.strategy.service import FocusAreaQuery
+from api.strict import StrictRoute
 
-router = APIRouter(tags=["strategy"])
+router = APIRouter(tags=["strategy"], route_class=StrictRoute)
 NOT_FOUND = problem_responses(404)
 
 
