@@ -82,13 +82,14 @@ def create_app() -> FastAPI:
     app.add_middleware(AccessMiddleware, cache_entries=settings.read_cache_entries)
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
-        expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
-    )
+    if settings.cors_origins:  # none by default: browsers on other origins are refused, and no layer is needed
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+        )
     app.include_router(health_router)
     for router in DOMAIN_ROUTERS:  # each straight onto the app: one level of routers to match, not two
         app.include_router(
