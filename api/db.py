@@ -19,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+from api.cooperative import in_turns
 from api.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -252,6 +253,5 @@ async def bulk_insert(session: AsyncSession, table: Table, rows: list[dict[str, 
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    await driver.copy_records_to_table(
-        table.name, records=[tuple(row[name] for name in columns) for row in rows], columns=columns
-    )
+    records = [tuple(row[name] for name in columns) async for row in in_turns(rows, 1000)]
+    await driver.copy_records_to_table(table.name, records=records, columns=columns)

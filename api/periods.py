@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 ACCEPTED_FORMS = (
     "2016-07 (month), FY2016-17-Q1 (financial quarter, Q1 = Apr-Jun), FY2016-17 (financial year), "
@@ -44,6 +45,26 @@ _SPLIT_YEAR = re.compile(r"^(FY|AY)?(\d{4})[-/](\d{2}|\d{4})(?:-Q([1-4]))?$")
 _CALENDAR = re.compile(r"^CY(\d{4})$")
 
 
+_INDEX_LIMIT = {PeriodType.month: 12, PeriodType.financial_quarter: 4}
+
+
+@lru_cache(maxsize=4096)
+def _code(type_: PeriodType, year: int, index: int) -> str:
+    """A period's code, worked out once: batches and packs ask for the same few hundred codes thousands of times."""
+    span = f"{year}-{(year + 1) % 100:02d}"
+    match type_:
+        case PeriodType.month:
+            return f"{year}-{index:02d}"
+        case PeriodType.financial_quarter:
+            return f"FY{span}-Q{index}"
+        case PeriodType.financial_year:
+            return f"FY{span}"
+        case PeriodType.academic_year:
+            return f"AY{span}"
+        case PeriodType.calendar_year:
+            return f"CY{year}"
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A reporting period. ``year`` is the year it starts in; ``index`` is the month or quarter (else 0)."""
@@ -55,24 +76,13 @@ class Period:
     def __post_init__(self) -> None:
         if not 1000 <= self.year <= 9998:
             raise InvalidPeriod(str(self.year), "year out of range")
-        limit = {PeriodType.month: 12, PeriodType.financial_quarter: 4}.get(self.type, 0)
+        limit = _INDEX_LIMIT.get(self.type, 0)
         if (limit and not 1 <= self.index <= limit) or (not limit and self.index != 0):
             raise InvalidPeriod(f"{self.type}:{self.year}:{self.index}", "index out of range")
 
     @property
     def code(self) -> str:
-        span = f"{self.year}-{(self.year + 1) % 100:02d}"
-        match self.type:
-            case PeriodType.month:
-                return f"{self.year}-{self.index:02d}"
-            case PeriodType.financial_quarter:
-                return f"FY{span}-Q{self.index}"
-            case PeriodType.financial_year:
-                return f"FY{span}"
-            case PeriodType.academic_year:
-                return f"AY{span}"
-            case PeriodType.calendar_year:
-                return f"CY{self.year}"
+        return _code(self.type, self.year, self.index)
 
     def __str__(self) -> str:
         return self.code

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Browser origins allowed to call the API, comma-separated."
     )
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, description="Larger request bodies get 413.")
+    bulk_jobs_per_worker: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="KPI batches a worker processes at once; the rest queue (see api/cooperative.py).",
+    )
     rate_limit_per_minute: int = Field(default=1200, ge=0, description="Requests per key per minute; 0 is no limit.")
     admin_key_file: Path = Field(default=DATA_DIR / "admin-key", description="Where `make run` keeps its admin key.")
     stale_after_days: int = Field(default=45, ge=1, description="An ongoing item with no update for longer is stale.")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from api.auth.deps import require
 from api.auth.models import Scope
 from api.auth.principal import Actor
+from api.cooperative import one_bulk_job_at_a_time
 from api.db import SessionDep
 from api.errors import NotFound, problem_responses
 from api.idempotency.service import idempotent
@@ -77,6 +78,7 @@ def summarise(result: submissions.Result, batch: Batch, options: SubmitOptions, 
         **problem_responses(400, 413, 415),
     },
 )
+@one_bulk_job_at_a_time
 @idempotent()
 async def submit_kpi_values(
     request: Request,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
 from api.auth.principal import Actor
+from api.cooperative import in_turns
 from api.db import bulk_insert, lock_rows, utcnow
 from api.errors import AppError, Forbidden, ProblemError
 from api.kpis.models import Kpi, KpiSubmission, KpiValue, Scope, ScopeKind, SubmissionFormat, SubmissionMode
@@ -121,20 +122,20 @@ async def _latest(
         )
         .subquery()
     )
-    latest = await session.execute(select(ranked).where(ranked.c.rank == 1))
+    latest = (await session.execute(select(ranked).where(ranked.c.rank == 1))).all()
     return {
         (r.kpi_id, r.scope_id, r.period): (
             r.revision,
             (r.value, r.numerator, r.denominator, r.status_symbol, r.provisional),
         )
-        for r in latest
+        async for r in in_turns(latest)
     }
 
 
-def _check(parsed_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, RowIn]], list[Problem]]:
+async def _check(parsed_rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, RowIn]], list[Problem]]:
     parsed: list[tuple[int, RowIn]] = []
     problems: list[Problem] = []
-    for number, raw in parsed_rows:
+    async for number, raw in in_turns(parsed_rows):
         row = parse_row(number, raw)
         if isinstance(row, list):
             problems.extend(row)
@@ -160,15 +161,15 @@ async def submit(
     figure yet) once the KPIs are locked, so a conditional PUT is judged on what is stored when it writes.
     ``known``: KPIs the caller has already read (not read again)."""
     result = Result(rows=len(raw_rows))
-    parsed, result.problems = _check(raw_rows)
+    parsed, result.problems = await _check(raw_rows)
     _forbidden(actor, parsed)
     context = await _context(session, [row for _n, row in parsed], known)
-    valid = _validate(parsed, context, result)
+    valid = await _validate(parsed, context, result)
     if not dry_run:
         await lock_rows(session, "kpi", [row.kpi.id for row in valid])
     latest = await _latest(session, valid)
     result.previous = {identity: figures for identity, (_revision, figures) in latest.items()}
-    for checked in valid:
+    async for checked in in_turns(valid):
         revision, figures = latest.get(checked.identity, (0, ()))
         if figures == checked.figures():
             result.outcomes.append((checked, "unchanged", revision))
@@ -185,11 +186,11 @@ async def submit(
     return result
 
 
-def _validate(parsed: list[tuple[int, RowIn]], context: Context, result: Result) -> list[ValidRow]:
+async def _validate(parsed: list[tuple[int, RowIn]], context: Context, result: Result) -> list[ValidRow]:
     """Rows that pass every rule; the rest (and later duplicates of a kpi/scope/period) go to result.problems."""
     valid: list[ValidRow] = []
     seen: dict[tuple[int, int, str], int] = {}
-    for number, row in parsed:
+    async for number, row in in_turns(parsed):
         checked = check_row(number, row, context)
         if isinstance(checked, list):
             result.problems.extend(checked)
@@ -254,7 +255,7 @@ async def _write(
             "submitted_by_key_id": actor.principal.api_key_pk,
             "submission_id": submission.id,
         }
-        for row, outcome, revision in result.outcomes
+        async for row, outcome, revision in in_turns(result.outcomes)
         if outcome != "unchanged"
     ]
     await bulk_insert(session, KpiValue.__table__, values)  # type: ignore[arg-type]
