@@ -15,7 +15,7 @@ import asyncio
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -86,6 +86,17 @@ def _put_paths(base: str, token: str) -> tuple[str, list[str]]:
     return (monthly[0] if monthly else SMALL_KPI), paths
 
 
+PUT = "a single figure PUT (20 KPIs)"
+PACK = "the CSMT pack"
+UNDER_LOAD = "under batches: "
+READS = (
+    "a KPI's values (a page of 50)",
+    "one KPI (targets, latest figures)",
+    "scorecard: Council Plan KPIs rated",
+    "an action page (50, owners, flags)",
+)
+
+
 def endpoints(setting: Setting) -> list[tuple[str, str]]:
     return [
         ("/healthz", "/healthz"),
@@ -93,7 +104,7 @@ def endpoints(setting: Setting) -> list[tuple[str, str]]:
         ("one KPI (targets, latest figures)", f"/api/v1/kpis/{setting.kpi}"),
         ("scorecard: Council Plan KPIs rated", "/api/v1/scorecard?tier=council_plan"),
         ("an action page (50, owners, flags)", "/api/v1/actions?limit=50"),
-        ("the CSMT pack", "/api/v1/governance-bodies/csmt/pack"),
+        (PACK, "/api/v1/governance-bodies/csmt/pack"),
     ]
 
 
@@ -147,32 +158,72 @@ def batches_posting(base: str, token: str, batches: list[list[dict[str, object]]
             thread.join(timeout=120)
 
 
-def run_setting(setting: Setting, workers: int, args: argparse.Namespace, ceiling: float | None) -> None:
+Figures = dict[tuple[str, int], dict[str, Result]]  # (data, workers) -> endpoint -> its load result
+
+
+def run_setting(setting: Setting, workers: int, args: argparse.Namespace, ceiling: float | None) -> dict[str, Result]:
     pool = "10" if workers == 1 else "8"
     with live_server(setting.url, workers=workers, RATE_LIMIT_PER_MINUTE="0", DB_POOL_SIZE=pool) as base:
-        load: Callable[..., Result] = measure
         rows = [
-            (name, load(base + path, setting.token, seconds=args.seconds, connections=args.connections))
+            (name, measure(base + path, setting.token, seconds=args.seconds, connections=args.connections))
             for name, path in endpoints(setting)
         ]
-        put = load(
+        put = measure(
             base + setting.put_paths[0],
             setting.token,
             seconds=args.seconds,
             connections=args.connections,
             put_paths=setting.put_paths,
         )
-        rows.append(("a single figure PUT (20 KPIs)", put))
+        rows.append((PUT, put))
         healthz = rows[0][1].requests_per_second
         title = f"{setting.data} data, {workers} worker{'s' if workers > 1 else ''}, {args.connections} connections"
         _table(title, rows, healthz, ceiling)
-        pack = _single_latency(base, setting.token, "/api/v1/governance-bodies/csmt/pack")
-        print(f"{'the CSMT pack, one request alone':40} {pack:27.0f} ms")
         if setting.data == "large" and workers == 1:
-            _under_load(base, setting, args, healthz)
+            rows += _under_load(base, setting, args, healthz)
+    return dict(rows)
 
 
-def _under_load(base: str, setting: Setting, args: argparse.Namespace, healthz: float) -> None:
+def computed_latencies(setting: Setting) -> dict[str, float]:
+    """Each read alone, computed every time (the read cache off): what a cache miss costs, and how it grows with
+    the data."""
+    with live_server(setting.url, RATE_LIMIT_PER_MINUTE="0", READ_CACHE_ENTRIES="0") as base:
+        return {name: _single_latency(base, setting.token, path) for name, path in endpoints(setting)[1:]}
+
+
+def _summary(figures: Figures, computed: dict[str, dict[str, float]], ceiling: float) -> None:
+    """The issue's targets, each judged on figures from this run."""
+    large, large_2 = figures.get(("large", 1), {}), figures.get(("large", 2), {})
+    if not large:
+        return
+    healthz = large["/healthz"].requests_per_second
+    checks: list[tuple[str, float, float, str]] = [("/healthz of bare FastAPI", healthz / ceiling, 0.8, "%")]
+    for name, target in zip(READS, (0.2, 0.2, 0.1, 0.1), strict=False):
+        checks.append((f"{name} of /healthz", large[name].requests_per_second / healthz, target, "%"))
+    checks.append((f"{PUT} of /healthz", large[PUT].requests_per_second / healthz, 0.1, "%"))
+    for name, result in large.items():
+        if name not in (PUT, "/healthz") and not name.startswith(UNDER_LOAD):
+            checks.append((f"p99 ms, {name}", result.p99_ms, 100, "max"))
+        elif name.startswith(UNDER_LOAD):
+            checks.append((f"p99 ms, {name}", result.p99_ms, 250, "max"))
+    if "large" in computed and "small" in computed:
+        for name, ms in computed["large"].items():
+            checks.append((f"computed alone, large / small: {name}", ms / computed["small"][name], 2, "x"))
+        checks.append(("computed alone, ms: the CSMT pack (large)", computed["large"][PACK], 300, "max"))
+    if large_2:
+        for name in READS:
+            scaling = large_2[name].requests_per_second / large[name].requests_per_second
+            checks.append((f"2 workers / 1: {name}", scaling, 1.6, "min-x"))
+    print("\ntargets (large data, one worker unless said)")
+    for label, value, target, kind in checks:
+        met = value <= target if kind in ("max", "x") else value >= target
+        shown = {"%": f"{value:8.1%} (>= {target:.0%})", "max": f"{value:8.0f} (<= {target:.0f})"}.get(
+            kind, f"{value:8.2f}x ({'<=' if kind == 'x' else '>='} {target}x)"
+        )
+        print(f"  {'met    ' if met else 'NOT MET'} {label:60} {shown}")
+
+
+def _under_load(base: str, setting: Setting, args: argparse.Namespace, healthz: float) -> list[tuple[str, Result]]:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {setting.token}"}) as client:
         codes = [kpi["code"] for kpi in client.get("/api/v1/kpis?limit=500&period_type=month").json()["items"]]
         scopes = [scope["key"] for scope in client.get("/api/v1/scopes?limit=5").json()["items"]]
@@ -196,6 +247,7 @@ def _under_load(base: str, setting: Setting, args: argparse.Namespace, healthz: 
     _table("large data, 1 worker, the same reads while 4 clients post 10,000-row batches", read, healthz, None)
     if seconds:
         print(f"{'batches written meanwhile':40} {len(seconds):9} {statistics.median(seconds) * 1000:8.0f} ms each")
+    return [(f"{UNDER_LOAD}{name}", result) for name, result in read]
 
 
 def prepare(args: argparse.Namespace) -> list[Setting]:
@@ -230,11 +282,18 @@ def main() -> None:
     with live_server(settings[0].url, app="bench.bare:app") as bare:
         ceiling = measure(bare + "/ping", "", seconds=args.seconds, connections=args.connections)
     print(f"{'bare FastAPI /ping (the ceiling)':40} {ceiling.row}")
+    figures: Figures = {}
+    computed: dict[str, dict[str, float]] = {}
     for setting in settings:
         for workers in args.workers:
-            run_setting(setting, workers, args, ceiling.requests_per_second)
+            figures[(setting.data, workers)] = run_setting(setting, workers, args, ceiling.requests_per_second)
+        computed[setting.data] = computed_latencies(setting)
+        print(f"\n{setting.data} data, each read alone, computed (read cache off), median of 5")
+        for name, ms in computed[setting.data].items():
+            print(f"{name:40} {ms:27.1f} ms")
     print("\n10,000-row batches against a plain COPY of the same rows (bench/ingest.py):")
     ingest.main(_database(args.server, "bench_ingest"), repeat=3)
+    _summary(figures, computed, ceiling.requests_per_second)
 
 
 if __name__ == "__main__":
