@@ -5,13 +5,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from api.audit.models import AuditEvent, ChangeCounter
 from api.auth.principal import Actor
+from api.db import utcnow
 
 
 def _json(value: Any) -> Any:
@@ -58,14 +59,15 @@ def _number_events(session: Session) -> None:
     statements and the commit, not for their whole transaction, so they do not queue behind each other's work."""
     if session.in_nested_transaction():  # a savepoint's release: the transaction goes on
         return
-    pending: list[AuditEvent] = session.info.pop(PENDING, [])
+    pending: list[dict[str, Any]] = session.info.pop(PENDING, [])
     if not pending:
         return
     session.flush()
-    last = _counter(session.connection(), len(pending))
-    for offset, audit_event in enumerate(pending, start=last - len(pending) + 1):
-        audit_event.seq = offset
-    session.add_all(pending)  # inserted by the commit's own flush
+    connection = session.connection()
+    first = _counter(connection, len(pending)) - len(pending) + 1
+    # Plain rows, not ORM objects: nothing reads them back in this transaction, and a write is spared the unit of
+    # work's bookkeeping.
+    connection.execute(insert(AuditEvent), [row | {"seq": seq} for seq, row in enumerate(pending, start=first)])
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -84,18 +86,18 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     version: int | None = None,
-) -> AuditEvent:
+) -> None:
     """Record a write, to be numbered and inserted when the transaction commits (and forgotten if it rolls back)."""
-    audit_event = AuditEvent(
-        version=version,
-        actor=actor.name,
-        api_key_id=actor.principal.api_key_pk,
-        resource=resource,
-        resource_key=key,
-        action=action,
-        before=_json(before) if before is not None else None,
-        after=_json(after) if after is not None else None,
-        request_id=actor.request_id,
-    )
-    session.info.setdefault(PENDING, []).append(audit_event)
-    return audit_event
+    row = {
+        "occurred_at": utcnow(),
+        "version": version,
+        "actor": actor.name,
+        "api_key_id": actor.principal.api_key_pk,
+        "resource": resource,
+        "resource_key": key,
+        "action": action,
+        "before": _json(before) if before is not None else None,
+        "after": _json(after) if after is not None else None,
+        "request_id": actor.request_id,
+    }
+    session.info.setdefault(PENDING, []).append(row)
