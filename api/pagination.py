@@ -50,15 +50,15 @@ class Page(BaseModel, Generic[ItemT]):
 
 
 async def fetch_page(session: AsyncSession, statement: Select[RowT], params: PageParams) -> tuple[Sequence[RowT], int]:
-    """Run an ordered select for one page, and count what the whole select would return.
-
-    A first page that is not full already holds everything, so the count query (a round trip) is skipped.
-    """
-    rows = (await session.scalars(statement.limit(params.limit).offset(params.offset))).unique().all()
-    if params.offset == 0 and len(rows) < params.limit:
-        return rows, len(rows)
+    """Run an ordered select for one page, and count what the whole select would return, in one query: each row
+    carries the whole select's count (a window over the rows before the page is cut). Only a page past the end,
+    which has no rows to carry it, costs a second query."""
+    counted = statement.add_columns(func.count().over().label("_total"))
+    result = (await session.execute(counted.limit(params.limit).offset(params.offset))).unique().all()
+    if result:
+        return [row[0] for row in result], int(result[0][-1])
     total = await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    return rows, int(total or 0)
+    return [], int(total or 0)
 
 
 def page_of(items: Sequence[object], total: int, params: PageParams, item: type[ItemT]) -> Page[ItemT]:
