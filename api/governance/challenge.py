@@ -8,15 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
-from api.actions.models import BusinessImprovementAction
+from api.actions.live import LiveAction
 from api.governance import routing
 from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
-from api.kpis.models import Kpi, Scope, ScopeKind
+from api.kpis.models import Kpi
 from api.kpis.rating import Direction, RatingStatus
-from api.kpis.status import Series, Standing, series_for, stand
+from api.kpis.status import Series, Standing, series_for, stand_at
 from api.periods import Period, PeriodType
 from api.progress.models import ProgressUpdate
-from api.progress.service import latest_by, state_of
+from api.progress.service import LatestUpdate, latest_by, state_of
 from api.projects.models import ProjectSavings, TransformationProject
 
 
@@ -26,39 +26,61 @@ class Challenge:
     item: str
     title: str
     reason: str
-    facts_item: BusinessImprovementAction | TransformationProject | Kpi
+    facts_item: LiveAction | TransformationProject | Kpi
 
 
 @dataclass(frozen=True)
 class Inputs:
     as_of: date
     window: tracking.Window
+    rules: Sequence[ExceptionRule]
     kpis: Sequence[Kpi]
     series: Series
-    scopes: Sequence[Scope]
-    actions: Sequence[BusinessImprovementAction]
-    action_updates: dict[int, ProgressUpdate]
+    actions: Sequence[LiveAction]
+    action_updates: dict[int, LatestUpdate]
     projects: Sequence[TransformationProject]
-    project_updates: dict[int, ProgressUpdate]
+    project_updates: dict[int, LatestUpdate]
     savings: dict[int, ProjectSavings]
 
 
-def _run(kpi: Kpi, inputs: Inputs, length: int) -> list[Standing]:
-    """The KPI's standings for the last ``length`` consecutive periods up to its latest figure."""
-    borough = next(s for s in inputs.scopes if s.kind is ScopeKind.borough)
-    latest = stand(kpi, borough, None, inputs.series, inputs.scopes).period
-    run: list[Standing] = []
-    period = latest
-    while period is not None and len(run) < length:
-        run.append(stand(kpi, borough, period.code, inputs.series, inputs.scopes))
+KPI_RULES = (ExceptionKind.kpi_red_consecutive, ExceptionKind.kpi_worsening_run)
+
+
+def _length(rule: ExceptionRule) -> int:
+    """How many periods running a KPI rule looks at."""
+    return rule.threshold or (2 if rule.kind is ExceptionKind.kpi_red_consecutive else 3)
+
+
+def run_length(rules: Sequence[ExceptionRule]) -> int:
+    """The longest run of periods the KPI rules look at (0 when none is enabled): what series_for must load."""
+    return max((_length(rule) for rule in rules if rule.kind in KPI_RULES), default=0)
+
+
+async def enabled_rules(session: AsyncSession) -> Sequence[ExceptionRule]:
+    return (await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))).all()
+
+
+def _recent(kpi: Kpi, series: Series, length: int) -> list[Standing]:
+    """The KPI's standings (for the borough) for the ``length`` consecutive periods back from its latest figure,
+    newest first (none when it has no figures)."""
+    recent: list[Standing] = []
+    period = series.latest_period(kpi)
+    while period is not None and len(recent) < length:
+        recent.append(stand_at(kpi, period, series, full=False))
         period = period.previous()
+    return recent
+
+
+def _run(recent: list[Standing], length: int) -> list[Standing]:
+    """The last ``length`` periods up to the latest figure, if each has a figure."""
+    run = recent[:length]
     return run if len(run) == length and all(s.value is not None for s in run) else []
 
 
-def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
-    length = rule.threshold or (2 if rule.kind is ExceptionKind.kpi_red_consecutive else 3)
+def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, recent: dict[int, list[Standing]]) -> Iterator[Challenge]:
+    length = _length(rule)
     for kpi in inputs.kpis:
-        run = _run(kpi, inputs, length)
+        run = _run(recent[kpi.id], length)
         if not run:
             continue
         periods = ", ".join(s.period.code for s in reversed(run) if s.period)
@@ -118,25 +140,32 @@ async def gather(
     session: AsyncSession,
     as_of: date,
     kpis: Sequence[Kpi],
-    actions: Sequence[BusinessImprovementAction],
+    actions: Sequence[LiveAction],
     projects: Sequence[TransformationProject],
     financial_year: str | None = None,
+    *,
+    rules: Sequence[ExceptionRule] | None = None,
+    series: Series | None = None,
 ) -> Inputs:
     """Everything the rules look at, as it stood at the end of ``as_of``; savings for ``financial_year``
-    (default: the one ``as_of`` falls in)."""
+    (default: the one ``as_of`` falls in). ``rules`` are the enabled exception rules and ``series`` the borough's
+    figures for ``kpis`` as at ``as_of`` covering runs of run_length(rules), when the caller has them already."""
     fy = financial_year or Period.containing(as_of, PeriodType.financial_year).code
     savings_rows = await session.scalars(
         select(ProjectSavings).where(
             ProjectSavings.financial_year == fy, ProjectSavings.project_id.in_([p.id for p in projects])
         )
     )
-    series, scopes = await series_for(session, [kpi.id for kpi in kpis], as_of)
+    if rules is None:
+        rules = await enabled_rules(session)
+    if series is None:
+        series = await series_for(session, kpis, as_of=as_of, run_length=run_length(rules), compared=())
     return Inputs(
         as_of=as_of,
         window=await tracking.window(session, as_of),
+        rules=rules,
         kpis=kpis,
         series=series,
-        scopes=scopes,
         actions=actions,
         action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], as_of),
         projects=projects,
@@ -145,12 +174,14 @@ async def gather(
     )
 
 
-async def evaluate(session: AsyncSession, inputs: Inputs) -> list[Challenge]:
-    rules = await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))
+def evaluate(inputs: Inputs) -> list[Challenge]:
     found: list[Challenge] = []
-    for rule in rules:
-        if rule.kind in (ExceptionKind.kpi_red_consecutive, ExceptionKind.kpi_worsening_run):
-            found += _kpi_exceptions(rule, inputs)
+    longest = run_length(inputs.rules)
+    # Each KPI's recent standings, worked out once for every KPI rule (a shorter run is the start of a longer one).
+    recent = {kpi.id: _recent(kpi, inputs.series, longest) for kpi in inputs.kpis} if longest else {}
+    for rule in inputs.rules:
+        if rule.kind in KPI_RULES:
+            found += _kpi_exceptions(rule, inputs, recent)
         elif rule.kind in (ExceptionKind.action_overdue_days, ExceptionKind.action_off_track):
             found += _action_exceptions(rule, inputs)
         else:
@@ -161,7 +192,7 @@ async def evaluate(session: AsyncSession, inputs: Inputs) -> list[Challenge]:
 def facts(found: Challenge) -> routing.Facts:
     """An exception routes by what it is about (its focus areas and owners)."""
     item = found.facts_item
-    if isinstance(item, BusinessImprovementAction):
+    if isinstance(item, LiveAction):
         about = routing.action_facts(item)
     elif isinstance(item, TransformationProject):
         about = routing.project_facts(item)

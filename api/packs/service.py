@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
 from api.actions import service as actions_service
-from api.actions.models import BusinessImprovementAction
+from api.actions.live import LiveAction
 from api.db import utcnow
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance import challenge, routing
@@ -65,7 +65,7 @@ def _routed(
     return [item for item in items if routing.routes(rules, facts(item))]
 
 
-def _action(action: BusinessImprovementAction, inputs: challenge.Inputs) -> PackAction:
+def _action(action: LiveAction, inputs: challenge.Inputs) -> PackAction:
     update = inputs.action_updates.get(action.id)
     state = state_of(update)
     return PackAction(
@@ -164,7 +164,18 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
     projects = await projects_service.list_live(session)
     kpis = await kpis_service.all_kpis(session)
     fy = financial_year(period, as_of)
-    inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy)
+    routed_kpis = _routed(rules, kpis, routing.kpi_facts)
+    exception_rules = await challenge.enabled_rules(session)
+    # One read of the figures serves both the pack's KPI standings and the challenge's runs.
+    series = await status_service.series_for(
+        session,
+        kpis,
+        asked=period,
+        as_of=as_of,
+        run_length=challenge.run_length(exception_rules),
+        compared=routed_kpis,
+    )
+    inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy, rules=exception_rules, series=series)
     areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]
@@ -177,11 +188,10 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
         )
         for area in areas
     ]
-    routed_kpis = _routed(rules, kpis, routing.kpi_facts)
-    standings = await status_service.standings(session, routed_kpis, period, as_of=as_of)
+    standings = [status_service.stand(kpi, period, series) for kpi in routed_kpis]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
-        for e in await challenge.evaluate(session, inputs)
+        for e in challenge.evaluate(inputs)
         if routing.routes(rules, challenge.facts(e))
     ]
     routed_projects = {p.key for p in _routed(rules, projects, routing.project_facts)}
