@@ -171,6 +171,15 @@ def _rate(
     )
 
 
+def _against_national(target: KpiTarget | None) -> bool:
+    """Whether _rate() rates a figure against England's change (and so reads England's figures)."""
+    return (
+        target is not None
+        and target.kind is not TargetKind.monitor
+        and not (target.kind is TargetKind.numeric and target.value is not None)
+    )
+
+
 def _number(value: Figure | None) -> Decimal | None:
     return value.value if value is not None else None
 
@@ -253,9 +262,10 @@ async def _latest_periods(
 
 
 def _latest_revisions(
-    kpi_ids: Collection[int], scope_ids: Collection[int], periods: Collection[str], before: datetime | None
+    kpi_ids: Collection[int], scope_ids: Collection[int] | None, periods: Collection[Period], before: datetime | None
 ) -> Select[Any]:
-    """The latest revision (submitted before ``before``) of each figure for these KPIs, scopes and periods."""
+    """The latest revision (submitted before ``before``) of each figure for these KPIs, periods and scopes (None:
+    every scope). The periods' end dates are given too, so that an index on (kpi, scope, end date) can be used."""
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
@@ -273,7 +283,13 @@ def _latest_revisions(
         KpiValue.revision,
         KpiValue.submitted_at,
         rank.label("rank"),
-    ).where(KpiValue.kpi_id.in_(kpi_ids), KpiValue.scope_id.in_(scope_ids), KpiValue.period.in_(periods))
+    ).where(
+        KpiValue.kpi_id.in_(kpi_ids),
+        KpiValue.period_end_date.in_({period.end for period in periods}),
+        KpiValue.period.in_({period.code for period in periods}),
+    )
+    if scope_ids is not None:
+        ranked = ranked.where(KpiValue.scope_id.in_(scope_ids))
     if before is not None:  # as the figures stood then: later revisions excluded
         ranked = ranked.where(KpiValue.submitted_at < before)
     latest = ranked.subquery()
@@ -298,13 +314,14 @@ async def _figures(
     session: AsyncSession,
     scopes: Scopes,
     kpi_ids: Collection[int],
-    scope_ids: Collection[int],
-    periods: Collection[str],
+    periods: Collection[Period],
     before: datetime | None,
+    scope_ids: Collection[int] | None = None,
 ) -> list[Figure]:
-    if not kpi_ids or not scope_ids or not periods:
+    if not kpi_ids or not periods or scope_ids == []:
         return []
-    rows = await session.execute(_latest_revisions(kpi_ids, scope_ids, periods, before))
+    # Plain rows, straight from the connection: nothing here is an ORM entity.
+    rows = await (await session.connection()).execute(_latest_revisions(kpi_ids, scope_ids, periods, before))
     by_id = scopes.by_id
     return [
         Figure(kpi_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at)
@@ -344,33 +361,40 @@ async def series_for(
     kpi_ids = [kpi.id for kpi in kpis]
     latest = await _latest_periods(session, kpi_ids, local.id, before) if asked is None or run_length else None
     compared_ids = set(kpi_ids) if compared is None else {kpi.id for kpi in compared}
-    periods: set[str] = set()  # ours and England's
-    at: dict[int, str] = {}  # the period each compared KPI's comparators are wanted for
+    ours: set[Period] = set()
+    theirs: dict[int, set[Period]] = defaultdict(set)  # England's, for KPIs rated against England's change
+    at: dict[int, Period] = {}  # the period each compared KPI's comparators are wanted for
     for kpi in kpis:
         shown = period_for(kpi, asked) if asked else (latest or {}).get(kpi.id)
+        standing = [shown] if shown else []
         if shown:
-            periods.update((shown.code, shown.previous().code, shown.same_period_last_year().code))
+            ours.update((shown, shown.previous(), shown.same_period_last_year()))
             if kpi.id in compared_ids:
-                at[kpi.id] = shown.code
+                at[kpi.id] = shown
         newest = latest.get(kpi.id) if latest is not None and run_length else None
         if newest is not None:  # a run's standings read each of its periods and the one before
-            periods.update(period.code for period in _back_from(newest, run_length + 1))
+            standing += _back_from(newest, run_length)
+            ours.update(_back_from(newest, run_length + 1))
+        for period in standing:
+            if _against_national(next((t for t in kpi.targets if t.period == period.code), None)):
+                theirs[kpi.id].update((period, period.previous()))
     figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
+    found = await _figures(session, scopes, kpi_ids, ours, before, [local.id])
     england = scopes.england
-    wanted = [local.id] + ([england.id] if england is not None and england.id != local.id else [])
-    for figure in await _figures(session, scopes, kpi_ids, wanted, periods, before):
+    if england is not None and england.id != local.id and theirs:
+        found += await _figures(session, scopes, list(theirs), set().union(*theirs.values()), before, [england.id])
+    for figure in found:
         figures[(figure.kpi_id, figure.scope.id)][figure.period] = figure
+    # Every scope's figures for the compared periods (an index serves that better than naming 150 comparators),
+    # of which the comparators' are kept, in scope order.
     comparators: dict[int, list[Figure]] = defaultdict(list)
-    compared_figures = await _figures(
-        session, scopes, list(at), [s.id for s in scopes.comparators], set(at.values()), before
-    )
-    for figure in compared_figures:
-        if at[figure.kpi_id] == figure.period:
+    for figure in await _figures(session, scopes, list(at), set(at.values()), before):
+        if figure.scope.kind is ScopeKind.comparator and at[figure.kpi_id].code == figure.period:
             comparators[figure.kpi_id].append(figure)
     order = {s.id: i for i, s in enumerate(scopes.comparators)}
     for found in comparators.values():
         found.sort(key=lambda figure: order[figure.scope.id])
-    return Series(local, scopes, dict(figures), latest, at, dict(comparators))
+    return Series(local, scopes, dict(figures), latest, {k: p.code for k, p in at.items()}, dict(comparators))
 
 
 async def standings(
