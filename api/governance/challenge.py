@@ -13,7 +13,7 @@ from api.governance import routing
 from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
 from api.kpis.models import Kpi
 from api.kpis.rating import Direction, RatingStatus
-from api.kpis.status import Series, Standing, series_for, stand_at
+from api.kpis.status import Series, Standing, back_from, series_for, stand_at
 from api.periods import Period, PeriodType
 from api.progress.models import ProgressUpdate
 from api.progress.service import LatestUpdate, latest_by, state_of
@@ -60,36 +60,49 @@ async def enabled_rules(session: AsyncSession) -> Sequence[ExceptionRule]:
     return (await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))).all()
 
 
-def _recent(kpi: Kpi, series: Series, length: int) -> list[Standing]:
-    """The KPI's standings (for the borough) for the ``length`` consecutive periods back from its latest figure,
-    newest first (none when it has no figures)."""
-    recent: list[Standing] = []
-    period = series.latest_period(kpi)
-    while period is not None and len(recent) < length:
-        recent.append(stand_at(kpi, period, series, full=False))
-        period = period.previous()
-    return recent
+class _Standings:
+    """The borough's standings in the periods the KPI rules look at, each worked out when a rule first reads it
+    (the rules stop at the first period that breaks a run)."""
+
+    def __init__(self, series: Series) -> None:
+        self.series = series
+        self.known: dict[tuple[int, str], Standing] = {}
+
+    def at(self, kpi: Kpi, period: Period) -> Standing:
+        key = (kpi.id, period.code)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = stand_at(kpi, period, self.series, full=False)
+        return found
+
+    def run(self, kpi: Kpi, length: int) -> list[Period]:
+        """The last ``length`` consecutive periods up to the KPI's latest figure, newest first, if each has a
+        figure (withheld or not); else none."""
+        latest = self.series.latest_period(kpi)
+        if latest is None:
+            return []
+        run = back_from(latest, length)
+        local = self.series.local(kpi)
+        return run if all(period.code in local for period in run) else []
 
 
-def _run(recent: list[Standing], length: int) -> list[Standing]:
-    """The last ``length`` periods up to the latest figure, if each has a figure."""
-    run = recent[:length]
-    return run if len(run) == length and all(s.value is not None for s in run) else []
-
-
-def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, recent: dict[int, list[Standing]]) -> Iterator[Challenge]:
+def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, standings: _Standings) -> Iterator[Challenge]:
     length = _length(rule)
     for kpi in inputs.kpis:
-        run = _run(recent[kpi.id], length)
+        run = standings.run(kpi, length)
         if not run:
             continue
-        periods = ", ".join(s.period.code for s in reversed(run) if s.period)
-        if rule.kind is ExceptionKind.kpi_red_consecutive and all(s.rating.status is RatingStatus.red for s in run):
+        periods = ", ".join(period.code for period in reversed(run))
+        if rule.kind is ExceptionKind.kpi_red_consecutive and all(
+            standings.at(kpi, period).rating.status is RatingStatus.red for period in run
+        ):
             yield Challenge(
                 rule, f"kpi:{kpi.code}", kpi.title, f"Off target {length} periods running ({periods}).", kpi
             )
-        worse = all(s.vs_previous is not None and s.vs_previous.direction is Direction.worsening for s in run)
-        if rule.kind is ExceptionKind.kpi_worsening_run and worse:
+        if rule.kind is ExceptionKind.kpi_worsening_run and all(
+            (travel := standings.at(kpi, period).vs_previous) is not None and travel.direction is Direction.worsening
+            for period in run
+        ):
             yield Challenge(rule, f"kpi:{kpi.code}", kpi.title, f"Worse than the period before in {periods}.", kpi)
 
 
@@ -176,12 +189,10 @@ async def gather(
 
 def evaluate(inputs: Inputs) -> list[Challenge]:
     found: list[Challenge] = []
-    longest = run_length(inputs.rules)
-    # Each KPI's recent standings, worked out once for every KPI rule (a shorter run is the start of a longer one).
-    recent = {kpi.id: _recent(kpi, inputs.series, longest) for kpi in inputs.kpis} if longest else {}
+    standings = _Standings(inputs.series)  # shared by the KPI rules: a shorter run is the start of a longer one
     for rule in inputs.rules:
         if rule.kind in KPI_RULES:
-            found += _kpi_exceptions(rule, inputs, recent)
+            found += _kpi_exceptions(rule, inputs, standings)
         elif rule.kind in (ExceptionKind.action_overdue_days, ExceptionKind.action_off_track):
             found += _action_exceptions(rule, inputs)
         else:

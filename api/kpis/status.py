@@ -7,13 +7,13 @@ revision of each, as they stood at a moment) in a few queries, as light Figure r
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.kpis import rating
@@ -85,6 +85,10 @@ class Series:
     latest: dict[int, Period] | None  # each KPI's latest period for ``scope``; None when not loaded
     compared: dict[int, str]  # kpi id -> the period whose comparators were loaded
     comparators: dict[int, list[Figure]]  # kpi id -> the comparators' figures for that period, in scope order
+    targets: dict[int, dict[str, KpiTarget]]  # kpi id -> period code -> target, for the KPIs loaded
+
+    def target(self, kpi: Kpi, period: Period) -> KpiTarget | None:
+        return self.targets[kpi.id].get(period.code)
 
     def local(self, kpi: Kpi) -> dict[str, Figure]:
         return self.figures.get((kpi.id, self.scope.id), {}) if self.scope else {}
@@ -221,7 +225,7 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
         return Standing(kpi, series.scope, None, None, None, no_data, None, None)
     local = series.local(kpi)
     value = local.get(period.code)
-    target = next((t for t in kpi.targets if t.period == period.code), None)
+    target = series.target(kpi, period)
     earlier = period.previous()
     last_year = period.same_period_last_year()
     return Standing(
@@ -262,10 +266,16 @@ async def _latest_periods(
 
 
 def _latest_revisions(
-    kpi_ids: Collection[int], scope_ids: Collection[int] | None, periods: Collection[Period], before: datetime | None
+    wanted: dict[int, set[Period]], scope_ids: Collection[int] | None, before: datetime | None
 ) -> Select[Any]:
-    """The latest revision (submitted before ``before``) of each figure for these KPIs, periods and scopes (None:
-    every scope). The periods' end dates are given too, so that an index on (kpi, scope, end date) can be used."""
+    """The latest revision (submitted before ``before``) of each figure for the periods wanted of each KPI and
+    these scopes (None: every scope).
+
+    Each KPI's figures are read over the span of end dates it needs, through the (kpi, scope, end date) index; KPIs
+    needing the same span (most do: they share the latest period of their kind) are read together."""
+    spans: defaultdict[tuple[Period, Period], list[int]] = defaultdict(list)
+    for kpi_id, periods in wanted.items():  # a KPI's periods are all of its type: their order is their dates'
+        spans[(min(periods), max(periods))].append(kpi_id)
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
@@ -284,9 +294,13 @@ def _latest_revisions(
         KpiValue.submitted_at,
         rank.label("rank"),
     ).where(
-        KpiValue.kpi_id.in_(kpi_ids),
-        KpiValue.period_end_date.in_({period.end for period in periods}),
-        KpiValue.period.in_({period.code for period in periods}),
+        or_(
+            *(
+                and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first.end, last.end))
+                for (first, last), kpi_ids in spans.items()
+            )
+        ),
+        KpiValue.period.in_({period.code for periods in wanted.values() for period in periods}),
     )
     if scope_ids is not None:
         ranked = ranked.where(KpiValue.scope_id.in_(scope_ids))
@@ -313,15 +327,17 @@ def _latest_revisions(
 async def _figures(
     session: AsyncSession,
     scopes: Scopes,
-    kpi_ids: Collection[int],
-    periods: Collection[Period],
+    wanted: dict[int, set[Period]],
     before: datetime | None,
     scope_ids: Collection[int] | None = None,
 ) -> list[Figure]:
-    if not kpi_ids or not periods or scope_ids == []:
+    """The figures wanted (kpi id -> periods) for these scopes (None: every scope), as light rows; a KPI's figures
+    for other periods within the span it needs may come too."""
+    wanted = {kpi_id: periods for kpi_id, periods in wanted.items() if periods}
+    if not wanted or scope_ids == []:
         return []
     # Plain rows, straight from the connection: nothing here is an ORM entity.
-    rows = await (await session.connection()).execute(_latest_revisions(kpi_ids, scope_ids, periods, before))
+    rows = await (await session.connection()).execute(_latest_revisions(wanted, scope_ids, before))
     by_id = scopes.by_id
     return [
         Figure(kpi_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at)
@@ -329,11 +345,13 @@ async def _figures(
     ]
 
 
-def _back_from(period: Period, count: int) -> Iterator[Period]:
-    """``count`` consecutive periods, newest first."""
+def back_from(period: Period, count: int) -> list[Period]:
+    """``count`` consecutive periods ending with ``period``, newest first."""
+    periods = []
     for _ in range(count):
-        yield period
+        periods.append(period)
         period = period.previous()
+    return periods
 
 
 async def series_for(
@@ -355,46 +373,48 @@ async def series_for(
     before = end_of(as_of) if as_of else None
     scopes = await load_scopes(session)
     local = scope or scopes.borough
-    empty = Series(local, scopes, {}, None if asked else {}, {}, {})
+    empty = Series(local, scopes, {}, None if asked else {}, {}, {}, {})
     if not kpis or local is None:
         return empty
     kpi_ids = [kpi.id for kpi in kpis]
     latest = await _latest_periods(session, kpi_ids, local.id, before) if asked is None or run_length else None
     compared_ids = set(kpi_ids) if compared is None else {kpi.id for kpi in compared}
-    ours: set[Period] = set()
-    theirs: dict[int, set[Period]] = defaultdict(set)  # England's, for KPIs rated against England's change
+    ours: defaultdict[int, set[Period]] = defaultdict(set)
+    theirs: defaultdict[int, set[Period]] = defaultdict(set)  # England's, for KPIs rated against England's change
     at: dict[int, Period] = {}  # the period each compared KPI's comparators are wanted for
+    targets = {kpi.id: {target.period: target for target in kpi.targets} for kpi in kpis}
     for kpi in kpis:
         shown = period_for(kpi, asked) if asked else (latest or {}).get(kpi.id)
         standing = [shown] if shown else []
         if shown:
-            ours.update((shown, shown.previous(), shown.same_period_last_year()))
+            ours[kpi.id].update((shown, shown.previous(), shown.same_period_last_year()))
             if kpi.id in compared_ids:
                 at[kpi.id] = shown
         newest = latest.get(kpi.id) if latest is not None and run_length else None
         if newest is not None:  # a run's standings read each of its periods and the one before
-            standing += _back_from(newest, run_length)
-            ours.update(_back_from(newest, run_length + 1))
+            standing += back_from(newest, run_length)
+            ours[kpi.id].update(back_from(newest, run_length + 1))
         for period in standing:
-            if _against_national(next((t for t in kpi.targets if t.period == period.code), None)):
+            if _against_national(targets[kpi.id].get(period.code)):
                 theirs[kpi.id].update((period, period.previous()))
     figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
-    found = await _figures(session, scopes, kpi_ids, ours, before, [local.id])
+    found = await _figures(session, scopes, ours, before, [local.id])
     england = scopes.england
-    if england is not None and england.id != local.id and theirs:
-        found += await _figures(session, scopes, list(theirs), set().union(*theirs.values()), before, [england.id])
+    if england is not None and england.id != local.id:
+        found += await _figures(session, scopes, theirs, before, [england.id])
     for figure in found:
         figures[(figure.kpi_id, figure.scope.id)][figure.period] = figure
-    # Every scope's figures for the compared periods (an index serves that better than naming 150 comparators),
-    # of which the comparators' are kept, in scope order.
+    # Every scope's figures for the compared periods (the index on kpi and end date serves that better than naming
+    # 150 comparators), of which the comparators' are kept, in scope order.
     comparators: dict[int, list[Figure]] = defaultdict(list)
-    for figure in await _figures(session, scopes, list(at), set(at.values()), before):
+    for figure in await _figures(session, scopes, {kpi_id: {period} for kpi_id, period in at.items()}, before):
         if figure.scope.kind is ScopeKind.comparator and at[figure.kpi_id].code == figure.period:
             comparators[figure.kpi_id].append(figure)
     order = {s.id: i for i, s in enumerate(scopes.comparators)}
     for found in comparators.values():
         found.sort(key=lambda figure: order[figure.scope.id])
-    return Series(local, scopes, dict(figures), latest, {k: p.code for k, p in at.items()}, dict(comparators))
+    compared_at = {kpi_id: period.code for kpi_id, period in at.items()}
+    return Series(local, scopes, dict(figures), latest, compared_at, dict(comparators), targets)
 
 
 async def standings(

@@ -1,6 +1,6 @@
 """Assembling a governance body's pack from the routing rules, as the data stood at the end of a day."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -82,6 +82,14 @@ def _action(action: LiveAction, inputs: challenge.Inputs) -> PackAction:
         last_update_on=state.last_update_on,
         commentary=update.commentary if update else None,
     )
+
+
+def _by_area(actions: Sequence[LiveAction], read: dict[int, PackAction]) -> defaultdict[int, list[PackAction]]:
+    """Focus area id -> its actions as the pack shows them, in the order given."""
+    grouped: defaultdict[int, list[PackAction]] = defaultdict(list)
+    for action in actions:
+        grouped[action.focus_area_id].append(read[action.id])
+    return grouped
 
 
 def _savings(row: ProjectSavings | None) -> PackSavings | None:
@@ -179,15 +187,9 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
     areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]
-    routed_actions = _routed(rules, actions, routing.action_facts)
-    by_area = [
-        PackFocusArea(
-            key=area.key,
-            title=area.title,
-            actions=[all_actions[a.id] for a in routed_actions if a.focus_area_id == area.id],
-        )
-        for area in areas
-    ]
+    live_by_area = _by_area(actions, all_actions)
+    routed_by_area = _by_area(_routed(rules, actions, routing.action_facts), all_actions)
+    by_area = [PackFocusArea(key=area.key, title=area.title, actions=routed_by_area[area.id]) for area in areas]
     standings = [status_service.stand(kpi, period, series) for kpi in routed_kpis]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
@@ -210,8 +212,5 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
         exceptions=exceptions,
         projects=pack_projects,
         savings_totals=_totals(pack_projects),
-        progress_summary=[
-            _progress(area, [all_actions[a.id] for a in actions if a.focus_area_id == area.id], all_projects)
-            for area in progress_areas
-        ],
+        progress_summary=[_progress(area, live_by_area[area.id], all_projects) for area in progress_areas],
     )

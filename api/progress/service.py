@@ -113,7 +113,7 @@ async def latest_by(
         .subquery()
     )
     c = ranked.c
-    rows = await session.execute(
+    rows = await (await session.connection()).execute(
         select(c.item_id, c.status, c.rag, c.percent_complete, c.commentary, c.as_of_date).where(c.rank == 1)
     )
     return {item_id: LatestUpdate(*fields) for item_id, *fields in rows}
