@@ -265,6 +265,14 @@ async def _latest_periods(
     return {kpi_id: parse_period(code) for kpi_id, code in rows if code is not None}
 
 
+def _span(periods: set[Period]) -> tuple[date, date]:
+    """The first and last end dates of some periods."""
+    if len({period.type for period in periods}) == 1:  # a KPI's periods all have its type: ordered as their dates
+        return min(periods).end, max(periods).end
+    ends = [period.end for period in periods]
+    return min(ends), max(ends)
+
+
 def _latest_revisions(
     wanted: dict[int, set[Period]], scope_ids: Collection[int] | None, before: datetime | None
 ) -> Select[Any]:
@@ -273,9 +281,9 @@ def _latest_revisions(
 
     Each KPI's figures are read over the span of end dates it needs, through the (kpi, scope, end date) index; KPIs
     needing the same span (most do: they share the latest period of their kind) are read together."""
-    spans: defaultdict[tuple[Period, Period], list[int]] = defaultdict(list)
-    for kpi_id, periods in wanted.items():  # a KPI's periods are all of its type: their order is their dates'
-        spans[(min(periods), max(periods))].append(kpi_id)
+    spans: defaultdict[tuple[date, date], list[int]] = defaultdict(list)
+    for kpi_id, periods in wanted.items():
+        spans[_span(periods)].append(kpi_id)
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
@@ -296,7 +304,7 @@ def _latest_revisions(
     ).where(
         or_(
             *(
-                and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first.end, last.end))
+                and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first, last))
                 for (first, last), kpi_ids in spans.items()
             )
         ),
