@@ -127,6 +127,7 @@ async def list_live(session: AsyncSession) -> list[LiveAction]:
     action, milestone = BusinessImprovementAction, ActionMilestone
     live = action.archived_at.is_(None)
     owners: defaultdict[int, list[OwnerRef]] = defaultdict(list)
+    refs: dict[int, OwnerRef] = {}  # one per owner, shared by their actions
     for action_id, owner_id, code in await session.execute(
         select(ActionOwner.action_id, Owner.id, Owner.code)
         .join(Owner, Owner.id == ActionOwner.owner_id)
@@ -134,7 +135,8 @@ async def list_live(session: AsyncSession) -> list[LiveAction]:
         .where(live)
         .order_by(ActionOwner.action_id, ActionOwner.position)
     ):
-        owners[action_id].append(OwnerRef(owner_id, code))
+        ref = refs.get(owner_id) or refs.setdefault(owner_id, OwnerRef(owner_id, code))
+        owners[action_id].append(ref)
     milestones: defaultdict[int, list[MilestoneDue]] = defaultdict(list)
     for action_id, due_date, status in await session.execute(
         select(milestone.action_id, milestone.due_date, milestone.status)

@@ -64,9 +64,11 @@ class _Standings:
     """The borough's standings in the periods the KPI rules look at, each worked out when a rule first reads it
     (the rules stop at the first period that breaks a run)."""
 
-    def __init__(self, series: Series) -> None:
+    def __init__(self, series: Series, longest: int) -> None:
         self.series = series
+        self.longest = longest
         self.known: dict[tuple[int, str], Standing] = {}
+        self.recent: dict[int, list[Period]] = {}  # kpi id -> the longest run's periods
 
     def at(self, kpi: Kpi, period: Period) -> Standing:
         key = (kpi.id, period.code)
@@ -78,12 +80,13 @@ class _Standings:
     def run(self, kpi: Kpi, length: int) -> list[Period]:
         """The last ``length`` consecutive periods up to the KPI's latest figure, newest first, if each has a
         figure (withheld or not); else none."""
-        latest = self.series.latest_period(kpi)
-        if latest is None:
-            return []
-        run = back_from(latest, length)
+        recent = self.recent.get(kpi.id)
+        if recent is None:
+            latest = self.series.latest_period(kpi)
+            recent = self.recent[kpi.id] = back_from(latest, self.longest) if latest else []
+        run = recent[:length]
         local = self.series.local(kpi)
-        return run if all(period.code in local for period in run) else []
+        return run if len(run) == length and all(period.code in local for period in run) else []
 
 
 def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, standings: _Standings) -> Iterator[Challenge]:
@@ -189,7 +192,8 @@ async def gather(
 
 def evaluate(inputs: Inputs) -> list[Challenge]:
     found: list[Challenge] = []
-    standings = _Standings(inputs.series)  # shared by the KPI rules: a shorter run is the start of a longer one
+    # Shared by the KPI rules: a shorter run is the start of a longer one.
+    standings = _Standings(inputs.series, run_length(inputs.rules))
     for rule in inputs.rules:
         if rule.kind in KPI_RULES:
             found += _kpi_exceptions(rule, inputs, standings)

@@ -227,7 +227,7 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
     value = local.get(period.code)
     target = series.target(kpi, period)
     earlier = period.previous()
-    last_year = period.same_period_last_year()
+    last_year = period.same_period_last_year() if full else earlier
     return Standing(
         kpi=kpi,
         scope=series.scope,
@@ -236,7 +236,7 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
         target=target,
         rating=_rate(kpi, period, value, target, local, series.national(kpi)),
         vs_previous=_travel(kpi, value, earlier, local),
-        vs_last_year=_travel(kpi, value, last_year, local) if full and last_year != earlier else None,
+        vs_last_year=_travel(kpi, value, last_year, local) if last_year != earlier else None,
         comparators=list(series.comparators_at(kpi, period)) if full else [],
     )
 
