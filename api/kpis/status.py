@@ -7,7 +7,7 @@ revision of each, as they stood at a moment) in a few queries, as light Figure r
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -273,17 +273,25 @@ def _span(periods: set[Period]) -> tuple[date, date]:
     return min(ends), max(ends)
 
 
-def _latest_revisions(
-    wanted: dict[int, set[Period]], scope_ids: Collection[int] | None, before: datetime | None
-) -> Select[Any]:
-    """The latest revision (submitted before ``before``) of each figure for the periods wanted of each KPI and
-    these scopes (None: every scope).
+Wanted = tuple[dict[int, set[Period]], int | None]  # (kpi id -> periods, a scope id or None for every scope)
+
+
+def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Select[Any]:
+    """The latest revision (submitted before ``before``) of each figure wanted: for each part, the periods of each
+    KPI, for one scope or every scope.
 
     Each KPI's figures are read over the span of end dates it needs, through the (kpi, scope, end date) index; KPIs
     needing the same span (most do: they share the latest period of their kind) are read together."""
-    spans: defaultdict[tuple[date, date], list[int]] = defaultdict(list)
-    for kpi_id, periods in wanted.items():
-        spans[_span(periods)].append(kpi_id)
+    wanted_here = []
+    codes: set[str] = set()
+    for periods_by_kpi, scope_id in wanted:
+        spans: defaultdict[tuple[date, date], list[int]] = defaultdict(list)
+        for kpi_id, periods in periods_by_kpi.items():
+            spans[_span(periods)].append(kpi_id)
+            codes.update(period.code for period in periods)
+        for (first, last), kpi_ids in spans.items():
+            span = and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first, last))
+            wanted_here.append(span if scope_id is None else and_(KpiValue.scope_id == scope_id, span))
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
@@ -301,17 +309,7 @@ def _latest_revisions(
         KpiValue.revision,
         KpiValue.submitted_at,
         rank.label("rank"),
-    ).where(
-        or_(
-            *(
-                and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first, last))
-                for (first, last), kpi_ids in spans.items()
-            )
-        ),
-        KpiValue.period.in_({period.code for periods in wanted.values() for period in periods}),
-    )
-    if scope_ids is not None:
-        ranked = ranked.where(KpiValue.scope_id.in_(scope_ids))
+    ).where(or_(*wanted_here), KpiValue.period.in_(codes))
     if before is not None:  # as the figures stood then: later revisions excluded
         ranked = ranked.where(KpiValue.submitted_at < before)
     latest = ranked.subquery()
@@ -333,19 +331,16 @@ def _latest_revisions(
 
 
 async def _figures(
-    session: AsyncSession,
-    scopes: Scopes,
-    wanted: dict[int, set[Period]],
-    before: datetime | None,
-    scope_ids: Collection[int] | None = None,
+    session: AsyncSession, scopes: Scopes, wanted: Sequence[Wanted], before: datetime | None
 ) -> list[Figure]:
-    """The figures wanted (kpi id -> periods) for these scopes (None: every scope), as light rows; a KPI's figures
-    for other periods within the span it needs may come too."""
-    wanted = {kpi_id: periods for kpi_id, periods in wanted.items() if periods}
-    if not wanted or scope_ids == []:
+    """The figures wanted, in one query, as light rows; a KPI's figures for other periods within the span it needs
+    may come too."""
+    wanted = [({kpi_id: periods for kpi_id, periods in by_kpi.items() if periods}, scope) for by_kpi, scope in wanted]
+    wanted = [(by_kpi, scope) for by_kpi, scope in wanted if by_kpi]
+    if not wanted:
         return []
     # Plain rows, straight from the connection: nothing here is an ORM entity.
-    rows = await (await session.connection()).execute(_latest_revisions(wanted, scope_ids, before))
+    rows = await (await session.connection()).execute(_latest_revisions(wanted, before))
     by_id = scopes.by_id
     return [
         Figure(kpi_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at)
@@ -377,7 +372,8 @@ async def series_for(
     period before and the same period last year, and the comparators' for it (only for the KPIs in ``compared``;
     default: all). With ``run_length``, also what stand_at(full=False) reads for each of the last ``run_length``
     periods up to each KPI's latest (the performance challenge's runs): ours and England's for each period and the
-    one before. In all, three queries (two when every period was asked for and there are no runs)."""
+    one before. In all, three queries (two when every period was asked for and there are no runs): the scopes,
+    each KPI's latest period, and the figures."""
     before = end_of(as_of) if as_of else None
     scopes = await load_scopes(session)
     local = scope or scopes.borough
@@ -405,18 +401,22 @@ async def series_for(
         for period in standing:
             if _against_national(targets[kpi.id].get(period.code)):
                 theirs[kpi.id].update((period, period.previous()))
-    figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
-    found = await _figures(session, scopes, ours, before, [local.id])
     england = scopes.england
-    if england is not None and england.id != local.id:
-        found += await _figures(session, scopes, theirs, before, [england.id])
-    for figure in found:
-        figures[(figure.kpi_id, figure.scope.id)][figure.period] = figure
+    national = england.id if england is not None and england.id != local.id else None
+    wanted: list[Wanted] = [(ours, local.id)]
+    if national is not None:
+        wanted.append((theirs, national))
     # Every scope's figures for the compared periods (the index on kpi and end date serves that better than naming
     # 150 comparators), of which the comparators' are kept, in scope order.
+    wanted.append(({kpi_id: {period} for kpi_id, period in at.items()}, None))
+    figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
     comparators: dict[int, list[Figure]] = defaultdict(list)
-    for figure in await _figures(session, scopes, {kpi_id: {period} for kpi_id, period in at.items()}, before):
-        if figure.scope.kind is ScopeKind.comparator and at[figure.kpi_id].code == figure.period:
+    for figure in await _figures(session, scopes, wanted, before):
+        scope_id = figure.scope.id
+        if scope_id in (local.id, national):
+            figures[(figure.kpi_id, scope_id)][figure.period] = figure
+        asked_for = at.get(figure.kpi_id)
+        if figure.scope.kind is ScopeKind.comparator and asked_for and asked_for.code == figure.period:
             comparators[figure.kpi_id].append(figure)
     order = {s.id: i for i, s in enumerate(scopes.comparators)}
     for found in comparators.values():
