@@ -1,9 +1,10 @@
 """A KPI's standing for a period: its figure, target, rating, direction of travel and comparators.
 
 The scorecard, the single-KPI status, the performance challenge and the packs share this code. A standing reads
-only a few figures: the one for its period, the period before and the same period last year (ours), England's for
-the period and the one before, and every comparator's for the period. series_for() loads just those (the latest
-revision of each, as they stood at a moment) in a few queries, as light Figure rows rather than ORM objects.
+only a few figures: ours for its period, the period before and the same period last year; England's for the period
+and the one before (when the target is to improve in line with England); and every comparator's for the period.
+series_for() loads just those (the latest revision of each, as they stood at a moment) in three queries, as light
+Figure rows rather than ORM objects.
 """
 
 from collections import defaultdict
@@ -77,7 +78,8 @@ async def load_scopes(session: AsyncSession) -> Scopes:
 
 @dataclass(frozen=True)
 class Series:
-    """The figures that standings for one scope read, as they stood at a moment (see series_for)."""
+    """The figures that standings for one scope read, as they stood at a moment (see series_for). It holds only
+    what series_for was asked for: the comparators and latest periods it was not asked for raise when read."""
 
     scope: Scope | None  # whose standings: the borough unless another scope was asked for
     scopes: Scopes
