@@ -267,12 +267,11 @@ async def _latest_periods(
     return {kpi_id: parse_period(code) for kpi_id, code in rows if code is not None}
 
 
-def _span(periods: set[Period]) -> tuple[date, date]:
-    """The first and last end dates of some periods."""
+def _bounds(periods: set[Period]) -> tuple[Period, Period]:
+    """The first and last of some periods, by end date."""
     if len({period.type for period in periods}) == 1:  # a KPI's periods all have its type: ordered as their dates
-        return min(periods).end, max(periods).end
-    ends = [period.end for period in periods]
-    return min(ends), max(ends)
+        return min(periods), max(periods)
+    return min(periods, key=lambda period: period.end), max(periods, key=lambda period: period.end)
 
 
 Wanted = tuple[dict[int, set[Period]], int | None]  # (kpi id -> periods, a scope id or None for every scope)
@@ -285,14 +284,14 @@ def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Sele
     Each KPI's figures are read over the span of end dates it needs, through the (kpi, scope, end date) index; KPIs
     needing the same span (most do: they share the latest period of their kind) are read together."""
     wanted_here = []
-    codes: set[str] = set()
+    every: set[Period] = set()
     for periods_by_kpi, scope_id in wanted:
-        spans: defaultdict[tuple[date, date], list[int]] = defaultdict(list)
+        spans: defaultdict[tuple[Period, Period], list[int]] = defaultdict(list)
         for kpi_id, periods in periods_by_kpi.items():
-            spans[_span(periods)].append(kpi_id)
-            codes.update(period.code for period in periods)
+            spans[_bounds(periods)].append(kpi_id)
+            every.update(periods)
         for (first, last), kpi_ids in spans.items():
-            span = and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first, last))
+            span = and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first.end, last.end))
             wanted_here.append(span if scope_id is None else and_(KpiValue.scope_id == scope_id, span))
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
@@ -311,7 +310,7 @@ def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Sele
         KpiValue.revision,
         KpiValue.submitted_at,
         rank.label("rank"),
-    ).where(or_(*wanted_here), KpiValue.period.in_(codes))
+    ).where(or_(*wanted_here), KpiValue.period.in_({period.code for period in every}))
     if before is not None:  # as the figures stood then: later revisions excluded
         ranked = ranked.where(KpiValue.submitted_at < before)
     latest = ranked.subquery()
