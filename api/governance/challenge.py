@@ -175,7 +175,7 @@ async def gather(
     if rules is None:
         rules = await enabled_rules(session)
     if series is None:
-        series = await series_for(session, kpis, as_of=as_of, run_length=run_length(rules), compared=())
+        series = await series_for(session, kpis, as_of=as_of, run_length=run_length(rules), shown=())
     return Inputs(
         as_of=as_of,
         window=await tracking.window(session, as_of),

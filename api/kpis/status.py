@@ -366,15 +366,17 @@ async def series_for(
     as_of: date | None = None,
     scope: Scope | None = None,
     run_length: int = 0,
-    compared: Iterable[Kpi] | None = None,
+    shown: Iterable[Kpi] | None = None,
 ) -> Series:
     """What standings of ``kpis`` for ``scope`` (default: the borough) read, as the figures stood at the end of
-    ``as_of`` (default: now): for the period ``asked`` (default: each KPI's latest), ours and England's for it, the
-    period before and the same period last year, and the comparators' for it (only for the KPIs in ``compared``;
-    default: all). With ``run_length``, also what stand_at(full=False) reads for each of the last ``run_length``
-    periods up to each KPI's latest (the performance challenge's runs): ours and England's for each period and the
-    one before. In all, three queries (two when every period was asked for and there are no runs): the scopes,
-    each KPI's latest period, and the figures."""
+    ``as_of`` (default: now).
+
+    For the KPIs ``shown`` (default: all of them), what stand() reads for the period ``asked`` (default: each KPI's
+    latest): ours for it, the period before and the same period last year, England's for it and the period before,
+    and the comparators' for it. With ``run_length``, for every KPI, what stand_at(full=False) reads for each of
+    the last ``run_length`` periods up to its latest (the performance challenge's runs): ours and England's for
+    each period and the one before. In all, three queries (two when a period was asked for and there are no runs):
+    the scopes, each KPI's latest period, and the figures."""
     before = end_of(as_of) if as_of else None
     scopes = await load_scopes(session)
     local = scope or scopes.borough
@@ -383,18 +385,17 @@ async def series_for(
         return empty
     kpi_ids = [kpi.id for kpi in kpis]
     latest = await _latest_periods(session, kpi_ids, local.id, before) if asked is None or run_length else None
-    compared_ids = set(kpi_ids) if compared is None else {kpi.id for kpi in compared}
+    shown_ids = set(kpi_ids) if shown is None else {kpi.id for kpi in shown}
     ours: defaultdict[int, set[Period]] = defaultdict(set)
     theirs: defaultdict[int, set[Period]] = defaultdict(set)  # England's, for KPIs rated against England's change
-    at: dict[int, Period] = {}  # the period each compared KPI's comparators are wanted for
+    at: dict[int, Period] = {}  # the period each shown KPI stands in (its comparators' figures are wanted for it)
     targets = {kpi.id: {target.period: target for target in kpi.targets} for kpi in kpis}
     for kpi in kpis:
-        shown = period_for(kpi, asked) if asked else (latest or {}).get(kpi.id)
-        standing = [shown] if shown else []
-        if shown:
-            ours[kpi.id].update((shown, shown.previous(), shown.same_period_last_year()))
-            if kpi.id in compared_ids:
-                at[kpi.id] = shown
+        standing: list[Period] = []  # the periods the KPI's standings are worked out for
+        if kpi.id in shown_ids and (stands_in := period_for(kpi, asked) if asked else (latest or {}).get(kpi.id)):
+            standing.append(stands_in)
+            ours[kpi.id].update((stands_in, stands_in.previous(), stands_in.same_period_last_year()))
+            at[kpi.id] = stands_in
         newest = latest.get(kpi.id) if latest is not None and run_length else None
         if newest is not None:  # a run's standings read each of its periods and the one before
             standing += back_from(newest, run_length)

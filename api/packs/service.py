@@ -181,7 +181,7 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
         asked=period,
         as_of=as_of,
         run_length=challenge.run_length(exception_rules),
-        compared=routed_kpis,
+        shown=routed_kpis,
     )
     inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy, rules=exception_rules, series=series)
     areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
