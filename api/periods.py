@@ -44,8 +44,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _SPLIT_YEAR = re.compile(r"^(FY|AY)?(\d{4})[-/](\d{2}|\d{4})(?:-Q([1-4]))?$")
 _CALENDAR = re.compile(r"^CY(\d{4})$")
 
-
-_INDEX_LIMIT = {PeriodType.month: 12, PeriodType.financial_quarter: 4}
+_PER_YEAR = {PeriodType.month: 12, PeriodType.financial_quarter: 4}  # months and quarters; other types: one a year
 
 
 @lru_cache(maxsize=4096)
@@ -76,7 +75,7 @@ class Period:
     def __post_init__(self) -> None:
         if not 1000 <= self.year <= 9998:
             raise InvalidPeriod(str(self.year), "year out of range")
-        limit = _INDEX_LIMIT.get(self.type, 0)
+        limit = _PER_YEAR.get(self.type, 0)
         if (limit and not 1 <= self.index <= limit) or (not limit and self.index != 0):
             raise InvalidPeriod(f"{self.type}:{self.year}:{self.index}", "index out of range")
 
@@ -134,7 +133,7 @@ class Period:
         return Period(self.type, self.year - 1, self.index)
 
     def _shift(self, step: int) -> "Period":
-        size = {PeriodType.month: 12, PeriodType.financial_quarter: 4}.get(self.type)
+        size = _PER_YEAR.get(self.type)
         if size is None:
             return Period(self.type, self.year + step, 0)
         ordinal = self.year * size + (self.index - 1) + step

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.actions.live import LiveAction
 from api.actions.models import ActionMilestone, BusinessImprovementAction
 from api.delivery import DeliveryStatus, DueKind
 from api.projects.models import TransformationProject
@@ -45,7 +46,7 @@ class State:
     last_update_on: date | None
 
 
-def current(item: BusinessImprovementAction | TransformationProject) -> State:
+def current(item: BusinessImprovementAction | LiveAction | TransformationProject) -> State:
     return State(item.status, item.last_update_on)
 
 
@@ -53,7 +54,7 @@ def _open(status: DeliveryStatus) -> bool:
     return status not in FINISHED
 
 
-def action_overdue(action: BusinessImprovementAction, w: Window, state: State | None = None) -> bool:
+def action_overdue(action: BusinessImprovementAction | LiveAction, w: Window, state: State | None = None) -> bool:
     state = state or current(action)
     if not _open(state.status) or action.due_kind is DueKind.ongoing:
         return False
@@ -61,7 +62,7 @@ def action_overdue(action: BusinessImprovementAction, w: Window, state: State | 
     return (action.due_date is not None and action.due_date < w.as_of) or late_milestone
 
 
-def action_stale(action: BusinessImprovementAction, w: Window, state: State | None = None) -> bool:
+def action_stale(action: BusinessImprovementAction | LiveAction, w: Window, state: State | None = None) -> bool:
     state = state or current(action)
     return (
         _open(state.status) and action.due_kind is DueKind.ongoing and (state.last_update_on or w.since) < w.threshold

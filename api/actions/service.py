@@ -1,3 +1,4 @@
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -7,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
 
 from api import tracking
-from api.actions.models import ActionOwner, BusinessImprovementAction
+from api.actions.live import LiveAction, MilestoneDue, OwnerRef
+from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovementAction
 from api.actions.schemas import ActionDetail, ActionRead
 from api.delivery import DeliveryStatus, DueKind, Rag
 from api.errors import NotFound
@@ -120,11 +122,46 @@ def read_action(action: BusinessImprovementAction, window: tracking.Window, mode
     return model.model_validate(action).model_copy(update=flags)
 
 
-async def list_live(session: AsyncSession) -> Sequence[BusinessImprovementAction]:
-    """Every action not archived, in strategy order."""
-    statement = (
-        _loaded()
-        .where(BusinessImprovementAction.archived_at.is_(None))
-        .order_by(FocusArea.position, BusinessImprovementAction.position)
+async def list_live(session: AsyncSession) -> list[LiveAction]:
+    """Every action not archived, in strategy order, with its owners and milestones, as light rows (three queries)."""
+    action, milestone = BusinessImprovementAction, ActionMilestone
+    live = action.archived_at.is_(None)
+    owners: defaultdict[int, list[OwnerRef]] = defaultdict(list)
+    refs: dict[int, OwnerRef] = {}  # one per owner, shared by their actions
+    for action_id, owner_id, code in await session.execute(
+        select(ActionOwner.action_id, Owner.id, Owner.code)
+        .join(Owner, Owner.id == ActionOwner.owner_id)
+        .join(action, action.id == ActionOwner.action_id)
+        .where(live)
+        .order_by(ActionOwner.action_id, ActionOwner.position)
+    ):
+        ref = refs.get(owner_id) or refs.setdefault(owner_id, OwnerRef(owner_id, code))
+        owners[action_id].append(ref)
+    milestones: defaultdict[int, list[MilestoneDue]] = defaultdict(list)
+    for action_id, due_date, status in await session.execute(
+        select(milestone.action_id, milestone.due_date, milestone.status)
+        .join(action, action.id == milestone.action_id)
+        .where(live)
+        .order_by(milestone.action_id, milestone.position)
+    ):
+        milestones[action_id].append(MilestoneDue(due_date, status))
+    rows = await session.execute(
+        select(
+            action.id,
+            action.key,
+            action.what,
+            action.focus_area_id,
+            action.due_text,
+            action.due_kind,
+            action.due_date,
+            action.status,
+            action.last_update_on,
+        )
+        .join(action.focus_area)
+        .where(live)
+        .order_by(FocusArea.position, action.position)
     )
-    return (await session.scalars(statement)).all()
+    return [
+        LiveAction(*row, owners=tuple(owners.get(row.id, ())), milestones=tuple(milestones.get(row.id, ())))
+        for row in rows
+    ]

@@ -8,15 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
-from api.actions.models import BusinessImprovementAction
+from api.actions.live import LiveAction
 from api.governance import routing
 from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
-from api.kpis.models import Kpi, Scope, ScopeKind
+from api.kpis.models import Kpi
 from api.kpis.rating import Direction, RatingStatus
-from api.kpis.status import Series, Standing, series_for, stand
+from api.kpis.status import Series, Standing, back_from, series_for, stand_at
 from api.periods import Period, PeriodType
 from api.progress.models import ProgressUpdate
-from api.progress.service import latest_by, state_of
+from api.progress.service import LatestUpdate, latest_by, state_of
 from api.projects.models import ProjectSavings, TransformationProject
 
 
@@ -26,48 +26,86 @@ class Challenge:
     item: str
     title: str
     reason: str
-    facts_item: BusinessImprovementAction | TransformationProject | Kpi
+    facts_item: LiveAction | TransformationProject | Kpi
 
 
 @dataclass(frozen=True)
 class Inputs:
     as_of: date
     window: tracking.Window
+    rules: Sequence[ExceptionRule]
     kpis: Sequence[Kpi]
     series: Series
-    scopes: Sequence[Scope]
-    actions: Sequence[BusinessImprovementAction]
-    action_updates: dict[int, ProgressUpdate]
+    actions: Sequence[LiveAction]
+    action_updates: dict[int, LatestUpdate]
     projects: Sequence[TransformationProject]
-    project_updates: dict[int, ProgressUpdate]
+    project_updates: dict[int, LatestUpdate]
     savings: dict[int, ProjectSavings]
 
 
-def _run(kpi: Kpi, inputs: Inputs, length: int) -> list[Standing]:
-    """The KPI's standings for the last ``length`` consecutive periods up to its latest figure."""
-    borough = next(s for s in inputs.scopes if s.kind is ScopeKind.borough)
-    latest = stand(kpi, borough, None, inputs.series, inputs.scopes).period
-    run: list[Standing] = []
-    period = latest
-    while period is not None and len(run) < length:
-        run.append(stand(kpi, borough, period.code, inputs.series, inputs.scopes))
-        period = period.previous()
-    return run if len(run) == length and all(s.value is not None for s in run) else []
+KPI_RULES = (ExceptionKind.kpi_red_consecutive, ExceptionKind.kpi_worsening_run)
 
 
-def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
-    length = rule.threshold or (2 if rule.kind is ExceptionKind.kpi_red_consecutive else 3)
+def _length(rule: ExceptionRule) -> int:
+    """How many periods running a KPI rule looks at."""
+    return rule.threshold or (2 if rule.kind is ExceptionKind.kpi_red_consecutive else 3)
+
+
+def run_length(rules: Sequence[ExceptionRule]) -> int:
+    """The longest run of periods the KPI rules look at (0 when none is enabled): what series_for must load."""
+    return max((_length(rule) for rule in rules if rule.kind in KPI_RULES), default=0)
+
+
+async def enabled_rules(session: AsyncSession) -> Sequence[ExceptionRule]:
+    return (await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))).all()
+
+
+class _Standings:
+    """The borough's standings in the periods the KPI rules look at, each worked out when a rule first reads it
+    (the rules stop at the first period that breaks a run)."""
+
+    def __init__(self, series: Series, longest: int) -> None:
+        self.series = series
+        self.longest = longest
+        self.known: dict[tuple[int, str], Standing] = {}
+        self.recent: dict[int, list[Period]] = {}  # kpi id -> the longest run's periods
+
+    def at(self, kpi: Kpi, period: Period) -> Standing:
+        key = (kpi.id, period.code)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = stand_at(kpi, period, self.series, full=False)
+        return found
+
+    def run(self, kpi: Kpi, length: int) -> list[Period]:
+        """The last ``length`` consecutive periods up to the KPI's latest figure, newest first, if each has a
+        figure (withheld or not); else none."""
+        recent = self.recent.get(kpi.id)
+        if recent is None:
+            latest = self.series.latest_period(kpi)
+            recent = self.recent[kpi.id] = back_from(latest, self.longest) if latest else []
+        run = recent[:length]
+        local = self.series.local(kpi)
+        return run if len(run) == length and all(period.code in local for period in run) else []
+
+
+def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, standings: _Standings) -> Iterator[Challenge]:
+    length = _length(rule)
     for kpi in inputs.kpis:
-        run = _run(kpi, inputs, length)
+        run = standings.run(kpi, length)
         if not run:
             continue
-        periods = ", ".join(s.period.code for s in reversed(run) if s.period)
-        if rule.kind is ExceptionKind.kpi_red_consecutive and all(s.rating.status is RatingStatus.red for s in run):
+        periods = ", ".join(period.code for period in reversed(run))
+        if rule.kind is ExceptionKind.kpi_red_consecutive and all(
+            standings.at(kpi, period).rating.status is RatingStatus.red for period in run
+        ):
             yield Challenge(
                 rule, f"kpi:{kpi.code}", kpi.title, f"Off target {length} periods running ({periods}).", kpi
             )
-        worse = all(s.vs_previous is not None and s.vs_previous.direction is Direction.worsening for s in run)
-        if rule.kind is ExceptionKind.kpi_worsening_run and worse:
+        if rule.kind is ExceptionKind.kpi_worsening_run and all(
+            (travel := standings.at(kpi, period).vs_previous) is not None and travel.direction is Direction.worsening
+            for period in run
+        ):
             yield Challenge(rule, f"kpi:{kpi.code}", kpi.title, f"Worse than the period before in {periods}.", kpi)
 
 
@@ -118,25 +156,32 @@ async def gather(
     session: AsyncSession,
     as_of: date,
     kpis: Sequence[Kpi],
-    actions: Sequence[BusinessImprovementAction],
+    actions: Sequence[LiveAction],
     projects: Sequence[TransformationProject],
     financial_year: str | None = None,
+    *,
+    rules: Sequence[ExceptionRule] | None = None,
+    series: Series | None = None,
 ) -> Inputs:
     """Everything the rules look at, as it stood at the end of ``as_of``; savings for ``financial_year``
-    (default: the one ``as_of`` falls in)."""
+    (default: the one ``as_of`` falls in). ``rules`` are the enabled exception rules and ``series`` the borough's
+    figures for ``kpis`` as at ``as_of`` covering runs of run_length(rules), when the caller has them already."""
     fy = financial_year or Period.containing(as_of, PeriodType.financial_year).code
     savings_rows = await session.scalars(
         select(ProjectSavings).where(
             ProjectSavings.financial_year == fy, ProjectSavings.project_id.in_([p.id for p in projects])
         )
     )
-    series, scopes = await series_for(session, [kpi.id for kpi in kpis], as_of)
+    if rules is None:
+        rules = await enabled_rules(session)
+    if series is None:
+        series = await series_for(session, kpis, as_of=as_of, run_length=run_length(rules), shown=())
     return Inputs(
         as_of=as_of,
         window=await tracking.window(session, as_of),
+        rules=rules,
         kpis=kpis,
         series=series,
-        scopes=scopes,
         actions=actions,
         action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], as_of),
         projects=projects,
@@ -145,12 +190,13 @@ async def gather(
     )
 
 
-async def evaluate(session: AsyncSession, inputs: Inputs) -> list[Challenge]:
-    rules = await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))
+def evaluate(inputs: Inputs) -> list[Challenge]:
     found: list[Challenge] = []
-    for rule in rules:
-        if rule.kind in (ExceptionKind.kpi_red_consecutive, ExceptionKind.kpi_worsening_run):
-            found += _kpi_exceptions(rule, inputs)
+    # Shared by the KPI rules: a shorter run is the start of a longer one.
+    standings = _Standings(inputs.series, run_length(inputs.rules))
+    for rule in inputs.rules:
+        if rule.kind in KPI_RULES:
+            found += _kpi_exceptions(rule, inputs, standings)
         elif rule.kind in (ExceptionKind.action_overdue_days, ExceptionKind.action_off_track):
             found += _action_exceptions(rule, inputs)
         else:
@@ -161,7 +207,7 @@ async def evaluate(session: AsyncSession, inputs: Inputs) -> list[Challenge]:
 def facts(found: Challenge) -> routing.Facts:
     """An exception routes by what it is about (its focus areas and owners)."""
     item = found.facts_item
-    if isinstance(item, BusinessImprovementAction):
+    if isinstance(item, LiveAction):
         about = routing.action_facts(item)
     elif isinstance(item, TransformationProject):
         about = routing.project_facts(item)

@@ -199,6 +199,6 @@ async def list_performance_exceptions(
             reason=found.reason,
             routes=[route_read(r) for r in routing.routes(rules, challenge.facts(found))],
         )
-        for found in await challenge.evaluate(session, inputs)
+        for found in challenge.evaluate(inputs)
     ]
     return Page[ExceptionRead](items=items, page=1, limit=max(len(items), 1), total=len(items))

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from api.actions import service as actions_service
+from api.actions.live import LiveAction
 from api.actions.models import BusinessImprovementAction
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance.models import ItemKind, RoutingRule
@@ -57,7 +58,7 @@ async def live_rules(session: AsyncSession) -> Sequence[RoutingRule]:
     return (await session.scalars(statement)).all()
 
 
-def action_facts(action: BusinessImprovementAction) -> Facts:
+def action_facts(action: BusinessImprovementAction | LiveAction) -> Facts:
     return Facts(
         ItemKind.business_improvement_action,
         f"action:{action.key}",

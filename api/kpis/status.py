@@ -1,20 +1,24 @@
 """A KPI's standing for a period: its figure, target, rating, direction of travel and comparators.
 
-The scorecard and the single-KPI status share this code; values are read in one query for every KPI asked about.
+The scorecard, the single-KPI status, the performance challenge and the packs share this code. A standing reads
+only a few figures: ours for its period, the period before and the same period last year; England's for the period
+and the one before (when the target is to improve in line with England); and every comparator's for the period.
+series_for() loads just those (the latest revision of each, as they stood at a moment) in three queries, as light
+Figure rows rather than ORM objects.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from api.kpis import rating
-from api.kpis.models import Kpi, KpiTarget, KpiValue, Scope, ScopeKind, TargetKind, Tier
+from api.kpis.models import Kpi, KpiTarget, KpiValue, Scope, ScopeKind, StatusSymbol, TargetKind, Tier
 from api.kpis.rating import Rating, RatingStatus, Travel
 from api.kpis.schemas import (
     ComparatorRead,
@@ -29,40 +33,94 @@ from api.periods import YEAR_START_MONTH, Period, PeriodType, parse_period
 ENGLAND_GSS = "E92000001"
 
 
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """The latest revision of one figure (a KPI, scope and period), as it stood then: what a standing reads."""
+
+    kpi_id: int
+    scope: Scope
+    period: str
+    period_start_date: date
+    period_end_date: date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    status_symbol: StatusSymbol | None
+    provisional: bool
+    revision: int
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Every scope (by kind, then key), and the ones standings look at, picked out once."""
+
+    all: Sequence[Scope]
+    by_id: dict[int, Scope]
+    borough: Scope | None
+    england: Scope | None
+    comparators: tuple[Scope, ...]  # England among them, in key order
+
+    @classmethod
+    def of(cls, scopes: Sequence[Scope]) -> "Scopes":
+        return cls(
+            all=scopes,
+            by_id={scope.id: scope for scope in scopes},
+            borough=next((s for s in scopes if s.kind is ScopeKind.borough), None),
+            england=next((s for s in scopes if s.gss_code == ENGLAND_GSS), None),
+            comparators=tuple(s for s in scopes if s.kind is ScopeKind.comparator),
+        )
+
+
+async def load_scopes(session: AsyncSession) -> Scopes:
+    return Scopes.of((await session.scalars(select(Scope).order_by(Scope.kind, Scope.key))).all())
+
+
+@dataclass(frozen=True)
+class Series:
+    """The figures that standings for one scope read, as they stood at a moment (see series_for). It holds only
+    what series_for was asked for: the comparators and latest periods it was not asked for raise when read."""
+
+    scope: Scope | None  # whose standings: the borough unless another scope was asked for
+    scopes: Scopes
+    figures: dict[tuple[int, int], dict[str, Figure]]  # (kpi id, scope id) -> period code -> figure
+    latest: dict[int, Period] | None  # each KPI's latest period for ``scope``; None when not loaded
+    compared: dict[int, str]  # kpi id -> the period whose comparators were loaded
+    comparators: dict[int, list[Figure]]  # kpi id -> the comparators' figures for that period, in scope order
+    targets: dict[int, dict[str, KpiTarget]]  # kpi id -> period code -> target, for the KPIs loaded
+
+    def target(self, kpi: Kpi, period: Period) -> KpiTarget | None:
+        return self.targets[kpi.id].get(period.code)
+
+    def local(self, kpi: Kpi) -> dict[str, Figure]:
+        return self.figures.get((kpi.id, self.scope.id), {}) if self.scope else {}
+
+    def national(self, kpi: Kpi) -> dict[str, Figure]:
+        england = self.scopes.england
+        return self.figures.get((kpi.id, england.id), {}) if england else {}
+
+    def latest_period(self, kpi: Kpi) -> Period | None:
+        if self.latest is None:
+            raise ValueError("This series was loaded for an asked period and no runs: it has no latest periods.")
+        return self.latest.get(kpi.id)
+
+    def comparators_at(self, kpi: Kpi, period: Period) -> list[Figure]:
+        if self.compared.get(kpi.id) != period.code:
+            raise ValueError(f"This series has no comparators for {kpi.code} in {period.code}.")
+        return self.comparators.get(kpi.id, [])
+
+
 @dataclass
 class Standing:
     kpi: Kpi
     scope: Scope
     period: Period | None
-    value: KpiValue | None
+    value: Figure | None
     target: KpiTarget | None
     rating: Rating
     vs_previous: Travel | None
     vs_last_year: Travel | None
-    comparators: list[KpiValue] = field(default_factory=list)
-
-
-Series = dict[tuple[int, int], dict[str, KpiValue]]  # (kpi id, scope id) -> period code -> latest revision
-
-
-async def _series(session: AsyncSession, kpi_ids: Sequence[int], before: datetime | None = None) -> Series:
-    rank = func.row_number().over(
-        partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
-    )
-    wanted = select(KpiValue.id, rank.label("rank")).where(KpiValue.kpi_id.in_(kpi_ids))
-    if before is not None:  # as the figures stood then: later revisions excluded
-        wanted = wanted.where(KpiValue.submitted_at < before)
-    ranked = wanted.subquery()
-    values = await session.scalars(
-        select(KpiValue)
-        .join(ranked, ranked.c.id == KpiValue.id)
-        .where(ranked.c.rank == 1)
-        .options(selectinload(KpiValue.scope))
-    )
-    series: Series = defaultdict(dict)
-    for value in values:
-        series[(value.kpi_id, value.scope_id)][value.period] = value
-    return series
+    comparators: list[Figure] = field(default_factory=list)
 
 
 def period_for(kpi: Kpi, text: str) -> Period:
@@ -76,20 +134,13 @@ def period_for(kpi: Kpi, text: str) -> Period:
     return Period.containing(asked.start, kpi.period_type)
 
 
-def _latest_period(values: dict[str, KpiValue]) -> Period | None:
-    if not values:
-        return None
-    newest = max(values.values(), key=lambda value: (value.period_end_date, value.period_start_date))
-    return parse_period(newest.period)
-
-
 def _rate(
     kpi: Kpi,
     period: Period,
-    value: KpiValue | None,
+    value: Figure | None,
     target: KpiTarget | None,
-    local: dict[str, KpiValue],
-    national: dict[str, KpiValue],
+    local: dict[str, Figure],
+    national: dict[str, Figure],
 ) -> Rating:
     if value is None or value.value is None:
         symbol = f" ('{value.status_symbol.value}')" if value is not None and value.status_symbol else ""
@@ -126,11 +177,20 @@ def _rate(
     )
 
 
-def _number(value: KpiValue | None) -> Decimal | None:
+def _against_national(target: KpiTarget | None) -> bool:
+    """Whether _rate() rates a figure against England's change (and so reads England's figures)."""
+    return (
+        target is not None
+        and target.kind is not TargetKind.monitor
+        and not (target.kind is TargetKind.numeric and target.value is not None)
+    )
+
+
+def _number(value: Figure | None) -> Decimal | None:
     return value.value if value is not None else None
 
 
-def _earlier(kpi: Kpi, period: Period, local: dict[str, KpiValue]) -> Decimal | None:
+def _earlier(kpi: Kpi, period: Period, local: dict[str, Figure]) -> Decimal | None:
     """Our figure for an earlier period; the strategy's baseline (the 2015/16 projection) stands in for it."""
     found = _number(local.get(period.code))
     if found is None and kpi.baseline_period == period.code:
@@ -138,7 +198,7 @@ def _earlier(kpi: Kpi, period: Period, local: dict[str, KpiValue]) -> Decimal | 
     return found
 
 
-def _travel(kpi: Kpi, value: KpiValue | None, earlier: Period, local: dict[str, KpiValue]) -> Travel | None:
+def _travel(kpi: Kpi, value: Figure | None, earlier: Period, local: dict[str, Figure]) -> Travel | None:
     if value is None or value.value is None:
         return None
     return rating.direction_of_travel(
@@ -151,42 +211,220 @@ def _travel(kpi: Kpi, value: KpiValue | None, earlier: Period, local: dict[str, 
     )
 
 
-def stand(kpi: Kpi, scope: Scope, asked: str | None, series: Series, scopes: Sequence[Scope]) -> Standing:
-    local = series.get((kpi.id, scope.id), {})
-    period = period_for(kpi, asked) if asked else _latest_period(local)
+def stand(kpi: Kpi, asked: str | None, series: Series) -> Standing:
+    """The KPI's standing for ``series.scope`` in the period asked (default: its latest), with comparators."""
+    return stand_at(kpi, period_for(kpi, asked) if asked else series.latest_period(kpi), series)
+
+
+def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = True) -> Standing:
+    """The KPI's standing for ``series.scope`` in one of its periods (None: it has no figures). ``full=False``
+    leaves out the comparators and the travel against the same period last year (the challenge's runs read
+    neither), so the series need not have loaded their figures."""
+    if series.scope is None:
+        raise LookupError("There is no borough scope to report on.")
     if period is None:
         no_data = Rating(RatingStatus.not_rated, "Not rated", rating.NOT_SHOWN, "No figures have been submitted.")
-        return Standing(kpi, scope, None, None, None, no_data, None, None)
-    england = next((s for s in scopes if s.gss_code == ENGLAND_GSS), None)
-    national = series.get((kpi.id, england.id), {}) if england else {}
+        return Standing(kpi, series.scope, None, None, None, no_data, None, None)
+    local = series.local(kpi)
     value = local.get(period.code)
-    target = next((t for t in kpi.targets if t.period == period.code), None)
-    last_year = period.same_period_last_year()
-    comparators = [
-        found
-        for other in scopes
-        if other.kind is ScopeKind.comparator and (found := series.get((kpi.id, other.id), {}).get(period.code))
-    ]
+    target = series.target(kpi, period)
+    earlier = period.previous()
+    last_year = period.same_period_last_year() if full else earlier
     return Standing(
         kpi=kpi,
-        scope=scope,
+        scope=series.scope,
         period=period,
         value=value,
         target=target,
-        rating=_rate(kpi, period, value, target, local, national),
-        vs_previous=_travel(kpi, value, period.previous(), local),
-        vs_last_year=_travel(kpi, value, last_year, local) if last_year != period.previous() else None,
-        comparators=comparators,
+        rating=_rate(kpi, period, value, target, local, series.national(kpi)),
+        vs_previous=_travel(kpi, value, earlier, local),
+        vs_last_year=_travel(kpi, value, last_year, local) if last_year != earlier else None,
+        comparators=list(series.comparators_at(kpi, period)) if full else [],
     )
 
 
+def end_of(as_of: date) -> datetime:
+    """The first instant after ``as_of`` (UTC): figures as they stood that day are those submitted before it."""
+    return datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+async def _latest_periods(
+    session: AsyncSession, kpi_ids: Sequence[int], scope_id: int, before: datetime | None
+) -> dict[int, Period]:
+    """Each KPI's latest period with a figure for the scope (submitted before ``before``): one index probe each.
+
+    A KPI's figures all have its period type (it cannot change once there are figures), so the latest by end date
+    is the latest period."""
+    newest = (
+        select(KpiValue.period)
+        .where(KpiValue.kpi_id == Kpi.id, KpiValue.scope_id == scope_id)
+        .order_by(KpiValue.period_end_date.desc(), KpiValue.revision.desc())
+        .limit(1)
+    )
+    if before is not None:
+        newest = newest.where(KpiValue.submitted_at < before)
+    rows = await session.execute(select(Kpi.id, newest.scalar_subquery()).where(Kpi.id.in_(kpi_ids)))
+    return {kpi_id: parse_period(code) for kpi_id, code in rows if code is not None}
+
+
+def _bounds(periods: set[Period]) -> tuple[Period, Period]:
+    """The first and last of some periods, by end date."""
+    if len({period.type for period in periods}) == 1:  # a KPI's periods all have its type: ordered as their dates
+        return min(periods), max(periods)
+    return min(periods, key=lambda period: period.end), max(periods, key=lambda period: period.end)
+
+
+Wanted = tuple[dict[int, set[Period]], int | None]  # (kpi id -> periods, a scope id or None for every scope)
+
+
+def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Select[Any]:
+    """The latest revision (submitted before ``before``) of each figure wanted: for each part, the periods of each
+    KPI, for one scope or every scope.
+
+    Each KPI's figures are read over the span of end dates it needs, through the (kpi, scope, end date) index; KPIs
+    needing the same span (most do: they share the latest period of their kind) are read together."""
+    wanted_here = []
+    every: set[Period] = set()
+    for periods_by_kpi, scope_id in wanted:
+        spans: defaultdict[tuple[Period, Period], list[int]] = defaultdict(list)
+        for kpi_id, periods in periods_by_kpi.items():
+            spans[_bounds(periods)].append(kpi_id)
+            every.update(periods)
+        for (first, last), kpi_ids in spans.items():
+            span = and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first.end, last.end))
+            wanted_here.append(span if scope_id is None else and_(KpiValue.scope_id == scope_id, span))
+    rank = func.row_number().over(
+        partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
+    )
+    ranked = select(
+        KpiValue.kpi_id,
+        KpiValue.scope_id,
+        KpiValue.period,
+        KpiValue.period_start_date,
+        KpiValue.period_end_date,
+        KpiValue.value,
+        KpiValue.numerator,
+        KpiValue.denominator,
+        KpiValue.status_symbol,
+        KpiValue.provisional,
+        KpiValue.revision,
+        KpiValue.submitted_at,
+        rank.label("rank"),
+    ).where(or_(*wanted_here), KpiValue.period.in_({period.code for period in every}))
+    if before is not None:  # as the figures stood then: later revisions excluded
+        ranked = ranked.where(KpiValue.submitted_at < before)
+    latest = ranked.subquery()
+    c = latest.c
+    return select(
+        c.kpi_id,
+        c.scope_id,
+        c.period,
+        c.period_start_date,
+        c.period_end_date,
+        c.value,
+        c.numerator,
+        c.denominator,
+        c.status_symbol,
+        c.provisional,
+        c.revision,
+        c.submitted_at,
+    ).where(c.rank == 1)
+
+
+async def _figures(
+    session: AsyncSession, scopes: Scopes, wanted: Sequence[Wanted], before: datetime | None
+) -> list[Figure]:
+    """The figures wanted, in one query, as light rows; a KPI's figures for other periods within the span it needs
+    may come too."""
+    wanted = [({kpi_id: periods for kpi_id, periods in by_kpi.items() if periods}, scope) for by_kpi, scope in wanted]
+    wanted = [(by_kpi, scope) for by_kpi, scope in wanted if by_kpi]
+    if not wanted:
+        return []
+    # Plain rows, straight from the connection: nothing here is an ORM entity.
+    rows = await (await session.connection()).execute(_latest_revisions(wanted, before))
+    by_id = scopes.by_id
+    return [
+        Figure(kpi_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at)
+        for kpi_id, scope_id, period, start, end, value, numerator, denominator, symbol, prov, rev, at in rows
+    ]
+
+
+def back_from(period: Period, count: int) -> list[Period]:
+    """``count`` consecutive periods ending with ``period``, newest first."""
+    periods = []
+    for _ in range(count):
+        periods.append(period)
+        period = period.previous()
+    return periods
+
+
 async def series_for(
-    session: AsyncSession, kpi_ids: Sequence[int], as_of: date | None = None
-) -> tuple[Series, Sequence[Scope]]:
-    """Figures (as they stood at the end of ``as_of``, when given) and every scope, for stand()."""
-    before = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC) if as_of else None
-    scopes = (await session.scalars(select(Scope).order_by(Scope.kind, Scope.key))).all()
-    return await _series(session, kpi_ids, before), scopes
+    session: AsyncSession,
+    kpis: Sequence[Kpi],
+    *,
+    asked: str | None = None,
+    as_of: date | None = None,
+    scope: Scope | None = None,
+    run_length: int = 0,
+    shown: Iterable[Kpi] | None = None,
+) -> Series:
+    """What standings of ``kpis`` for ``scope`` (default: the borough) read, as the figures stood at the end of
+    ``as_of`` (default: now).
+
+    For the KPIs ``shown`` (default: all of them), what stand() reads for the period ``asked`` (default: each KPI's
+    latest): ours for it, the period before and the same period last year, England's for it and the period before,
+    and the comparators' for it. With ``run_length``, for every KPI, what stand_at(full=False) reads for each of
+    the last ``run_length`` periods up to its latest (the performance challenge's runs): ours and England's for
+    each period and the one before. In all, three queries (two when a period was asked for and there are no runs):
+    the scopes, each KPI's latest period, and the figures."""
+    before = end_of(as_of) if as_of else None
+    scopes = await load_scopes(session)
+    local = scope or scopes.borough
+    empty = Series(local, scopes, {}, None if asked else {}, {}, {}, {})
+    if not kpis or local is None:
+        return empty
+    kpi_ids = [kpi.id for kpi in kpis]
+    latest = await _latest_periods(session, kpi_ids, local.id, before) if asked is None or run_length else None
+    shown_ids = set(kpi_ids) if shown is None else {kpi.id for kpi in shown}
+    ours: defaultdict[int, set[Period]] = defaultdict(set)
+    theirs: defaultdict[int, set[Period]] = defaultdict(set)  # England's, for KPIs rated against England's change
+    at: dict[int, Period] = {}  # the period each shown KPI stands in (its comparators' figures are wanted for it)
+    targets = {kpi.id: {target.period: target for target in kpi.targets} for kpi in kpis}
+    for kpi in kpis:
+        standing: list[Period] = []  # the periods the KPI's standings are worked out for
+        if kpi.id in shown_ids and (stands_in := period_for(kpi, asked) if asked else (latest or {}).get(kpi.id)):
+            standing.append(stands_in)
+            ours[kpi.id].update((stands_in, stands_in.previous(), stands_in.same_period_last_year()))
+            at[kpi.id] = stands_in
+        newest = latest.get(kpi.id) if latest is not None and run_length else None
+        if newest is not None:  # a run's standings read each of its periods and the one before
+            standing += back_from(newest, run_length)
+            ours[kpi.id].update(back_from(newest, run_length + 1))
+        for period in standing:
+            if _against_national(targets[kpi.id].get(period.code)):
+                theirs[kpi.id].update((period, period.previous()))
+    england = scopes.england
+    national = england.id if england is not None and england.id != local.id else None
+    wanted: list[Wanted] = [(ours, local.id)]
+    if national is not None:
+        wanted.append((theirs, national))
+    # Every scope's figures for the compared periods (the index on kpi and end date serves that better than naming
+    # 150 comparators), of which the comparators' are kept, in scope order.
+    wanted.append(({kpi_id: {period} for kpi_id, period in at.items()}, None))
+    figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
+    comparators: dict[int, list[Figure]] = defaultdict(list)
+    for figure in await _figures(session, scopes, wanted, before):
+        scope_id = figure.scope.id
+        if scope_id in (local.id, national):
+            figures[(figure.kpi_id, scope_id)][figure.period] = figure
+        asked_for = at.get(figure.kpi_id)
+        if figure.scope.kind is ScopeKind.comparator and asked_for and asked_for.code == figure.period:
+            comparators[figure.kpi_id].append(figure)
+    order = {s.id: i for i, s in enumerate(scopes.comparators)}
+    for found in comparators.values():
+        found.sort(key=lambda figure: order[figure.scope.id])
+    compared_at = {kpi_id: period.code for kpi_id, period in at.items()}
+    return Series(local, scopes, dict(figures), latest, compared_at, dict(comparators), targets)
 
 
 async def standings(
@@ -197,9 +435,8 @@ async def standings(
     as_of: date | None = None,
 ) -> list[Standing]:
     """Each KPI's standing for a period; with ``as_of``, from the figures as they stood at the end of that day."""
-    series, scopes = await series_for(session, [kpi.id for kpi in kpis], as_of)
-    scope = scope or next(s for s in scopes if s.kind is ScopeKind.borough)
-    return [stand(kpi, scope, asked, series, scopes) for kpi in kpis]
+    series = await series_for(session, kpis, asked=asked, as_of=as_of, scope=scope)
+    return [stand(kpi, asked, series) for kpi in kpis]
 
 
 def _display(value: Decimal | None, kpi: Kpi) -> str | None:

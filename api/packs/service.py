@@ -1,6 +1,6 @@
 """Assembling a governance body's pack from the routing rules, as the data stood at the end of a day."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
 from api.actions import service as actions_service
-from api.actions.models import BusinessImprovementAction
+from api.actions.live import LiveAction
 from api.db import utcnow
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance import challenge, routing
@@ -65,7 +65,7 @@ def _routed(
     return [item for item in items if routing.routes(rules, facts(item))]
 
 
-def _action(action: BusinessImprovementAction, inputs: challenge.Inputs) -> PackAction:
+def _action(action: LiveAction, inputs: challenge.Inputs) -> PackAction:
     update = inputs.action_updates.get(action.id)
     state = state_of(update)
     return PackAction(
@@ -82,6 +82,14 @@ def _action(action: BusinessImprovementAction, inputs: challenge.Inputs) -> Pack
         last_update_on=state.last_update_on,
         commentary=update.commentary if update else None,
     )
+
+
+def _by_area(actions: Sequence[LiveAction], read: dict[int, PackAction]) -> defaultdict[int, list[PackAction]]:
+    """Focus area id -> its actions as the pack shows them, in the order given."""
+    grouped: defaultdict[int, list[PackAction]] = defaultdict(list)
+    for action in actions:
+        grouped[action.focus_area_id].append(read[action.id])
+    return grouped
 
 
 def _savings(row: ProjectSavings | None) -> PackSavings | None:
@@ -164,24 +172,28 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
     projects = await projects_service.list_live(session)
     kpis = await kpis_service.all_kpis(session)
     fy = financial_year(period, as_of)
-    inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy)
+    routed_kpis = _routed(rules, kpis, routing.kpi_facts)
+    exception_rules = await challenge.enabled_rules(session)
+    # One read of the figures serves both the pack's KPI standings and the challenge's runs.
+    series = await status_service.series_for(
+        session,
+        kpis,
+        asked=period,
+        as_of=as_of,
+        run_length=challenge.run_length(exception_rules),
+        shown=routed_kpis,
+    )
+    inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy, rules=exception_rules, series=series)
     areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]
-    routed_actions = _routed(rules, actions, routing.action_facts)
-    by_area = [
-        PackFocusArea(
-            key=area.key,
-            title=area.title,
-            actions=[all_actions[a.id] for a in routed_actions if a.focus_area_id == area.id],
-        )
-        for area in areas
-    ]
-    routed_kpis = _routed(rules, kpis, routing.kpi_facts)
-    standings = await status_service.standings(session, routed_kpis, period, as_of=as_of)
+    live_by_area = _by_area(actions, all_actions)
+    routed_by_area = _by_area(_routed(rules, actions, routing.action_facts), all_actions)
+    by_area = [PackFocusArea(key=area.key, title=area.title, actions=routed_by_area[area.id]) for area in areas]
+    standings = [status_service.stand(kpi, period, series) for kpi in routed_kpis]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
-        for e in await challenge.evaluate(session, inputs)
+        for e in challenge.evaluate(inputs)
         if routing.routes(rules, challenge.facts(e))
     ]
     routed_projects = {p.key for p in _routed(rules, projects, routing.project_facts)}
@@ -200,8 +212,5 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
         exceptions=exceptions,
         projects=pack_projects,
         savings_totals=_totals(pack_projects),
-        progress_summary=[
-            _progress(area, [all_actions[a.id] for a in actions if a.focus_area_id == area.id], all_projects)
-            for area in progress_areas
-        ],
+        progress_summary=[_progress(area, live_by_area[area.id], all_projects) for area in progress_areas],
     )

@@ -1,6 +1,7 @@
 """Progress updates: append-only reports on actions and projects; the latest (by as-of date) is the current state."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from api.actions.models import BusinessImprovementAction
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import lock_rows
-from api.delivery import DeliveryStatus
+from api.delivery import DeliveryStatus, Rag
 from api.errors import Conflict, InvalidInput, ProblemError
 from api.progress.models import ProgressUpdate
 from api.progress.schemas import ProgressIn
@@ -78,26 +79,45 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class LatestUpdate:
+    """An item's latest progress update, as reports read it (a light row: there is one for each of thousands)."""
+
+    status: DeliveryStatus
+    rag: Rag | None
+    percent_complete: int | None
+    commentary: str | None
+    as_of_date: date
+
+
 async def latest_by(
     session: AsyncSession, column: InstrumentedAttribute[int | None], ids: Sequence[int], as_of: date
-) -> dict[int, ProgressUpdate]:
+) -> dict[int, LatestUpdate]:
     """Each item's latest update as it stood at the end of ``as_of`` (later reports, and back-dated ones entered
     later, excluded)."""
     if not ids:
         return {}
-    rank = func.row_number().over(
-        partition_by=column, order_by=(ProgressUpdate.as_of_date.desc(), ProgressUpdate.id.desc())
-    )
+    update = ProgressUpdate
+    rank = func.row_number().over(partition_by=column, order_by=(update.as_of_date.desc(), update.id.desc()))
     ranked = (
-        select(ProgressUpdate.id, rank.label("rank"))
-        .where(column.in_(ids), ProgressUpdate.created_at < end_of(as_of), ProgressUpdate.as_of_date <= as_of)
+        select(
+            column.label("item_id"),
+            update.status,
+            update.rag,
+            update.percent_complete,
+            update.commentary,
+            update.as_of_date,
+            rank.label("rank"),
+        )
+        .where(column.in_(ids), update.created_at < end_of(as_of), update.as_of_date <= as_of)
         .subquery()
     )
-    updates = await session.scalars(
-        select(ProgressUpdate).join(ranked, ranked.c.id == ProgressUpdate.id).where(ranked.c.rank == 1)
+    c = ranked.c
+    rows = await (await session.connection()).execute(
+        select(c.item_id, c.status, c.rag, c.percent_complete, c.commentary, c.as_of_date).where(c.rank == 1)
     )
-    return {getattr(update, column.key): update for update in updates}
+    return {item_id: LatestUpdate(*fields) for item_id, *fields in rows}
 
 
-def state_of(update: ProgressUpdate | None) -> State:
+def state_of(update: ProgressUpdate | LatestUpdate | None) -> State:
     return State(update.status, update.as_of_date) if update else State(DeliveryStatus.not_started, None)

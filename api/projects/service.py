@@ -95,6 +95,15 @@ def read_project(project: TransformationProject, window: tracking.Window) -> Pro
 
 
 async def list_live(session: AsyncSession) -> Sequence[TransformationProject]:
-    """Every project not archived, by key."""
-    statement = _loaded().where(TransformationProject.archived_at.is_(None)).order_by(TransformationProject.key)
+    """Every project not archived, by key (each focus area read once, not with every link: they carry the strategy's
+    text)."""
+    statement = (
+        select(TransformationProject)
+        .options(
+            joinedload(TransformationProject.lead),
+            selectinload(TransformationProject.focus_area_links).selectinload(ProjectFocusArea.focus_area),
+        )
+        .where(TransformationProject.archived_at.is_(None))
+        .order_by(TransformationProject.key)
+    )
     return (await session.scalars(statement)).all()

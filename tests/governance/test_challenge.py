@@ -1,9 +1,13 @@
 """Performance challenge: configurable exception rules raise exceptions, routed to CSMT by the document's rules."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from httpx import AsyncClient
+from sqlalchemy import update
 
+from api import db
+from api.kpis.models import KpiValue
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
 
@@ -74,3 +78,36 @@ class TestDeliveryExceptions:
         overdue = raised[("action-overdue-30-days", "action:cin-thematic-review-toxic-trio")]
         assert "Overdue by more than 30 days" in str(overdue["reason"])
         assert all(e["routes"] for e in raised.values()), "the document sends every exception to CSMT"
+
+
+def _financial_years(*figures: tuple[int, int]) -> list[dict[str, Any]]:
+    return [{"kpi": NEET, "period": f"FY{year}-{(year + 1) % 100:02d}", "value": value} for year, value in figures]
+
+
+class TestKpiRuns:
+    async def test_a_missing_period_breaks_a_run(
+        self, submitter: AsyncClient, governor: AsyncClient, loaded: Tally
+    ) -> None:
+        rows = _financial_years((2013, 7), (2014, 8), (2016, 10))  # nothing for FY2015-16
+        assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+        assert ("kpi-worsening-three-periods", f"kpi:{NEET}") not in await _raised(governor)
+        rows = _financial_years((2015, 9))
+        assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+        worse = (await _raised(governor))[("kpi-worsening-three-periods", f"kpi:{NEET}")]
+        assert worse["reason"] == "Worse than the period before in FY2014-15, FY2015-16, FY2016-17."
+
+    async def test_runs_as_the_figures_stood(
+        self, submitter: AsyncClient, governor: AsyncClient, loaded: Tally
+    ) -> None:
+        rows = _financial_years((2013, 7), (2014, 8), (2015, 9), (2016, 10))
+        assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+        async with db.get_engine().begin() as connection:  # reported in autumn 2017
+            await connection.execute(update(KpiValue).values(submitted_at=datetime(2017, 10, 5, tzinfo=UTC)))
+        rows = _financial_years((2017, 6))  # a later, better year
+        assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+        revised = {"value": 8, "reason": "late returns"}  # and FY2016-17 revised: no longer worse than FY2015-16
+        assert (await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json=revised)).status_code == 200
+        assert ("kpi-worsening-three-periods", f"kpi:{NEET}") not in await _raised(governor)
+        then = (await governor.get("/api/v1/performance-exceptions?as_of=2017-11-01")).json()["items"]
+        worse = next(e for e in then if (e["rule"], e["item"]) == ("kpi-worsening-three-periods", f"kpi:{NEET}"))
+        assert worse["reason"] == "Worse than the period before in FY2014-15, FY2015-16, FY2016-17."

@@ -115,3 +115,53 @@ class TestScorecard:
         assert children_in_care["rating"]["reason"] == "A context figure: it has no target."
         assert_problem(await submitter.get("/api/v1/scorecard?period=next-year"), 422)
         assert_problem(await submitter.get("/api/v1/scorecard?tier=gold"), 422)
+
+
+CHILDREN_IN_CARE = "children-in-care"  # monthly, a count with no polarity; the seed has 380 for 2016-03
+
+
+class TestWhatAStandingReads:
+    """A standing reads only a few periods' figures (its own, the one before, last year's, England's); these pin
+    that it still finds each of them, and says so when one is missing."""
+
+    async def test_a_gap_before_the_latest_month_and_last_years_figure(
+        self, submitter: AsyncClient, loaded: Tally
+    ) -> None:
+        await submit(
+            submitter,
+            {"kpi": CHILDREN_IN_CARE, "period": "2016-05", "value": 384},
+            {"kpi": CHILDREN_IN_CARE, "period": "2017-03", "value": 395},
+            {"kpi": CHILDREN_IN_CARE, "period": "2017-05", "value": 400},
+        )
+        latest = (await submitter.get(f"/api/v1/kpis/{CHILDREN_IN_CARE}/status")).json()
+        assert (latest["period"], latest["figure"]["display"]) == ("2017-05", "400")
+        assert (latest["vs_previous"]["against"], latest["vs_previous"]["direction"]) == ("2017-04", "not_comparable")
+        assert latest["vs_previous"]["reason"] == "No figure for 2017-04 to compare with."
+        assert (latest["vs_last_year"]["against"], latest["vs_last_year"]["change"]) == ("2016-05", 16)
+        march = (await submitter.get(f"/api/v1/kpis/{CHILDREN_IN_CARE}/status?period=2017-03")).json()
+        assert (march["vs_last_year"]["against"], march["vs_last_year"]["change"]) == ("2016-03", 15), "the seed's"
+        assert march["vs_previous"]["reason"] == "No figure for 2017-02 to compare with."
+        gap = (await submitter.get(f"/api/v1/kpis/{CHILDREN_IN_CARE}/status?period=2017-04")).json()
+        assert (gap["figure"], gap["vs_previous"], gap["vs_last_year"]) == (None, None, None)
+        assert gap["rating"]["reason"] == "No figure for 2017-04 yet."
+
+    async def test_england_publishing_after_the_borough(self, submitter: AsyncClient, loaded: Tally) -> None:
+        await submit(
+            submitter,
+            {"kpi": EYFS, "period": "AY2016-17", "value": 62},
+            {"kpi": EYFS, "period": "AY2017-18", "value": 64},
+            {"kpi": EYFS, "period": "AY2015-16", "scope": "england", "value": "69.3"},
+        )
+        waiting = (await submitter.get(f"/api/v1/kpis/{EYFS}/status?period=2016/17")).json()
+        assert waiting["rating"]["status"] == "not_rated"
+        assert waiting["rating"]["reason"] == "No England figure for AY2016-17."
+        assert [c["scope"] for c in waiting["comparators"]] == []
+        latest = (await submitter.get(f"/api/v1/kpis/{EYFS}/status")).json()
+        assert (latest["period"], latest["vs_previous"]["change"]) == ("AY2017-18", 2)
+        await submit(submitter, {"kpi": EYFS, "period": "AY2016-17", "scope": "england", "value": "70.7"})
+        rated = (await submitter.get(f"/api/v1/kpis/{EYFS}/status?period=2016/17")).json()
+        assert rated["rating"]["status"] == "green", "England's figures for the period and the one before are read"
+        assert [(c["scope"], c["display"]) for c in rated["comparators"]] == [("england", "71%")]
+        as_england = (await submitter.get(f"/api/v1/kpis/{EYFS}/status?period=2016/17&scope=england")).json()
+        assert (as_england["figure"]["display"], as_england["vs_previous"]["against"]) == ("71%", "AY2015-16")
+        assert as_england["vs_previous"]["change"] == 2, "England's own figures, as shown (69% to 71%)"

@@ -172,6 +172,26 @@ class TestAsOf:
         )
         assert placements["status"] == "not_started", "the off-track report was made on 1 November"
 
+    async def test_each_kpis_latest_period_as_it_stood(
+        self, client: AsyncClient, submitter: AsyncClient, scenario: None
+    ) -> None:
+        async with db.get_engine().begin() as connection:
+            await connection.execute(update(KpiValue).values(submitted_at=datetime(2016, 10, 5, tzinfo=UTC)))
+        rows = [{"kpi": NEET, "period": "FY2017-18", "value": 7}]  # a later year, reported after the pack's date
+        assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+        await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json={"value": "6.5", "reason": "late returns"})
+        then = next(k for k in (await _pack(client, "cabinet", "as_of=2016-11-15"))["kpis"] if k["code"] == NEET)
+        assert (then["period"], then["figure"]["display"], then["figure"]["revision"]) == ("FY2016-17", "8%", 1)
+        assert (then["vs_previous"]["against"], then["vs_previous"]["change"]) == ("FY2015-16", -1)
+        assert then["rating"]["word"] == "Off target"
+        now = next(k for k in (await _pack(client, "cabinet", ""))["kpis"] if k["code"] == NEET)
+        assert (now["period"], now["figure"]["display"], now["rating"]["reason"]) == (
+            "FY2017-18",
+            "7%",
+            "No target set for FY2017-18.",
+        )
+        assert (now["vs_previous"]["against"], now["vs_previous"]["word"]) == ("FY2016-17", "Stable"), "6.5 shows as 7"
+
 
 class TestIssuedPacks:
     async def test_issued_packs_never_change_and_reissuing_adds_a_version(
