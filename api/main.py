@@ -1,5 +1,6 @@
 """The application factory: routers, middleware and error handlers, nothing else."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -60,6 +61,11 @@ DOMAIN_ROUTERS = (
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # The ~170,000 objects the app holds once started (modules, routes, schemas) live as long as the process: moved
+    # out of the collector's reach, a full collection no longer walks them all in the middle of a request (70-90 ms
+    # on the 2-core benchmark machine, landing in two large packs out of three).
+    gc.collect()
+    gc.freeze()
     yield
     await dispose_engines()
 
