@@ -98,10 +98,15 @@ def python_load(
     return Result(len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000, errors)
 
 
+WARM_UP_SECONDS = 1
+
+
 def measure(url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None) -> Result:
     """Steady state: one request first (a cold read is computed once, then served from the read cache until the data
-    changes; its cost alone is measured apart, see bench/run.py), then the load."""
+    changes; its cost alone is measured apart, see bench/run.py), and a second of the same load unmeasured (the
+    pool's connections opened, the statement caches filled), then the load measured."""
     if not put_paths:
         httpx.get(url, headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=120)
     generate = wrk if WRK else python_load
+    generate(url, token, seconds=WARM_UP_SECONDS, connections=connections, put_paths=put_paths)
     return generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
