@@ -55,8 +55,9 @@ def wrk(url: str, token: str, *, seconds: float, connections: int, put_paths: li
             command += ["-s", str(script)]
         output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
-    p50 = _milliseconds(re.search(r"50%\s+(\S+)", output)[1])  # type: ignore[index]
-    p99 = _milliseconds(re.search(r"99%\s+(\S+)", output)[1])  # type: ignore[index]
+    # The distribution's own lines ("     99%   33.07ms"): "91.99%" in the thread table must not match.
+    p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]
+    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout):?\s+(\d+)", output))
     return Result(rate, p50, p99, errors)
 
