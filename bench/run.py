@@ -76,13 +76,13 @@ async def _complete(url: str) -> bool:
     return bool(actions >= scale.actions and updates >= scale.actions * scale.action_updates and values > 200_000)
 
 
-def _put_paths(base: str, token: str) -> tuple[str, list[str]]:
+def _put_paths(base: str, token: str, read: str | None = None) -> tuple[str, list[str]]:
     """A monthly KPI to read (the most figures), and 20 other KPIs' latest-but-one periods to write. The KPI read is
     one no load writes, so that every run (and both worker counts) reads the same series."""
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}) as client:
         kpis = client.get("/api/v1/kpis?limit=500").json()["items"]
     monthly = [kpi["code"] for kpi in kpis if kpi["period_type"] == "month"]
-    read = monthly[-1] if monthly else SMALL_KPI
+    read = read or (monthly[-1] if monthly else SMALL_KPI)
     writable = [kpi for kpi in kpis if kpi["tier"] != "context" and kpi["code"] != read][:20]
     paths = [f"/api/v1/kpis/{kpi['code']}/values/{PERIOD_FOR[kpi['period_type']]}" for kpi in writable]
     return read, paths
@@ -267,8 +267,8 @@ def prepare(args: argparse.Namespace) -> list[Setting]:
     settings = []
     for data, url, token in (("small", small_url, small_token), ("large", large_url, large_token)):
         with live_server(url, RATE_LIMIT_PER_MINUTE="0") as base:
-            kpi, paths = _put_paths(base, token)
-        settings.append(Setting(data, url, token, kpi if data == "large" else SMALL_KPI, paths))
+            kpi, paths = _put_paths(base, token, read=None if data == "large" else SMALL_KPI)
+        settings.append(Setting(data, url, token, kpi, paths))
     return settings
 
 
