@@ -3,10 +3,12 @@ allows is named in `Allow` (on a 405 and in answer to OPTIONS); HEAD is served w
 
 from typing import Any
 
-from fastapi import FastAPI
+import pytest
+from fastapi import APIRouter, FastAPI
 from httpx import AsyncClient
 
 from api.main import API_PREFIX
+from api.strict import StrictRoute, require_strict_routes
 from tests.asserts import assert_problem
 from tests.auth.helpers import SAMPLE_PATH_VALUES, api_routes
 from tests.factories import Scenario
@@ -50,6 +52,16 @@ class TestUnknownQueryParameters:
     async def test_a_single_valued_parameter_given_twice_is_refused(self, client: AsyncClient) -> None:
         body = assert_problem(await client.get("/api/v1/actions?page=1&page=2"), 422)
         assert body["errors"] == [{"loc": ["query", "page"], "msg": "given more than once"}]
+
+    def test_a_router_made_without_the_strict_route_class_stops_the_app_starting(self) -> None:
+        loose = APIRouter()
+
+        @loose.get("/loose")
+        async def handler() -> dict[str, str]:
+            return {}
+
+        with pytest.raises(TypeError, match="/loose"):
+            require_strict_routes([APIRouter(route_class=StrictRoute), loose])
 
     async def test_known_parameters_still_work(self, client: AsyncClient, scenario: Scenario) -> None:
         response = await client.get("/api/v1/kpis/cp-repeat-plans/values?scope=england&limit=5")
