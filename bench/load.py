@@ -8,7 +8,8 @@ import statistics
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int  # non-2xx answers, timeouts and socket errors
+    server_cpu_us: float | None = None  # the server's CPU time per request (all its workers), when measured
 
     @property
     def row(self) -> str:
@@ -102,12 +104,27 @@ def python_load(
 WARM_UP_SECONDS = 1
 
 
-def measure(url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None) -> Result:
+def measure(
+    url: str,
+    token: str,
+    *,
+    seconds: float,
+    connections: int,
+    put_paths: list[str] | None = None,
+    cpu: Callable[[], float] | None = None,
+) -> Result:
     """Steady state: one request first (a cold read is computed once, then served from the read cache until the data
     changes; its cost alone is measured apart, see bench/run.py), and a second of the same load unmeasured (the
-    pool's connections opened, the statement caches filled), then the load measured."""
+    pool's connections opened, the statement caches filled), then the load measured. ``cpu``: the server's CPU
+    seconds so far, to report its CPU time per request (the measure of how a worker's cost holds as workers are
+    added, whatever share of the cores the load generator and the database take)."""
     if not put_paths:
         httpx.get(url, headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=120)
     generate = wrk if WRK else python_load
     generate(url, token, seconds=WARM_UP_SECONDS, connections=connections, put_paths=put_paths)
-    return generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
+    before = cpu() if cpu else 0.0
+    result = generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
+    if cpu is None or not result.requests_per_second:
+        return result
+    used = cpu() - before
+    return replace(result, server_cpu_us=used / (result.requests_per_second * seconds) * 1e6)

@@ -12,6 +12,7 @@ cores and so understates the service. Rate limiting is off: a benchmark is one k
 
 import argparse
 import asyncio
+import functools
 import statistics
 import threading
 import time
@@ -26,7 +27,7 @@ from sqlalchemy.engine import make_url
 from api import db
 from bench import generate, ingest
 from bench.load import WRK, Result, measure
-from bench.server import live_server, mint_key, seeded
+from bench.server import cpu_seconds, live_server, mint_key, seeded
 
 SMALL_KPI = "neet-not-known-16-19"
 PERIOD_FOR = {
@@ -112,13 +113,14 @@ def endpoints(setting: Setting) -> list[tuple[str, str]]:
 
 def _table(title: str, rows: list[tuple[str, Result]], healthz: float, ceiling: float | None) -> None:
     print(f"\n{title}")
-    print(f"{'endpoint':40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12}")
+    print(f"{'endpoint':40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of /healthz':>12} {'server CPU/req':>15}")
     for name, result in rows:
         ratio = f"{result.requests_per_second / healthz:12.1%}" if name != "/healthz" else ""
         if name == "/healthz" and ceiling:
             ratio = f"{result.requests_per_second / ceiling:8.0%} of bare"
+        cpu = f"{result.server_cpu_us:12.0f} us" if result.server_cpu_us is not None else ""
         errors = f"  ({result.errors} errors)" if result.errors else ""
-        print(f"{name:40} {result.row} {ratio}{errors}")
+        print(f"{name:40} {result.row} {ratio:>12} {cpu:>15}{errors}")
 
 
 def _single_latency(base: str, token: str, path: str, repeat: int = 5) -> float:
@@ -170,8 +172,9 @@ def run_setting(setting: Setting, workers: int, args: argparse.Namespace, ceilin
     # connections on one worker, not as lower throughput.
     pool = str(max(2, args.connections // workers))
     with live_server(setting.url, workers=workers, RATE_LIMIT_PER_MINUTE="0", DB_POOL_SIZE=pool) as base:
+        cpu = functools.partial(cpu_seconds, base)
         rows = [
-            (name, measure(base + path, setting.token, seconds=args.seconds, connections=args.connections))
+            (name, measure(base + path, setting.token, seconds=args.seconds, connections=args.connections, cpu=cpu))
             for name, path in endpoints(setting)
         ]
         put = measure(
@@ -180,6 +183,7 @@ def run_setting(setting: Setting, workers: int, args: argparse.Namespace, ceilin
             seconds=args.seconds,
             connections=args.connections,
             put_paths=setting.put_paths,
+            cpu=cpu,
         )
         rows.append((PUT, put))
         healthz = rows[0][1].requests_per_second
@@ -220,6 +224,9 @@ def _summary(figures: Figures, computed: dict[str, dict[str, float]], ceiling: f
         for name in READS:
             scaling = large_2[name].requests_per_second / large[name].requests_per_second
             checks.append((f"2 workers / 1: {name}", scaling, 1.6, "min-x"))
+            one, two = large[name].server_cpu_us, large_2[name].server_cpu_us
+            if one and two:  # linear in cores if a request costs the workers no more CPU when there are two
+                checks.append((f"2 workers / 1, server CPU per request: {name}", two / one, 1.1, "x"))
     print("\ntargets (large data, one worker unless said)")
     for label, value, target, kind in checks:
         met = value <= target if kind in ("max", "x") else value >= target

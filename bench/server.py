@@ -91,13 +91,38 @@ def live_server(
     if app.endswith("create_app"):
         command.append("--factory")
     server = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    PIDS[base] = server.pid
     try:
-        base = f"http://127.0.0.1:{port}"
         asyncio.run(_wait_until_ready(base, "/readyz" if app.endswith("create_app") else "/ping"))
         yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
+        del PIDS[base]
+
+
+PIDS: dict[str, int] = {}  # a live server's base URL -> its uvicorn process
+
+
+def cpu_seconds(base: str) -> float:
+    """CPU time used so far by the server at ``base``: its uvicorn process and every worker it started (Linux)."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grew = {PIDS[base]}, True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    return sum(used.get(pid, 0.0) for pid in tree)
 
 
 async def _wait_until_ready(base: str, path: str) -> None:
