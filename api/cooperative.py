@@ -5,8 +5,7 @@ wait a slice at most (a few milliseconds)."""
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from functools import lru_cache
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import ParamSpec, TypeVar
 
 from api.settings import get_settings
@@ -17,7 +16,7 @@ R = TypeVar("R")
 SLICE = 100
 
 
-async def in_turns(items: Sequence[ItemT] | Iterable[ItemT], size: int = SLICE) -> AsyncIterator[ItemT]:
+async def in_turns(items: Iterable[ItemT], size: int = SLICE) -> AsyncIterator[ItemT]:
     """Each item in order; after every ``size`` items, other tasks get a turn."""
     for count, item in enumerate(items, 1):
         yield item
@@ -25,7 +24,7 @@ async def in_turns(items: Sequence[ItemT] | Iterable[ItemT], size: int = SLICE) 
             await asyncio.sleep(0)
 
 
-@lru_cache
+@functools.cache
 def _bulkhead() -> asyncio.Semaphore:
     return asyncio.Semaphore(get_settings().bulk_jobs_per_worker)
 

@@ -56,8 +56,8 @@ def _counter(connection: Connection, count: int) -> int:
 @event.listens_for(Session, "before_commit")
 def _number_events(session: Session) -> None:
     """Number this transaction's events at the last moment: everything else is written first, then the counter is
-    taken, the events inserted and the transaction committed. Writers hold the counter's lock for those two
-    statements and the commit, not for their whole transaction, so they do not queue behind each other's work."""
+    taken, the events inserted and the transaction committed. Writers hold the counter's lock for that one statement
+    (two on SQLite) and the commit, not for their whole transaction, so they do not queue behind each other's work."""
     if session.in_nested_transaction():  # a savepoint's release: the transaction goes on
         return
     pending: list[dict[str, Any]] = session.info.pop(PENDING, [])
