@@ -3,6 +3,7 @@
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import header
 from api.errors import AppError, problem_response
 
 
@@ -27,7 +28,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] in BODILESS:
             await self.app(scope, receive, send)
             return
-        declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
+        declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             error = PayloadTooLarge(self.limit)
             response = problem_response(

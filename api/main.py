@@ -85,7 +85,7 @@ def create_app() -> FastAPI:
     install_problem_handlers(app)
     openapi.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(AccessMiddleware, cache_entries=settings.read_cache_entries)
+    app.add_middleware(AccessMiddleware, prefix=API_PREFIX, cache_entries=settings.read_cache_entries)
     app.add_middleware(MethodsMiddleware)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:  # none by default: browsers on other origins are refused, and no layer is needed
@@ -104,6 +104,7 @@ def create_app() -> FastAPI:
             dependencies=[Depends(access_control)],
             responses=problem_responses(400, 401, 403, 422, 429),
         )
-    require_strict_routes([health_router, *DOMAIN_ROUTERS])
-    remember_literal_paths(app, [("", health_router), *((API_PREFIX, router) for router in DOMAIN_ROUTERS)])
+    routers = [("", health_router), *((API_PREFIX, router) for router in DOMAIN_ROUTERS)]
+    require_strict_routes(router for _prefix, router in routers)
+    remember_literal_paths(app, routers)
     return app

@@ -9,7 +9,7 @@ slash is required: ``2011-12`` is December 2011).
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -192,3 +192,8 @@ def _split_year(text: str, match: re.Match[str], year_type: PeriodType) -> Perio
 
 def normalise_period(text: str, *, year_type: PeriodType = PeriodType.financial_year) -> str:
     return parse_period(text, year_type=year_type).code
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after a day ends (UTC): data 'as at' a day is everything written before it."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)

@@ -8,6 +8,7 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import header
 from api.errors import internal_error
 
 HEADER = "x-request-id"
@@ -24,7 +25,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((value for name, value in scope["headers"] if name == _HEADER), b"").decode("latin-1")
+        given = (header(scope, _HEADER) or b"").decode("latin-1")
         request_id = given if _SANE.match(given) else os.urandom(16).hex()  # as random as a uuid4, cheaper
         scope.setdefault("state", {})["request_id"] = request_id
         started = False

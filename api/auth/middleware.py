@@ -15,12 +15,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import header
 from api.auth.deps import identify
 from api.auth.models import Scope as KeyScope
 from api.errors import problem_for
 
-API_PREFIX = "/api/v1"
-UNCACHED = ("/api/v1/api-keys",)  # a key's own record, and last-used times: not worth keeping
 MAX_BODY = 2 * 1024 * 1024
 
 
@@ -60,17 +59,19 @@ class ReadCache:
 
 
 class AccessMiddleware:
-    def __init__(self, app: ASGIApp, cache_entries: int = 2048, cache_bytes: int = 128 * 1024 * 1024) -> None:
-        self.app = app
+    def __init__(
+        self, app: ASGIApp, prefix: str, cache_entries: int = 2048, cache_bytes: int = 128 * 1024 * 1024
+    ) -> None:
+        self.app, self.prefix = app, prefix
+        self.uncached = f"{prefix}/api-keys"  # a key's own record, and last-used times: not worth keeping
         self.cache = ReadCache(cache_entries, cache_bytes) if cache_entries else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(API_PREFIX) or scope["method"] == "OPTIONS":
+        if scope["type"] != "http" or not path.startswith(self.prefix) or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        authorization = headers.get(b"authorization")
+        authorization = header(scope, b"authorization")
         client = scope["client"][0] if scope.get("client") else "unknown"
         try:
             identity = await identify(
@@ -84,7 +85,7 @@ class AccessMiddleware:
             return
         scope.setdefault("state", {})["identity"] = identity
         readable = identity.principal.has(KeyScope.read)  # without it the route refuses (403): never from cache
-        if self.cache is None or scope["method"] != "GET" or path.startswith(UNCACHED) or not readable:
+        if self.cache is None or scope["method"] != "GET" or path.startswith(self.uncached) or not readable:
             await self.app(scope, receive, send)
             return
         await self._cached(scope, receive, send, identity.data_version, identity.principal.has(KeyScope.admin))

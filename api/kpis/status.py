@@ -10,7 +10,7 @@ Figure rows rather than ORM objects.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from api.kpis.schemas import (
     TargetSummary,
     TravelRead,
 )
-from api.periods import YEAR_START_MONTH, Period, PeriodType, parse_period
+from api.periods import YEAR_START_MONTH, Period, PeriodType, end_of, parse_period
 
 ENGLAND_GSS = "E92000001"
 
@@ -243,11 +243,6 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
     )
 
 
-def end_of(as_of: date) -> datetime:
-    """The first instant after ``as_of`` (UTC): figures as they stood that day are those submitted before it."""
-    return datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=UTC)
-
-
 async def _latest_periods(
     session: AsyncSession, kpi_ids: Sequence[int], scope_id: int, before: datetime | None
 ) -> dict[int, Period]:
@@ -274,6 +269,21 @@ def _bounds(periods: set[Period]) -> tuple[Period, Period]:
     return min(periods, key=lambda period: period.end), max(periods, key=lambda period: period.end)
 
 
+# What a Figure is read from, in its fields' order (the scope as its id).
+_FIGURE_COLUMNS = (
+    KpiValue.kpi_id,
+    KpiValue.scope_id,
+    KpiValue.period,
+    KpiValue.period_start_date,
+    KpiValue.period_end_date,
+    KpiValue.value,
+    KpiValue.numerator,
+    KpiValue.denominator,
+    KpiValue.status_symbol,
+    KpiValue.provisional,
+    KpiValue.revision,
+    KpiValue.submitted_at,
+)
 Wanted = tuple[dict[int, set[Period]], int | None]  # (kpi id -> periods, a scope id or None for every scope)
 
 
@@ -296,39 +306,13 @@ def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Sele
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
-    ranked = select(
-        KpiValue.kpi_id,
-        KpiValue.scope_id,
-        KpiValue.period,
-        KpiValue.period_start_date,
-        KpiValue.period_end_date,
-        KpiValue.value,
-        KpiValue.numerator,
-        KpiValue.denominator,
-        KpiValue.status_symbol,
-        KpiValue.provisional,
-        KpiValue.revision,
-        KpiValue.submitted_at,
-        rank.label("rank"),
-    ).where(or_(*wanted_here), KpiValue.period.in_({period.code for period in every}))
+    ranked = select(*_FIGURE_COLUMNS, rank.label("rank")).where(
+        or_(*wanted_here), KpiValue.period.in_({period.code for period in every})
+    )
     if before is not None:  # as the figures stood then: later revisions excluded
         ranked = ranked.where(KpiValue.submitted_at < before)
     latest = ranked.subquery()
-    c = latest.c
-    return select(
-        c.kpi_id,
-        c.scope_id,
-        c.period,
-        c.period_start_date,
-        c.period_end_date,
-        c.value,
-        c.numerator,
-        c.denominator,
-        c.status_symbol,
-        c.provisional,
-        c.revision,
-        c.submitted_at,
-    ).where(c.rank == 1)
+    return select(*(latest.c[column.key] for column in _FIGURE_COLUMNS)).where(latest.c.rank == 1)
 
 
 async def _figures(

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from api.auth.principal import Actor
 from api.db import lock_rows
 from api.delivery import DeliveryStatus, Rag
 from api.errors import Conflict, InvalidInput, ProblemError
+from api.periods import end_of
 from api.progress.models import ProgressUpdate
 from api.progress.schemas import ProgressIn
 from api.projects.models import TransformationProject
@@ -72,11 +73,6 @@ async def list_updates(
     if updated_since is not None:  # updates are never edited: this selects those reported since
         statement = statement.where(ProgressUpdate.created_at >= updated_since)
     return (await session.scalars(statement)).all()
-
-
-def end_of(day: date) -> datetime:
-    """The first instant after a day ends (UTC): data 'as at' a day is everything written before it."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
