@@ -5,18 +5,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import openapi
 from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
-from api.auth.deps import access_control
 from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
 from api.body_limit import BodyLimitMiddleware
 from api.db import dispose_engines
-from api.errors import install_problem_handlers, problem_responses
+from api.errors import install_problem_handlers
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
 from api.kpis.router import router as kpis_router
@@ -27,11 +26,11 @@ from api.packs.router import router as packs_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
+from api.routing import API_PREFIX, add_routes
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
 from api.strict import MethodsMiddleware, require_strict_routes
 
-API_PREFIX = "/api/v1"
 DESCRIPTION = """
 Stockton-on-Tees Borough Council's *Children's Services Strategy for Change and Improvement 2016-18* as live,
 accountable data: focus areas, business improvement actions (reported to CSMT), transformation projects (reported to
@@ -80,7 +79,6 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        responses=problem_responses(500),
     )
     install_problem_handlers(app)
     openapi.install(app)
@@ -96,15 +94,7 @@ def create_app() -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
         )
-    app.include_router(health_router)
-    for router in DOMAIN_ROUTERS:  # each straight onto the app: one level of routers to match, not two
-        app.include_router(
-            router,
-            prefix=API_PREFIX,
-            dependencies=[Depends(access_control)],
-            responses=problem_responses(400, 401, 403, 422, 429),
-        )
-    routers = [("", health_router), *((API_PREFIX, router) for router in DOMAIN_ROUTERS)]
-    require_strict_routes(router for _prefix, router in routers)
-    remember_literal_paths(app, routers)
+    routers = [health_router, *DOMAIN_ROUTERS]
+    require_strict_routes(routers)
+    remember_literal_paths(app, add_routes(app, routers))
     return app

@@ -8,7 +8,6 @@ send it to PATCH /projects/{key}, because it tries routes by method before it pr
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
@@ -16,13 +15,12 @@ from starlette.types import Scope
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
-def remember_literal_paths(app: Any, routers: Iterable[tuple[str, APIRouter]]) -> None:
-    """Note, once, the paths with no parameter that these routers serve under their prefixes, and their methods."""
+def remember_literal_paths(app: Any, routes: Iterable[APIRoute]) -> None:
+    """Note, once, the paths with no parameter that these routes serve, and their methods."""
     served: dict[str, set[str]] = {}
-    for prefix, router in routers:
-        for route in router.routes:
-            if isinstance(route, APIRoute) and "{" not in route.path:
-                served.setdefault(prefix + route.path, set()).update(route.methods or ())
+    for route in routes:
+        if "{" not in route.path:
+            served.setdefault(route.path, set()).update(route.methods or ())
     app.state.literal_paths = {path: [m for m in METHODS if m in methods] for path, methods in served.items()}
 
 

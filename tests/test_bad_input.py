@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from api import db
 from api.models import Base
 from api.openapi import NO_NUL
+from api.routing import API_PREFIX
 from api.seeding.sync import Tally
 from tests.auth.helpers import api_routes
 
@@ -338,7 +339,7 @@ async def _send(admin: AsyncClient, method: str, write: Write, case: Case) -> Re
 
 def _write_routes(app: FastAPI) -> list[tuple[str, str]]:
     return sorted(
-        (method, route.path)
+        (method, route.path.removeprefix(API_PREFIX))
         for route in api_routes(app)
         for method in route.methods or ()
         if method in ("POST", "PUT", "PATCH", "DELETE")

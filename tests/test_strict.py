@@ -7,7 +7,6 @@ import pytest
 from fastapi import APIRouter, FastAPI
 from httpx import AsyncClient
 
-from api.main import API_PREFIX
 from api.strict import StrictRoute, require_strict_routes
 from tests.asserts import assert_problem
 from tests.auth.helpers import SAMPLE_PATH_VALUES, api_routes
@@ -32,7 +31,7 @@ class TestUnknownQueryParameters:
     async def test_every_endpoint_refuses_an_unknown_query_parameter(self, app: FastAPI, admin: AsyncClient) -> None:
         for route in api_routes(app):
             for method in sorted(route.methods or ()):
-                path = _concrete(API_PREFIX + route.path)
+                path = _concrete(route.path)
                 response = await admin.request(method, f"{path}?{UNKNOWN}=1", json={})
                 body = assert_problem(response, 422)
                 assert ["query", UNKNOWN] in [error["loc"] for error in body["errors"]], (method, path, body)

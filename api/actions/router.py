@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from api import tracking
 from api.actions import service, writes
@@ -16,10 +16,10 @@ from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
-from api.strict import StrictRoute
+from api.routing import domain_router
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["business improvement actions"], route_class=StrictRoute)
+router = domain_router(tags=["business improvement actions"])
 Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
 
 

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from sqlalchemy import Select, select
 
 from api.audit.models import AuditEvent
@@ -10,9 +10,9 @@ from api.auth.models import Scope
 from api.auth.principal import Principal
 from api.db import SessionDep
 from api.pagination import Page, fetch_page
-from api.strict import StrictRoute
+from api.routing import domain_router
 
-router = APIRouter(tags=["audit and change feed"], route_class=StrictRoute)
+router = domain_router(tags=["audit and change feed"])
 # Minting and revoking keys is the administrators' business: other keys never see the key inventory.
 ADMIN_ONLY_RESOURCES = ("api_key",)
 

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from api.auth import service
 from api.auth.deps import AuthenticatedPrincipal, require
@@ -13,9 +13,9 @@ from api.errors import problem_responses
 from api.idempotency.service import idempotent
 from api.pagination import Page
 from api.params import KeyIdPath
-from api.strict import StrictRoute
+from api.routing import domain_router
 
-router = APIRouter(tags=["API keys"], route_class=StrictRoute)
+router = domain_router(tags=["API keys"])
 Admin = Annotated[Actor, Depends(require(Scope.admin))]
 
 

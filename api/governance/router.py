@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from sqlalchemy import select
 
 from api.actions import service as actions_service
@@ -31,11 +31,11 @@ from api.kpis import service as kpis_service
 from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.params import KeyPath
 from api.projects import service as projects_service
+from api.routing import domain_router
 from api.schemas import Day, SafeStr
-from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["governance"], route_class=StrictRoute)
+router = domain_router(tags=["governance"])
 
 
 @router.get("/governance-bodies", response_model=Page[GovernanceBodyRead])

@@ -12,7 +12,7 @@ from api.errors import problem_responses
 from api.settings import get_settings
 from api.strict import StrictRoute
 
-router = APIRouter(tags=["health"], route_class=StrictRoute)
+router = APIRouter(tags=["health"], route_class=StrictRoute, responses=problem_responses(500))
 
 
 class Health(BaseModel):

@@ -1,6 +1,6 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field
 from sqlalchemy import select
@@ -18,10 +18,10 @@ from api.kpis.models import KpiSubmission, SubmissionMode
 from api.kpis.schemas import Rejection, SubmissionIn, SubmissionSummary
 from api.pagination import ChangedQuery, Page, fetch_page
 from api.params import IdPath
+from api.routing import domain_router
 from api.schemas import QueryModel, inline_schema
-from api.strict import StrictRoute
 
-router = APIRouter(tags=["KPI submissions"], route_class=StrictRoute)
+router = domain_router(tags=["KPI submissions"])
 CSV_EXAMPLE = (
     "kpi,period,scope,value,numerator,denominator,status_symbol,provisional,note\n"
     "neet-not-known-16-19,FY2016-17,,7.4,,,,true,December-February average\n"

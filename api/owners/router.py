@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.deps import require
@@ -15,10 +15,10 @@ from api.owners.schemas import OwnerCreate, OwnerDetail, OwnerRead, OwnerRef, Ow
 from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
 from api.params import KeyPath
-from api.strict import StrictRoute
+from api.routing import domain_router
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["owners"], route_class=StrictRoute)
+router = domain_router(tags=["owners"])
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 

@@ -1,7 +1,7 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import Depends, Path, Query, Response, status
 from fastapi.responses import HTMLResponse
 
 from api.auth.deps import require
@@ -15,11 +15,11 @@ from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
 from api.params import IdPath
+from api.routing import domain_router
 from api.schemas import Day, SafeStr
 from api.spreadsheets import csv_response
-from api.strict import StrictRoute
 
-router = APIRouter(tags=["governance packs"], route_class=StrictRoute)
+router = domain_router(tags=["governance packs"])
 BodyKey = Annotated[
     SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]

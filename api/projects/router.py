@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import Depends, Path, Query, Response, status
 
 from api import tracking
 from api.auth.deps import require
@@ -16,11 +16,11 @@ from api.progress.schemas import ProgressIn, ProgressRead
 from api.projects import savings, service, writes
 from api.projects.schemas import ProgrammeSavings, ProjectCreate, ProjectRead, ProjectUpdate, SavingsIn, SavingsRead
 from api.projects.service import ProjectQuery
+from api.routing import domain_router
 from api.schemas import SafeStr
-from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["transformation projects"], route_class=StrictRoute)
+router = domain_router(tags=["transformation projects"])
 Writer = Annotated[Actor, Depends(require(Scope.projects_write))]
 
 

@@ -1,14 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.db import SessionDep
 from api.quality import service
 from api.quality.schemas import QualityReport
 from api.quality.service import QualityQuery
-from api.strict import StrictRoute
+from api.routing import domain_router
 
-router = APIRouter(tags=["data quality"], route_class=StrictRoute)
+router = domain_router(tags=["data quality"])
 
 
 @router.get("/data-quality", response_model=QualityReport)

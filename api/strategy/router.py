@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api import tracking
 from api.actions import service as actions_service
@@ -13,6 +13,7 @@ from api.pagination import ChangedDep, Page, page_of
 from api.params import KeyPath
 from api.projects import service as projects_service
 from api.projects.schemas import ProjectRead
+from api.routing import domain_router
 from api.strategy import service
 from api.strategy.schemas import (
     FocusAreaDetail,
@@ -23,9 +24,8 @@ from api.strategy.schemas import (
     StrategySummary,
 )
 from api.strategy.service import FocusAreaQuery
-from api.strict import StrictRoute
 
-router = APIRouter(tags=["strategy"], route_class=StrictRoute)
+router = domain_router(tags=["strategy"])
 NOT_FOUND = problem_responses(404)
 
 
