@@ -89,7 +89,7 @@ class Preconditions:
                 raise PreconditionFailed(f"It is still at {etag(current)}, which If-None-Match excludes.")
 
 
-def preconditions(
+async def preconditions(
     if_match: Annotated[
         SafeStr | None,
         Header(max_length=1000, description="The ETag you last read: the write happens only if it is still current."),

@@ -68,8 +68,7 @@ def _number_events(session: Session) -> None:
     # Plain rows, not ORM objects: nothing reads them back in this transaction, and a write is spared the unit of
     # work's bookkeeping.
     if connection.dialect.name == "postgresql":  # the numbers taken and the rows inserted in one statement
-        columns = {name: [row[name] for row in pending] for name in _EVENT_COLUMNS}
-        connection.execute(_NUMBERED_INSERT, {"count": len(pending), **columns})
+        connection.execute(_NUMBERED_INSERT, {"count": len(pending), **event_columns(pending)})
         return
     first = _counter(connection, len(pending)) - len(pending) + 1
     connection.execute(insert(AuditEvent), [row | {"seq": seq} for seq, row in enumerate(pending, start=first)])
@@ -88,13 +87,19 @@ _EVENT_COLUMNS: dict[str, TypeEngine[Any]] = {
     "request_id": postgresql.ARRAY(String),
 }
 _LISTED = ", ".join(_EVENT_COLUMNS)
-# PostgreSQL: the counter's lock is then held for one round trip and the commit (each round trip of a busy worker
-# can wait behind other requests' turns on the event loop). One shape whatever the number of events (arrays, not a
-# VALUES list), so the statement is compiled and prepared once.
-_NUMBERED_INSERT = text(
-    f"""
-    WITH taken AS (
-        INSERT INTO change_counter (id, last_seq) VALUES (1, :count)
+EVENT_BINDS = tuple(bindparam(name, type_=kind) for name, kind in _EVENT_COLUMNS.items())
+
+
+def numbered_events_sql(after: str | None = None) -> str:
+    """PostgreSQL: take ``:count`` change numbers and insert the events given as arrays (one per column, named as
+    the columns), numbered in order, in one statement: the counter's lock is then held for that statement and the
+    commit. One shape whatever the number of events, so it is compiled and prepared once. It ends a ``WITH``:
+    ``after`` names an earlier CTE of the same statement whose rows must be written first (the numbers are taken
+    from its rows, so the counter is locked only once they exist)."""
+    source = f"SELECT 1, :count FROM {after}" if after else "VALUES (1, :count)"
+    return f"""
+    taken AS (
+        INSERT INTO change_counter (id, last_seq) {source}
         ON CONFLICT (id) DO UPDATE SET last_seq = change_counter.last_seq + :count
         RETURNING last_seq
     )
@@ -102,8 +107,17 @@ _NUMBERED_INSERT = text(
     SELECT taken.last_seq - :count + event.position, {", ".join(f"event.{name}" for name in _EVENT_COLUMNS)}
     FROM taken, unnest({", ".join(f":{name}" for name in _EVENT_COLUMNS)})
         WITH ORDINALITY AS event({_LISTED}, position)
-    """  # noqa: S608 (column names are this module's constants)
-).bindparams(bindparam("count", type_=Integer), *(bindparam(name, type_=kind) for name, kind in _EVENT_COLUMNS.items()))
+    """  # noqa: S608 (column and CTE names are constants)
+
+
+def event_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Events as the arrays numbered_events_sql() inserts."""
+    return {name: [row[name] for row in rows] for name in _EVENT_COLUMNS}
+
+
+# PostgreSQL: the counter's lock is then held for one round trip and the commit (each round trip of a busy worker
+# can wait behind other requests' turns on the event loop).
+_NUMBERED_INSERT = text("WITH " + numbered_events_sql()).bindparams(bindparam("count", type_=Integer), *EVENT_BINDS)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -124,7 +138,27 @@ async def record(
     version: int | None = None,
 ) -> None:
     """Record a write, to be numbered and inserted when the transaction commits (and forgotten if it rolls back)."""
-    row = {
+    event = event_row(actor, resource=resource, key=key, action=action, before=before, after=after, version=version)
+    add(session, event)
+
+
+def add(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Add an event made by event_row() to this transaction's, to be numbered and inserted when it commits."""
+    session.info.setdefault(PENDING, []).append(event)
+
+
+def event_row(
+    actor: Actor,
+    *,
+    resource: str,
+    key: str,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    version: int | None = None,
+) -> dict[str, Any]:
+    """An audit event's columns (its number is given when it is inserted)."""
+    return {
         "occurred_at": utcnow(),
         "version": version,
         "actor": actor.name,
@@ -136,4 +170,3 @@ async def record(
         "after": _json(after) if after is not None else None,
         "request_id": actor.request_id,
     }
-    session.info.setdefault(PENDING, []).append(row)

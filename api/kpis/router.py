@@ -1,7 +1,7 @@
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +11,7 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import Forbidden, InvalidInput, ProblemError, problem_responses
 from api.idempotency.service import idempotent
-from api.kpis import definitions, service, submissions
+from api.kpis import definitions, one_figure, service, submissions
 from api.kpis import status as status_service
 from api.kpis.models import Kpi, SubmissionFormat, Tier
 from api.kpis.rating import RatingStatus
@@ -29,14 +29,15 @@ from api.kpis.schemas import (
     TargetIn,
 )
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
+from api.kpis.validation import ValidRow
 from api.pagination import Page, page_of
 from api.params import CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
+from api.routing import domain_router
 from api.schemas import QueryModel
-from api.strict import StrictRoute
 from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = APIRouter(tags=["KPIs"], route_class=StrictRoute)
+router = domain_router(tags=["KPIs"])
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 
@@ -186,30 +187,45 @@ async def put_kpi_value(
     first figure."""
     if not actor.principal.may_submit(code):
         raise Forbidden(f"This key ({actor.principal.name}) may not submit KPI '{code}'.")
-    kpi = await service.kpi_by_code(session, code)
     row = {"kpi": code, "period": period, "scope": scope, **data.figures()}
+    expect = conditions.check if conditions.given else None
     try:
-        result = await submissions.submit(
-            session,
-            [(1, row)],
-            actor=actor,
-            format=SubmissionFormat.single,
-            source=data.source,
-            reason=data.reason,
-            expect=conditions.check if conditions.given else None,
-            known=[kpi],
-        )
+        done = None
+        if one_figure.applies(session):
+            done = await one_figure.put(actor, row, source=data.source, reason=data.reason, expect=expect)
+        checked, outcome, revision, stored = done or await _put_in_session(session, actor, row, data, expect)
     except submissions.SubmissionRejected as rejected:
         raise InvalidInput(rejected.detail_for_single(), errors=rejected.single_errors()) from rejected
-    checked, outcome, revision = result.outcomes[0]
-    if result.written:  # the row just inserted, as it was inserted
-        stored = KpiValueRead.model_validate(result.written[0] | {"scope": {"key": checked.scope.key}})
-    else:  # unchanged: the revision that stands
-        found = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
-        stored = KpiValueRead.model_validate(found)
     response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
     set_etag(response, revision)
-    return KpiValueWritten(**stored.model_dump(), outcome=outcome)
+    return KpiValueWritten.model_validate(stored | {"scope": {"key": checked.scope.key}, "outcome": outcome})
+
+
+async def _put_in_session(
+    session: AsyncSession,
+    actor: Actor,
+    row: dict[str, Any],
+    data: KpiValueIn,
+    expect: Callable[[int | None], None] | None,
+) -> tuple[ValidRow, submissions.Outcome, int, dict[str, Any]]:
+    """One figure through the general path, in the request's transaction (SQLite, or an idempotent PUT)."""
+    kpi = await service.kpi_by_code(session, row["kpi"])
+    result = await submissions.submit(
+        session,
+        [(1, row)],
+        actor=actor,
+        format=SubmissionFormat.single,
+        source=data.source,
+        reason=data.reason,
+        expect=expect,
+        known=[kpi],
+    )
+    checked, outcome, revision = result.outcomes[0]
+    if result.written:  # the row just inserted, as it was inserted
+        return checked, outcome, revision, result.written[0]
+    # unchanged: the revision that stands
+    found = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
+    return checked, outcome, revision, {name: getattr(found, name) for name in one_figure.VALUE_COLUMNS}
 
 
 class StatusQuery(QueryModel):

@@ -278,17 +278,19 @@ async def _write(
 async def _audit_value(session: AsyncSession, result: Result, actor: Actor) -> None:
     """A single value's write is audited as a change to that value, with the figures before and after."""
     for row, outcome, revision in result.outcomes:
-        if outcome == "unchanged":
-            continue
-        previous = result.previous.get(row.identity)
-        before = dict(zip(FIGURES, previous, strict=True)) if previous else None
-        after = dict(zip(FIGURES, row.figures(), strict=True)) | {"revision": revision}
-        await audit.record(
-            session,
-            actor,
-            resource="kpi_value",
-            key=f"{row.kpi.code}/{row.scope.key}/{row.period.code}",
-            action="create" if outcome == "created" else "update",
-            before=before,
-            after=after,
-        )
+        if outcome != "unchanged":
+            audit.add(session, value_event(row, outcome, revision, result.previous.get(row.identity), actor))
+
+
+def value_event(
+    row: ValidRow, outcome: Outcome, revision: int, previous: tuple[Any, ...] | None, actor: Actor
+) -> dict[str, Any]:
+    """The audit event of one figure written: the figures before (None for the first) and after."""
+    return audit.event_row(
+        actor,
+        resource="kpi_value",
+        key=f"{row.kpi.code}/{row.scope.key}/{row.period.code}",
+        action="create" if outcome == "created" else "update",
+        before=dict(zip(FIGURES, previous, strict=True)) if previous else None,
+        after=dict(zip(FIGURES, row.figures(), strict=True)) | {"revision": revision},
+    )
