@@ -119,6 +119,12 @@ class InvalidInput(AppError):
     slug = "invalid-input"
 
 
+class UnsupportedMediaType(AppError):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
 def problem_response(
     status: int,
     title: str,

@@ -23,6 +23,8 @@ from typing import Any
 import asyncpg
 import httpx
 
+from api.benchmarks.ees import ValueFormat, parse_value, period_code
+from api.kpis.models import StatusSymbol
 from api.periods import parse_period
 from bench.server import live_server, mint_key, run_cli
 
@@ -47,10 +49,10 @@ def dfe_rows(limit: int) -> tuple[list[dict[str, Any]], dict[str, str], dict[str
             code = "cl-" + _slug(f"{record['care_leaver_age']} {record['breakdown']}")
             kpis[code] = f"Care leavers aged {record['care_leaver_age']}: {record['breakdown']} (%)"
             scopes[gss.lower()] = (name, gss)
-            end = int(record["time_period"])
-            percent = record["care_leaver_percent"]
-            figure = {"value": percent} if percent.replace(".", "", 1).isdigit() else {"status_symbol": percent}
-            rows.append({"kpi": code, "period": f"FY{end - 1}-{end % 100:02d}", "scope": gss.lower(), **figure})
+            period = period_code(record["time_period"], record["time_identifier"])
+            percent = parse_value(record["care_leaver_percent"], ValueFormat.percent)
+            figure = {"status_symbol": percent.value} if isinstance(percent, StatusSymbol) else {"value": str(percent)}
+            rows.append({"kpi": code, "period": period, "scope": gss.lower(), **figure})
             if len(rows) == limit:
                 break
     return rows, kpis, scopes

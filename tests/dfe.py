@@ -6,6 +6,8 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from api.benchmarks.ees import period_code
+
 DFE_DIR = Path(__file__).resolve().parents[1] / "seed" / "national"
 STOCKTON_GSS = "E06000004"
 ENGLAND_GSS = "E92000001"
@@ -20,11 +22,6 @@ class Figure:
     percent: Decimal
 
 
-def _financial_year(time_period: str) -> str:
-    end = int(time_period)
-    return f"FY{end - 1}-{end % 100:02d}"
-
-
 @cache
 def repeat_child_protection_plans() -> tuple[Figure, ...]:
     """Child protection plans that were a second or subsequent plan: Stockton-on-Tees and England, every year."""
@@ -36,7 +33,7 @@ def repeat_child_protection_plans() -> tuple[Figure, ...]:
                 continue
             figures.append(
                 Figure(
-                    period=_financial_year(row["time_period"]),
+                    period=period_code(row["time_period"], row["time_identifier"]),
                     gss_code=ENGLAND_GSS if national else STOCKTON_GSS,
                     numerator=Decimal(row["CPP_subsequent"]),
                     denominator=Decimal(row["CPP_start"]),

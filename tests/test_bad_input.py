@@ -296,8 +296,39 @@ def _csv_cases(write: Write) -> list[Case]:
     cases += [
         Case("CSV repeated column", write.path, f"kpi,period,value,value\n{KPI},FY2016-17,7,7\n", {}, None, "text/csv"),
         Case("CSV no rows", write.path, f"{header}\n", {}, None, "text/csv"),
-        Case("CSV not UTF-8", write.path, f"{header}\n{KPI},FY2016-17,,7.4,Children\x92s\n", {}, None, "text/csv"),
+        Case(
+            "CSV a value beyond the columns", write.path, f"{header}\n{KPI},FY2016-17,,7.4,,7\n", {}, None, "text/csv"
+        ),
+        Case(
+            "CSV badly grouped thousands", write.path, f'{header}\n{KPI},FY2016-17,,"1,23",\n', {}, "value", "text/csv"
+        ),
+        Case("CSV percent twice", write.path, f"{header}\n{KPI},FY2016-17,,7.4%%,\n", {}, "value", "text/csv"),
     ]
+    windows_1252 = f"{header}\n{KPI},FY2016-17,,7.4,Children\x92s\n"
+    undefined_byte = f"{header}\n{KPI},FY2016-17,,7.4,\x81\n"
+    cases += [
+        Case("CSV declared UTF-8, not UTF-8", write.path, windows_1252, {}, None, "text/csv; charset=utf-8"),
+        Case("CSV neither UTF-8 nor Windows-1252", write.path, undefined_byte, {}, None, "text/csv"),
+        Case("CSV unknown charset", write.path, windows_1252, {}, None, "text/csv; charset=shift_jis"),
+    ]
+    form = "multipart/form-data; boundary=b"
+    part = '--b\r\nContent-Disposition: form-data; name="{name}"{filename}\r\n\r\n{content}\r\n'
+    csv_file = part.format(name="file", filename='; filename="f.csv"', content=f"{header}\n{KPI},FY2016-17,,7.4,")
+    forms = {
+        "no file": part.format(name="mode", filename="", content="partial"),
+        "two files": csv_file + csv_file,
+        "text, not a file": part.format(name="file", filename="", content=f"{header}\n{KPI},FY2016-17,,7.4,"),
+        "another field": csv_file + part.format(name="mode", filename="", content="partial"),
+        "unterminated": csv_file,
+        "a NUL": part.format(
+            name="file", filename='; filename="f.csv"', content=f"{header}\n{KPI},FY2016-17,,7.4,\x00"
+        ),
+    }
+    cases += [
+        Case(f"form {name}", write.path, body + "--b--\r\n" * (name != "unterminated"), {}, None, form)
+        for name, body in forms.items()
+    ]
+    cases.append(Case("form without a boundary", write.path, forms["two files"], {}, None, "multipart/form-data"))
     return cases
 
 
@@ -333,7 +364,9 @@ async def _send(admin: AsyncClient, method: str, write: Write, case: Case) -> Re
     headers = {"Content-Type": case.content_type}
     if write.item is not None:
         headers["If-Match"] = (await admin.get(write.item)).headers.get("etag", '"1"')
-    content = case.content.encode("latin-1" if case.content_type == "text/csv" else "utf-8") if case.content else None
+    content = (
+        case.content.encode("utf-8" if case.content_type == "application/json" else "latin-1") if case.content else None
+    )
     return await admin.request(method, case.path, params=case.query, content=content, headers=headers)
 
 

@@ -55,18 +55,32 @@ class InvalidIdempotencyKey(AppError):
 
 
 def fingerprint(request: Request, body: bytes) -> str:
+    content_type, body = _without_boundary(request.headers.get("content-type", ""), body)
     digest = hashlib.sha256()
     for part in (
         request.method,
         request.url.path,
         str(sorted(request.query_params.multi_items())),
-        request.headers.get("content-type", ""),
+        content_type,
         request.headers.get("if-match", ""),
         request.headers.get("if-none-match", ""),
     ):
         digest.update(part.encode() + b"\0")
     digest.update(body)
     return digest.hexdigest()
+
+
+BOUNDARY = re.compile(r'boundary=("?)([^";]+)\1', re.IGNORECASE)
+
+
+def _without_boundary(content_type: str, body: bytes) -> tuple[str, bytes]:
+    """A form's boundary is drawn afresh each time a client sends it (curl and browsers do): a form sent again is the
+    same request, so the boundary is left out of the fingerprint."""
+    match = BOUNDARY.search(content_type)
+    if match is None:
+        return content_type, body
+    delimiter = b"--" + match[2].encode("latin-1", "replace")
+    return content_type.replace(match[0], "boundary"), body.replace(delimiter, b"--boundary")
 
 
 def _owner(principal: Principal) -> str:

@@ -1,7 +1,5 @@
 """Reading a batch body, JSON or CSV, into numbered rows for the submission rules."""
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -9,20 +7,15 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from pydantic import Field, ValidationError
 
-from api.errors import AppError, InvalidInput, ProblemError, unreadable_json
+from api import csv_input
+from api.errors import InvalidInput, ProblemError, UnsupportedMediaType, unreadable_json
 from api.kpis.models import SubmissionFormat
 from api.kpis.submissions import MAX_ROWS
 from api.kpis.validation import COLUMNS
 from api.schemas import WriteModel
 
-CSV_TYPES = ("text/csv", "application/csv")
 REQUIRED_COLUMNS = ("kpi", "period")
-
-
-class UnsupportedMediaType(AppError):
-    status = 415
-    title = "Unsupported media type"
-    slug = "unsupported-media-type"
+NUMERIC_COLUMNS = ("value", "numerator", "denominator")
 
 
 @dataclass(frozen=True)
@@ -31,20 +24,22 @@ class Batch:
     rows: list[tuple[int, dict[str, Any]]]
     source: str | None = None
     reason: str | None = None
+    lines: tuple[int, ...] = ()  # a CSV row's line in the file, by row number
 
     def line_of(self, row: int) -> int | None:
-        """CSV rows are also reported by file line: the header is line 1."""
-        return row + 1 if self.format is SubmissionFormat.csv else None
+        """CSV rows are also reported by the file line they start on: the header is line 1."""
+        return self.lines[row - 1] if self.lines else None
 
 
-def read_batch(content_type: str, body: bytes) -> Batch:
-    media_type = content_type.split(";")[0].strip().lower()
-    if media_type in CSV_TYPES:
-        return _csv(body)
+async def read_batch(content_type: str, body: bytes) -> Batch:
+    if csv_input.is_csv(content_type):
+        return _csv(await csv_input.read_table(content_type, body, max_records=MAX_ROWS))
+    media_type = csv_input.media_type(content_type)
     if media_type == "application/json" or media_type.endswith("+json"):
         return _json(body)
     raise UnsupportedMediaType(
-        f"Send the rows as application/json or text/csv, not '{media_type or 'no content type'}'."
+        "Send the rows as application/json, text/csv or a CSV file in multipart/form-data, not "
+        f"'{media_type or 'no content type'}'."
     )
 
 
@@ -85,44 +80,17 @@ def _error(loc: list[str | int], message: str) -> ProblemError:
     return ProblemError(loc=loc, msg=message)
 
 
-def _csv(body: bytes) -> Batch:
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InvalidInput("The CSV file is not UTF-8 text.") from error
-    # strict: an unterminated quote is an error, not the rest of the file swallowed into one cell.
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    try:
-        _check_header([name.strip().lower() for name in reader.fieldnames or []], reader)
-        rows = _csv_rows(reader)
-    except csv.Error as error:
-        message = f"line {reader.line_num + 1}: {error}"  # the record that failed starts after those read
-        raise InvalidInput(f"The CSV file cannot be read ({message}).", errors=[_error(["body"], message)]) from error
-    if not rows:
+def _csv(table: csv_input.Table) -> Batch:
+    csv_input.check_header(table.header, known=COLUMNS, required=REQUIRED_COLUMNS)
+    if not table.records:
         raise InvalidInput("The CSV file holds a header but no rows; send at least one.")
-    return Batch(SubmissionFormat.csv, rows)
+    rows = [(number, _cells(record)) for number, record in enumerate(table.records, 1)]
+    return Batch(SubmissionFormat.csv, rows, lines=tuple(record.line for record in table.records))
 
 
-def _check_header(header: list[str], reader: "csv.DictReader[str]") -> None:
-    if not header:
-        raise InvalidInput(f"The CSV file is empty; its first line names the columns: {', '.join(COLUMNS)}.")
-    unknown = [name for name in header if name not in COLUMNS]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if unknown or missing or repeated:
-        problems = [f"unknown column '{name}'" for name in unknown] + [f"missing column '{name}'" for name in missing]
-        problems += [f"column '{name}' given twice" for name in repeated]
-        raise InvalidInput(f"The CSV header is wrong ({'; '.join(problems)}); columns are: {', '.join(COLUMNS)}.")
-    reader.fieldnames = header
-
-
-def _csv_rows(reader: "csv.DictReader[str]") -> list[tuple[int, dict[str, Any]]]:
-    rows: list[tuple[int, dict[str, Any]]] = []
-    for number, record in enumerate(reader, 1):
-        extra = record.pop(None, None)
-        cells: dict[str, Any] = {name: value for name, value in record.items() if value not in (None, "")}
-        if extra:
-            cells["_"] = "more cells than columns"
-        rows.append((number, cells))
-        _too_many(len(rows))
-    return rows
+def _cells(record: csv_input.Record) -> dict[str, Any]:
+    """A row's cells for the row rules: empty cells left out, numbers as a spreadsheet writes them read."""
+    if record.beyond:
+        return {"_": "a value stands to the right of the last named column"}
+    cells = {name: cell for name, cell in record.cells.items() if cell.strip()}
+    return cells | {name: csv_input.spreadsheet_number(cells[name]) for name in NUMERIC_COLUMNS if name in cells}

@@ -9,6 +9,7 @@ from api.auth.deps import require
 from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.cooperative import one_bulk_job_at_a_time
+from api.csv_input import FILE_FIELD, MULTIPART
 from api.db import SessionDep
 from api.errors import NotFound, problem_responses
 from api.idempotency.service import idempotent
@@ -32,6 +33,21 @@ REQUEST_BODY: dict[str, Any] = {
         "content": {
             "application/json": {"schema": inline_schema(SubmissionIn)},
             "text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
+            MULTIPART: {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        FILE_FIELD: {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The CSV file, as text/csv would send it (options go in the query).",
+                        }
+                    },
+                    "required": [FILE_FIELD],
+                    "additionalProperties": False,
+                },
+                "encoding": {FILE_FIELD: {"contentType": "text/csv"}},
+            },
         },
     }
 }
@@ -88,10 +104,13 @@ async def submit_kpi_values(
 ) -> JSONResponse:
     """Submit up to 10,000 KPI values as JSON or CSV; the summary counts created, updated, unchanged and rejected rows.
 
+    CSV comes as the body (text/csv) or as a file uploaded in a form (multipart/form-data, field `file`), saved from
+    a spreadsheet as it is: UTF-8 or Windows-1252, `12.5%` and `1,234` in the figures, empty columns at the right.
+
     By default one rejected row rejects the batch (422, every problem listed); `mode=partial` lands the valid rows.
     Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.
     """
-    batch = read_batch(request.headers.get("content-type", ""), await request.body())
+    batch = await read_batch(request.headers.get("content-type", ""), await request.body())
     result = await submissions.submit(
         session,
         batch.rows,
@@ -101,6 +120,7 @@ async def submit_kpi_values(
         dry_run=options.dry_run,
         source=batch.source or options.source,
         reason=batch.reason,
+        line_of=batch.line_of,
     )
     payload = summarise(result, batch, options, actor).model_dump(mode="json")
     status_code = 200 if options.dry_run else 201
@@ -131,7 +151,7 @@ def _record(submission: KpiSubmission) -> SubmissionRecord:
         rejected=submission.rejected,
         request_id=submission.request_id,
         reason=submission.reason,
-        rejections=[Rejection(line=None, **rejection) for rejection in submission.rejections],
+        rejections=[Rejection.model_validate({"line": None} | rejection) for rejection in submission.rejections],
     )
 
 

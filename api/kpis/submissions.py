@@ -23,6 +23,16 @@ from api.kpis.validation import FIGURES, Context, Problem, RowIn, ValidRow, chec
 
 MAX_ROWS = 10_000
 Outcome = Literal["created", "updated", "unchanged"]
+LineOf = Callable[[int], int | None]  # a row's line in the file it came from (CSV), or None
+
+
+def _no_lines(row: int) -> int | None:
+    return None
+
+
+def _located(line: int | None, message: str) -> str:
+    """A row's problem, sending a CSV file's reader to the line the row starts on."""
+    return message if line is None else f"line {line}: {message}"
 
 
 @dataclass
@@ -83,14 +93,15 @@ async def _context(session: AsyncSession, rows: Sequence[RowIn], known: Sequence
     return Context(kpis=kpis, scopes=scopes, default_scope=borough, today=date.today())
 
 
-def _forbidden(actor: Actor, parsed: list[tuple[int, RowIn]]) -> None:
+def _forbidden(actor: Actor, parsed: list[tuple[int, RowIn]], line_of: LineOf) -> None:
     """Object-level grants: one row for a KPI this key may not submit rejects the whole batch."""
     refused = [(number, row.kpi) for number, row in parsed if not actor.principal.may_submit(row.kpi)]
     if refused:
         raise Forbidden(
             f"This key ({actor.principal.name}) may not submit {len(refused)} of these rows; nothing was written.",
             errors=[
-                ProblemError(loc=["rows", n, "kpi"], msg=f"this key may not submit KPI '{code}'") for n, code in refused
+                ProblemError(loc=["rows", n, "kpi"], msg=_located(line_of(n), f"this key may not submit KPI '{code}'"))
+                for n, code in refused
             ],
         )
 
@@ -156,13 +167,14 @@ async def submit(
     reason: str | None = None,
     expect: Callable[[int | None], None] | None = None,
     known: Sequence[Kpi] = (),
+    line_of: LineOf = _no_lines,
 ) -> Result:
     """Check, then (unless a dry run) write the rows. ``expect`` is given each row's current revision (None for no
     figure yet) once the KPIs are locked, so a conditional PUT is judged on what is stored when it writes.
-    ``known``: KPIs the caller has already read (not read again)."""
+    ``known``: KPIs the caller has already read (not read again). ``line_of``: where each row is in its file."""
     result = Result(rows=len(raw_rows))
     parsed, result.problems = await _check(raw_rows)
-    _forbidden(actor, parsed)
+    _forbidden(actor, parsed, line_of)
     context = await _context(session, [row for _n, row in parsed], known)
     valid = await _validate(parsed, context, result)
     if not dry_run:
@@ -177,12 +189,14 @@ async def submit(
             result.outcomes.append((checked, "created" if revision == 0 else "updated", revision + 1))
     if result.problems and mode is SubmissionMode.all_or_nothing and not dry_run:
         result.outcomes.clear()
-        raise SubmissionRejected(result, [_problem_error(p) for p in result.problems])
+        raise SubmissionRejected(result, [_problem_error(p, line_of) for p in result.problems])
     if expect is not None:
         for checked in valid:
             expect(latest[checked.identity][0] if checked.identity in latest else None)
     if not dry_run:
-        await _write(session, result, actor=actor, format=format, mode=mode, source=source, reason=reason)
+        await _write(
+            session, result, actor=actor, format=format, mode=mode, source=source, reason=reason, line_of=line_of
+        )
     return result
 
 
@@ -201,8 +215,8 @@ async def _validate(parsed: list[tuple[int, RowIn]], context: Context, result: R
     return valid
 
 
-def _problem_error(problem: Problem) -> ProblemError:
-    return ProblemError(loc=["rows", problem.row, problem.field], msg=problem.reason)
+def _problem_error(problem: Problem, line_of: LineOf) -> ProblemError:
+    return ProblemError(loc=["rows", problem.row, problem.field], msg=_located(line_of(problem.row), problem.reason))
 
 
 async def _write(
@@ -214,6 +228,7 @@ async def _write(
     mode: SubmissionMode,
     source: str | None,
     reason: str | None,
+    line_of: LineOf,
 ) -> None:
     now = utcnow()
     submission = KpiSubmission(
@@ -230,7 +245,9 @@ async def _write(
         updated=result.count("updated"),
         unchanged=result.count("unchanged"),
         rejected=result.rejected_rows,
-        rejections=[{"row": p.row, "field": p.field, "reason": p.reason} for p in result.problems],
+        rejections=[
+            {"row": p.row, "line": line_of(p.row), "field": p.field, "reason": p.reason} for p in result.problems
+        ],
     )
     session.add(submission)
     await session.flush()

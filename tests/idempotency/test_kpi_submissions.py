@@ -85,3 +85,17 @@ class TestIdempotencyKey:
     async def test_an_overlong_key_is_rejected(self, submitter: AsyncClient, scenario: Scenario) -> None:
         response = await submitter.post(URL, json=ROWS, headers={"Idempotency-Key": "k" * 201})
         assert_problem(response, 422)
+
+    async def test_a_form_sent_again_replays_though_its_boundary_is_new(
+        self, submitter: AsyncClient, scenario: Scenario
+    ) -> None:
+        headers = {"Idempotency-Key": "upload-1"}
+        csv_file = b"kpi,period,value\ncp-repeat-plans,FY2016-17,21.4\n"
+        first = await submitter.post(URL, files={"file": ("returns.csv", csv_file, "text/csv")}, headers=headers)
+        second = await submitter.post(URL, files={"file": ("returns.csv", csv_file, "text/csv")}, headers=headers)
+        assert first.request.headers["content-type"] != second.request.headers["content-type"]
+        assert (first.status_code, second.headers["idempotent-replayed"]) == (201, "true")
+        other = csv_file.replace(b"21.4", b"21.5")
+        refused = await submitter.post(URL, files={"file": ("returns.csv", other, "text/csv")}, headers=headers)
+        assert_problem(refused, 422, detail_contains="already used with a different request")
+        assert await submissions() == 1

@@ -1,61 +1,14 @@
-"""POST /kpi-submissions: batches of real DfE figures as JSON and CSV, all-or-nothing or partial, dry runs."""
-
-from typing import Any
+"""POST /kpi-submissions: batches of real DfE figures as JSON, all-or-nothing or partial, dry runs, grants (CSV:
+test_csv_submissions.py)."""
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import db
 from api.auth.models import Scope
-from api.kpis.models import KpiValue
 from tests import dfe
 from tests.asserts import assert_problem
 from tests.conftest import Minter
-from tests.factories import Scenario, make_kpi
-
-KPI = "cp-second-plans"
-
-
-@pytest.fixture
-async def kpi(session: AsyncSession, scenario: Scenario) -> str:
-    """A KPI measured like DfE's 'second or subsequent child protection plans', with no values yet."""
-    await make_kpi(session, KPI, decimal_places=1)
-    await session.commit()
-    return KPI
-
-
-def dfe_rows() -> list[dict[str, Any]]:
-    """Every Stockton-on-Tees and England figure DfE publishes for repeat child protection plans.
-
-    DfE rounds national counts to the nearest 10 but computes the percentage from the exact counts, so England's
-    rows carry only the percentage (see test_rounded_national_counts_do_not_match_their_percentage).
-    """
-    rows = []
-    for figure in dfe.repeat_child_protection_plans():
-        local = figure.gss_code == dfe.STOCKTON_GSS
-        row = {
-            "kpi": KPI,
-            "period": figure.period,
-            "scope": "stockton-on-tees" if local else "england",
-            "value": str(figure.percent),
-        }
-        if local:
-            row |= {"numerator": str(figure.numerator), "denominator": str(figure.denominator)}
-        rows.append(row)
-    return rows
-
-
-def as_csv(rows: list[dict[str, Any]]) -> str:
-    columns = ["kpi", "period", "scope", "value", "numerator", "denominator", "status_symbol", "provisional", "note"]
-    lines = [",".join(columns)] + [",".join(str(row.get(c, "")) for c in columns) for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-async def stored_values() -> int:
-    async with db.get_sessionmaker()() as session:
-        return int(await session.scalar(select(func.count()).select_from(KpiValue)) or 0)
+from tests.kpis.batches import KPI, dfe_rows, stored_values
 
 
 class TestJsonBatches:
@@ -184,68 +137,6 @@ class TestJsonBatches:
             "/api/v1/kpi-submissions", content=body.encode("latin-1"), headers={"Content-Type": "application/json"}
         )
         assert_problem(response, 422)
-
-
-class TestCsvBatches:
-    async def test_the_same_columns_as_csv(self, submitter: AsyncClient, kpi: str) -> None:
-        response = await submitter.post(
-            "/api/v1/kpi-submissions?source=LAIT%20download",
-            content=as_csv(dfe_rows()),
-            headers={"Content-Type": "text/csv; charset=utf-8"},
-        )
-        assert response.status_code == 201, response.text
-        summary = response.json()
-        assert (summary["format"], summary["created"], summary["source"]) == ("csv", 26, "LAIT download")
-
-    async def test_rejected_rows_give_their_file_line(self, submitter: AsyncClient, kpi: str) -> None:
-        rows = dfe_rows()
-        rows[3] = rows[3] | {"value": "twenty", "numerator": "", "denominator": ""}
-        rows[4] = rows[4] | {"period": "2016/2018"}
-        response = await submitter.post(
-            "/api/v1/kpi-submissions?mode=partial", content=as_csv(rows), headers={"Content-Type": "text/csv"}
-        )
-        rejected = response.json()["rejections"]
-        assert [(r["row"], r["line"], r["field"]) for r in rejected] == [(4, 5, "value"), (5, 6, "period")]
-        assert "is not a period code" in rejected[1]["reason"]
-
-    @pytest.mark.parametrize(
-        ("header", "words"),
-        [
-            ("kpi,period,value,colour", "unknown column 'colour'"),
-            ("period,value", "missing column 'kpi'"),
-            ("kpi,period,value,value", "column 'value' given twice"),
-            ("", "The CSV file is empty"),
-        ],
-    )
-    async def test_a_wrong_header_is_a_problem(self, submitter: AsyncClient, kpi: str, header: str, words: str) -> None:
-        response = await submitter.post(
-            "/api/v1/kpi-submissions", content=f"{header}\n", headers={"Content-Type": "text/csv"}
-        )
-        assert_problem(response, 422, detail_contains=words)
-
-    @pytest.mark.parametrize(
-        ("body", "words"),
-        [
-            ("kpi,period,value\n", "a header but no rows"),
-            (f'kpi,period,value\n{KPI},FY2015-16,"12\n', "line 2: unexpected end of data"),
-            (f"kpi,period,value,note\n{KPI},FY2015-16,12,{'x' * 200_000}\n", "field larger than field limit"),
-            (f'kpi,period,value\n{KPI},FY2015-16,"1"2"\n', "line 2"),
-        ],
-        ids=["no rows", "unterminated quote", "huge cell", "stray quote"],
-    )
-    async def test_an_unreadable_file_is_refused_whole(
-        self, submitter: AsyncClient, kpi: str, body: str, words: str
-    ) -> None:
-        response = await submitter.post("/api/v1/kpi-submissions", content=body, headers={"Content-Type": "text/csv"})
-        assert_problem(response, 422, detail_contains=words)
-        history = (await submitter.get(f"/api/v1/kpis/{KPI}/values?history=true")).json()
-        assert history["total"] == 0
-
-    async def test_other_media_types_are_415(self, submitter: AsyncClient, kpi: str) -> None:
-        response = await submitter.post(
-            "/api/v1/kpi-submissions", content=b"<rows/>", headers={"Content-Type": "application/xml"}
-        )
-        assert_problem(response, 415)
 
 
 class TestGrants:
