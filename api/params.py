@@ -11,6 +11,7 @@ from api.schemas import Day, Id, SafeStr
 
 KeyPath = Annotated[SafeStr, Path(max_length=80, description="The item's stable key (slug).")]
 CodePath = Annotated[SafeStr, Path(max_length=80, description="The KPI's code.")]
+NationalCodePath = Annotated[SafeStr, Path(max_length=20, description="A DfE LAIT measure code, e.g. 209.")]
 PeriodPath = Annotated[
     SafeStr, Path(max_length=20, description="A period code, e.g. FY2016-17 (2016/17 cannot travel in a path).")
 ]
