@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import csv
 import random
-import re
 import shutil
 import tempfile
 import time
@@ -62,10 +61,6 @@ STATUSES = ["on_track", "on_track", "at_risk", "off_track", "complete"]
 RAGS = {"on_track": "green", "at_risk": "amber", "off_track": "red", "complete": "green"}
 
 
-def _slug(text: str, limit: int = 50) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "measure"
-
-
 def _authorities() -> list[tuple[str, str]]:
     """Real local authorities (name, GSS code) from the DfE files, Stockton-on-Tees left out."""
     found: dict[str, str] = {}
@@ -87,7 +82,7 @@ def _lait_kpis(count: int, focus_areas: list[str]) -> list[dict[str, Any]]:
         suffix = f"-{n // len(rows) + 1}" if n >= len(rows) else ""
         kpis.append(
             {
-                "code": f"lait-{n + 1:03d}-{_slug(row.measure_short or row.measure)}{suffix}",
+                "code": f"lait-{n + 1:03d}-{national.slug(row.measure_short or row.measure, 50)}{suffix}",
                 "title": row.title,
                 "description": row.description,
                 "tier": "service_indicator" if n % 10 == 0 else "management_information",
@@ -135,7 +130,8 @@ def large_seed(target: Path, scale: Scale = SCALE) -> list[str]:
     strategy = yaml.safe_load((target / "strategy.yaml").read_text("utf-8"))
     authorities = _authorities()[: scale.comparators]
     strategy["scopes"] += [
-        {"key": _slug(name, 70), "name": name, "kind": "comparator", "gss_code": code} for name, code in authorities
+        {"key": national.slug(name, 70), "name": name, "kind": "comparator", "gss_code": code}
+        for name, code in authorities
     ]
     (target / "strategy.yaml").write_text(yaml.safe_dump(strategy, allow_unicode=True, sort_keys=False), "utf-8")
     areas = sorted((target / "focus-areas").glob("*.yaml"))

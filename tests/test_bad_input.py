@@ -156,8 +156,8 @@ WRITES: dict[tuple[str, str], Write] = {
             "note": "n",
         },
     ),
-    ("POST", "/national-indicators/{national_code}/adoptions"): Write(
-        "/api/v1/national-indicators/352/adoptions",
+    ("POST", "/national-indicators/{key}/adoptions"): Write(
+        "/api/v1/national-indicators/low-birth-weight-babies/adoptions",
         {
             "code": "low-birth-weight",
             "tier": "council_plan",

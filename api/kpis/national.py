@@ -2,10 +2,13 @@
 definitions, and a council adopting one as a KPI of its own in one step.
 
 The dictionary's Measure_code is not a key: 412 of its 448 rows have one, but only 150 distinct codes, and 68 of
-those are shared by a table of measures (361 names 30 Key Stage 4 breakdowns). A KPI's national_code names one
-measure, so the catalogue offers the 82 codes that name exactly one measure."""
+those are shared by a table of measures (361 names 30 Key Stage 4 breakdowns). So every row is offered under a key
+of its own, made from its short name (`Measure_short`, else `Measure`) as a slug, numbered where two rows share one;
+an adopted KPI keeps DfE's code in national_code and the row's key in national_indicator (unique: an indicator is
+adopted once)."""
 
 import csv
+import re
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -34,6 +37,7 @@ NO_CODE = ("", "NA")
 
 @dataclass(frozen=True)
 class Definition:
+    key: str
     national_code: str | None
     topic: str
     title: str
@@ -59,12 +63,17 @@ def unit_of(axis: str) -> tuple[Unit, int]:
     return Unit.rate, 1
 
 
-def definition(row: dict[str, str]) -> Definition:
+def slug(text: str, limit: int = 60) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "measure"
+
+
+def definition(row: dict[str, str], key: str = "") -> Definition:
     """One dictionary row as a KPI definition (a year type other than the three the service knows: financial)."""
     unit, places = unit_of(row["y_axis_name"])
     code = row["Measure_code"].strip()
     return Definition(
-        national_code=None if code in NO_CODE else code,
+        key=key or slug(row["Measure_short"].strip() or row["Measure"]),
+        national_code=None if code in NO_CODE else code[:20],
         topic=row["Topic"].strip(),
         title=(row["Chart_title"] or row["Measure"]).strip()[:1000],
         measure=row["Measure"].strip(),
@@ -79,59 +88,61 @@ def definition(row: dict[str, str]) -> Definition:
 
 
 def read_dictionary(path: Path) -> list[Definition]:
-    """Every row of a LAIT data dictionary file, in its order."""
+    """Every row of a LAIT data dictionary file, in its order, each under a key of its own (the second of two rows
+    with the same short name gets -2, and so on)."""
     with path.open(encoding="utf-8-sig", newline="") as file:
-        return [definition(row) for row in csv.DictReader(file)]
+        rows = list(csv.DictReader(file))
+    seen: dict[str, int] = {}
+    found = []
+    for row in rows:
+        base = slug(row["Measure_short"].strip() or row["Measure"])
+        seen[base] = seen.get(base, 0) + 1
+        found.append(definition(row, base if seen[base] == 1 else f"{base}-{seen[base]}"))
+    return found
 
 
 @cache
 def catalogue() -> dict[str, Definition]:
-    """The national indicators a KPI can adopt, by code: read once, from the configured seed directory."""
-    rows = read_dictionary(get_settings().seed_path / DICTIONARY)
-    named: dict[str, list[Definition]] = {}
-    for row in rows:
-        if row.national_code is not None:
-            named.setdefault(row.national_code, []).append(row)
-    return {code: found[0] for code, found in named.items() if len(found) == 1}
+    """The national indicators a KPI can adopt, by key: read once, from the configured seed directory."""
+    return {row.key: row for row in read_dictionary(get_settings().seed_path / DICTIONARY)}
 
 
-def get_definition(national_code: str) -> Definition:
-    found = catalogue().get(national_code)
+def get_definition(key: str) -> Definition:
+    found = catalogue().get(key)
     if found is None:
-        raise NotFound("national indicator", national_code)
+        raise NotFound("national indicator", key)
     return found
 
 
-async def adopted(session: AsyncSession, national_codes: list[str]) -> dict[str, str]:
+async def adopted(session: AsyncSession, keys: list[str]) -> dict[str, str]:
     """The KPI (its code) that adopted each of these national indicators, where one has."""
-    rows = await session.execute(
-        select(Kpi.national_code, Kpi.code).where(Kpi.national_code.in_(national_codes)).order_by(Kpi.code.desc())
-    )
-    return {national: code for national, code in rows if national is not None}
+    rows = await session.execute(select(Kpi.national_indicator, Kpi.code).where(Kpi.national_indicator.in_(keys)))
+    return {key: code for key, code in rows if key is not None}
 
 
 async def as_read(session: AsyncSession, rows: list[Definition]) -> list[dict[str, Any]]:
-    adoptions = await adopted(session, [row.national_code for row in rows if row.national_code is not None])
-    return [asdict(row) | {"adopted_as": adoptions.get(row.national_code or "")} for row in rows]
+    adoptions = await adopted(session, [row.key for row in rows])
+    return [asdict(row) | {"adopted_as": adoptions.get(row.key)} for row in rows]
 
 
 def search(query: NationalIndicatorQuery) -> list[Definition]:
-    """The catalogue filtered by topic (exact, any case) and text in the measure or title, in code order."""
+    """The catalogue filtered by topic (exact, any case) and text in the measure or title, in the dictionary's
+    order."""
     topic, text = (query.topic or "").casefold(), (query.q or "").casefold()
     return [
         row
-        for row in sorted(catalogue().values(), key=lambda row: (len(row.national_code or ""), row.national_code))
+        for row in catalogue().values()
         if (not topic or row.topic.casefold() == topic)
         and (not text or text in row.measure.casefold() or text in row.title.casefold())
     ]
 
 
-async def adopt(session: AsyncSession, national_code: str, data: NationalAdoption, *, actor: Actor) -> Kpi:
+async def adopt(session: AsyncSession, key: str, data: NationalAdoption, *, actor: Actor) -> Kpi:
     """Define a KPI from a national indicator, as POST /kpis would (audited the same way)."""
-    found = get_definition(national_code)
-    already = await adopted(session, [national_code])
+    found = get_definition(key)
+    already = await adopted(session, [key])
     if already:
-        raise Conflict(f"National indicator {national_code} is already adopted as KPI '{already[national_code]}'.")
+        raise Conflict(f"National indicator '{key}' is already adopted as KPI '{already[key]}'.")
     kpi = KpiCreate(
         code=data.code,
         title=data.title or found.title,
@@ -142,6 +153,6 @@ async def adopt(session: AsyncSession, national_code: str, data: NationalAdoptio
         polarity=found.polarity,
         period_type=found.period_type,
         focus_area=data.focus_area,
-        national_code=national_code,
+        national_code=found.national_code,
     )
-    return await definitions.create_kpi(session, kpi, actor=actor)
+    return await definitions.create_kpi(session, kpi, actor=actor, national_indicator=key)

@@ -11,7 +11,7 @@ from api.kpis import national
 from api.kpis.router import Definer, kpi_detail
 from api.kpis.schemas import KpiDetail, NationalAdoption, NationalIndicatorQuery, NationalIndicatorRead
 from api.pagination import Page, page_of
-from api.params import NationalCodePath
+from api.params import NationalKeyPath
 from api.routing import domain_router
 
 router = domain_router(tags=["National indicators"])
@@ -27,26 +27,24 @@ async def list_national_indicators(
     return page_of(rows, len(found), query, NationalIndicatorRead)
 
 
-@router.get(
-    "/national-indicators/{national_code}", response_model=NationalIndicatorRead, responses=problem_responses(404)
-)
-async def get_national_indicator(session: SessionDep, national_code: NationalCodePath) -> NationalIndicatorRead:
+@router.get("/national-indicators/{key}", response_model=NationalIndicatorRead, responses=problem_responses(404))
+async def get_national_indicator(session: SessionDep, key: NationalKeyPath) -> NationalIndicatorRead:
     """One national indicator definition."""
-    [row] = await national.as_read(session, [national.get_definition(national_code)])
+    [row] = await national.as_read(session, [national.get_definition(key)])
     return NationalIndicatorRead.model_validate(row)
 
 
 @router.post(
-    "/national-indicators/{national_code}/adoptions",
+    "/national-indicators/{key}/adoptions",
     status_code=status.HTTP_201_CREATED,
     response_model=KpiDetail,
     responses=problem_responses(404, 409),
 )
 @idempotent()
 async def adopt_national_indicator(
-    session: SessionDep, actor: Definer, national_code: NationalCodePath, data: NationalAdoption, response: Response
+    session: SessionDep, actor: Definer, key: NationalKeyPath, data: NationalAdoption, response: Response
 ) -> KpiDetail:
     """Define a KPI from a national indicator in one step: its unit, polarity, decimal places and period type."""
-    kpi = await national.adopt(session, national_code, data, actor=actor)
+    kpi = await national.adopt(session, key, data, actor=actor)
     response.headers["Location"] = f"/api/v1/kpis/{kpi.code}"
     return await kpi_detail(session, kpi, response)

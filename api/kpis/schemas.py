@@ -65,6 +65,9 @@ class KpiRead(ReadModel):
     period_type: PeriodType
     focus_area: str | None = Field(default=None, validation_alias=AliasPath("focus_area", "key"))
     national_code: str | None = Field(description="DfE LAIT measure code, where the measure matches.")
+    national_indicator: str | None = Field(
+        default=None, description="The national indicator (GET /national-indicators/{key}) it was adopted from."
+    )
     baseline_period: str | None
     baseline_value: Number | None
     baseline_note: str | None
@@ -288,7 +291,8 @@ class NationalIndicatorQuery(PageParams):
 
 
 class NationalIndicatorRead(ReadModel):
-    national_code: str = Field(description="DfE LAIT measure code.")
+    key: str = Field(description="The indicator's key in this catalogue, from its short name in the dictionary.")
+    national_code: str | None = Field(description="DfE LAIT measure code (shared by a table's measures; some none).")
     topic: str
     title: str
     measure: str

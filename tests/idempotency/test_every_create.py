@@ -77,7 +77,7 @@ CREATES = {
     ),
     "adopted national indicator": Create(
         "POST",
-        "/api/v1/national-indicators/352/adoptions",
+        "/api/v1/national-indicators/low-birth-weight-babies/adoptions",
         {"code": "low-birth-weight"},
         {"code": "low-birth-weight", "tier": "council_plan"},
     ),
