@@ -18,6 +18,7 @@ from api.db import dispose_engines
 from api.errors import install_problem_handlers
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
+from api.kpis.national_router import router as national_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
 from api.methods import remember_literal_paths
@@ -51,6 +52,7 @@ DOMAIN_ROUTERS = (
     projects_router,
     kpis_router,
     kpi_submissions_router,
+    national_router,
     quality_router,
     auth_router,
     audit_router,

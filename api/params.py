@@ -11,6 +11,9 @@ from api.schemas import Day, Id, SafeStr
 
 KeyPath = Annotated[SafeStr, Path(max_length=80, description="The item's stable key (slug).")]
 CodePath = Annotated[SafeStr, Path(max_length=80, description="The KPI's code.")]
+NationalKeyPath = Annotated[
+    SafeStr, Path(max_length=80, description="A national indicator's key (GET /national-indicators), e.g. cpp-2nd.")
+]
 PeriodPath = Annotated[
     SafeStr, Path(max_length=20, description="A period code, e.g. FY2016-17 (2016/17 cannot travel in a path).")
 ]

@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import csv
 import random
-import re
 import shutil
 import tempfile
 import time
@@ -33,6 +32,7 @@ from typing import Any
 import httpx
 import yaml
 
+from api.kpis import national
 from bench.server import live_server, seeded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,10 +61,6 @@ STATUSES = ["on_track", "on_track", "at_risk", "off_track", "complete"]
 RAGS = {"on_track": "green", "at_risk": "amber", "off_track": "red", "complete": "green"}
 
 
-def _slug(text: str, limit: int = 50) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "measure"
-
-
 def _authorities() -> list[tuple[str, str]]:
     """Real local authorities (name, GSS code) from the DfE files, Stockton-on-Tees left out."""
     found: dict[str, str] = {}
@@ -76,43 +72,26 @@ def _authorities() -> list[tuple[str, str]]:
     return sorted((name, code) for code, name in found.items())
 
 
-def _unit(axis: str) -> tuple[str, int]:
-    axis = axis.lower()
-    if "%" in axis or "percent" in axis:
-        return "percent", 1
-    if "spend" in axis or "£" in axis:
-        return "currency", 0
-    if "number" in axis or "count" in axis:
-        return "count", 0
-    return "rate", 1
-
-
-PERIOD_TYPES = {"Academic Year": "academic_year", "Financial Year": "financial_year", "Calendar Year": "calendar_year"}
-POLARITIES = {"High": "higher_better", "Low": "lower_better"}
-
-
 def _lait_kpis(count: int, focus_areas: list[str]) -> list[dict[str, Any]]:
     """KPI definitions from DfE's LAIT dictionary, then numbered team indicators until there are enough."""
-    with (NATIONAL / "lait_data_dictionary.csv").open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.DictReader(file))
+    rows = national.read_dictionary(NATIONAL / national.DICTIONARY.name)
     kpis: list[dict[str, Any]] = []
     for n in range(count):
         row = rows[n % len(rows)]
-        unit, places = _unit(row["y_axis_name"])
-        kind = ("month", "financial_quarter", PERIOD_TYPES.get(row["Year_Type"], "financial_year"))[n % 3]
+        kind = ("month", "financial_quarter", row.period_type.value)[n % 3]
         suffix = f"-{n // len(rows) + 1}" if n >= len(rows) else ""
         kpis.append(
             {
-                "code": f"lait-{n + 1:03d}-{_slug(row['Measure_short'] or row['Measure'])}{suffix}",
-                "title": (row["Chart_title"] or row["Measure"])[:900],
-                "description": row["Description"][:3000] or None,
+                "code": f"lait-{n + 1:03d}-{national.slug(row.measure_short or row.measure, 50)}{suffix}",
+                "title": row.title,
+                "description": row.description,
                 "tier": "service_indicator" if n % 10 == 0 else "management_information",
-                "unit": unit,
-                "decimal_places": int(row["dps"]) if row["dps"].isdigit() else places,
-                "polarity": POLARITIES.get(row["Polarity"], "none"),
+                "unit": row.unit.value,
+                "decimal_places": row.decimal_places,
+                "polarity": row.polarity.value,
                 "period_type": kind,
                 "focus_area": focus_areas[n % len(focus_areas)],
-                "national_code": row["Measure_code"][:20] if row["Measure_code"].isdigit() else None,
+                "national_code": row.national_code,
                 "targets": [],
                 "values": [],
             }
@@ -151,7 +130,8 @@ def large_seed(target: Path, scale: Scale = SCALE) -> list[str]:
     strategy = yaml.safe_load((target / "strategy.yaml").read_text("utf-8"))
     authorities = _authorities()[: scale.comparators]
     strategy["scopes"] += [
-        {"key": _slug(name, 70), "name": name, "kind": "comparator", "gss_code": code} for name, code in authorities
+        {"key": national.slug(name, 70), "name": name, "kind": "comparator", "gss_code": code}
+        for name, code in authorities
     ]
     (target / "strategy.yaml").write_text(yaml.safe_dump(strategy, allow_unicode=True, sort_keys=False), "utf-8")
     areas = sorted((target / "focus-areas").glob("*.yaml"))

@@ -156,6 +156,16 @@ WRITES: dict[tuple[str, str], Write] = {
             "note": "n",
         },
     ),
+    ("POST", "/national-indicators/{key}/adoptions"): Write(
+        "/api/v1/national-indicators/low-birth-weight-babies/adoptions",
+        {
+            "code": "low-birth-weight",
+            "tier": "council_plan",
+            "focus_area": FOCUS_AREA,
+            "title": "t",
+            "decimal_places": 1,
+        },
+    ),
     ("PATCH", "/kpis/{code}"): Write(
         f"/api/v1/kpis/{KPI}",
         {"title": "NEET and not known", "description": "d", "baseline_value": 7, "note": "n"},

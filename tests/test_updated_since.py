@@ -13,8 +13,14 @@ SAMPLES = {
     "/projects/{key}": "/projects/lean-review",
     "/governance-bodies/{key}": "/governance-bodies/csmt",
 }
-# The audit log has `since` (when events happened); unrouted items and exceptions are computed afresh each time.
-UNTIMED_LISTS = {"/api/v1/audit", "/api/v1/routing/unrouted", "/api/v1/performance-exceptions"}
+# The audit log has `since` (when events happened); unrouted items and exceptions are computed afresh each time;
+# national indicators are DfE's dictionary as shipped with the release.
+UNTIMED_LISTS = {
+    "/api/v1/audit",
+    "/api/v1/routing/unrouted",
+    "/api/v1/performance-exceptions",
+    "/api/v1/national-indicators",
+}
 
 
 async def _lists(client: AsyncClient) -> list[str]:

@@ -31,6 +31,7 @@ DEFINITION = (
     "polarity",
     "period_type",
     "national_code",
+    "national_indicator",
     "baseline_period",
     "baseline_value",
     "baseline_note",
@@ -96,17 +97,24 @@ async def _focus_area(session: AsyncSession, key: str | None) -> FocusArea | Non
     return area
 
 
-async def create_kpi(session: AsyncSession, data: KpiCreate, *, actor: Actor) -> Kpi:
+async def create_kpi(
+    session: AsyncSession, data: KpiCreate, *, actor: Actor, national_indicator: str | None = None
+) -> Kpi:
+    """A new KPI; ``national_indicator``: the dictionary entry it is adopted from (api/kpis/national.py)."""
     if await session.scalar(select(Kpi.id).where(Kpi.code == data.code)):
         raise Conflict(f"A KPI with code '{data.code}' already exists.")
-    kpi = Kpi(**data.model_dump(exclude={"focus_area"}), targets=[])
+    kpi = Kpi(**data.model_dump(exclude={"focus_area"}), national_indicator=national_indicator, targets=[])
     kpi.focus_area = await _focus_area(session, data.focus_area)
     _settle_baseline(kpi)
     session.add(kpi)
     try:
         await session.flush()
     except IntegrityError as error:  # a concurrent writer took the code after we checked
-        raise Conflict(f"A KPI with code '{data.code}' was created at the same time.") from error
+        raise Conflict(
+            f"A KPI with code '{data.code}'"
+            + (f" or adopting national indicator '{national_indicator}'" if national_indicator else "")
+            + " was created at the same time."
+        ) from error
     kpi = await service.get_kpi(session, data.code)
     await audit.record(
         session, actor, resource=RESOURCE, key=kpi.code, action="create", after=snapshot(kpi), version=kpi.version

@@ -96,6 +96,8 @@ class Kpi(VersionedMixin, TimestampMixin, Base):
     period_type: Mapped[PeriodType] = mapped_column(_enum(PeriodType, "period_type"))
     focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"), index=True)
     national_code: Mapped[str | None] = mapped_column(String(20))
+    # The LAIT dictionary entry the KPI was adopted from (api/kpis/national.py): an indicator is adopted once.
+    national_indicator: Mapped[str | None] = mapped_column(String(80), unique=True)
     baseline_period: Mapped[str | None] = mapped_column(String(16))
     baseline_value: Mapped[Decimal | None] = mapped_column(VALUE_TYPE)
     baseline_note: Mapped[str | None] = mapped_column(Text)

@@ -41,7 +41,7 @@ router = domain_router(tags=["KPIs"])
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 
-async def _detail(session: AsyncSession, kpi: Kpi, response: Response) -> KpiDetail:
+async def kpi_detail(session: AsyncSession, kpi: Kpi, response: Response) -> KpiDetail:
     set_etag(response, kpi.version)
     latest = await service.latest_values(session, kpi)
     return KpiDetail(
@@ -61,7 +61,7 @@ async def list_kpis(session: SessionDep, query: Annotated[KpiQuery, Query()]) ->
 @router.get("/kpis/{code}", response_model=KpiDetail, responses=problem_responses(404))
 async def get_kpi(session: SessionDep, code: CodePath, response: Response) -> KpiDetail:
     """A KPI with its targets and its latest value for each scope; the ETag header is its version."""
-    return await _detail(session, await service.get_kpi(session, code), response)
+    return await kpi_detail(session, await service.get_kpi(session, code), response)
 
 
 @router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiDetail, responses=problem_responses(409))
@@ -70,7 +70,7 @@ async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, respo
     """Define a KPI: what it measures, its unit, polarity, period type and baseline."""
     kpi = await definitions.create_kpi(session, data, actor=actor)
     response.headers["Location"] = f"/api/v1/kpis/{kpi.code}"
-    return await _detail(session, kpi, response)
+    return await kpi_detail(session, kpi, response)
 
 
 @router.patch("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
@@ -84,7 +84,7 @@ async def update_kpi(
 ) -> KpiDetail:
     """Change a KPI's definition (not its unit or period type once it has figures): needs If-Match."""
     kpi = await definitions.update_kpi(session, code, data, actor=actor, conditions=conditions)
-    return await _detail(session, kpi, response)
+    return await kpi_detail(session, kpi, response)
 
 
 @router.delete("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
@@ -93,7 +93,7 @@ async def archive_kpi(
 ) -> KpiDetail:
     """Archive a KPI (never deleted: its figures stay readable); it leaves lists and the scorecard. Needs If-Match."""
     kpi = await definitions.archive_kpi(session, code, actor=actor, conditions=conditions)
-    return await _detail(session, kpi, response)
+    return await kpi_detail(session, kpi, response)
 
 
 @router.put("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
@@ -108,7 +108,7 @@ async def put_kpi_target(
 ) -> KpiDetail:
     """Set a KPI's target for one period (upsert); the KPI's version moves on. Needs If-Match with the KPI's ETag."""
     kpi = await definitions.set_target(session, code, period, data, actor=actor, conditions=conditions)
-    return await _detail(session, kpi, response)
+    return await kpi_detail(session, kpi, response)
 
 
 @router.delete("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
@@ -122,7 +122,7 @@ async def delete_kpi_target(
 ) -> KpiDetail:
     """Remove a KPI's target for one period (a plan, not a record; the audit trail keeps it). Needs If-Match."""
     kpi = await definitions.remove_target(session, code, period, actor=actor, conditions=conditions)
-    return await _detail(session, kpi, response)
+    return await kpi_detail(session, kpi, response)
 
 
 @router.get("/kpis/{code}/values", response_model=Page[KpiValueRead], responses=problem_responses(404))

@@ -16,6 +16,7 @@ from api.kpis.models import (
 )
 from api.kpis.rating import Direction, RatingStatus
 from api.kpis.validation import RowIn
+from api.pagination import PageParams
 from api.periods import PeriodType
 from api.schemas import Figure, Key, NotNull, Number, ReadModel, WriteModel, refuse_null
 
@@ -64,6 +65,9 @@ class KpiRead(ReadModel):
     period_type: PeriodType
     focus_area: str | None = Field(default=None, validation_alias=AliasPath("focus_area", "key"))
     national_code: str | None = Field(description="DfE LAIT measure code, where the measure matches.")
+    national_indicator: str | None = Field(
+        default=None, description="The national indicator (GET /national-indicators/{key}) it was adopted from."
+    )
     baseline_period: str | None
     baseline_value: Number | None
     baseline_note: str | None
@@ -279,3 +283,35 @@ class TargetIn(WriteModel):
         if tolerance is not None and kind is not None and kind is not TargetKind.numeric:
             raise ValueError(f"a {kind.value} target has no amber tolerance")
         return tolerance
+
+
+class NationalIndicatorQuery(PageParams):
+    topic: str | None = Field(None, max_length=80, description="Only this LAIT topic, e.g. Children Looked After.")
+    q: str | None = Field(None, min_length=2, max_length=100, description="Search the measure and title.")
+
+
+class NationalIndicatorRead(ReadModel):
+    key: str = Field(description="The indicator's key in this catalogue, from its short name in the dictionary.")
+    national_code: str | None = Field(description="DfE LAIT measure code (shared by a table's measures; some none).")
+    topic: str
+    title: str
+    measure: str
+    polarity: Polarity
+    unit: Unit
+    decimal_places: int
+    period_type: PeriodType
+    description: str | None
+    source: str | None = Field(description="The data owner.")
+    adopted_as: str | None = Field(description="The code of the KPI defined from this indicator, if any.")
+
+
+class NationalAdoption(WriteModel):
+    """A national indicator adopted as a KPI: its local code, and anything to differ from the definition."""
+
+    code: Code = Field(examples=["cla-placement-stability"])
+    tier: Tier = Tier.service_indicator
+    focus_area: Code | None = Field(default=None, description="Focus area key.")
+    title: Title | NotNull = None
+    decimal_places: Annotated[int, Field(ge=0, le=6)] | NotNull = None
+
+    _not_emptied = refuse_null("title", "decimal_places")

@@ -75,6 +75,12 @@ CREATES = {
             "period_type": "academic_year",
         },  # noqa: E501
     ),
+    "adopted national indicator": Create(
+        "POST",
+        "/api/v1/national-indicators/low-birth-weight-babies/adoptions",
+        {"code": "low-birth-weight"},
+        {"code": "low-birth-weight", "tier": "council_plan"},
+    ),
     "routing rule": Create(
         "POST",
         "/api/v1/routing-rules",
