@@ -18,6 +18,7 @@ from api.db import dispose_engines
 from api.errors import install_problem_handlers
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
+from api.kpis.figure_lane import FigureLane
 from api.kpis.national_router import router as national_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
@@ -84,6 +85,7 @@ def create_app() -> FastAPI:
     )
     install_problem_handlers(app)
     openapi.install(app)
+    app.add_middleware(FigureLane, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessMiddleware, prefix=API_PREFIX, cache_entries=settings.read_cache_entries)
     app.add_middleware(MethodsMiddleware)

@@ -34,9 +34,11 @@ from api.auth.principal import Actor
 from api.db import get_engine, utcnow
 from api.errors import NotFound
 from api.kpis.models import Kpi, Scope, ScopeKind, StatusSymbol, SubmissionFormat, SubmissionMode, Tier, Unit
+from api.kpis.schemas import KpiValueIn, KpiValueWritten
 from api.kpis.submissions import Outcome, Result, SubmissionRejected, value_event
 from api.kpis.validation import Context, ValidRow, check_row, parse_row
 from api.periods import PeriodType
+from api.versioning import Preconditions
 
 UNIQUE_VIOLATION = "23505"
 VALUE_COLUMNS = (
@@ -140,10 +142,43 @@ _WRITE = Prepared(
 )
 
 
+def serves() -> bool:
+    """The one-statement write is PostgreSQL's."""
+    return get_engine().dialect.name == "postgresql"
+
+
 def applies(session: AsyncSession) -> bool:
-    """The one-statement write serves PostgreSQL when the request has no transaction of its own yet (an
-    Idempotency-Key claims one, and the figure is then written in it, through the general path)."""
-    return get_engine().dialect.name == "postgresql" and not session.in_transaction()
+    """The one-statement write serves a request that has no transaction of its own yet (an Idempotency-Key claims
+    one, and the figure is then written in it, through the general path)."""
+    return serves() and not session.in_transaction()
+
+
+def row_of(code: str, period: str, scope: str | None, data: KpiValueIn) -> dict[str, Any]:
+    """The PUT's figure as a batch row, for the checks both ways share."""
+    return {"kpi": code, "period": period, "scope": scope, **data.figures()}
+
+
+def answer(
+    checked: ValidRow, outcome: Outcome, revision: int, stored: dict[str, Any]
+) -> tuple[int, int, KpiValueWritten]:
+    """The PUT's answer: its status, the revision that stands (the ETag) and the body."""
+    body = KpiValueWritten.model_validate(stored | {"scope": {"key": checked.scope.key}, "outcome": outcome})
+    return (201 if outcome == "created" else 200), revision, body
+
+
+async def write(
+    actor: Actor, code: str, period: str, scope: str | None, data: KpiValueIn, conditions: Preconditions
+) -> tuple[int, int, KpiValueWritten] | None:
+    """A figure's PUT on this path (the route's and the lane's, api/kpis/figure_lane.py): its answer, or None if
+    another writer took the revision first (then write it through the general path)."""
+    expect = conditions.check if conditions.given else None
+    try:
+        done = await put(
+            actor, row_of(code, period, scope, data), source=data.source, reason=data.reason, expect=expect
+        )
+    except SubmissionRejected as rejected:
+        raise rejected.for_single() from rejected
+    return answer(*done) if done is not None else None
 
 
 async def put(

@@ -1,5 +1,5 @@
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import Annotated
 
 from fastapi import Depends, Query, Response, status
 from pydantic import Field
@@ -29,13 +29,12 @@ from api.kpis.schemas import (
     TargetIn,
 )
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
-from api.kpis.validation import ValidRow
 from api.pagination import Page, page_of
 from api.params import CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
 from api.routing import domain_router
 from api.schemas import QueryModel
-from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
+from api.versioning import WRITE_PROBLEMS, Preconditions, PreconditionsDep, set_etag
 
 router = domain_router(tags=["KPIs"])
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
@@ -187,45 +186,44 @@ async def put_kpi_value(
     first figure."""
     if not actor.principal.may_submit(code):
         raise Forbidden(f"This key ({actor.principal.name}) may not submit KPI '{code}'.")
-    row = {"kpi": code, "period": period, "scope": scope, **data.figures()}
-    expect = conditions.check if conditions.given else None
-    try:
-        done = None
-        if one_figure.applies(session):
-            done = await one_figure.put(actor, row, source=data.source, reason=data.reason, expect=expect)
-        checked, outcome, revision, stored = done or await _put_in_session(session, actor, row, data, expect)
-    except submissions.SubmissionRejected as rejected:
-        raise InvalidInput(rejected.detail_for_single(), errors=rejected.single_errors()) from rejected
-    response.status_code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+    done = await one_figure.write(actor, code, period, scope, data, conditions) if one_figure.applies(session) else None
+    status_code, revision, answer = done or await _put_in_session(session, actor, code, period, scope, data, conditions)
+    response.status_code = status_code
     set_etag(response, revision)
-    return KpiValueWritten.model_validate(stored | {"scope": {"key": checked.scope.key}, "outcome": outcome})
+    return answer
 
 
 async def _put_in_session(
     session: AsyncSession,
     actor: Actor,
-    row: dict[str, Any],
+    code: str,
+    period: str,
+    scope: str | None,
     data: KpiValueIn,
-    expect: Callable[[int | None], None] | None,
-) -> tuple[ValidRow, submissions.Outcome, int, dict[str, Any]]:
+    conditions: Preconditions,
+) -> tuple[int, int, KpiValueWritten]:
     """One figure through the general path, in the request's transaction (SQLite, or an idempotent PUT)."""
-    kpi = await service.kpi_by_code(session, row["kpi"])
-    result = await submissions.submit(
-        session,
-        [(1, row)],
-        actor=actor,
-        format=SubmissionFormat.single,
-        source=data.source,
-        reason=data.reason,
-        expect=expect,
-        known=[kpi],
-    )
+    kpi = await service.kpi_by_code(session, code)
+    try:
+        result = await submissions.submit(
+            session,
+            [(1, one_figure.row_of(code, period, scope, data))],
+            actor=actor,
+            format=SubmissionFormat.single,
+            source=data.source,
+            reason=data.reason,
+            expect=conditions.check if conditions.given else None,
+            known=[kpi],
+        )
+    except submissions.SubmissionRejected as rejected:
+        raise rejected.for_single() from rejected
     checked, outcome, revision = result.outcomes[0]
     if result.written:  # the row just inserted, as it was inserted
-        return checked, outcome, revision, result.written[0]
+        return one_figure.answer(checked, outcome, revision, result.written[0])
     # unchanged: the revision that stands
     found = await service.get_revision(session, kpi.id, checked.scope.id, checked.period.code, revision)
-    return checked, outcome, revision, {name: getattr(found, name) for name in one_figure.VALUE_COLUMNS}
+    stored = {name: getattr(found, name) for name in one_figure.VALUE_COLUMNS}
+    return one_figure.answer(checked, outcome, revision, stored)
 
 
 class StatusQuery(QueryModel):

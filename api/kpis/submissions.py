@@ -17,7 +17,7 @@ from api.audit import service as audit
 from api.auth.principal import Actor
 from api.cooperative import in_turns
 from api.db import bulk_insert, lock_rows, utcnow
-from api.errors import AppError, Forbidden, ProblemError
+from api.errors import AppError, Forbidden, InvalidInput, ProblemError
 from api.kpis.models import Kpi, KpiSubmission, KpiValue, Scope, ScopeKind, SubmissionFormat, SubmissionMode
 from api.kpis.validation import FIGURES, Context, Problem, RowIn, ValidRow, check_row, parse_row
 
@@ -67,17 +67,19 @@ class SubmissionRejected(AppError):
         )
         self.result = result
 
-    def detail_for_single(self) -> str:
-        return "The figure was not accepted: " + "; ".join(p.reason for p in self.result.problems) + "."
-
-    def single_errors(self) -> list[ProblemError]:
-        """A single PUT's problems located in its path and body rather than in batch rows."""
+    def for_single(self) -> InvalidInput:
+        """A single PUT's refusal: its problems located in its path, query and body rather than in batch rows."""
         where: dict[str, list[str | int]] = {
             "kpi": ["path", "code"],
             "period": ["path", "period"],
             "scope": ["query", "scope"],
         }
-        return [ProblemError(loc=where.get(p.field, ["body", p.field]), msg=p.reason) for p in self.result.problems]
+        return InvalidInput(
+            "The figure was not accepted: " + "; ".join(p.reason for p in self.result.problems) + ".",
+            errors=[
+                ProblemError(loc=where.get(p.field, ["body", p.field]), msg=p.reason) for p in self.result.problems
+            ],
+        )
 
 
 async def _context(session: AsyncSession, rows: Sequence[RowIn], known: Sequence[Kpi]) -> Context:
