@@ -37,7 +37,7 @@ from api.kpis.models import Kpi, Scope, ScopeKind, StatusSymbol, SubmissionForma
 from api.kpis.schemas import KpiValueIn, KpiValueWritten
 from api.kpis.submissions import Outcome, Result, SubmissionRejected, value_event
 from api.kpis.validation import Context, ValidRow, check_row, parse_row
-from api.periods import PeriodType
+from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.versioning import Preconditions
 
 UNIQUE_VIOLATION = "23505"
@@ -72,29 +72,30 @@ class Prepared:
         return list(result.all()) if result.returns_rows else []
 
 
-_KPI_AND_SCOPE = Prepared(
+# The KPI, its scope (the borough where none is named) and the latest revision of the figure, in one statement. A
+# bare period such as 2016/17 means the KPI's kind of year, so both readings are sent and the KPI's type picks one,
+# as the checks (validation._period) read it.
+_READ = Prepared(
     text(
         f"""
         SELECT kpi.id, kpi.code, kpi.archived_at, kpi.period_type, kpi.tier, kpi.unit, kpi.decimal_places,
-               scope.id AS scope_id, scope.key AS scope_key, scope.kind AS scope_kind
-        FROM kpi LEFT JOIN LATERAL (
+               scope.id AS scope_id, scope.key AS scope_key, scope.kind AS scope_kind,
+               {", ".join(f"latest.{name}" for name in VALUE_COLUMNS)}
+        FROM kpi
+        LEFT JOIN LATERAL (
             SELECT id, key, kind FROM scope
             WHERE key = :scope OR (:scope IS NULL AND kind = '{ScopeKind.borough.value}')
             ORDER BY id LIMIT 1
         ) AS scope ON true
+        LEFT JOIN LATERAL (
+            SELECT {", ".join(VALUE_COLUMNS)} FROM kpi_value
+            WHERE kpi_id = kpi.id AND scope_id = scope.id AND period = CASE
+                WHEN kpi.period_type = '{PeriodType.academic_year.value}' THEN :academic ELSE :financial END
+            ORDER BY revision DESC LIMIT 1
+        ) AS latest ON true
         WHERE kpi.code = :code
-        """  # noqa: S608 (a constant)
-    ).bindparams(bindparam("code", type_=String), bindparam("scope", type_=String))
-)
-
-_LATEST = Prepared(
-    text(
-        f"""
-        SELECT {", ".join(VALUE_COLUMNS)} FROM kpi_value
-        WHERE kpi_id = :kpi_id AND scope_id = :scope_id AND period = :period
-        ORDER BY revision DESC LIMIT 1
-        """  # noqa: S608 (column names are this module's constants)
-    ).bindparams(bindparam("kpi_id", type_=Integer), bindparam("scope_id", type_=Integer), bindparam("period"))
+        """  # noqa: S608 (constants)
+    ).bindparams(*(bindparam(name, type_=String) for name in ("code", "scope", "academic", "financial")))
 )
 
 _FIGURE = Numeric(18, 6)
@@ -195,11 +196,7 @@ async def put(
     rather than retried without end)."""
     async with get_engine().connect() as connection:
         connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        checked = await _checked(connection, row)
-        found = await _LATEST.run(
-            connection, kpi_id=checked.kpi.id, scope_id=checked.scope.id, period=checked.period.code
-        )
-        latest = dict(zip(VALUE_COLUMNS, found[0], strict=True)) if found else None
+        checked, latest = await _read(connection, row)
         if expect is not None:
             expect(latest["revision"] if latest else None)
         if latest is not None and _figures(latest) == checked.figures():
@@ -216,15 +213,26 @@ async def put(
         return checked, outcome, written["revision"], written
 
 
-async def _checked(connection: AsyncConnection, row: dict[str, Any]) -> ValidRow:
-    """The figure as the general path would judge it, with the KPI and scope it names."""
+def _readings(text: str) -> dict[str, str | None]:
+    """A period's code read as an academic and as a financial year (None where it is no period: the checks say why)."""
+    found: dict[str, str | None] = {}
+    for name, year_type in (("academic", PeriodType.academic_year), ("financial", PeriodType.financial_year)):
+        try:
+            found[name] = parse_period(text, year_type=year_type).code
+        except InvalidPeriod:
+            found[name] = None
+    return found
+
+
+async def _read(connection: AsyncConnection, row: dict[str, Any]) -> tuple[ValidRow, dict[str, Any] | None]:
+    """The figure as the general path would judge it, with the KPI and scope it names, and the latest revision."""
     parsed = parse_row(1, row)
-    found = await _KPI_AND_SCOPE.run(connection, code=row["kpi"], scope=row["scope"])
+    found = await _READ.run(connection, code=row["kpi"], scope=row["scope"], **_readings(row["period"]))
     if not found:
         raise NotFound("KPI", row["kpi"])
     if isinstance(parsed, list):
         raise SubmissionRejected(Result(rows=1, problems=parsed), [])
-    (kpi_id, code, archived_at, period_type, tier, unit, places, scope_id, scope_key, scope_kind) = found[0]
+    (kpi_id, code, archived_at, period_type, tier, unit, places, scope_id, scope_key, scope_kind) = found[0][:10]
     kpi = Kpi(
         id=kpi_id,
         code=code,
@@ -240,7 +248,10 @@ async def _checked(connection: AsyncConnection, row: dict[str, Any]) -> ValidRow
     checked = check_row(1, parsed, context)
     if isinstance(checked, list):
         raise SubmissionRejected(Result(rows=1, problems=checked), [])
-    return checked
+    latest = dict(zip(VALUE_COLUMNS, found[0][10:], strict=True)) if found[0][10] is not None else None
+    if latest is not None and latest["period"] != checked.period.code:  # read as the checks read it, always
+        raise AssertionError(f"read {latest['period']} for {checked.period.code}")
+    return checked, latest
 
 
 def _figures(latest: dict[str, Any]) -> tuple[Any, ...]:
