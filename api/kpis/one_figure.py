@@ -9,8 +9,8 @@ the general path's own (`parse_row`, `check_row`, the request's preconditions), 
 
 - revisions stay gap-free and unique: the value is written as the revision read + 1, and the unique
   (kpi, scope, period, revision) index refuses it if another writer got there first; nothing is then written, and the
-  figure goes the general way, which locks the KPI, reads and judges it again (it may now be unchanged, or a
-  precondition may now fail) and writes it in its turn;
+  figure is read, judged (it may now be unchanged, or a precondition may now fail) and written again, up to ATTEMPTS
+  times, then left to the general way, which locks the KPI and writes it in its turn;
 - writers of a KPI are still serialised with batches: the write takes the KPI's row lock first, as the general path
   does, so a batch that holds it is never refused because a single figure slipped in under it;
 - the change feed stays gap-free and in commit order: the counter row is updated inside the statement after the
@@ -41,6 +41,9 @@ from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.versioning import Preconditions
 
 UNIQUE_VIOLATION = "23505"
+# Reads and writes of a figure before leaving it to the general path's lock: a second writer of the same figure at
+# the same moment costs a read and a write again, not the general path; a crowd of them waits its turn there.
+ATTEMPTS = 3
 VALUE_COLUMNS = (
     "period",
     "period_start_date",
@@ -191,26 +194,28 @@ async def put(
     expect: Callable[[int | None], None] | None,
 ) -> tuple[ValidRow, Outcome, int, dict[str, Any]] | None:
     """Check and write one figure; returns the row as checked, the outcome, the revision that stands and that
-    revision's columns, or None if another writer took the next revision first (the caller then writes through the
-    general path, which waits its turn on the KPI's lock: a figure many are writing at once is written in turn
-    rather than retried without end)."""
+    revision's columns, or None if other writers took the next revision first ATTEMPTS times (the caller then writes
+    through the general path, which waits its turn on the KPI's lock: a figure many are writing at once is written
+    in turn rather than retried without end)."""
     async with get_engine().connect() as connection:
         connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        checked, latest = await _read(connection, row)
-        if expect is not None:
-            expect(latest["revision"] if latest else None)
-        if latest is not None and _figures(latest) == checked.figures():
-            return checked, "unchanged", latest["revision"], latest
-        outcome: Outcome = "updated" if latest else "created"
-        written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
-        event = value_event(checked, outcome, written["revision"], _figures(latest) if latest else None, actor)
-        try:
-            await _WRITE.run(connection, **_parameters(checked, written, event, actor, reason, outcome))
-        except IntegrityError as error:
-            if getattr(error.orig, "sqlstate", None) == UNIQUE_VIOLATION:
-                return None  # that revision was taken meanwhile: nothing was written
-            raise
-        return checked, outcome, written["revision"], written
+        for _attempt in range(ATTEMPTS):
+            checked, latest = await _read(connection, row)
+            if expect is not None:
+                expect(latest["revision"] if latest else None)
+            if latest is not None and _figures(latest) == checked.figures():
+                return checked, "unchanged", latest["revision"], latest
+            outcome: Outcome = "updated" if latest else "created"
+            written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
+            event = value_event(checked, outcome, written["revision"], _figures(latest) if latest else None, actor)
+            try:
+                await _WRITE.run(connection, **_parameters(checked, written, event, actor, reason, outcome))
+            except IntegrityError as error:
+                if getattr(error.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+                    raise
+                continue  # that revision was taken meanwhile, and nothing was written: read and judge again
+            return checked, outcome, written["revision"], written
+    return None
 
 
 def _readings(text: str) -> dict[str, str | None]:
