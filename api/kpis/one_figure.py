@@ -2,9 +2,9 @@
 
 The general path (api/kpis/submissions.py, used by batches, by SQLite and by a PUT that carries an Idempotency-Key)
 locks the KPI, reads the latest revision, writes the submission and the value through the ORM and numbers the audit
-event at commit: nine statements and about 7 ms of Python for one figure. Here the same outcome takes three prepared
-statements on a connection in autocommit: the KPI and its scope; the latest revision; and one statement that locks
-the KPI, writes the submission, the value and its numbered audit event, and is its own transaction. The checks are
+event at commit: nine statements and about 7 ms of Python for one figure. Here the same outcome takes two prepared
+statements on a connection in autocommit: one reads the KPI, its scope and the figure's latest revision; the other
+locks the KPI, writes the submission, the value and its numbered audit event, and is its own transaction. The checks are
 the general path's own (`parse_row`, `check_row`, the request's preconditions), and every guarantee holds:
 
 - revisions stay gap-free and unique: the value is written as the revision read + 1, and the unique
