@@ -25,7 +25,7 @@ from api.schemas import QueryModel, inline_schema
 router = domain_router(tags=["KPI submissions"])
 CSV_EXAMPLE = (
     "kpi,period,scope,value,numerator,denominator,status_symbol,provisional,note\n"
-    "neet-not-known-16-19,FY2016-17,,7.4,,,,true,December-February average\n"
+    "neet-not-known-16-19,FY2016-17,,7,,,,true,December-February average, whole percent\n"
 )
 REQUEST_BODY: dict[str, Any] = {
     "requestBody": {
