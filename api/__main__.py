@@ -1,4 +1,4 @@
-"""Command line: `python -m api serve | migrate | seed load | seed export | keys ...`."""
+"""Command line: `python -m api serve | migrate | seed load | seed export | keys ... | kpis ...`."""
 
 import asyncio
 from pathlib import Path
@@ -11,6 +11,7 @@ from rich.table import Table
 
 from api import schema
 from api.auth.cli import cli as keys_cli
+from api.kpis.cli import cli as kpis_cli
 from api.quality.schemas import QualityReport
 from api.seeding import service as seeding
 from api.seeding.reader import SeedInvalid
@@ -27,6 +28,7 @@ seed_cli = typer.Typer(
 )
 cli.add_typer(seed_cli, name="seed")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(kpis_cli, name="kpis")
 console = Console()
 errors = Console(stderr=True)
 

@@ -2,6 +2,8 @@
 
 import asyncio
 import csv
+import subprocess
+import sys
 from typing import Any
 
 from httpx import AsyncClient
@@ -136,3 +138,26 @@ class TestAdoptNationalIndicator:
         ):
             assert_problem(await governor.post(ADOPT, json=body), 422)
         assert await kpi_events("low-birth-weight") == []
+
+
+class TestCommandLine:
+    def _run(self, migrated: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin", "COLUMNS": "250"}
+        command = [sys.executable, "-m", "api", "kpis", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    async def test_list_and_adopt(self, migrated: str, client: AsyncClient, scenario: Scenario) -> None:
+        listed = self._run(migrated, "national", "--q", "birth weight")
+        assert listed.returncode == 0, listed.stderr
+        assert LOW_BIRTH_WEIGHT in listed.stdout
+        adopted = self._run(migrated, "adopt", LOW_BIRTH_WEIGHT, "--code", "low-birth-weight")
+        assert adopted.returncode == 0, adopted.stdout + adopted.stderr
+        kpi = (await client.get("/api/v1/kpis/low-birth-weight")).json()
+        assert (kpi["national_code"], kpi["national_indicator"], kpi["unit"]) == ("352", LOW_BIRTH_WEIGHT, "percent")
+        [event] = await kpi_events("low-birth-weight")
+        assert event.actor.startswith("cli:")
+        again = self._run(migrated, "adopt", LOW_BIRTH_WEIGHT, "--code", "another-code")
+        assert again.returncode == 1
+        assert "already adopted" in again.stdout
+        bad = self._run(migrated, "adopt", "no-such-indicator", "--code", "x-code")
+        assert (bad.returncode, "not adopted" in bad.stdout) == (1, True)
