@@ -290,7 +290,7 @@ def _sqlstate(exc: DBAPIError) -> str:
     return str(getattr(exc.orig, "sqlstate", "") or getattr(exc.orig, "pgcode", "") or "")
 
 
-def _violated(exc: DBAPIError) -> str:
+def violated(exc: DBAPIError) -> str:
     """Which kind of constraint a write broke: PostgreSQL's SQLSTATE, or SQLite's message."""
     code = _sqlstate(exc)
     text = str(exc.orig).lower()
@@ -311,7 +311,7 @@ async def _database_refused(request: Request, exc: Exception) -> JSONResponse:
 def _refused(exc: DBAPIError, path: str) -> JSONResponse:
     if exc.connection_invalidated or _sqlstate(exc) in BUSY_STATES:
         return _unavailable(exc, path)
-    if isinstance(exc, IntegrityError) and _violated(exc) in ("unique", "reference"):
+    if isinstance(exc, IntegrityError) and violated(exc) in ("unique", "reference"):
         detail = (
             "This conflicts with a record written at the same time (the same key, or a reference it names changed); "
             "nothing was changed: read the item again and retry."

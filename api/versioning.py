@@ -89,14 +89,20 @@ class Preconditions:
                 raise PreconditionFailed(f"It is still at {etag(current)}, which If-None-Match excludes.")
 
 
+TAG_LIST_LENGTH = 1000  # If-Match and If-None-Match: a list of ETags
+
+
 async def preconditions(
     if_match: Annotated[
         SafeStr | None,
-        Header(max_length=1000, description="The ETag you last read: the write happens only if it is still current."),
+        Header(
+            max_length=TAG_LIST_LENGTH,
+            description="The ETag you last read: the write happens only if it is still current.",
+        ),
     ] = None,
     if_none_match: Annotated[
         SafeStr | None,
-        Header(max_length=1000, description="`*`: the write happens only if there is nothing there yet."),
+        Header(max_length=TAG_LIST_LENGTH, description="`*`: the write happens only if there is nothing there yet."),
     ] = None,
 ) -> Preconditions:
     return Preconditions(if_match, if_none_match)

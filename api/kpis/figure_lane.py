@@ -30,11 +30,11 @@ from api.auth.principal import Actor
 from api.errors import problem_for
 from api.kpis import one_figure
 from api.kpis.schemas import KpiValueIn
-from api.versioning import Preconditions, etag
+from api.params import CODE_LENGTH, PERIOD_LENGTH, SCOPE_KEY_LENGTH
+from api.versioning import TAG_LIST_LENGTH, Preconditions, etag
 
 JSON = b"application/json"
-MAX_HEADER = 1000  # If-Match and If-None-Match, as the route bounds them
-MAX_PART = {"code": 80, "period": 20, "scope": 80}  # as api/params.py bounds them
+MAX_PART = {"code": CODE_LENGTH, "period": PERIOD_LENGTH, "scope": SCOPE_KEY_LENGTH}  # as the route bounds them
 
 
 class FigureLane:
@@ -69,7 +69,7 @@ class FigureLane:
         parts = {"code": code, "period": period, "scope": query[0][1] if query else None}
         conditions = Preconditions(_text(scope, b"if-match"), _text(scope, b"if-none-match"))
         if not all(_plain(value, MAX_PART[name]) for name, value in parts.items()) or not all(
-            _plain(value, MAX_HEADER) for value in (conditions.if_match, conditions.if_none_match)
+            _plain(value, TAG_LIST_LENGTH) for value in (conditions.if_match, conditions.if_none_match)
         ):
             return False
         identity = scope["state"]["identity"]

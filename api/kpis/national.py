@@ -67,12 +67,12 @@ def slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "measure"
 
 
-def definition(row: dict[str, str], key: str = "") -> Definition:
+def definition(row: dict[str, str], key: str) -> Definition:
     """One dictionary row as a KPI definition (a year type other than the three the service knows: financial)."""
     unit, places = unit_of(row["y_axis_name"])
     code = row["Measure_code"].strip()
     return Definition(
-        key=key or slug(row["Measure_short"].strip() or row["Measure"]),
+        key=key,
         national_code=None if code in NO_CODE else code[:20],
         topic=row["Topic"].strip(),
         title=(row["Chart_title"] or row["Measure"]).strip()[:1000],

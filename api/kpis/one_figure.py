@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import get_engine, utcnow
-from api.errors import NotFound
+from api.errors import NotFound, violated
 from api.kpis.models import Kpi, Scope, ScopeKind, StatusSymbol, SubmissionFormat, SubmissionMode, Tier, Unit
 from api.kpis.schemas import KpiValueIn, KpiValueWritten
 from api.kpis.submissions import Outcome, Result, SubmissionRejected, value_event
@@ -40,7 +40,6 @@ from api.kpis.validation import Context, ValidRow, check_row, parse_row
 from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.versioning import Preconditions
 
-UNIQUE_VIOLATION = "23505"
 # Reads and writes of a figure before leaving it to the general path's lock: a second writer of the same figure at
 # the same moment costs a read and a write again, not the general path; a crowd of them waits its turn there.
 ATTEMPTS = 3
@@ -203,15 +202,16 @@ async def put(
             checked, latest = await _read(connection, row)
             if expect is not None:
                 expect(latest["revision"] if latest else None)
-            if latest is not None and _figures(latest) == checked.figures():
+            previous = _figures(latest) if latest is not None else None
+            if latest is not None and previous == checked.figures():
                 return checked, "unchanged", latest["revision"], latest
             outcome: Outcome = "updated" if latest else "created"
             written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
-            event = value_event(checked, outcome, written["revision"], _figures(latest) if latest else None, actor)
+            event = value_event(checked, outcome, written["revision"], previous, actor)
             try:
                 await _WRITE.run(connection, **_parameters(checked, written, event, actor, reason, outcome))
             except IntegrityError as error:
-                if getattr(error.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+                if violated(error) != "unique":
                     raise
                 continue  # that revision was taken meanwhile, and nothing was written: read and judge again
             return checked, outcome, written["revision"], written
