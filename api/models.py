@@ -3,6 +3,7 @@
 from api.actions import models as actions
 from api.audit import models as audit
 from api.auth import models as auth
+from api.benchmarks import models as benchmarks
 from api.db import Base
 from api.governance import models as governance
 from api.idempotency import models as idempotency
@@ -17,6 +18,7 @@ __all__ = [
     "actions",
     "audit",
     "auth",
+    "benchmarks",
     "governance",
     "idempotency",
     "kpis",

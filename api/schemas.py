@@ -116,6 +116,10 @@ SafeStr = Annotated[str, AfterValidator(_nul_free)]
 # A stable key (slug) of an action, project, owner, focus area, body, rule or KPI code.
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=80)]
 # An owner's code as the document writes it in a Who column ("AD SLAC"); owner.code is VARCHAR(40).
+# An ONS GSS code of a place (E92000001 England, E12000001 North East, E06000004 Stockton-on-Tees).
+GssCode = Annotated[str, StringConstraints(pattern=r"^[EKNSW]\d{8}$", min_length=9, max_length=9)]
+# A local authority's old three-digit number, as DfE's files give it (808).
+LaNumber = Annotated[str, StringConstraints(pattern=r"^\d{3}$", min_length=3, max_length=3)]
 OwnerCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 # A figure as stored: NUMERIC(18, 6), as a JSON number or as text (which keeps every digit).
 FIGURE_LIMIT = 999_999_999_999.999999

@@ -48,6 +48,14 @@ class ScopeKind(StrEnum):
     comparator = "comparator"
 
 
+class GeographyLevel(StrEnum):
+    """Where a scope sits in DfE's geography (Explore Education Statistics' geographic_level)."""
+
+    country = "country"  # England
+    region = "region"  # e.g. North East, E12000001
+    local_authority = "local_authority"  # e.g. Stockton-on-Tees, E06000004 (old LA number 808)
+
+
 class StatusSymbol(StrEnum):
     """GSS and DfE symbols printed in place of a figure."""
 
@@ -70,7 +78,11 @@ def _enum(enum: type[PyEnum], name: str, length: int = 30) -> Enum:
 
 
 class Scope(TimestampMixin, Base):
-    """What a value is about: the borough (the default), a team, a locality, or a comparator such as England."""
+    """What a value is about: the borough (the default), a team, a locality, or a comparator such as England.
+
+    A place in DfE's geography (England, a region, a local authority) has a level, its GSS code, and for a local
+    authority its old three-digit LA number and the GSS code of its region. The GSS code, the LA number and the
+    name are accepted wherever a scope's key is (api/kpis/scopes.py)."""
 
     __tablename__ = "scope"
 
@@ -79,6 +91,9 @@ class Scope(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[ScopeKind] = mapped_column(_enum(ScopeKind, "scope_kind"))
     gss_code: Mapped[str | None] = mapped_column(String(9), unique=True)
+    level: Mapped[GeographyLevel | None] = mapped_column(_enum(GeographyLevel, "geography_level", 20), index=True)
+    old_la_code: Mapped[str | None] = mapped_column(String(3), unique=True)
+    region_code: Mapped[str | None] = mapped_column(String(9), index=True)
 
 
 class Kpi(VersionedMixin, TimestampMixin, Base):
@@ -167,6 +182,7 @@ class SubmissionFormat(StrEnum):
     single = "single"  # PUT /kpis/{code}/values/{period}
     json = "json"
     csv = "csv"
+    ees = "ees"  # a DfE Explore Education Statistics file through a mapping (POST /benchmarks/imports)
 
 
 class SubmissionMode(StrEnum):

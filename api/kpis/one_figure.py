@@ -74,9 +74,10 @@ class Prepared:
         return list(result.all()) if result.returns_rows else []
 
 
-# The KPI, its scope (the borough where none is named) and the latest revision of the figure, in one statement. A
-# bare period such as 2016/17 means the KPI's kind of year, so both readings are sent and the KPI's type picks one,
-# as the checks (validation._period) read it.
+# The KPI, its scope (the borough where none is named; else by key, GSS code, LA number or name, as
+# api/kpis/scopes.py reads a scope) and the latest revision of the figure, in one statement. A bare period such as
+# 2016/17 means the KPI's kind of year, so both readings are sent and the KPI's type picks one, as the checks
+# (validation._period) read it.
 _READ = Prepared(
     text(
         f"""
@@ -86,8 +87,13 @@ _READ = Prepared(
         FROM kpi
         LEFT JOIN LATERAL (
             SELECT id, key, kind FROM scope
-            WHERE key = :scope OR (:scope IS NULL AND kind = '{ScopeKind.borough.value}')
-            ORDER BY id LIMIT 1
+            WHERE (:scope IS NULL AND kind = '{ScopeKind.borough.value}')
+                OR key = :scope OR gss_code = upper(btrim(:scope)) OR old_la_code = btrim(:scope)
+                OR (lower(name) = lower(btrim(:scope))
+                    AND (SELECT count(*) FROM scope AS same WHERE lower(same.name) = lower(btrim(:scope))) = 1)
+            ORDER BY CASE WHEN :scope IS NULL OR key = :scope THEN 0 WHEN gss_code = upper(btrim(:scope)) THEN 1
+                WHEN old_la_code = btrim(:scope) THEN 2 ELSE 3 END, id
+            LIMIT 1
         ) AS scope ON true
         LEFT JOIN LATERAL (
             SELECT {", ".join(VALUE_COLUMNS)} FROM kpi_value
@@ -248,7 +254,7 @@ async def _read(connection: AsyncConnection, row: dict[str, Any]) -> tuple[Valid
         decimal_places=places,
     )
     scope = Scope(id=scope_id, key=scope_key, kind=ScopeKind(scope_kind)) if scope_id is not None else None
-    named = {scope.key: scope} if scope is not None and parsed.scope else {}
+    named = {parsed.scope: scope} if scope is not None and parsed.scope else {}
     context = Context(kpis={code: kpi}, scopes=named, default_scope=None if parsed.scope else scope, today=date.today())
     checked = check_row(1, parsed, context)
     if isinstance(checked, list):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import AliasPath, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
 from api.kpis.models import (
+    GeographyLevel,
     Polarity,
     ScopeKind,
     StatusSymbol,
@@ -25,7 +26,10 @@ class ScopeRead(ReadModel):
     key: str
     name: str
     kind: ScopeKind
-    gss_code: str | None
+    gss_code: str | None = Field(description="The ONS GSS code of a place (E06000004), accepted wherever the key is.")
+    level: GeographyLevel | None = Field(description="Where a place sits in DfE's geography; none for teams.")
+    old_la_code: str | None = Field(description="A local authority's old LA number (808), accepted as its key is.")
+    region_code: str | None = Field(description="The GSS code of a local authority's region.")
 
 
 class KpiTargetRead(ReadModel):

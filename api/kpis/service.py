@@ -2,14 +2,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from api.errors import InvalidInput, NotFound, ProblemError
-from api.kpis.models import Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
+from api.kpis import scopes
+from api.kpis.models import GeographyLevel, Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
 from api.pagination import ChangedQuery, fetch_page
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.schemas import GssCode
 from api.strategy.models import FocusArea
 
 
@@ -35,6 +37,8 @@ class KpiValueQuery(ChangedQuery):
 
 class ScopeQuery(ChangedQuery):
     kind: ScopeKind | None = None
+    level: GeographyLevel | None = Field(default=None, description="Places in DfE's geography at this level.")
+    region_code: GssCode | None = Field(default=None, description="Local authorities in this region (GSS code).")
 
 
 def parse_period_param(text: str, name: str, kpi: Kpi, *, where: str = "query") -> Period:
@@ -141,7 +145,8 @@ async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> 
     if not query.history:
         statement = statement.where(KpiValue.id.in_(_ranked(kpi.id, KpiValue.scope_id, KpiValue.period)))
     if query.scope is not None:
-        statement = statement.where(KpiValue.scope_id.in_(select(Scope.id).where(Scope.key == query.scope)))
+        meant = (await scopes.resolve(session, [query.scope])).get(query.scope)
+        statement = statement.where(KpiValue.scope_id == meant.id if meant is not None else false())
     if query.period is not None:
         statement = statement.where(KpiValue.period == parse_period_param(query.period, "period", kpi).code)
     if query.period_from is not None:
@@ -162,15 +167,20 @@ async def list_scopes(session: AsyncSession, query: ScopeQuery) -> tuple[Sequenc
     statement = select(Scope).order_by(Scope.kind, Scope.key)
     if query.kind is not None:
         statement = statement.where(Scope.kind == query.kind)
+    if query.level is not None:
+        statement = statement.where(Scope.level == query.level)
+    if query.region_code is not None:
+        statement = statement.where(Scope.region_code == query.region_code)
     if query.updated_since is not None:
         statement = statement.where(Scope.updated_at >= query.updated_since)
     return await fetch_page(session, statement, query)
 
 
-async def get_scope(session: AsyncSession, key: str) -> Scope:
-    scope = await session.scalar(select(Scope).where(Scope.key == key))
+async def get_scope(session: AsyncSession, name: str) -> Scope:
+    """A scope by key, GSS code, old LA number or name (api/kpis/scopes.py)."""
+    scope = (await scopes.resolve(session, [name])).get(name)
     if scope is None:
-        raise NotFound("scope", key)
+        raise NotFound("scope", name)
     return scope
 
 

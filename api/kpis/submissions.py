@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
@@ -18,6 +18,7 @@ from api.auth.principal import Actor
 from api.cooperative import in_turns
 from api.db import bulk_insert, lock_rows, utcnow
 from api.errors import AppError, Forbidden, InvalidInput, ProblemError
+from api.kpis import scopes
 from api.kpis.models import Kpi, KpiSubmission, KpiValue, Scope, ScopeKind, SubmissionFormat, SubmissionMode
 from api.kpis.validation import FIGURES, Context, Problem, RowIn, ValidRow, check_row, parse_row
 
@@ -87,12 +88,12 @@ async def _context(session: AsyncSession, rows: Sequence[RowIn], known: Sequence
     kpis = {kpi.code: kpi for kpi in known}
     if codes := {row.kpi for row in rows} - set(kpis):
         kpis |= {kpi.code: kpi for kpi in await session.scalars(select(Kpi).where(Kpi.code.in_(codes)))}
-    keys = {row.scope for row in rows if row.scope}
-    named = Scope.key.in_(keys) if keys else false()
-    found = (await session.scalars(select(Scope).where(or_(named, Scope.kind == ScopeKind.borough)))).all()
+    names = {row.scope for row in rows if row.scope}
+    wanted = or_(scopes.named(names), Scope.kind == ScopeKind.borough)
+    found = (await session.scalars(select(Scope).where(wanted))).all()
     borough = min((scope for scope in found if scope.kind is ScopeKind.borough), key=lambda s: s.id, default=None)
-    scopes = {scope.key: scope for scope in found if scope.key in keys}
-    return Context(kpis=kpis, scopes=scopes, default_scope=borough, today=date.today())
+    meant = {name: scope for name in names if (scope := scopes.pick(name, found)) is not None}
+    return Context(kpis=kpis, scopes=meant, default_scope=borough, today=date.today())
 
 
 def _forbidden(actor: Actor, parsed: list[tuple[int, RowIn]], line_of: LineOf) -> None:

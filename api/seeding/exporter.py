@@ -50,7 +50,18 @@ async def export_bundle(session: AsyncSession) -> SeedBundle:
             organisation=files.OrganisationFile(
                 name=organisation.name, gss_code=organisation.gss_code, la_number=organisation.la_number
             ),
-            scopes=[files.ScopeFile(key=s.key, name=s.name, kind=s.kind, gss_code=s.gss_code) for s in scopes],
+            scopes=[
+                files.ScopeFile(
+                    key=s.key,
+                    name=s.name,
+                    kind=s.kind,
+                    gss_code=s.gss_code,
+                    level=s.level,
+                    old_la_code=s.old_la_code,
+                    region_code=s.region_code,
+                )
+                for s in scopes
+            ],
             strategy=files.StrategyInfo(
                 key=strategy.key,
                 title=strategy.title,

@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.delivery import DeliveryStatus, Rag
 from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
-from api.kpis.models import Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
+from api.kpis.models import GeographyLevel, Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
 from api.owners.models import OwnerKind
 from api.periods import PeriodType
+from api.schemas import GssCode, LaNumber
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -30,7 +31,10 @@ class ScopeFile(SeedModel):
     key: Key
     name: Text
     kind: ScopeKind
-    gss_code: Annotated[str, StringConstraints(pattern=r"^[EKNSW]\d{8}$")] | None = None
+    gss_code: GssCode | None = None
+    level: GeographyLevel | None = None
+    old_la_code: LaNumber | None = None
+    region_code: GssCode | None = None
 
 
 class StrategyInfo(SeedModel):

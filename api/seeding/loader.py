@@ -90,7 +90,7 @@ async def _load_strategy(session: AsyncSession, bundle: SeedBundle, tally: Tally
 async def _load_scopes(session: AsyncSession, bundle: SeedBundle, tally: Tally) -> dict[str, Scope]:
     existing = {scope.key: scope for scope in await session.scalars(select(Scope))}
     for source in bundle.strategy.scopes:
-        values = {"name": source.name, "kind": source.kind, "gss_code": source.gss_code}
+        values = source.model_dump(exclude={"key"})
         scope = existing.get(source.key)
         if scope is None:
             existing[source.key] = scope = Scope(key=source.key, **values)

@@ -132,5 +132,15 @@ class TestScopes:
         assert [s["key"] for s in items] == ["stockton-on-tees", "england"]
         assert_page(await client.get("/api/v1/scopes?kind=comparator"), total=1)
         england = (await client.get("/api/v1/scopes/england")).json()
-        assert england == {"key": "england", "name": "England", "kind": "comparator", "gss_code": "E92000001"}
+        assert england == {
+            "key": "england",
+            "name": "England",
+            "kind": "comparator",
+            "gss_code": "E92000001",
+            "level": None,
+            "old_la_code": None,
+            "region_code": None,
+        }
+        for alias in ("E92000001", "e92000001", "England", "ENGLAND"):  # GSS code and name, as the key
+            assert (await client.get(f"/api/v1/scopes/{alias}")).json() == england
         assert_problem(await client.get("/api/v1/scopes/wales"), 404)
