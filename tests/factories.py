@@ -14,7 +14,18 @@ from api import db
 from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovementAction
 from api.delivery import parse_due
 from api.governance.models import Cadence, GovernanceBody
-from api.kpis.models import Kpi, KpiTarget, KpiValue, Polarity, Scope, ScopeKind, TargetKind, Tier, Unit
+from api.kpis.models import (
+    GeographyLevel,
+    Kpi,
+    KpiTarget,
+    KpiValue,
+    Polarity,
+    Scope,
+    ScopeKind,
+    TargetKind,
+    Tier,
+    Unit,
+)
 from api.models import Base
 from api.owners.models import Owner, OwnerKind
 from api.periods import PeriodType, parse_period
@@ -202,8 +213,13 @@ async def make_scope(session: AsyncSession, key: str = "stockton-on-tees", **fie
         "england": ("England", ScopeKind.comparator, "E92000001"),
         "north-east": ("North East", ScopeKind.comparator, "E12000001"),
     }
+    geography: dict[str, dict[str, Any]] = {  # as the seed has them (seed/strategy.yaml)
+        "stockton-on-tees": {"level": GeographyLevel.local_authority, "old_la_code": "808", "region_code": "E12000001"},
+        "england": {"level": GeographyLevel.country},
+        "north-east": {"level": GeographyLevel.region},
+    }
     name, kind, gss = defaults.get(key, (key.title(), ScopeKind.team, None))
-    values: dict[str, Any] = {"key": key, "name": name, "kind": kind, "gss_code": gss}
+    values: dict[str, Any] = {"key": key, "name": name, "kind": kind, "gss_code": gss, **geography.get(key, {})}
     return await _saved(session, Scope(**(values | fields)))
 
 

@@ -137,7 +137,7 @@ class TestScopes:
             "name": "England",
             "kind": "comparator",
             "gss_code": "E92000001",
-            "level": None,
+            "level": "country",
             "old_la_code": None,
             "region_code": None,
         }

@@ -118,3 +118,20 @@ async def test_a_lost_race_is_written_in_turn(submitter: AsyncClient, kpi: str, 
     answers = await asyncio.gather(*(submitter.put(url, json={"value": 40 + n}) for n in range(12)))
     assert sorted(a.status_code for a in answers) == [200] * 11 + [201], [a.text for a in answers if a.is_error]
     assert sorted(a.json()["revision"] for a in answers) == list(range(1, 13))
+
+
+@pytest.mark.parametrize("idempotent", [False, True], ids=["one statement", "general path"])
+async def test_a_scope_is_named_by_key_gss_code_la_number_or_name(
+    submitter: AsyncClient, kpi: str, scenario: Scenario, idempotent: bool
+) -> None:
+    """DfE's files and spreadsheets name a place four ways; each names the same scope, both ways of writing."""
+    url = f"/api/v1/kpis/{KPI}/values/FY2015-16"
+    for number, alias in enumerate(["808", "E06000004", "e06000004", "Stockton-on-Tees", "STOCKTON-ON-TEES"]):
+        headers = {"Idempotency-Key": f"alias-{number}"} if idempotent else {}
+        answer = await submitter.put(url, params={"scope": alias}, json={"value": 60 + number}, headers=headers)
+        assert answer.status_code in (200, 201), answer.text
+        assert answer.json()["scope"] == "stockton-on-tees"
+        assert answer.json()["revision"] == number + 1
+    refused = await submitter.put(url, params={"scope": "809"}, json={"value": 1})
+    assert refused.status_code == 422
+    assert "unknown scope '809'" in refused.text
