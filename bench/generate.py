@@ -61,15 +61,27 @@ STATUSES = ["on_track", "on_track", "at_risk", "off_track", "complete"]
 RAGS = {"on_track": "green", "at_risk": "amber", "off_track": "red", "complete": "green"}
 
 
-def _authorities() -> list[tuple[str, str]]:
-    """Real local authorities (name, GSS code) from the DfE files, Stockton-on-Tees left out."""
-    found: dict[str, str] = {}
+def _authorities() -> list[dict[str, str]]:
+    """Real local authorities as seed scopes (name, GSS code, old LA number, region) from the DfE files,
+    Stockton-on-Tees left out."""
+    found: dict[str, dict[str, str]] = {}
     with (NATIONAL / "la_cla_placement_stability.csv").open(encoding="utf-8-sig", newline="") as file:
         for row in csv.DictReader(file):
             code = row["new_la_code"]
             if row["geographic_level"] == "Local authority" and code and code != "E06000004":
-                found.setdefault(code, row["la_name"])
-    return sorted((name, code) for code, name in found.items())
+                found.setdefault(
+                    code,
+                    {
+                        "key": national.slug(row["la_name"], 70),
+                        "name": row["la_name"],
+                        "kind": "comparator",
+                        "gss_code": code,
+                        "level": "local_authority",
+                        "old_la_code": row["old_la_code"],
+                        "region_code": row["region_code"],
+                    },
+                )
+    return sorted(found.values(), key=lambda scope: scope["name"])
 
 
 def _lait_kpis(count: int, focus_areas: list[str]) -> list[dict[str, Any]]:
@@ -126,13 +138,9 @@ def _actions(area: dict[str, Any], prefix: str, count: int) -> list[dict[str, An
 
 def large_seed(target: Path, scale: Scale = SCALE) -> list[str]:
     """The real seed, extended in its own format; returns the codes of every KPI."""
-    shutil.copytree(SEED, target, ignore=shutil.ignore_patterns("national", "README.md"))
+    shutil.copytree(SEED, target, ignore=shutil.ignore_patterns("README.md"))  # national/: neighbours, mappings
     strategy = yaml.safe_load((target / "strategy.yaml").read_text("utf-8"))
-    authorities = _authorities()[: scale.comparators]
-    strategy["scopes"] += [
-        {"key": national.slug(name, 70), "name": name, "kind": "comparator", "gss_code": code}
-        for name, code in authorities
-    ]
+    strategy["scopes"] += _authorities()[: scale.comparators]
     (target / "strategy.yaml").write_text(yaml.safe_dump(strategy, allow_unicode=True, sort_keys=False), "utf-8")
     areas = sorted((target / "focus-areas").glob("*.yaml"))
     per_area = scale.actions // len(areas)
