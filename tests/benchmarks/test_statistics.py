@@ -67,48 +67,36 @@ class TestQuartile:
 
 
 class TestGapToEngland:
-    def test_a_higher_figure_is_worse_when_lower_is_better(self) -> None:
+    @pytest.mark.parametrize(
+        ("subject", "england", "polarity", "unit", "places", "difference", "judgement", "words"),
+        [
+            ("24.6", "23.8", Polarity.lower_better, Unit.percent, 1, "0.8", Judgement.worse, "0.8 points worse"),
+            ("71", "65", Polarity.higher_better, Unit.percent, 0, "6", Judgement.better, "6 points better"),
+            ("20.04", "19.96", Polarity.lower_better, Unit.percent, 1, "0", Judgement.same, "the same as"),
+            ("611", "590", Polarity.none, Unit.days, 0, "21", Judgement.not_judged, "21 days higher"),
+            ("1484", "1500", Polarity.none, Unit.count, 0, "-16", Judgement.not_judged, "16 lower"),
+        ],
+        ids=["worse when lower is better", "better when higher is better", "alike as shown", "no polarity", "lower"],
+    )
+    def test_the_gap_in_words(
+        self,
+        subject: str,
+        england: str,
+        polarity: Polarity,
+        unit: Unit,
+        places: int,
+        difference: str,
+        judgement: Judgement,
+        words: str,
+    ) -> None:
         found = gap(
-            Decimal("24.6"),
-            Decimal("23.8"),
-            polarity=Polarity.lower_better,
-            unit=Unit.percent,
-            decimal_places=1,
-            against="England",
+            Decimal(subject), Decimal(england), polarity=polarity, unit=unit, decimal_places=places, against="England"
         )
-        assert (found.difference, found.judgement, found.words) == (
-            Decimal("0.8"),
-            Judgement.worse,
-            "0.8 points worse than England",
-        )
-
-    def test_a_higher_figure_is_better_when_higher_is_better(self) -> None:
-        found = gap(
-            Decimal("71"), Decimal("65"), polarity=Polarity.higher_better, unit=Unit.percent, decimal_places=0,
-            against="England",
-        )  # fmt: skip
-        assert (found.difference, found.judgement, found.words) == (
-            Decimal(6),
-            Judgement.better,
-            "6 points better than England",
-        )
-
-    def test_figures_shown_alike_are_the_same(self) -> None:
-        found = gap(
-            Decimal("20.04"), Decimal("19.96"), polarity=Polarity.lower_better, unit=Unit.percent, decimal_places=1,
-            against="England",
-        )  # fmt: skip
-        assert (found.difference, found.judgement, found.words) == (Decimal(0), Judgement.same, "the same as England")
-
-    def test_a_kpi_without_polarity_is_not_judged_but_says_which_way(self) -> None:
-        found = gap(
-            Decimal("611"), Decimal("590"), polarity=Polarity.none, unit=Unit.days, decimal_places=0,
-            against="England",
-        )  # fmt: skip
-        assert (found.judgement, found.words) == (Judgement.not_judged, "21 days higher than England")
-        assert judge(Decimal("-3"), Polarity.none) is Judgement.not_judged
+        assert (found.difference, found.judgement) == (Decimal(difference), judgement)
+        assert found.words == (f"{words} England" if judgement is Judgement.same else f"{words} than England")
 
     def test_judgement_by_polarity(self) -> None:
         assert judge(Decimal("-0.1"), Polarity.lower_better) is Judgement.better
         assert judge(Decimal("-0.1"), Polarity.higher_better) is Judgement.worse
         assert judge(Decimal("0"), Polarity.higher_better) is Judgement.same
+        assert judge(Decimal("-3"), Polarity.none) is Judgement.not_judged
