@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import AliasPath, BaseModel, Field, StringConstraints, ValidationInfo, field_validator
 
+from api.benchmarks.benchmark_schemas import GapRead, RankRead
+from api.benchmarks.statistics import Judgement
 from api.kpis.models import (
     GeographyLevel,
     Polarity,
@@ -175,7 +177,27 @@ class ComparatorRead(BaseModel):
     name: str
     value: Number | None
     display: str | None
-    difference: Number | None = Field(description="Our figure minus the comparator's.")
+    difference: Number | None = Field(description="Our figure minus the comparator's, as shown.")
+    judgement: Judgement | None = Field(
+        description="What the difference says by the KPI's polarity: better, worse, same, or 'not judged'."
+    )
+    words: str | None = Field(examples=["2.1 points better than North East"])
+
+
+class NeighboursRead(BaseModel):
+    model: str = Field(description="The DfE model the neighbours come from ('2025', else '2021').")
+    mean: Number | None = Field(description="Of the neighbours' numeric figures, as shown.")
+    display: str | None
+    with_figure: int
+    member_count: int
+
+
+class StatusBenchmarkRead(BaseModel):
+    """Where the figure stands nationally (GET /kpis/{code}/benchmark gives the whole picture)."""
+
+    rank: RankRead | None = Field(description="Among England's local authorities with a figure for the period.")
+    neighbours: NeighboursRead | None = Field(description="The statistical neighbours' mean for the period.")
+    gap_to_england: GapRead | None
 
 
 class TargetSummary(BaseModel):
@@ -202,7 +224,12 @@ class KpiStatusRead(BaseModel):
     rating: RatingRead
     vs_previous: TravelRead | None = Field(description="Direction of travel since the previous period.")
     vs_last_year: TravelRead | None = Field(description="Since the same period last year (sub-annual KPIs only).")
-    comparators: list[ComparatorRead]
+    comparators: list[ComparatorRead] = Field(
+        description="England, the region and the council's own comparators, each with the difference in words."
+    )
+    benchmark: StatusBenchmarkRead | None = Field(
+        description="Rank, quartile, neighbours' mean and gap to England, once DfE's figures are imported."
+    )
 
 
 class Scorecard(BaseModel):

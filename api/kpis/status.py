@@ -4,7 +4,12 @@ The scorecard, the single-KPI status, the performance challenge and the packs sh
 only a few figures: ours for its period, the period before and the same period last year; England's for the period
 and the one before (when the target is to improve in line with England); and every comparator's for the period.
 series_for() loads just those (the latest revision of each, as they stood at a moment) in three queries, as light
-Figure rows rather than ORM objects.
+Figure rows rather than ORM objects, and the borough's statistical neighbours in a fourth.
+
+Once DfE's figures are imported every English local authority and region is a comparator scope. A standing shows
+by name only England, the borough's own region and the comparators a council made by hand (those outside DfE's
+geography); the rest inform its benchmark: the rank and quartile among every local authority, and the statistical
+neighbours' mean (api/benchmarks/statistics.py does the arithmetic, as GET /kpis/{code}/benchmark does).
 """
 
 from collections import defaultdict
@@ -17,14 +22,19 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.benchmarks import statistics
+from api.benchmarks.benchmark_schemas import GapRead, RankRead
+from api.benchmarks.models import StatisticalNeighbour
 from api.kpis import rating
-from api.kpis.models import Kpi, KpiTarget, KpiValue, Scope, ScopeKind, StatusSymbol, TargetKind, Tier
+from api.kpis.models import GeographyLevel, Kpi, KpiTarget, KpiValue, Scope, ScopeKind, StatusSymbol, TargetKind, Tier
 from api.kpis.rating import Rating, RatingStatus, Travel
 from api.kpis.schemas import (
     ComparatorRead,
     FigureRead,
     KpiStatusRead,
+    NeighboursRead,
     RatingRead,
+    StatusBenchmarkRead,
     TargetSummary,
     TravelRead,
 )
@@ -88,6 +98,7 @@ class Series:
     compared: dict[int, str]  # kpi id -> the period whose comparators were loaded
     comparators: dict[int, list[Figure]]  # kpi id -> the comparators' figures for that period, in scope order
     targets: dict[int, dict[str, KpiTarget]]  # kpi id -> period code -> target, for the KPIs loaded
+    neighbours: "Neighbours | None" = None  # the scope's statistical neighbours, where DfE lists it
 
     def target(self, kpi: Kpi, period: Period) -> KpiTarget | None:
         return self.targets[kpi.id].get(period.code)
@@ -110,6 +121,28 @@ class Series:
         return self.comparators.get(kpi.id, [])
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """A local authority's statistical neighbours under one of DfE's models (the newest it is listed in)."""
+
+    model: str
+    scope_ids: frozenset[int]
+    count: int  # neighbours listed, whether or not they are scopes yet
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Where a figure stands among England's local authorities (see the module's docstring)."""
+
+    rank: int | None  # 1 = best by polarity, ties shared
+    ranked: int  # local authorities with a numeric figure for the period
+    quartile: int | None  # 1 = best: ceil(4 x rank / ranked)
+    neighbours: Neighbours | None
+    neighbours_mean: Decimal | None  # as shown
+    neighbours_with_figure: int
+    gap_to_england: statistics.Gap | None
+
+
 @dataclass
 class Standing:
     kpi: Kpi
@@ -120,7 +153,8 @@ class Standing:
     rating: Rating
     vs_previous: Travel | None
     vs_last_year: Travel | None
-    comparators: list[Figure] = field(default_factory=list)
+    comparators: list[Figure] = field(default_factory=list)  # those shown by name: England, the region, hand-made
+    benchmark: Benchmark | None = None
 
 
 def period_for(kpi: Kpi, text: str) -> Period:
@@ -230,6 +264,9 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
     target = series.target(kpi, period)
     earlier = period.previous()
     last_year = period.same_period_last_year() if full else earlier
+    others = (
+        [figure for figure in series.comparators_at(kpi, period) if figure.scope.id != series.scope.id] if full else []
+    )
     return Standing(
         kpi=kpi,
         scope=series.scope,
@@ -239,7 +276,56 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
         rating=_rate(kpi, period, value, target, local, series.national(kpi)),
         vs_previous=_travel(kpi, value, earlier, local),
         vs_last_year=_travel(kpi, value, last_year, local) if last_year != earlier else None,
-        comparators=list(series.comparators_at(kpi, period)) if full else [],
+        comparators=[figure for figure in others if _shown(figure.scope, series.scope)],
+        benchmark=_benchmark(kpi, series, value, others, series.national(kpi).get(period.code)) if full else None,
+    )
+
+
+def _shown(comparator: Scope, scope: Scope) -> bool:
+    """Whether a standing names this comparator: England, the scope's own region, or one outside DfE's geography."""
+    if comparator.level is None or comparator.level is GeographyLevel.country:
+        return True
+    return comparator.level is GeographyLevel.region and comparator.gss_code == scope.region_code
+
+
+def _benchmark(
+    kpi: Kpi, series: Series, value: Figure | None, others: list[Figure], england: Figure | None
+) -> Benchmark | None:
+    """The figure's rank among local authorities, its neighbours' mean and its gap to England; None where there is
+    nothing to compare (no figure, or no other local authority's or England's figure for the period)."""
+    if value is None or value.value is None:
+        return None
+
+    def shown(figure: Figure) -> Decimal | None:
+        return rating.as_shown(figure.value, kpi.unit, kpi.decimal_places) if figure.value is not None else None
+
+    ours = rating.as_shown(value.value, kpi.unit, kpi.decimal_places)
+    authorities = [n for f in others if f.scope.level is GeographyLevel.local_authority and (n := shown(f)) is not None]
+    field_ = [ours, *authorities] if series.scope and series.scope.level is GeographyLevel.local_authority else []
+    position = statistics.rank(ours, field_, kpi.polarity) if len(field_) > 1 else None
+    neighbours = series.neighbours
+    near = [n for f in others if neighbours and f.scope.id in neighbours.scope_ids and (n := shown(f)) is not None]
+    mean = statistics.mean(near)
+    gap = None
+    if england is not None and england.value is not None:
+        gap = statistics.gap(
+            value.value,
+            england.value,
+            polarity=kpi.polarity,
+            unit=kpi.unit,
+            decimal_places=kpi.decimal_places,
+            against=rating.NATIONAL,
+        )
+    if position is None and not near and gap is None:
+        return None
+    return Benchmark(
+        rank=position,
+        ranked=len(field_) if position is not None else 0,
+        quartile=statistics.quartile(position, len(field_)) if position is not None else None,
+        neighbours=neighbours,
+        neighbours_mean=rating.as_shown(mean, kpi.unit, kpi.decimal_places) if mean is not None else None,
+        neighbours_with_figure=len(near),
+        gap_to_england=gap,
     )
 
 
@@ -408,7 +494,27 @@ async def series_for(
     for found in comparators.values():
         found.sort(key=lambda figure: order[figure.scope.id])
     compared_at = {kpi_id: period.code for kpi_id, period in at.items()}
-    return Series(local, scopes, dict(figures), latest, compared_at, dict(comparators), targets)
+    neighbours = await _neighbours(session, scopes, local) if at else None
+    return Series(local, scopes, dict(figures), latest, compared_at, dict(comparators), targets, neighbours)
+
+
+async def _neighbours(session: AsyncSession, scopes: Scopes, local: Scope) -> Neighbours | None:
+    """The scope's statistical neighbours under the newest DfE model that lists it."""
+    if local.old_la_code is None:
+        return None
+    rows = (
+        await session.execute(
+            select(StatisticalNeighbour.model, StatisticalNeighbour.neighbour_code).where(
+                StatisticalNeighbour.la_code == local.old_la_code
+            )
+        )
+    ).all()
+    if not rows:
+        return None
+    model = max(model for model, _code in rows)
+    codes = {code for listed, code in rows if listed == model}
+    ids = frozenset(scope.id for scope in scopes.all if scope.old_la_code in codes)
+    return Neighbours(model, ids, len(codes))
 
 
 async def standings(
@@ -439,7 +545,6 @@ def _travel_read(travel: Travel | None) -> TravelRead | None:
 
 def to_read(standing: Standing) -> KpiStatusRead:
     kpi, value, target = standing.kpi, standing.value, standing.target
-    local = value.value if value else None
     return KpiStatusRead(
         code=kpi.code,
         title=kpi.title,
@@ -476,14 +581,50 @@ def to_read(standing: Standing) -> KpiStatusRead:
         rating=RatingRead(**asdict(standing.rating)),
         vs_previous=_travel_read(standing.vs_previous),
         vs_last_year=_travel_read(standing.vs_last_year),
-        comparators=[
-            ComparatorRead(
-                scope=other.scope.key,
-                name=other.scope.name,
-                value=other.value,
-                display=_display(other.value, kpi),
-                difference=local - other.value if local is not None and other.value is not None else None,
-            )
-            for other in standing.comparators
-        ],
+        comparators=[_comparator(kpi, value, other) for other in standing.comparators],
+        benchmark=_benchmark_read(kpi, standing.benchmark),
+    )
+
+
+def _comparator(kpi: Kpi, ours: Figure | None, other: Figure) -> ComparatorRead:
+    gap = None
+    if ours is not None and ours.value is not None and other.value is not None:
+        gap = statistics.gap(
+            ours.value,
+            other.value,
+            polarity=kpi.polarity,
+            unit=kpi.unit,
+            decimal_places=kpi.decimal_places,
+            against=other.scope.name,
+        )
+    return ComparatorRead(
+        scope=other.scope.key,
+        name=other.scope.name,
+        value=other.value,
+        display=_display(other.value, kpi),
+        difference=gap.difference if gap else None,
+        judgement=gap.judgement if gap else None,
+        words=gap.words if gap else None,
+    )
+
+
+def _benchmark_read(kpi: Kpi, benchmark: Benchmark | None) -> StatusBenchmarkRead | None:
+    if benchmark is None:
+        return None
+    neighbours = benchmark.neighbours
+    gap = benchmark.gap_to_england
+    return StatusBenchmarkRead(
+        rank=RankRead(position=benchmark.rank, of=benchmark.ranked, quartile=benchmark.quartile)
+        if benchmark.rank is not None
+        else None,
+        neighbours=NeighboursRead(
+            model=neighbours.model,
+            mean=benchmark.neighbours_mean,
+            display=_display(benchmark.neighbours_mean, kpi),
+            with_figure=benchmark.neighbours_with_figure,
+            member_count=neighbours.count,
+        )
+        if neighbours is not None and benchmark.neighbours_with_figure
+        else None,
+        gap_to_england=GapRead(difference=gap.difference, judgement=gap.judgement, words=gap.words) if gap else None,
     )

@@ -97,8 +97,22 @@ def latest_figure(kpi: KpiStatusRead) -> str:
 
 
 def comparators(kpi: KpiStatusRead) -> str:
-    """Each comparator by name and figure, e.g. "England 6%; North East 7%"."""
-    return "; ".join(f"{each.name} {each.display or NOT_SHOWN}" for each in kpi.comparators)
+    """Each comparator by name and figure, with how ours compares in words (never a bare difference), then the
+    national standing, e.g. "England 6% (ours 2 points worse); North East 7% (ours 1 point worse); rank 120 of 152
+    local authorities (quartile 4); statistical neighbours 6%"."""
+    parts = []
+    for each in kpi.comparators:
+        said = f"{each.name} {each.display or NOT_SHOWN}"
+        if each.words:
+            said += f" (ours {each.words.removesuffix(f' than {each.name}').removesuffix(f' as {each.name}')})"
+        parts.append(said)
+    if (benchmark := kpi.benchmark) is not None:
+        if (rank := benchmark.rank) is not None:
+            quartile = f" (quartile {rank.quartile})" if rank.quartile else ""
+            parts.append(f"rank {rank.position} of {rank.of} local authorities{quartile}")
+        if (near := benchmark.neighbours) is not None:
+            parts.append(f"statistical neighbours {near.display or NOT_SHOWN}")
+    return "; ".join(parts)
 
 
 def status_breakdown(progress: FocusAreaProgress) -> str:

@@ -343,3 +343,48 @@ class TestRefusals:
         assert_problem(await anonymous.get(BENCHMARK), 401)
         async with await key_client(Scope.kpi_submit) as submit_only:
             assert_problem(await submit_only.get(BENCHMARK), 403)
+
+
+class TestReportsUseIt:
+    """The status, the scorecard and the packs show the same national standing as the benchmark (issue 12 item 5):
+    England and the region by name with the difference in words, the rest of the 150 authorities only as rank,
+    quartile and the neighbours' mean."""
+
+    async def test_the_status_agrees_with_the_benchmark(self, client: AsyncClient) -> None:
+        for period in ("FY2023-24", LATEST):
+            full = await _benchmark(client, period=period)
+            status = (await client.get(f"/api/v1/kpis/{KPI}/status", params={"period": period})).json()
+            shown = status["benchmark"]
+            assert shown["rank"] == full["rank"]
+            assert shown["gap_to_england"] == full["gap_to_england"]
+            neighbours = _group(full, "statistical-neighbours-2025")
+            assert shown["neighbours"]["model"] == "2025"
+            assert (shown["neighbours"]["mean"], shown["neighbours"]["with_figure"]) == (
+                neighbours["mean"],
+                neighbours["with_figure"],
+            )
+            # Only England and the borough's region by name, out of 150 authorities and 9 regions.
+            assert [c["name"] for c in status["comparators"]] == ["England", "North East"]
+            for comparator in status["comparators"]:
+                assert comparator["judgement"] in ("better", "worse", "same")
+                assert comparator["words"].endswith(f"than {comparator['name']}") or "same" in comparator["words"]
+
+    async def test_one_year_by_hand_in_the_status(self, client: AsyncClient) -> None:
+        position, count, quartile = _by_hand("FY2023-24", STOCKTON)
+        status = (await client.get(f"/api/v1/kpis/{KPI}/status", params={"period": "FY2023-24"})).json()
+        assert status["benchmark"]["rank"] == {"position": position, "of": count, "quartile": quartile}
+        ours, england = _one("FY2023-24", STOCKTON).value, _england("FY2023-24")
+        assert ours is not None
+        assert england is not None
+        word = "better" if ours < england else "worse"  # lower is better
+        assert status["benchmark"]["gap_to_england"]["judgement"] == word
+
+    async def test_the_csmt_pack_says_it_in_words(self, client: AsyncClient) -> None:
+        status = (await client.get(f"/api/v1/kpis/{KPI}/status")).json()
+        rank = status["benchmark"]["rank"]
+        pack = await client.get("/api/v1/governance-bodies/csmt/pack", params={"format": "csv", "period": "2024/25"})
+        assert pack.status_code == 200, pack.text
+        [row] = [line for line in csv.DictReader(pack.text.splitlines()) if line.get("item") == KPI]
+        assert f"rank {rank['position']} of {rank['of']} local authorities (quartile {rank['quartile']})" in row["note"]
+        assert "England" in row["note"]
+        assert "(ours " in row["note"]

@@ -41,8 +41,21 @@ class TestKpiStatus:
         )
         assert body["vs_last_year"] is None, "for a yearly KPI the previous period is last year"
         assert body["comparators"] == [
-            {"scope": "england", "name": "England", "value": 6, "display": "6%", "difference": 2}
+            {
+                "scope": "england",
+                "name": "England",
+                "value": 6,
+                "display": "6%",
+                "difference": 2,
+                "judgement": "worse",
+                "words": "2 points worse than England",
+            }
         ]
+        assert body["benchmark"] == {  # England alone: no rank, no neighbours' figures, but the gap in words
+            "rank": None,
+            "neighbours": None,
+            "gap_to_england": {"difference": 2, "judgement": "worse", "words": "2 points worse than England"},
+        }
 
     async def test_meeting_the_target_is_on_target(self, submitter: AsyncClient, loaded: Tally) -> None:
         await submit(submitter, {"kpi": NEET, "period": "FY2016-17", "value": "6.8"})

@@ -7,10 +7,21 @@ from decimal import Decimal
 
 import pytest
 
+from api.benchmarks.benchmark_schemas import GapRead, RankRead
+from api.benchmarks.statistics import Judgement
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.models import Polarity, TargetKind, Tier, Unit
 from api.kpis.rating import Direction, RatingStatus
-from api.kpis.schemas import ComparatorRead, FigureRead, KpiStatusRead, RatingRead, TargetSummary, TravelRead
+from api.kpis.schemas import (
+    ComparatorRead,
+    FigureRead,
+    KpiStatusRead,
+    NeighboursRead,
+    RatingRead,
+    StatusBenchmarkRead,
+    TargetSummary,
+    TravelRead,
+)
 from api.packs.render import CSV_COLUMNS, pounds, render_csv, render_html, uk_date
 from api.packs.schemas import (
     FocusAreaProgress,
@@ -82,8 +93,23 @@ def _neet() -> KpiStatusRead:
         ),
         vs_last_year=None,
         comparators=[
-            ComparatorRead(scope="england", name="England", value=Decimal(6), display="6%", difference=Decimal(2))
+            ComparatorRead(
+                scope="england",
+                name="England",
+                value=Decimal(6),
+                display="6%",
+                difference=Decimal(2),
+                judgement=Judgement.worse,
+                words="2 points worse than England",
+            )
         ],
+        benchmark=StatusBenchmarkRead(
+            rank=RankRead(position=120, of=152, quartile=4),
+            neighbours=NeighboursRead(model="2025", mean=Decimal(6), display="6%", with_figure=10, member_count=10),
+            gap_to_england=GapRead(
+                difference=Decimal(2), judgement=Judgement.worse, words="2 points worse than England"
+            ),
+        ),
     )
 
 
@@ -234,7 +260,7 @@ class TestRenderHtml:
         assert "7%" in html
         assert "8%" in html
         assert "▼ Improving</span> vs FY2015-16" in html
-        assert "England 6%" in html
+        assert "England 6% (ours 2 points worse); rank 120 of 152 local authorities (quartile 4)" in html
 
     def test_rag_and_flags_are_words_not_colour_alone(self, pack: Pack) -> None:
         html = render_html(pack)
@@ -306,7 +332,10 @@ class TestRenderCsv:
         assert kpi["rating"] == "Off target"
         assert kpi["rating_reason"] == NEET_REASON
         assert kpi["direction"] == "Improving"
-        assert kpi["note"] == "England 6%"
+        assert kpi["note"] == (
+            "England 6% (ours 2 points worse); rank 120 of 152 local authorities (quartile 4); "
+            "statistical neighbours 6%"
+        )
         assert kpi["rag"] == kpi["overdue"] == kpi["target_pence"] == ""
 
     def test_action_row_has_owner_status_and_flags_as_words(self, pack: Pack) -> None:
