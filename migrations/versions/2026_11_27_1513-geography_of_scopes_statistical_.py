@@ -105,6 +105,8 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("uq_scope_old_la_code"), type_="unique")
         batch_op.drop_index(batch_op.f("ix_scope_region_code"))
         batch_op.drop_index(batch_op.f("ix_scope_level"))
+        # SQLite's copy of the table would keep the level's CHECK after the column went, and fail on it
+        batch_op.drop_constraint(batch_op.f("ck_scope_geography_level"), type_="check")
         batch_op.drop_column("region_code")
         batch_op.drop_column("old_la_code")
         batch_op.drop_column("level")
