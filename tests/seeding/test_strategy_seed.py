@@ -33,6 +33,9 @@ class TestCounts:
         assert_page(await client.get("/api/v1/governance-bodies"), total=23)
         assert_page(await client.get("/api/v1/kpis?tier=council_plan"), total=11)
         assert_page(await client.get("/api/v1/kpis?tier=context"), total=17)
+        # not in the strategy: DfE's repeat-plan measure, for benchmarking (seed/national/mappings.yaml)
+        assert_page(await client.get("/api/v1/kpis?tier=service_indicator"), total=1)
+        assert_page(await client.get("/api/v1/kpis"), total=29)
 
     async def test_strategy_objectives_and_principles(self, client: AsyncClient, loaded: Tally) -> None:
         body = (await client.get("/api/v1/strategies/childrens-services-strategy-2016-18")).json()
