@@ -13,6 +13,7 @@ from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
 from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
+from api.benchmarks.router import router as benchmarks_router
 from api.body_limit import BodyLimitMiddleware
 from api.db import dispose_engines
 from api.errors import install_problem_handlers
@@ -54,6 +55,7 @@ DOMAIN_ROUTERS = (
     kpis_router,
     kpi_submissions_router,
     national_router,
+    benchmarks_router,
     quality_router,
     auth_router,
     audit_router,

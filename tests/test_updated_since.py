@@ -14,12 +14,13 @@ SAMPLES = {
     "/governance-bodies/{key}": "/governance-bodies/csmt",
 }
 # The audit log has `since` (when events happened); unrouted items and exceptions are computed afresh each time;
-# national indicators are DfE's dictionary as shipped with the release.
+# national indicators are DfE's dictionary, and benchmark mappings the seed's, as shipped with the release.
 UNTIMED_LISTS = {
     "/api/v1/audit",
     "/api/v1/routing/unrouted",
     "/api/v1/performance-exceptions",
     "/api/v1/national-indicators",
+    "/api/v1/benchmarks/mappings",
 }
 
 
