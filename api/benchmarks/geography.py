@@ -107,7 +107,7 @@ async def _create(session: AsyncSession, places: list[Place], actor: Actor) -> s
             "old_la_code": place.old_la_code,
             "region_code": place.region_code,
         }
-        for place in places
+        for place in sorted(places, key=lambda place: place.gss_code)  # two imports at once lock rows in one order
     ]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(Scope).values(rows).on_conflict_do_nothing().returning(Scope.gss_code)
