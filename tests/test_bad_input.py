@@ -35,7 +35,7 @@ IMPORT_ROWS = [
     "2025,Reporting year,National,E92000001,England,,,,,,Child Protection Plans which are a second or subsequent plan,"
     "61840,15130,24.5",
     "2025,Reporting year,Local authority,E92000001,England,E12000001,North East,805,E06000001,Hartlepool,"
-    "Child Protection Plans which are a second or subsequent plan,150,31,20.7",
+    "Child Protection Plans which are a second or subsequent plan,241,78,32.4",
 ]
 NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
 
