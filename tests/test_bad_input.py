@@ -371,6 +371,7 @@ def _import_cases(write: Write) -> list[Case]:
             "unterminated quote": write.csv + '2025,"Reporting year\n',
             "a row for England twice": write.csv + IMPORT_ROWS[0] + "\n",
             "a percentage that is not one": write.csv.replace("24.5", "24.5.5"),
+            "a percentage over 100, found once the new place is made": write.csv.replace(",32.4", ",132.4"),
             "a period that is not one": write.csv.replace(
                 "2025,Reporting year,National", "20x5,Reporting year,National"
             ),
