@@ -67,7 +67,7 @@ REQUEST_BODY: dict[str, Any] = {
     openapi_extra=REQUEST_BODY,
     responses={
         200: {"model": ImportResult, "description": "A dry run's report, or an import that changed nothing."},
-        **problem_responses(413, 415),
+        **problem_responses(409, 413, 415),
     },
 )
 @one_bulk_job_at_a_time
