@@ -126,9 +126,10 @@ class Mapping(WriteModel):
 
 @cache
 def shipped() -> dict[str, Mapping]:
-    """The mappings shipped with the seed (seed/national/mappings.yaml), by name: read once."""
+    """The mappings shipped with the seed (seed/national/mappings.yaml), by name: read once; none for a seed without
+    the file (a council's own seed directory)."""
     path = get_settings().seed_path / SHIPPED
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
     return {str(name): Mapping.model_validate(mapping) for name, mapping in raw.items()}
 
 
