@@ -156,16 +156,6 @@ async def _imported(
         )
     except submissions.SubmissionRejected as rejected:
         raise ImportRejected(_file_problems(rejected.result, figures)) from rejected
-    problems = [ImportProblem(line=p.line, field=p.column, reason=p.reason, written=False) for p in reading.problems]
-    problems += [
-        ImportProblem(line=p.line, field=p.column, reason=p.reason, written=False)
-        for p in _file_problems(result, figures)
-    ]
-    problems += [
-        ImportProblem(line=figures[row.row - 1].line, field="value", reason=row.flag, written=True)
-        for row, _outcome, _revision in result.outcomes
-        if row.flag
-    ]
     return ImportResult(
         mapping=file.name,
         kpi=kpi.code,
@@ -179,7 +169,7 @@ async def _imported(
         values_kept_local=len(result.kept),
         places_created=created,
         periods=sorted({figure.period for figure in figures}),
-        problems=sorted(problems, key=lambda problem: problem.line or 0),
+        problems=_problems(reading, result, figures),
         submission_id=result.submission.id if result.submission else None,
         written=False,
     )
@@ -195,6 +185,21 @@ def _row(kpi: Kpi, scope: str, figure: tidy.MappedFigure) -> dict[str, Any]:
     return {"kpi": kpi.code, "period": figure.period, "scope": scope} | {
         k: v for k, v in figures.items() if v is not None
     }
+
+
+def _problems(
+    reading: tidy.Reading, result: submissions.Result, figures: list[tidy.MappedFigure]
+) -> list[ImportProblem]:
+    """Every problem by its line: rows that cannot be imported (only a dry run gets this far with them), then
+    figures kept as published though they disagree with their counts."""
+    refused = [*reading.problems, *_file_problems(result, figures)]
+    problems = [ImportProblem(line=p.line, field=p.column, reason=p.reason, written=False) for p in refused]
+    problems += [
+        ImportProblem(line=figures[row.row - 1].line, field="value", reason=row.flag, written=True)
+        for row, _outcome, _revision in result.outcomes
+        if row.flag
+    ]
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def _file_problems(result: submissions.Result, figures: list[tidy.MappedFigure]) -> list[tidy.FileProblem]:
