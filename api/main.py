@@ -13,6 +13,8 @@ from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
 from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
+from api.benchmarks.benchmark_router import router as benchmark_router
+from api.benchmarks.groups_router import router as comparator_groups_router
 from api.benchmarks.router import router as benchmarks_router
 from api.body_limit import BodyLimitMiddleware
 from api.db import dispose_engines
@@ -55,6 +57,8 @@ DOMAIN_ROUTERS = (
     kpis_router,
     kpi_submissions_router,
     national_router,
+    comparator_groups_router,
+    benchmark_router,
     benchmarks_router,
     quality_router,
     auth_router,

@@ -38,6 +38,7 @@ IMPORT_ROWS = [
     "Child Protection Plans which are a second or subsequent plan,241,78,32.4",
 ]
 NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
+GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Write:
     body: dict[str, Any] | None = None
     item: str | None = None  # where its ETag comes from, sent as If-Match
     query: dict[str, str] = field(default_factory=dict)
+    made_by: tuple[str, dict[str, Any]] | None = None  # a POST that makes the item first, where the seed has none
     csv: str | None = None  # the body of an endpoint that takes a file (as text/csv), not JSON
 
 
@@ -199,6 +201,18 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/kpi-submissions"): Write(
         "/api/v1/kpi-submissions",
         {"rows": [{"kpi": KPI, "period": "FY2016-17", "scope": "stockton-on-tees", "value": 7.4}], "source": "s"},
+    ),
+    ("POST", "/comparator-groups"): Write("/api/v1/comparator-groups", GROUP),
+    ("PATCH", "/comparator-groups/{key}"): Write(
+        f"/api/v1/comparator-groups/{GROUP['key']}",
+        {"name": "Tees", "description": "d", "members": ["stockton-on-tees"]},
+        item=f"/api/v1/comparator-groups/{GROUP['key']}",
+        made_by=("/api/v1/comparator-groups", GROUP),
+    ),
+    ("DELETE", "/comparator-groups/{key}"): Write(
+        f"/api/v1/comparator-groups/{GROUP['key']}",
+        item=f"/api/v1/comparator-groups/{GROUP['key']}",
+        made_by=("/api/v1/comparator-groups", GROUP),
     ),
     ("POST", "/api-keys"): Write(
         "/api/v1/api-keys",
@@ -444,6 +458,13 @@ async def _row_counts() -> dict[str, int]:
         return dict((await connection.execute(counts)).one()._mapping)
 
 
+async def _make(admin: AsyncClient, write: Write) -> None:
+    if write.made_by is not None:
+        path, body = write.made_by
+        made = await admin.post(path, json=body)
+        assert made.status_code == 201, made.text
+
+
 async def _send(admin: AsyncClient, method: str, write: Write, case: Case) -> Response:
     headers = {"Content-Type": case.content_type}
     if write.item is not None:
@@ -479,6 +500,7 @@ async def test_bad_input_is_a_4xx_and_writes_nothing(
         cases += _csv_cases(write)
     if route == "/benchmarks/imports":
         cases += _import_cases(write)
+    await _make(admin, write)
     before = await _row_counts()
     for case in cases:
         response = await _send(admin, method, write, case)
@@ -495,6 +517,7 @@ async def test_bad_input_is_a_4xx_and_writes_nothing(
 async def test_the_unspoilt_request_is_accepted(admin: AsyncClient, loaded: Tally, method: str, route: str) -> None:
     """So that every refusal above is down to the one thing spoilt."""
     write = WRITES[(method, route)]
+    await _make(admin, write)
     content = write.csv if write.csv is not None else json.dumps(write.body) if write.body is not None else None
     kind = "text/csv" if write.csv is not None else "application/json"
     response = await _send(admin, method, write, Case("valid", write.path, content, write.query, None, kind))

@@ -68,7 +68,7 @@ _WHICH_WAY = {Polarity.higher_better: "higher is better", Polarity.lower_better:
 
 def format_figure(value: Decimal, unit: Unit, decimal_places: int) -> str:
     """The figure as a reader sees it: "9%", "24.6%", "611 days", "1,484", "45.2", "£800,000", "£800,000.50"."""
-    shown = _as_shown(value, unit, decimal_places)
+    shown = as_shown(value, unit, decimal_places)
     if unit is Unit.currency:
         return _pounds(shown)
     number = f"{shown:,f}"
@@ -93,12 +93,12 @@ def rate_numeric(
     figures = f"{format_figure(value, unit, decimal_places)} against a target of {format_figure(target, unit, places)}"
     if polarity is Polarity.none:
         return _rating(RatingStatus.not_rated, f"{figures}: the KPI has no polarity, so a target cannot be judged.")
-    better_by = (_as_shown(value, unit, decimal_places) - target) * _BETTER[polarity]
+    better_by = (as_shown(value, unit, decimal_places) - target) * _BETTER[polarity]
     status = _judge(-better_by, amber_tolerance)
     if better_by == 0:
         gap = "on target"
     else:
-        gap = f"{_amount(better_by, unit, places)} {'better' if better_by > 0 else 'worse'} than target"
+        gap = f"{amount(better_by, unit, places)} {'better' if better_by > 0 else 'worse'} than target"
     tolerance = _tolerance_clause(status, amber_tolerance, unit, decimal_places)
     return _rating(status, f"{figures} ({_WHICH_WAY[polarity]}): {gap}{tolerance}.")
 
@@ -139,13 +139,13 @@ def rate_relative_to_national(
     if local == 0:
         movement = f"Unchanged at {now} {span}"
     else:
-        movement = f"{_improved(local).capitalize()} {_amount(local, unit, decimal_places)} ({before} to {now}) {span}"
-    national_movement = f"{_improved(national)} {_amount(national, unit, decimal_places)}" if national else "unchanged"
+        movement = f"{_improved(local).capitalize()} {amount(local, unit, decimal_places)} ({before} to {now}) {span}"
+    national_movement = f"{_improved(national)} {amount(national, unit, decimal_places)}" if national else "unchanged"
     reason = f"{movement}; {NATIONAL} {national_movement}."
     if worse_but_ahead:
         reason += f" Worse than {earlier_period}, though by less than {NATIONAL}: the target is to improve."
     elif status is not RatingStatus.green:
-        shortfall = _amount(national - local, unit, decimal_places)
+        shortfall = amount(national - local, unit, decimal_places)
         reason += f" {shortfall} behind {NATIONAL}{_tolerance_clause(status, amber_tolerance, unit, decimal_places)}."
     return _rating(status, reason)
 
@@ -164,7 +164,7 @@ def direction_of_travel(
     if earlier is None:
         reason = f"No figure for {against} to compare with." if against else "No earlier figure."
         return Travel(Direction.not_comparable, "No comparison", NOT_SHOWN, against, None, reason)
-    change = _as_shown(current, unit, decimal_places) - _as_shown(earlier, unit, decimal_places)
+    change = as_shown(current, unit, decimal_places) - as_shown(earlier, unit, decimal_places)
     if change == 0:
         reason = f"Unchanged at {format_figure(current, unit, decimal_places)}{since}."
         return Travel(Direction.stable, "Stable", STEADY, against, change, reason)
@@ -198,12 +198,12 @@ def _judge(shortfall: Decimal, amber_tolerance: Decimal | None) -> RatingStatus:
 def _tolerance_clause(status: RatingStatus, amber_tolerance: Decimal | None, unit: Unit, decimal_places: int) -> str:
     if amber_tolerance is None or status not in (RatingStatus.amber, RatingStatus.red):
         return ""
-    size = _amount(amber_tolerance, unit, _places(amber_tolerance, decimal_places))
+    size = amount(amber_tolerance, unit, _places(amber_tolerance, decimal_places))
     return f", {'within' if status is RatingStatus.amber else 'more than'} the tolerance of {size}"
 
 
 def _improvement(now: Decimal, before: Decimal, polarity: Polarity, unit: Unit, decimal_places: int) -> Decimal:
-    return (_as_shown(now, unit, decimal_places) - _as_shown(before, unit, decimal_places)) * _BETTER[polarity]
+    return (as_shown(now, unit, decimal_places) - as_shown(before, unit, decimal_places)) * _BETTER[polarity]
 
 
 def _improved(improvement: Decimal) -> str:
@@ -220,7 +220,7 @@ def _missing_figures(figures: tuple[Decimal | None, ...], period: str, earlier_p
     return " ".join(sentence for figure, sentence in zip(figures, sentences, strict=True) if figure is None)
 
 
-def _amount(difference: Decimal, unit: Unit, decimal_places: int) -> str:
+def amount(difference: Decimal, unit: Unit, decimal_places: int) -> str:
     """The size of a gap or change in the unit's terms: percentages differ by points, not per cent."""
     size = abs(difference)
     if unit is Unit.percent:
@@ -228,7 +228,8 @@ def _amount(difference: Decimal, unit: Unit, decimal_places: int) -> str:
     return format_figure(size, unit, decimal_places)
 
 
-def _as_shown(value: Decimal, unit: Unit, decimal_places: int) -> Decimal:
+def as_shown(value: Decimal, unit: Unit, decimal_places: int) -> Decimal:
+    """A figure as a reader sees it: rounded half up to the KPI's decimal places."""
     # Money is held in whole pence, so a currency KPI's decimal places have nothing finer to round to.
     return _rounded(value, 0 if unit is Unit.currency else decimal_places)
 

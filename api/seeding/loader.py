@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from api.benchmarks import neighbours
 from api.governance.models import GovernanceBody
 from api.kpis.models import Scope
 from api.owners.models import Owner
@@ -30,6 +31,7 @@ async def load_bundle(session: AsyncSession, bundle: SeedBundle) -> Tally:
     await load_plan.load_projects(session, bundle, areas, owners, tally)
     await load_plan.load_kpis(session, bundle, areas, scopes, tally)
     await load_routing(session, bundle, areas, owners, tally)
+    await _load_neighbours(session, bundle, tally)
     await session.flush()
     return tally
 
@@ -154,6 +156,13 @@ async def _load_bodies(session: AsyncSession, bundle: SeedBundle, owners: dict[s
             tally.record("governance_bodies", outcome(False, assign(body, values)))
     _not_in_seed(tally, "governance_bodies", existing, {source.key for source in bundle.bodies})
     await session.flush()
+
+
+async def _load_neighbours(session: AsyncSession, bundle: SeedBundle, tally: Tally) -> None:
+    """DfE's statistical neighbour lists, counted per authority under each model ("statistical_neighbours_2021")."""
+    for model, lists in bundle.neighbours.items():
+        for outcome_of_list in (await neighbours.store(session, model, lists)).values():
+            tally.record(f"statistical_neighbours_{model}", outcome_of_list)
 
 
 def _not_in_seed(tally: Tally, kind: str, existing: Mapping[str, object], seeded: set[str]) -> None:

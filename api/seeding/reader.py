@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from api.benchmarks.neighbours import LAYOUTS, Lists, NeighbourFileInvalid, read_neighbours
 from api.seeding.files import (
     FocusAreaFile,
     GovernanceBodiesFile,
@@ -29,6 +30,7 @@ PROJECTS_FILE = "projects.yaml"
 KPIS_FILE = "kpis.yaml"
 ROUTING_FILE = "routing.yaml"
 FOCUS_AREAS_DIR = "focus-areas"
+NATIONAL_DIR = "national"  # DfE's statistics, of which the statistical neighbour lists are loaded
 
 FileT = TypeVar("FileT", bound=BaseModel)
 
@@ -59,6 +61,7 @@ class SeedBundle:
     projects: list[ProjectFile] = field(default_factory=list)
     kpis: list[KpiFile] = field(default_factory=list)
     routing: RoutingFile = field(default_factory=RoutingFile)
+    neighbours: dict[str, Lists] = field(default_factory=dict)  # by DfE model: "2021", "2025"
 
 
 def _item_key(raw: Any, loc: tuple[int | str, ...]) -> str | None:
@@ -111,6 +114,7 @@ def read_seed(directory: Path) -> SeedBundle:
         name = f"{FOCUS_AREAS_DIR}/{path.name}"
         if (area := _read(path, FocusAreaFile, name, problems)) is not None:
             focus_areas[name] = area
+    found_neighbours = _read_neighbours(directory / NATIONAL_DIR, problems)
     if problems or strategy is None:
         raise SeedInvalid(problems)
     bundle = SeedBundle(
@@ -121,6 +125,7 @@ def read_seed(directory: Path) -> SeedBundle:
         projects=projects.projects if projects else [],
         kpis=kpis.kpis if kpis else [],
         routing=routing or RoutingFile(),
+        neighbours=found_neighbours,
     )
     problems.extend(SeedProblem(*found) for found in check_references(bundle))
     if problems:
@@ -131,3 +136,20 @@ def read_seed(directory: Path) -> SeedBundle:
 def _read_optional(directory: Path, name: str, model: type[FileT], problems: list[SeedProblem]) -> FileT | None:
     path = directory / name
     return _read(path, model, name, problems) if path.is_file() else None
+
+
+def _read_neighbours(directory: Path, problems: list[SeedProblem]) -> dict[str, Lists]:
+    """DfE's statistical neighbour lists, by model, from the files that are there (api/benchmarks/neighbours.py)."""
+    found: dict[str, Lists] = {}
+    for layout in LAYOUTS:
+        path = directory / layout.file_name
+        if not path.is_file():
+            continue
+        name = f"{NATIONAL_DIR}/{layout.file_name}"
+        try:
+            found[layout.model] = read_neighbours(path.read_text(encoding="utf-8-sig"), layout)
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(SeedProblem(name, None, f"cannot read: {error}"))
+        except NeighbourFileInvalid as error:
+            problems.append(SeedProblem(name, None, str(error)))
+    return found
