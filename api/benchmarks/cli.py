@@ -31,7 +31,10 @@ MAPPING_FILES = (".json", ".yaml", ".yml")
 @cli.command("mappings")
 def list_mappings() -> None:
     """The mappings shipped with the seed (seed/national/mappings.yaml), with the KPI and file each is for."""
-    table = Table(Column("name", no_wrap=True), Column("kpi", no_wrap=True), Column("file", no_wrap=True), "title")
+    # the name is what `import --mapping` takes: never cut; the rest folds to fit the terminal
+    table = Table(
+        Column("name", no_wrap=True), Column("kpi", overflow="fold"), Column("file", overflow="fold"), "title"
+    )
     for name, found in mapping.shipped().items():
         table.add_row(name, found.kpi, found.file or "-", found.title or "-")
     console.print(table)

@@ -539,7 +539,7 @@ class TestMappings:
 class TestCommandLine:
     def test_the_mappings_are_listed_and_a_mapping_file_that_is_not_one_refused(self, tmp_path: Path) -> None:
         runner = CliRunner()
-        listed = runner.invoke(cli, ["mappings"], env={"COLUMNS": "250"})
+        listed = runner.invoke(cli, ["mappings"], env={"COLUMNS": "80"})
         assert listed.exit_code == 0, listed.output
         assert all(name in listed.output for name in (CPP_MAPPING, "care-leavers-in-eet-17-21"))
         mapping = tmp_path / "mapping.yaml"
