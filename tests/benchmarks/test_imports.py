@@ -541,7 +541,7 @@ class TestCommandLine:
         runner = CliRunner()
         listed = runner.invoke(cli, ["mappings"], env={"COLUMNS": "80"})
         assert listed.exit_code == 0, listed.output
-        assert all(name in listed.output for name in (CPP_MAPPING, "care-leavers-in-eet-17-21"))
+        assert all(name in listed.output for name in (CPP_MAPPING, "care-leavers-in-eet-17-21")), listed.output
         mapping = tmp_path / "mapping.yaml"
         mapping.write_text(f"kpi: {REPEAT}\nnumerator: CPP_subsequent\n")
         refused = runner.invoke(
