@@ -1,4 +1,4 @@
-"""Command line: `python -m api serve | migrate | seed load | seed export | keys ... | kpis ...`."""
+"""Command line: `python -m api serve | migrate | seed load | seed export | keys ... | kpis ... | benchmarks ...`."""
 
 import asyncio
 from pathlib import Path
@@ -11,6 +11,7 @@ from rich.table import Table
 
 from api import schema
 from api.auth.cli import cli as keys_cli
+from api.benchmarks.cli import cli as benchmarks_cli
 from api.kpis.cli import cli as kpis_cli
 from api.quality.schemas import QualityReport
 from api.seeding import service as seeding
@@ -29,6 +30,7 @@ seed_cli = typer.Typer(
 cli.add_typer(seed_cli, name="seed")
 cli.add_typer(keys_cli, name="keys")
 cli.add_typer(kpis_cli, name="kpis")
+cli.add_typer(benchmarks_cli, name="benchmarks")
 console = Console()
 errors = Console(stderr=True)
 

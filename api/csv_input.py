@@ -1,7 +1,8 @@
 """CSV the service reads, as people send it: saved from Excel or LibreOffice, written by a script, or uploaded in a
 form. Every endpoint that takes CSV reads it here, so each takes the same files and words its refusals the same way.
 
-- The body: `text/csv` (or `application/csv`), or `multipart/form-data` with the file in a field named `file`.
+- The body: `text/csv` (or `application/csv`), or `multipart/form-data` with the file in a field named `file` (and
+  nothing else, unless the endpoint names a field it takes beside it: an import's inline mapping).
 - Encoding: the `charset` the request (or the form's file part) declares, UTF-8 or Windows-1252 (ISO-8859-1 and
   US-ASCII are read as Windows-1252, as browsers read them). Without one: UTF-8, its byte-order mark dropped, or,
   when the bytes are not UTF-8, Windows-1252, which is what Excel's plain "CSV" is on Windows (`’` is byte 0x92).
@@ -18,7 +19,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import AsyncGenerator, Iterator, Sequence
+from collections.abc import AsyncGenerator, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from starlette.datastructures import FormData, Headers, UploadFile
@@ -178,8 +179,23 @@ def check_header(header: Sequence[str], *, known: Sequence[str] | None, required
         raise InvalidInput(f"The CSV header is wrong ({'; '.join(problems)}); {expected}.")
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A form's CSV file (with the charset its part declares) and the other fields the endpoint takes, as sent."""
+
+    charset: str | None
+    content: bytes
+    fields: dict[str, bytes]
+
+
 async def _uploaded_file(content_type: str, body: bytes) -> tuple[str | None, bytes]:
-    """The one file a form holds, and the charset its part declares."""
+    upload = await uploaded(content_type, body)
+    return upload.charset, upload.content
+
+
+async def uploaded(content_type: str, body: bytes, *, fields: Collection[str] = ()) -> Upload:
+    """The one file a form holds in the field `file`, and the fields named in ``fields`` (each as text or as a file,
+    at most once); any other field is refused, naming it."""
     parser = MultiPartParser(
         Headers({"content-type": content_type}), _once(body), max_files=2, max_fields=MAX_FORM_FIELDS
     )
@@ -190,15 +206,21 @@ async def _uploaded_file(content_type: str, body: bytes) -> tuple[str | None, by
             raise InvalidInput(f"The form holds more than 2 files; send one, {IN_THE_FIELD}.") from error
         raise InvalidInput(f"The form cannot be read ({error.message}); {SEND_FILE}") from error
     try:
-        upload = _the_file(form)
-        return charset_of(upload.headers.get("content-type", "")), await upload.read()
+        taken = {name: value for name, value in form.multi_items() if name in fields}
+        upload = _the_file(form, fields)
+        extra = {
+            name: await value.read() if isinstance(value, UploadFile) else value.encode()
+            for name, value in taken.items()
+        }
+        return Upload(charset_of(upload.headers.get("content-type", "")), await upload.read(), extra)
     finally:
         await form.close()
 
 
-def _the_file(form: FormData) -> UploadFile:
-    files = [(name, value) for name, value in form.multi_items() if isinstance(value, UploadFile)]
-    fields = sorted({name for name, value in form.multi_items() if isinstance(value, str)})
+def _the_file(form: FormData, taken: Collection[str]) -> UploadFile:
+    items = [(name, value) for name, value in form.multi_items() if name not in taken]
+    files = [(name, value) for name, value in items if isinstance(value, UploadFile)]
+    fields = sorted({name for name, value in items if isinstance(value, str)})
     if FILE_FIELD in fields:
         raise InvalidInput(f"The form's field '{FILE_FIELD}' holds text, not a file; {SEND_FILE}")
     if not files:
@@ -208,9 +230,14 @@ def _the_file(form: FormData) -> UploadFile:
     if (name := files[0][0]) != FILE_FIELD:
         raise InvalidInput(f"The form's file is in a field named '{name}'; {SEND_FILE}")
     if fields:
+        takes = f"it takes {', '.join(repr(name) for name in (FILE_FIELD, *taken))}" if taken else ""
         raise InvalidInput(
-            f"The form holds fields besides the file ({', '.join(fields)}); give options in the query string."
+            f"The form holds fields besides the file ({', '.join(fields)}); "
+            + (f"{takes}." if taken else "give options in the query string.")
         )
+    repeated = sorted({name for name, _value in form.multi_items() if name in taken and len(form.getlist(name)) > 1})
+    if repeated:
+        raise InvalidInput(f"The form holds {', '.join(repeated)} more than once; send each once.")
     return files[0][1]
 
 

@@ -15,6 +15,7 @@ from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
 from api.benchmarks.benchmark_router import router as benchmark_router
 from api.benchmarks.groups_router import router as comparator_groups_router
+from api.benchmarks.router import router as benchmarks_router
 from api.body_limit import BodyLimitMiddleware
 from api.db import dispose_engines
 from api.errors import install_problem_handlers
@@ -58,6 +59,7 @@ DOMAIN_ROUTERS = (
     national_router,
     comparator_groups_router,
     benchmark_router,
+    benchmarks_router,
     quality_router,
     auth_router,
     audit_router,

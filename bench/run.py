@@ -4,10 +4,11 @@ as a ratio of /healthz, and /healthz as a ratio of a bare FastAPI app on the sam
 
     python -m bench.run [--server postgresql+asyncpg://postgres@127.0.0.1:5432] [--seconds 5] [--regenerate]
 
-It uses three scratch databases on that server, bench_small, bench_large and bench_ingest, and rebuilds their
-schemas; the large council is generated once (3 minutes or so) and reused while its data is complete. Loads come
-from wrk when it is installed (apt install wrk), else from a Python generator, which takes a larger share of the two
-cores and so understates the service. Rate limiting is off: a benchmark is one key making many thousands of requests.
+It uses four scratch databases on that server, bench_small, bench_large, bench_ingest and bench_import, and
+rebuilds their schemas; the large council is generated once (3 minutes or so) and reused while its data is complete.
+Loads come from wrk when it is installed (apt install wrk), else from a Python generator, which takes a larger share
+of the two cores and so understates the service. Rate limiting is off: a benchmark is one key making many thousands
+of requests.
 """
 
 import argparse
@@ -25,7 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from api import db
-from bench import generate, ingest
+from bench import generate, imports, ingest
 from bench.load import WRK, Result, measure
 from bench.server import cpu_seconds, live_server, mint_key, run_cli, seeded
 
@@ -265,7 +266,7 @@ def _under_load(base: str, setting: Setting, args: argparse.Namespace, healthz: 
 
 
 def prepare(args: argparse.Namespace) -> list[Setting]:
-    asyncio.run(_create(args.server, ["bench_small", "bench_large", "bench_ingest"]))
+    asyncio.run(_create(args.server, ["bench_small", "bench_large", "bench_ingest", "bench_import"]))
     small_url, large_url = _database(args.server, "bench_small"), _database(args.server, "bench_large")
     small_token = seeded(small_url, "bench", "admin", fresh=True)
     if args.regenerate or not asyncio.run(_complete(large_url)):
@@ -308,6 +309,8 @@ def main() -> None:
             print(f"{name:40} {ms:27.1f} ms")
     print("\n10,000-row batches against a plain COPY of the same rows (bench/ingest.py):")
     ingest.main(_database(args.server, "bench_ingest"), repeat=3)
+    print("\nDfE's care leavers' file through POST /benchmarks/imports (bench/imports.py):")
+    imports.main(_database(args.server, "bench_import"), repeat=3)
     _summary(figures, computed, ceiling.requests_per_second)
 
 

@@ -27,6 +27,16 @@ FOCUS_AREA = "children-in-need-of-help-and-protection"
 ACTION = "cin-implement-graded-care-profile-2"
 KPI = "neet-not-known-16-19"
 PLACEHOLDER = "__bad_value__"
+IMPORT_HEADER = (  # DfE's table D3, as published (seed/national/d3_cpps_subsequent_plan_2013_to_2025.csv)
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,"
+    "new_la_code,la_name,category,CPP_start,CPP_subsequent,CPP_subsequent_percent"
+)
+IMPORT_ROWS = [
+    "2025,Reporting year,National,E92000001,England,,,,,,Child Protection Plans which are a second or subsequent plan,"
+    "61840,15130,24.5",
+    "2025,Reporting year,Local authority,E92000001,England,E12000001,North East,805,E06000001,Hartlepool,"
+    "Child Protection Plans which are a second or subsequent plan,241,78,32.4",
+]
 NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
@@ -40,6 +50,7 @@ class Write:
     item: str | None = None  # where its ETag comes from, sent as If-Match
     query: dict[str, str] = field(default_factory=dict)
     made_by: tuple[str, dict[str, Any]] | None = None  # a POST that makes the item first, where the seed has none
+    csv: str | None = None  # the body of an endpoint that takes a file (as text/csv), not JSON
 
 
 WRITES: dict[tuple[str, str], Write] = {
@@ -215,6 +226,11 @@ WRITES: dict[tuple[str, str], Write] = {
         },
     ),
     ("DELETE", "/api-keys/{key_id}"): Write("/api/v1/api-keys/k0000000000"),
+    ("POST", "/benchmarks/imports"): Write(
+        "/api/v1/benchmarks/imports",
+        query={"mapping": "cpp-second-or-subsequent"},
+        csv=IMPORT_HEADER + "\n" + "\n".join(IMPORT_ROWS) + "\n",
+    ),
     ("POST", "/governance-bodies/{key}/packs"): Write(
         "/api/v1/governance-bodies/csmt/packs",
         {"meeting_date": "2016-10-12", "period": "2016/17", "as_of": "2016-10-01"},
@@ -356,18 +372,76 @@ def _csv_cases(write: Write) -> list[Case]:
     return cases
 
 
+def _import_cases(write: Write) -> list[Case]:
+    """The file and the inline mapping of an import, spoilt one way at a time."""
+    assert write.csv is not None
+    query, rows = write.query, "\n".join(IMPORT_ROWS)
+    cases = [
+        Case(f"file {name}", write.path, content, query, None, "text/csv")
+        for name, content in {
+            "empty": "",
+            "without the mapping's columns": "time_period,time_identifier\n2025,Reporting year\n",
+            "a NUL": write.csv.replace("Hartlepool", "Hartle\x00pool"),
+            "unterminated quote": write.csv + '2025,"Reporting year\n',
+            "a row for England twice": write.csv + IMPORT_ROWS[0] + "\n",
+            "a percentage that is not one": write.csv.replace("24.5", "24.5.5"),
+            "a percentage over 100, found once the new place is made": write.csv.replace(",32.4", ",132.4"),
+            "a period that is not one": write.csv.replace(
+                "2025,Reporting year,National", "20x5,Reporting year,National"
+            ),
+            "no row the mapping imports": write.csv.replace("Child Protection Plans", "Children in need"),
+        }.items()
+    ]
+    cases.append(
+        Case("file declared UTF-8, not UTF-8", write.path, write.csv + "\x92", query, None, "text/csv; charset=utf-8")
+    )
+    cases.append(Case("file as JSON", write.path, json.dumps({"rows": rows}), query, None, "application/json"))
+    form = "multipart/form-data; boundary=b"
+    part = '--b\r\nContent-Disposition: form-data; name="{name}"{filename}\r\n\r\n{content}\r\n'
+    csv_file = part.format(name="file", filename='; filename="d3.csv"', content=write.csv)
+    inline = {"kpi": "child-protection-plans-second-or-subsequent", "value": "CPP_subsequent_percent"}
+
+    def mapped(mapping: dict[str, Any] | str) -> str:
+        content = mapping if isinstance(mapping, str) else json.dumps(mapping)
+        return csv_file + part.format(name="mapping", filename="", content=content) + "--b--\r\n"
+
+    forms = {
+        "an inline mapping beside ?mapping=": (mapped(inline), query, "mapping"),
+        "an inline mapping with an unknown field": (mapped(inline | {"surely_unknown": 1}), {}, "surely_unknown"),
+        "an inline mapping with a NUL": (mapped(inline | {"title": "a\x00b"}), {}, "title"),
+        "an inline mapping that is not JSON": (mapped("{'python': 'dict'}"), {}, None),
+        "an inline mapping without a figure": (mapped({"kpi": inline["kpi"]}), {}, None),
+        "an inline mapping naming a column the file lacks": (
+            mapped(inline | {"numerator": "nope", "denominator": "CPP_start"}),
+            {},
+            None,
+        ),
+        "an inline mapping for an unknown KPI": (mapped(inline | {"kpi": "no-such-kpi"}), {}, "kpi"),
+        "no mapping at all": (csv_file + "--b--\r\n", {}, "mapping"),
+        "another field": (mapped(inline).replace('name="mapping"', 'name="mode"'), {}, None),
+    }
+    cases += [Case(f"form {name}", write.path, body, q, field, form) for name, (body, q, field) in forms.items()]
+    cases.append(
+        Case("an unknown shipped mapping", write.path, write.csv, {"mapping": "no-such-mapping"}, "mapping", "text/csv")
+    )
+    return cases
+
+
 def _parameter_cases(operation: dict[str, Any], route_path: str, write: Write) -> list[Case]:
-    body = json.dumps(write.body) if write.body is not None else None
-    cases = [Case("unknown query parameter", write.path, body, write.query | {"surely_unknown": "1"}, "surely_unknown")]
+    body = write.csv if write.csv is not None else json.dumps(write.body) if write.body is not None else None
+    kind = "text/csv" if write.csv is not None else "application/json"
+    cases = [
+        Case("unknown query parameter", write.path, body, write.query | {"surely_unknown": "1"}, "surely_unknown", kind)
+    ]
     for parameter in operation.get("parameters", []):
         name, where = parameter["name"], parameter["in"]
         if where == "query":
-            cases.append(Case(f"query {name}: NUL", write.path, body, write.query | {name: "a\x00b"}, name))
+            cases.append(Case(f"query {name}: NUL", write.path, body, write.query | {name: "a\x00b"}, name, kind))
         elif where == "path":
             concrete = _path_with(route_path, write.path, name, "a%00b")
-            cases.append(Case(f"path {name}: NUL", concrete, body, write.query, name))
+            cases.append(Case(f"path {name}: NUL", concrete, body, write.query, name, kind))
             long = _path_with(route_path, write.path, name, "x" * 5000)
-            cases.append(Case(f"path {name}: overlong", long, body, write.query, name))
+            cases.append(Case(f"path {name}: overlong", long, body, write.query, name, kind))
     return cases
 
 
@@ -424,6 +498,8 @@ async def test_bad_input_is_a_4xx_and_writes_nothing(
     cases = _body_cases(spec, operation, write) + _parameter_cases(operation, route, write)
     if route == "/kpi-submissions":
         cases += _csv_cases(write)
+    if route == "/benchmarks/imports":
+        cases += _import_cases(write)
     await _make(admin, write)
     before = await _row_counts()
     for case in cases:
@@ -442,8 +518,9 @@ async def test_the_unspoilt_request_is_accepted(admin: AsyncClient, loaded: Tall
     """So that every refusal above is down to the one thing spoilt."""
     write = WRITES[(method, route)]
     await _make(admin, write)
-    content = json.dumps(write.body) if write.body is not None else None
-    response = await _send(admin, method, write, Case("valid", write.path, content, write.query, None))
+    content = write.csv if write.csv is not None else json.dumps(write.body) if write.body is not None else None
+    kind = "text/csv" if write.csv is not None else "application/json"
+    response = await _send(admin, method, write, Case("valid", write.path, content, write.query, None, kind))
     expected = (
         404 if route == "/api-keys/{key_id}" else 409 if route == "/owners/{key}" and method == "DELETE" else None
     )

@@ -1,5 +1,7 @@
 """Recording writes. Every service that changes data calls record() in the same transaction as the change."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -140,6 +142,24 @@ async def record(
     """Record a write, to be numbered and inserted when the transaction commits (and forgotten if it rolls back)."""
     event = event_row(actor, resource=resource, key=key, action=action, before=before, after=after, version=version)
     add(session, event)
+
+
+def recorded(session: AsyncSession) -> int:
+    """How many events this transaction has recorded so far (a caller can tell whether its work wrote anything)."""
+    return len(session.info.get(PENDING, []))
+
+
+@asynccontextmanager
+async def undone(session: AsyncSession) -> AsyncIterator[None]:
+    """Work done only to see what it would do (a dry run that needs the rows it would write to judge the rest): in a
+    savepoint rolled back at the end, and the events it recorded forgotten with it."""
+    mark = recorded(session)
+    savepoint = await session.begin_nested()
+    try:
+        yield
+    finally:
+        await savepoint.rollback()
+        del session.info.setdefault(PENDING, [])[mark:]
 
 
 def add(session: AsyncSession, event: dict[str, Any]) -> None:

@@ -20,11 +20,14 @@ from api.db import bulk_insert, lock_rows, utcnow
 from api.errors import AppError, Forbidden, InvalidInput, ProblemError
 from api.kpis import scopes
 from api.kpis.models import Kpi, KpiSubmission, KpiValue, Scope, ScopeKind, SubmissionFormat, SubmissionMode
-from api.kpis.validation import FIGURES, Context, Problem, RowIn, ValidRow, check_row, parse_row
+from api.kpis.validation import FIGURES, Context, Problem, Published, RowIn, ValidRow, check_row, parse_row
 
 MAX_ROWS = 10_000
 Outcome = Literal["created", "updated", "unchanged"]
 LineOf = Callable[[int], int | None]  # a row's line in the file it came from (CSV), or None
+# Whether a row leaves the stored figure as it is, given the source of that figure's latest revision (an import keeps
+# a figure the council submitted itself, api/benchmarks/imports.py).
+Keeps = Callable[[ValidRow, str | None], bool]
 
 
 def _no_lines(row: int) -> int | None:
@@ -44,6 +47,7 @@ class Result:
     outcomes: list[tuple[ValidRow, Outcome, int]] = field(default_factory=list)  # row, outcome, revision
     previous: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)  # figures replaced
     problems: list[Problem] = field(default_factory=list)
+    kept: list[ValidRow] = field(default_factory=list)  # rows that differ but left the stored figure as it was
     submission: KpiSubmission | None = None
     written: list[dict[str, Any]] = field(default_factory=list)  # the kpi_value rows inserted, as inserted
 
@@ -83,7 +87,9 @@ class SubmissionRejected(AppError):
         )
 
 
-async def _context(session: AsyncSession, rows: Sequence[RowIn], known: Sequence[Kpi]) -> Context:
+async def _context(
+    session: AsyncSession, rows: Sequence[RowIn], known: Sequence[Kpi], published: Published | None
+) -> Context:
     """The KPIs and scopes the rows name (and the borough, the scope of rows that name none)."""
     kpis = {kpi.code: kpi for kpi in known}
     if codes := {row.kpi for row in rows} - set(kpis):
@@ -93,7 +99,7 @@ async def _context(session: AsyncSession, rows: Sequence[RowIn], known: Sequence
     found = (await session.scalars(select(Scope).where(wanted))).all()
     borough = min((scope for scope in found if scope.kind is ScopeKind.borough), key=lambda s: s.id, default=None)
     meant = {name: scope for name in names if (scope := scopes.pick(name, found)) is not None}
-    return Context(kpis=kpis, scopes=meant, default_scope=borough, today=date.today())
+    return Context(kpis=kpis, scopes=meant, default_scope=borough, today=date.today(), published=published)
 
 
 def _forbidden(actor: Actor, parsed: list[tuple[int, RowIn]], line_of: LineOf) -> None:
@@ -111,8 +117,8 @@ def _forbidden(actor: Actor, parsed: list[tuple[int, RowIn]], line_of: LineOf) -
 
 async def _latest(
     session: AsyncSession, rows: list[ValidRow]
-) -> dict[tuple[int, int, str], tuple[int, tuple[Any, ...]]]:
-    """The newest revision (and its figures) of every kpi/scope/period the rows touch, in one query."""
+) -> dict[tuple[int, int, str], tuple[int, tuple[Any, ...], str | None]]:
+    """The newest revision (its figures and source) of every kpi/scope/period the rows touch, in one query."""
     if not rows:
         return {}
     rank = func.row_number().over(
@@ -129,6 +135,7 @@ async def _latest(
             KpiValue.denominator,
             KpiValue.status_symbol,
             KpiValue.provisional,
+            KpiValue.source,
             rank.label("rank"),
         )
         .where(
@@ -141,6 +148,7 @@ async def _latest(
         (r.kpi_id, r.scope_id, r.period): (
             r.revision,
             (r.value, r.numerator, r.denominator, r.status_symbol, r.provisional),
+            r.source,
         )
         async for r in in_turns(latest)
     }
@@ -171,23 +179,30 @@ async def submit(
     expect: Callable[[int | None], None] | None = None,
     known: Sequence[Kpi] = (),
     line_of: LineOf = _no_lines,
+    published: Published | None = None,
+    keeps: Keeps | None = None,
+    record_unchanged: bool = True,
 ) -> Result:
     """Check, then (unless a dry run) write the rows. ``expect`` is given each row's current revision (None for no
     figure yet) once the KPIs are locked, so a conditional PUT is judged on what is stored when it writes.
-    ``known``: KPIs the caller has already read (not read again). ``line_of``: where each row is in its file."""
+    ``known``: KPIs the caller has already read (not read again). ``line_of``: where each row is in its file.
+    ``published``: the rows are a publisher's figures (an import), judged as validation.py says. ``keeps``: which
+    changed rows leave the stored figure as it is. ``record_unchanged``: record a submission that changes nothing."""
     result = Result(rows=len(raw_rows))
     parsed, result.problems = await _check(raw_rows)
     _forbidden(actor, parsed, line_of)
-    context = await _context(session, [row for _n, row in parsed], known)
+    context = await _context(session, [row for _n, row in parsed], known, published)
     valid = await _validate(parsed, context, result)
     if not dry_run:
         await lock_rows(session, "kpi", [row.kpi.id for row in valid])
     latest = await _latest(session, valid)
-    result.previous = {identity: figures for identity, (_revision, figures) in latest.items()}
+    result.previous = {identity: figures for identity, (_revision, figures, _source) in latest.items()}
     async for checked in in_turns(valid):
-        revision, figures = latest.get(checked.identity, (0, ()))
+        revision, figures, stored_by = latest.get(checked.identity, (0, (), None))
         if figures == checked.figures():
             result.outcomes.append((checked, "unchanged", revision))
+        elif revision and keeps is not None and keeps(checked, stored_by):
+            result.kept.append(checked)
         else:
             result.outcomes.append((checked, "created" if revision == 0 else "updated", revision + 1))
     if result.problems and mode is SubmissionMode.all_or_nothing and not dry_run:
@@ -196,7 +211,8 @@ async def submit(
     if expect is not None:
         for checked in valid:
             expect(latest[checked.identity][0] if checked.identity in latest else None)
-    if not dry_run:
+    changes = any(outcome != "unchanged" for _row, outcome, _revision in result.outcomes)
+    if not dry_run and (changes or record_unchanged):
         await _write(
             session, result, actor=actor, format=format, mode=mode, source=source, reason=reason, line_of=line_of
         )
@@ -246,7 +262,7 @@ async def _write(
         row_count=result.rows,
         created=result.count("created"),
         updated=result.count("updated"),
-        unchanged=result.count("unchanged"),
+        unchanged=result.count("unchanged") + len(result.kept),  # a kept row left its figure as it was
         rejected=result.rejected_rows,
         rejections=[
             {"row": p.row, "line": line_of(p.row), "field": p.field, "reason": p.reason} for p in result.problems
@@ -289,6 +305,7 @@ async def _write(
         "updated": submission.updated,
         "unchanged": submission.unchanged,
         "rejected": submission.rejected,
+        **({"kept": len(result.kept)} if result.kept else {}),
         "format": format,
         "mode": mode,
     }

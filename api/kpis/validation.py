@@ -1,4 +1,12 @@
-"""The rules a submitted KPI value must pass, as pure functions over one row and the KPIs it names."""
+"""The rules a submitted KPI value must pass, as pure functions over one row and the KPIs it names.
+
+One rule is relaxed for published statistics (an EES import, api/benchmarks/imports.py), and only there: a value must
+match its numerator and denominator to the KPI's last decimal place, but a publisher that rounds its counts (DfE rounds
+national and regional counts to the nearest 10 and works the percentage out from the exact ones) is judged against
+that rounding instead (api/benchmarks/ees.py, rounded_consistent); and a published percentage that still disagrees is
+kept as published, with a note saying so, because the publisher's figure is the record (DfE leaves an authority whose
+count is missing or unreliable out of a percentage but not out of the published counts).
+"""
 
 from dataclasses import dataclass
 from datetime import date
@@ -7,7 +15,8 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError
 
-from api.kpis.models import Kpi, Scope, StatusSymbol, Tier, Unit
+from api.benchmarks.ees import rounded_consistent
+from api.kpis.models import GeographyLevel, Kpi, Scope, StatusSymbol, Tier, Unit
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.schemas import Figure, WriteModel
 
@@ -50,6 +59,7 @@ class ValidRow:
     status_symbol: StatusSymbol | None
     provisional: bool
     note: str | None
+    flag: str | None = None  # published figures kept though they disagree (see the module's notes)
 
     @property
     def identity(self) -> tuple[int, int, str]:
@@ -60,11 +70,23 @@ class ValidRow:
 
 
 @dataclass(frozen=True)
+class Published:
+    """Figures as a statistics publisher printed them: counts at some levels rounded to the nearest ``rounding``."""
+
+    rounding: int = 0
+    rounded_at: frozenset[GeographyLevel] = frozenset()
+
+    def rounding_for(self, scope: Scope) -> int:
+        return self.rounding if scope.level in self.rounded_at else 0
+
+
+@dataclass(frozen=True)
 class Context:
     kpis: dict[str, Kpi]
     scopes: dict[str, Scope]
     default_scope: Scope | None
     today: date
+    published: Published | None = None  # None: a submission, held to the strict check
 
 
 def parse_row(number: int, raw: dict[str, Any]) -> RowIn | list[Problem]:
@@ -88,11 +110,39 @@ def check_row(number: int, row: RowIn, context: Context) -> ValidRow | list[Prob
     if scope is None:
         problems.append(Problem(number, "scope", f"unknown scope '{row.scope}'" if row.scope else "no default scope"))
     period = _period(number, row.period, kpi, context.today, problems)
-    value = _figures(number, row, kpi, problems)
+    value = _figures(number, row, kpi, problems, strict=context.published is None)
     if problems or scope is None or period is None:
         return problems
+    flag = _unlike_its_counts(row, kpi, scope, context.published) if context.published else None
+    note = "; ".join(text for text in (row.note, flag) if text) or None
     return ValidRow(
-        number, kpi, scope, period, value, row.numerator, row.denominator, row.status_symbol, row.provisional, row.note
+        number,
+        kpi,
+        scope,
+        period,
+        value,
+        row.numerator,
+        row.denominator,
+        row.status_symbol,
+        row.provisional,
+        note,
+        flag,
+    )
+
+
+def _unlike_its_counts(row: RowIn, kpi: Kpi, scope: Scope, published: Published) -> str | None:
+    """Why a published percentage is kept though its counts do not give it, or None when they do (within the
+    rounding)."""
+    if kpi.unit is not Unit.percent or row.value is None or row.numerator is None or not row.denominator:
+        return None
+    rounding = published.rounding_for(scope)
+    if rounded_consistent(row.value, row.numerator, row.denominator, rounding):
+        return None
+    worked_out = (row.numerator * 100 / row.denominator).quantize(row.value)
+    rounded = f" even with counts rounded to the nearest {rounding}" if rounding else ""
+    return (
+        f"kept as published: {row.value} is not {row.numerator:,} of {row.denominator:,} ({worked_out}){rounded}; "
+        "the publisher's percentage may rest on other counts (an authority's missing or unreliable count left out)"
     )
 
 
@@ -120,8 +170,9 @@ def _period(number: int, text: str, kpi: Kpi, today: date, problems: list[Proble
     return period
 
 
-def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Decimal | None:
-    """Check value, numerator, denominator and status symbol together; returns the value to store."""
+def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem], *, strict: bool) -> Decimal | None:
+    """Check value, numerator, denominator and status symbol together; returns the value to store. ``strict``: the
+    value must match its numerator and denominator (published figures are judged by _unlike_its_counts instead)."""
     before = len(problems)
     if row.status_symbol is not None:
         for name in ("value", "numerator", "denominator"):
@@ -137,7 +188,7 @@ def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem]) -> Deci
         if len(problems) == before:
             problems.append(Problem(number, "value", "give a value, a numerator and denominator, or a status symbol"))
         return None
-    if computed is not None and row.value is not None and row.numerator is not None and row.denominator:
+    if strict and computed is not None and row.value is not None and row.numerator is not None and row.denominator:
         tolerance = Decimal(5) * Decimal(10) ** -(kpi.decimal_places + 1)
         if abs(row.value - row.numerator * 100 / row.denominator) > tolerance:
             problems.append(Problem(number, "value", f"{row.value} does not match numerator/denominator ({computed})"))

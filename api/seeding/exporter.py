@@ -248,6 +248,7 @@ async def _kpis(session: AsyncSession) -> list[files.KpiFile]:
             period_type=k.period_type,
             focus_area=k.focus_area.key if k.focus_area else None,
             national_code=k.national_code,
+            national_indicator=k.national_indicator,
             baseline=files.BaselineFile(period=k.baseline_period, value=k.baseline_value, note=k.baseline_note)
             if k.baseline_period is not None and k.baseline_value is not None
             else None,

@@ -194,6 +194,7 @@ class KpiFile(SeedModel):
     period_type: PeriodType
     focus_area: Key | None = None
     national_code: str | None = None
+    national_indicator: Key | None = None  # the LAIT dictionary entry's key (GET /national-indicators/{key})
     baseline: BaselineFile | None = None
     targets: list[TargetFile] = Field(default_factory=list)
     values: list[ValueFile] = Field(default_factory=list)

@@ -197,6 +197,7 @@ async def load_kpis(
             "period_type": source.period_type,
             "focus_area_id": areas[source.focus_area].id if source.focus_area else None,
             "national_code": source.national_code,
+            "national_indicator": source.national_indicator,
             "baseline_period": _period_code(source, source.baseline.period) if source.baseline else None,
             "baseline_value": source.baseline.value if source.baseline else None,
             "baseline_note": source.baseline.note if source.baseline else None,

@@ -47,6 +47,7 @@ def _unique_keys(bundle: "SeedBundle") -> Iterator[Found]:
         ("focus-areas", "action key", actions),
         ("projects.yaml", "project key", [project.key for project in bundle.projects]),
         ("kpis.yaml", "KPI code", [kpi.code for kpi in bundle.kpis]),
+        ("kpis.yaml", "national indicator", [kpi.national_indicator for kpi in bundle.kpis if kpi.national_indicator]),
         ("strategy.yaml", "scope key", [scope.key for scope in bundle.strategy.scopes]),
     ]
     for file, what, keys in checks:

@@ -92,7 +92,9 @@ class TestCsmtPack:
         assert ("project-behind-savings", "project:lean-review") in raised
         behind = next(e for e in pack["exceptions"] if e["rule"] == "project-behind-savings")
         assert behind["reason"] == "FY2016-17 forecast is £150,000 short of its savings target."
-        assert (pack["projects"], pack["kpis"], pack["progress_summary"]) == ([], [], [])
+        assert (pack["projects"], pack["progress_summary"]) == ([], [])
+        # the seed's one service indicator, which service-indicators-to-csmt routes here
+        assert [kpi["code"] for kpi in pack["kpis"]] == ["child-protection-plans-second-or-subsequent"]
 
 
 class TestProgrammeBoardPack:

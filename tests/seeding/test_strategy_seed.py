@@ -33,6 +33,9 @@ class TestCounts:
         assert_page(await client.get("/api/v1/governance-bodies"), total=23)
         assert_page(await client.get("/api/v1/kpis?tier=council_plan"), total=11)
         assert_page(await client.get("/api/v1/kpis?tier=context"), total=17)
+        # not in the strategy: DfE's repeat-plan measure, for benchmarking (seed/national/mappings.yaml)
+        assert_page(await client.get("/api/v1/kpis?tier=service_indicator"), total=1)
+        assert_page(await client.get("/api/v1/kpis"), total=29)
 
     async def test_strategy_objectives_and_principles(self, client: AsyncClient, loaded: Tally) -> None:
         body = (await client.get("/api/v1/strategies/childrens-services-strategy-2016-18")).json()
@@ -50,6 +53,20 @@ class TestCounts:
 
 
 class TestSpotChecks:
+    async def test_dfes_repeat_plan_measure_is_the_lait_indicator_it_was_added_for(
+        self, client: AsyncClient, loaded: Tally
+    ) -> None:
+        body = (await client.get("/api/v1/kpis/child-protection-plans-second-or-subsequent")).json()
+        assert (body["tier"], body["decimal_places"], body["polarity"], body["period_type"]) == (
+            "service_indicator",
+            1,
+            "lower_better",
+            "financial_year",
+        )
+        assert (body["national_code"], body["national_indicator"]) == ("15", "prevregcpr")
+        indicator = (await client.get("/api/v1/national-indicators/prevregcpr")).json()
+        assert (indicator["national_code"], indicator["adopted_as"]) == ("15", body["code"])
+
     async def test_neet_kpi(self, client: AsyncClient, loaded: Tally) -> None:
         body = (await client.get("/api/v1/kpis/neet-not-known-16-19")).json()
         assert body["title"] == "Percentage of young people aged 16-19 who are NEET or Not Known"
