@@ -245,6 +245,34 @@ class TestPlacementStability:
                 Decimal(totals[row["time_period"]]),
             )
 
+    async def test_the_relative_target_is_judged_against_englands_imported_change(
+        self, submitter: AsyncClient, governor: AsyncClient, loaded: Tally
+    ) -> None:
+        """Issue 12 item 5: "improve at least in line with the national rate" reads England's published figures."""
+        kpi = "looked-after-children-in-current-placement-2-years"
+        await imported(submitter, dfe_file(STABILITY), "placement-stability-same-carer-2-years")
+        url = f"/api/v1/kpis/{kpi}"
+        target = await governor.put(
+            f"{url}/targets/FY2024-25", json={"kind": "relative_to_national"}, headers={"If-None-Match": "*"}
+        )
+        assert target.status_code in (200, 201), target.text
+        group = "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
+        published = {
+            (r["geographic_level"], r["time_period"]): r["children_percent"]
+            for r in rows_of(STABILITY)
+            if r["cla_group"] == group
+            and r["placement_stability"].startswith("Living with the same carer")
+            and (r["geographic_level"] == "National" or r["la_name"] == "Stockton-on-Tees")
+        }
+        ours = (published[("Local authority", "2024")], published[("Local authority", "2025")])
+        england = (published[("National", "2024")], published[("National", "2025")])
+        status = (await submitter.get(f"{url}/status", params={"period": "FY2024-25"})).json()
+        reason = status["rating"]["reason"]
+        assert f"({ours[0]}% to {ours[1]}%) from FY2023-24 to FY2024-25" in reason
+        change = int(england[1]) - int(england[0])
+        assert f"England {'improved' if change > 0 else 'worsened'} {abs(change)} point" in reason
+        assert status["rating"]["status"] in ("red", "amber", "green")
+
 
 class TestCareLeavers:
     async def test_age_bands_are_summed_and_the_rate_worked_out_again_in_seconds(
