@@ -3,8 +3,9 @@ England's percentage of child protection plans that were a second or subsequent 
 DfE's table D3 (seed/national/d3_cpps_subsequent_plan_2013_to_2025.csv).
 
 Built once per module on top of the strategy: the places made with geography.ensure_places (the one step done in a
-session: the import that will make them over HTTP is not merged yet), then a KPI defined and every figure submitted
-over HTTP as one JSON batch, each row's scope given by its GSS code. The tables are kept as a snapshot, which a
+session, so that these tests stand apart from the import's mapping rules, which tests/benchmarks/test_imports.py
+covers over HTTP), then a KPI defined and every figure submitted over HTTP as one JSON batch, each row's scope given
+by its GSS code. The tables are kept as a snapshot, which a
 module's tests have restored before anything else is written (a module asks for it by overriding clean_tables)."""
 
 import csv
