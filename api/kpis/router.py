@@ -30,7 +30,7 @@ from api.kpis.schemas import (
 )
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
 from api.pagination import Page, page_of
-from api.params import CodePath, KeyPath, PeriodPath, ScopeKeyQuery
+from api.params import NAMED_SCOPE, CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
 from api.routing import domain_router
 from api.schemas import QueryModel
@@ -228,7 +228,7 @@ async def _put_in_session(
 
 class StatusQuery(QueryModel):
     period: str | None = Field(None, max_length=20, description="e.g. 2016/17 or FY2016-17; default: the latest.")
-    scope: str | None = Field(None, max_length=80, description="Scope key; default: the borough.")
+    scope: str | None = Field(None, max_length=80, description=f"{NAMED_SCOPE}; default: the borough.")
 
 
 class ScorecardQuery(StatusQuery):

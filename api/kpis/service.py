@@ -10,6 +10,7 @@ from api.errors import InvalidInput, NotFound, ProblemError
 from api.kpis import scopes
 from api.kpis.models import GeographyLevel, Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
 from api.pagination import ChangedQuery, fetch_page
+from api.params import NAMED_SCOPE
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.schemas import GssCode
 from api.strategy.models import FocusArea
@@ -28,7 +29,7 @@ class KpiQuery(ChangedQuery):
 class KpiValueQuery(ChangedQuery):
     """updated_since selects values submitted since (values are never edited: a correction is a new revision)."""
 
-    scope: str | None = Field(None, max_length=80, description="Scope key; all scopes when omitted.")
+    scope: str | None = Field(None, max_length=80, description=f"{NAMED_SCOPE}; all scopes when omitted.")
     period: str | None = Field(None, max_length=20, description="One period, e.g. FY2016-17 or 2016/17.")
     period_from: str | None = Field(None, max_length=20, description="Periods starting on or after this one's start.")
     period_to: str | None = Field(None, max_length=20, description="Periods ending on or before this period's end.")
