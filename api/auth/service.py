@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 from pydantic import Field
 from sqlalchemy import bindparam, or_, select, update
@@ -19,6 +21,7 @@ from api.auth.models import ApiKey
 from api.auth.principal import ANONYMOUS, Actor, Principal
 from api.auth.schemas import ApiKeyCreate, ApiKeyRead
 from api.db import get_engine, utcnow
+from api.driver import DriverStatement, driver_of
 from api.errors import InvalidInput, NotFound, ProblemError, Unauthenticated
 from api.kpis.models import Kpi
 from api.owners.lookup import owners_named
@@ -160,6 +163,17 @@ _KEY_AND_VERSION = select(
     ApiKey.__table__, select(ChangeCounter.last_seq).where(ChangeCounter.id == 1).scalar_subquery().label("version")
 ).where(ApiKey.key_id == bindparam("key_id"))
 _VERSION = select(ChangeCounter.last_seq).where(ChangeCounter.id == 1)
+_KEY_AND_VERSION_ON_DRIVER = DriverStatement(_KEY_AND_VERSION)
+
+
+async def _key_and_version(connection: AsyncConnection, key_id: str) -> Any:
+    """The key's row and the data's version (attributes by column name), or None; on PostgreSQL straight on
+    asyncpg's connection (api/driver.py), as this runs on every request."""
+    if connection.dialect.name != "postgresql":
+        return (await connection.execute(_KEY_AND_VERSION, {"key_id": key_id})).one_or_none()
+    async with driver_of(connection) as driver:
+        record = await _KEY_AND_VERSION_ON_DRIVER.one(driver, key_id=key_id)
+    return SimpleNamespace(**record) if record is not None else None
 
 
 async def authenticate_token(token: str, *, rate_limit: int) -> Identity:
@@ -173,7 +187,7 @@ async def authenticate_token(token: str, *, rate_limit: int) -> Identity:
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise Unauthenticated("The API key is malformed; keys look like csk_<id>_<secret>.")
     async with _autocommit() as connection:
-        row = (await connection.execute(_KEY_AND_VERSION, {"key_id": parts[1]})).one_or_none()
+        row = await _key_and_version(connection, parts[1])
         if row is None or not hmac.compare_digest(row.secret_hash, _hash(token)):
             raise Unauthenticated("The API key is not recognised.")
         now = utcnow()

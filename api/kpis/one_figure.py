@@ -3,9 +3,10 @@
 The general path (api/kpis/submissions.py, used by batches, by SQLite and by a PUT that carries an Idempotency-Key)
 locks the KPI, reads the latest revision, writes the submission and the value through the ORM and numbers the audit
 event at commit: nine statements and about 7 ms of Python for one figure. Here the same outcome takes two prepared
-statements on a connection in autocommit: one reads the KPI, its scope and the figure's latest revision; the other
-locks the KPI, writes the submission, the value and its numbered audit event, and is its own transaction. The checks are
-the general path's own (`parse_row`, `check_row`, the request's preconditions), and every guarantee holds:
+statements run on asyncpg's own connection (api/driver.py), each its own transaction: one reads the KPI, its scope
+and the figure's latest revision; the other locks the KPI and writes the submission, the value and its numbered audit
+event. The checks are the general path's own (`parse_row`, `check_row`, the request's preconditions), and every
+guarantee holds:
 
 - revisions stay gap-free and unique: the value is written as the revision read + 1, and the unique
   (kpi, scope, period, revision) index refuses it if another writer got there first; nothing is then written, and the
@@ -24,15 +25,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, TextClause, bindparam, text
-from sqlalchemy.dialects.postgresql import asyncpg
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from asyncpg import PostgresError, UniqueViolationError
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Text, bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import get_engine, utcnow
-from api.errors import NotFound, violated
+from api.driver import DriverStatement, driver_of
+from api.errors import NotFound
 from api.kpis.models import Kpi, Scope, ScopeKind, StatusSymbol, SubmissionFormat, SubmissionMode, Tier, Unit
 from api.kpis.schemas import KpiValueIn, KpiValueWritten
 from api.kpis.submissions import Outcome, Result, SubmissionRejected, value_event
@@ -61,24 +62,11 @@ VALUE_COLUMNS = (
 )
 
 
-class Prepared:
-    """A statement compiled once for asyncpg: its SQL with $n placeholders, and which parameter goes where."""
-
-    def __init__(self, statement: TextClause) -> None:
-        compiled = statement.compile(dialect=asyncpg.dialect())  # type: ignore[no-untyped-call]
-        self.sql = compiled.string
-        self.order = tuple(compiled.positiontup or ())
-
-    async def run(self, connection: AsyncConnection, **values: Any) -> list[Any]:
-        result = await connection.exec_driver_sql(self.sql, tuple(values[name] for name in self.order))
-        return list(result.all()) if result.returns_rows else []
-
-
 # The KPI, its scope (the borough where none is named; else by key, GSS code, LA number or name, as
 # api/kpis/scopes.py reads a scope) and the latest revision of the figure, in one statement. A bare period such as
 # 2016/17 means the KPI's kind of year, so both readings are sent and the KPI's type picks one, as the checks
 # (validation._period) read it.
-_READ = Prepared(
+_READ = DriverStatement(
     text(
         f"""
         SELECT kpi.id, kpi.code, kpi.archived_at, kpi.period_type, kpi.tier, kpi.unit, kpi.decimal_places,
@@ -107,7 +95,7 @@ _READ = Prepared(
 )
 
 _FIGURE = Numeric(18, 6)
-_WRITE = Prepared(
+_WRITE = DriverStatement(
     text(
         """
         WITH locked AS (SELECT id FROM kpi WHERE id = :kpi_id FOR UPDATE),
@@ -202,25 +190,37 @@ async def put(
     revision's columns, or None if other writers took the next revision first ATTEMPTS times (the caller then writes
     through the general path, which waits its turn on the KPI's lock: a figure many are writing at once is written
     in turn rather than retried without end)."""
-    async with get_engine().connect() as connection:
-        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        for _attempt in range(ATTEMPTS):
-            checked, latest = await _read(connection, row)
-            if expect is not None:
-                expect(latest["revision"] if latest else None)
-            previous = _figures(latest) if latest is not None else None
-            if latest is not None and previous == checked.figures():
-                return checked, "unchanged", latest["revision"], latest
-            outcome: Outcome = "updated" if latest else "created"
-            written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
-            event = value_event(checked, outcome, written["revision"], previous, actor)
-            try:
-                await _WRITE.run(connection, **_parameters(checked, written, event, actor, reason, outcome))
-            except IntegrityError as error:
-                if violated(error) != "unique":
-                    raise
-                continue  # that revision was taken meanwhile, and nothing was written: read and judge again
-            return checked, outcome, written["revision"], written
+    async with get_engine().connect() as connection, driver_of(connection) as driver:
+        try:
+            return await _attempts(driver, actor, row, source=source, reason=reason, expect=expect)
+        except PostgresError:
+            return None  # a bound no check knew of: the general path meets it and words it as every route does
+
+
+async def _attempts(
+    driver: Any,
+    actor: Actor,
+    row: dict[str, Any],
+    *,
+    source: str | None,
+    reason: str | None,
+    expect: Callable[[int | None], None] | None,
+) -> tuple[ValidRow, Outcome, int, dict[str, Any]] | None:
+    for _attempt in range(ATTEMPTS):
+        checked, latest = await _read(driver, row)
+        if expect is not None:
+            expect(latest["revision"] if latest else None)
+        previous = _figures(latest) if latest is not None else None
+        if latest is not None and previous == checked.figures():
+            return checked, "unchanged", latest["revision"], latest
+        outcome: Outcome = "updated" if latest else "created"
+        written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
+        event = value_event(checked, outcome, written["revision"], previous, actor)
+        try:
+            await _WRITE.run(driver, **_parameters(checked, written, event, actor, reason, outcome))
+        except UniqueViolationError:
+            continue  # that revision was taken meanwhile, and nothing was written: read and judge again
+        return checked, outcome, written["revision"], written
     return None
 
 
@@ -235,10 +235,10 @@ def _readings(text: str) -> dict[str, str | None]:
     return found
 
 
-async def _read(connection: AsyncConnection, row: dict[str, Any]) -> tuple[ValidRow, dict[str, Any] | None]:
+async def _read(driver: Any, row: dict[str, Any]) -> tuple[ValidRow, dict[str, Any] | None]:
     """The figure as the general path would judge it, with the KPI and scope it names, and the latest revision."""
     parsed = parse_row(1, row)
-    found = await _READ.run(connection, code=row["kpi"], scope=row["scope"], **_readings(row["period"]))
+    found = await _READ.run(driver, code=row["kpi"], scope=row["scope"], **_readings(row["period"]))
     if not found:
         raise NotFound("KPI", row["kpi"])
     if isinstance(parsed, list):
