@@ -149,17 +149,8 @@ def _period(kpi: Kpi, asked: str | None, subject: Scope, history: Sequence[tuple
 
 
 def _gap(kpi: Kpi, ours: Published | None, theirs: Published | None) -> GapRead | None:
-    if ours is None or theirs is None or ours.value is None or theirs.value is None:
-        return None
-    found = statistics.gap(
-        ours.value,
-        theirs.value,
-        polarity=kpi.polarity,
-        unit=kpi.unit,
-        decimal_places=kpi.decimal_places,
-        against=NATIONAL,
-    )
-    return GapRead(difference=found.difference, judgement=found.judgement, words=found.words)
+    ours_value, theirs_value = (figure.value if figure else None for figure in (ours, theirs))
+    return GapRead.of(statistics.gap_for(kpi, ours_value, theirs_value, NATIONAL))
 
 
 def _rank(

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.benchmarks.statistics import Judgement
+from api.benchmarks.statistics import Gap, Judgement
 from api.kpis.models import Polarity, StatusSymbol, Unit
 from api.params import PERIOD_LENGTH, SCOPE_KEY_LENGTH
 from api.schemas import Number, QueryModel
@@ -53,6 +53,10 @@ class GapRead(BaseModel):
     difference: Number = Field(description="The subject's figure minus England's, as shown.")
     judgement: Judgement = Field(description="better, worse or same by the KPI's polarity; 'not judged' without one.")
     words: str = Field(examples=["0.8 points worse than England"])
+
+    @classmethod
+    def of(cls, gap: Gap | None) -> "GapRead | None":
+        return cls(difference=gap.difference, judgement=gap.judgement, words=gap.words) if gap else None
 
 
 class RankRead(BaseModel):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from api.kpis.models import Polarity, Unit
+from api.kpis.models import Kpi, Polarity, Unit
 from api.kpis.rating import amount, as_shown
 
 QUARTILES = 4
@@ -102,3 +102,12 @@ def gap(
     if judgement is Judgement.not_judged:
         return Gap(difference, judgement, f"{size} {'higher' if difference > 0 else 'lower'} than {against}")
     return Gap(difference, judgement, f"{size} {judgement.value} than {against}")
+
+
+def gap_for(kpi: Kpi, subject: Decimal | None, comparator: Decimal | None, against: str) -> Gap | None:
+    """gap() by the KPI's polarity, unit and decimal places; None unless both figures are numbers."""
+    if subject is None or comparator is None:
+        return None
+    return gap(
+        subject, comparator, polarity=kpi.polarity, unit=kpi.unit, decimal_places=kpi.decimal_places, against=against
+    )

@@ -190,38 +190,26 @@ async def put(
     revision's columns, or None if other writers took the next revision first ATTEMPTS times (the caller then writes
     through the general path, which waits its turn on the KPI's lock: a figure many are writing at once is written
     in turn rather than retried without end)."""
-    async with get_engine().connect() as connection, driver_of(connection) as driver:
-        try:
-            return await _attempts(driver, actor, row, source=source, reason=reason, expect=expect)
-        except PostgresError:
-            return None  # a bound no check knew of: the general path meets it and words it as every route does
-
-
-async def _attempts(
-    driver: Any,
-    actor: Actor,
-    row: dict[str, Any],
-    *,
-    source: str | None,
-    reason: str | None,
-    expect: Callable[[int | None], None] | None,
-) -> tuple[ValidRow, Outcome, int, dict[str, Any]] | None:
-    for _attempt in range(ATTEMPTS):
-        checked, latest = await _read(driver, row)
-        if expect is not None:
-            expect(latest["revision"] if latest else None)
-        previous = _figures(latest) if latest is not None else None
-        if latest is not None and previous == checked.figures():
-            return checked, "unchanged", latest["revision"], latest
-        outcome: Outcome = "updated" if latest else "created"
-        written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
-        event = value_event(checked, outcome, written["revision"], previous, actor)
-        try:
-            await _WRITE.run(driver, **_parameters(checked, written, event, actor, reason, outcome))
-        except UniqueViolationError:
-            continue  # that revision was taken meanwhile, and nothing was written: read and judge again
-        return checked, outcome, written["revision"], written
-    return None
+    try:  # driver_of() sees a failure first: a broken connection or a busy server is a 503 (ConnectionError)
+        async with get_engine().connect() as connection, driver_of(connection) as driver:
+            for _attempt in range(ATTEMPTS):
+                checked, latest = await _read(driver, row)
+                if expect is not None:
+                    expect(latest["revision"] if latest else None)
+                previous = _figures(latest) if latest is not None else None
+                if latest is not None and previous == checked.figures():
+                    return checked, "unchanged", latest["revision"], latest
+                outcome: Outcome = "updated" if latest else "created"
+                written = _value(checked, actor, latest["revision"] + 1 if latest else 1, source, reason, outcome)
+                event = value_event(checked, outcome, written["revision"], previous, actor)
+                try:
+                    await _WRITE.run(driver, **_parameters(checked, written, event, actor, reason, outcome))
+                except UniqueViolationError:
+                    continue  # that revision was taken meanwhile, and nothing was written: read and judge again
+                return checked, outcome, written["revision"], written
+            return None
+    except PostgresError:
+        return None  # a bound no check knew of: the general path meets it and words it as every route does
 
 
 def _readings(text: str) -> dict[str, str | None]:

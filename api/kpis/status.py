@@ -306,16 +306,7 @@ def _benchmark(
     neighbours = series.neighbours
     near = [n for f in others if neighbours and f.scope.id in neighbours.scope_ids and (n := shown(f)) is not None]
     mean = statistics.mean(near)
-    gap = None
-    if england is not None and england.value is not None:
-        gap = statistics.gap(
-            value.value,
-            england.value,
-            polarity=kpi.polarity,
-            unit=kpi.unit,
-            decimal_places=kpi.decimal_places,
-            against=rating.NATIONAL,
-        )
+    gap = statistics.gap_for(kpi, value.value, _number(england), rating.NATIONAL)
     if position is None and not near and gap is None:
         return None
     return Benchmark(
@@ -587,16 +578,7 @@ def to_read(standing: Standing) -> KpiStatusRead:
 
 
 def _comparator(kpi: Kpi, ours: Figure | None, other: Figure) -> ComparatorRead:
-    gap = None
-    if ours is not None and ours.value is not None and other.value is not None:
-        gap = statistics.gap(
-            ours.value,
-            other.value,
-            polarity=kpi.polarity,
-            unit=kpi.unit,
-            decimal_places=kpi.decimal_places,
-            against=other.scope.name,
-        )
+    gap = statistics.gap_for(kpi, _number(ours), other.value, other.scope.name)
     return ComparatorRead(
         scope=other.scope.key,
         name=other.scope.name,
@@ -612,7 +594,6 @@ def _benchmark_read(kpi: Kpi, benchmark: Benchmark | None) -> StatusBenchmarkRea
     if benchmark is None:
         return None
     neighbours = benchmark.neighbours
-    gap = benchmark.gap_to_england
     return StatusBenchmarkRead(
         rank=RankRead(position=benchmark.rank, of=benchmark.ranked, quartile=benchmark.quartile)
         if benchmark.rank is not None
@@ -626,5 +607,5 @@ def _benchmark_read(kpi: Kpi, benchmark: Benchmark | None) -> StatusBenchmarkRea
         )
         if neighbours is not None and benchmark.neighbours_with_figure
         else None,
-        gap_to_england=GapRead(difference=gap.difference, judgement=gap.judgement, words=gap.words) if gap else None,
+        gap_to_england=GapRead.of(benchmark.gap_to_england),
     )

@@ -365,9 +365,12 @@ class TestReportsUseIt:
             )
             # Only England and the borough's region by name, out of 150 authorities and 9 regions.
             assert [c["name"] for c in status["comparators"]] == ["England", "North East"]
-            for comparator in status["comparators"]:
-                assert comparator["judgement"] in ("better", "worse", "same")
-                assert comparator["words"].endswith(f"than {comparator['name']}") or "same" in comparator["words"]
+            ours = _shown(_one(period, STOCKTON).value or Decimal(0))
+            for comparator, gss_code in zip(status["comparators"], ("E92000001", "E12000001"), strict=True):
+                theirs = _shown(_one(period, gss_code).value or Decimal(0))
+                word = "same" if ours == theirs else "better" if ours < theirs else "worse"  # lower is better
+                assert comparator["judgement"] == word
+                assert comparator["words"].endswith(f"{word} than {comparator['name']}") or word == "same"
 
     async def test_one_year_by_hand_in_the_status(self, client: AsyncClient) -> None:
         position, count, quartile = _by_hand("FY2023-24", STOCKTON)
