@@ -36,6 +36,7 @@ from tests.factories import (
     restore_snapshot,
     take_snapshot,
 )
+from tests.live import serving
 
 Minter = Callable[..., Awaitable[str]]
 
@@ -226,3 +227,10 @@ async def governor(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
     """A governance officer's client: reads, and writes owners and KPI definitions."""
     async with await _client_with(app, await mint(Scope.read, Scope.governance_write, name="governance officer")) as c:
         yield c
+
+
+@pytest.fixture
+async def live(database_url: str, clean_tables: None) -> AsyncIterator[str]:
+    """One live uvicorn worker on the test's database (rate limit off, read cache on); yields its base URL."""
+    async with serving(database_url, READ_CACHE_ENTRIES="512", RATE_LIMIT_PER_MINUTE="0") as (base,):
+        yield base

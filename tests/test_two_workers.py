@@ -10,9 +10,6 @@ and requests alternate between them.
 """
 
 import asyncio
-import os
-import socket
-import sys
 import time
 from collections.abc import AsyncIterator
 from itertools import cycle
@@ -25,33 +22,10 @@ from api.auth.rate_limit import WINDOW_SECONDS
 from tests.asserts import assert_problem
 from tests.auth.helpers import key_id_of
 from tests.conftest import Minter
+from tests.live import serving
 
 KPI = "repeat-child-protection-plans-within-2-years"  # a Council Plan KPI of the strategy, by financial year
 pytestmark = pytest.mark.usefixtures("loaded")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.Process, str]:
-    port = _free_port()
-    environment = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": "warning", **settings}
-    command = ["-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"]
-    process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment)
-    base = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=base) as probe:
-        for _ in range(150):
-            try:
-                if (await probe.get("/readyz")).status_code == 200:
-                    return process, base
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    process.terminate()
-    raise TimeoutError("a worker did not become ready")
 
 
 @pytest.fixture
@@ -59,13 +33,8 @@ async def workers(database_url: str, request: pytest.FixtureRequest) -> AsyncIte
     """Two workers with their read caches on; a test's marker may add settings (e.g. a rate limit)."""
     marker = request.node.get_closest_marker("worker_settings")
     settings = {"READ_CACHE_ENTRIES": "512", "RATE_LIMIT_PER_MINUTE": "0"} | (marker.kwargs if marker else {})
-    started = await asyncio.gather(*(_start(database_url, **settings) for _ in range(2)))
-    try:
-        yield [base for _process, base in started]
-    finally:
-        for process, _base in started:
-            process.terminate()
-        await asyncio.gather(*(process.wait() for process, _base in started))
+    async with serving(database_url, 2, **settings) as bases:
+        yield bases
 
 
 def _client(base: str, token: str) -> httpx.AsyncClient:
