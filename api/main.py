@@ -28,6 +28,7 @@ from api.kpis.submission_router import router as kpi_submissions_router
 from api.methods import remember_literal_paths
 from api.owners.router import router as owners_router
 from api.packs.router import router as packs_router
+from api.problem_types import router as problem_types_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
@@ -35,6 +36,7 @@ from api.routing import API_PREFIX, add_routes
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
 from api.strict import MethodsMiddleware, require_strict_routes
+from api.tags import openapi_tags
 
 DESCRIPTION = """
 Stockton-on-Tees Borough Council's *Children's Services Strategy for Change and Improvement 2016-18* as live,
@@ -87,6 +89,7 @@ def create_app() -> FastAPI:
         title="Children's Services Strategy API",
         version="1.0.0",
         description=DESCRIPTION,
+        openapi_tags=openapi_tags(),
         lifespan=lifespan,
     )
     install_problem_handlers(app)
@@ -104,7 +107,7 @@ def create_app() -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
         )
-    routers = [health_router, *DOMAIN_ROUTERS]
+    routers = [health_router, problem_types_router, *DOMAIN_ROUTERS]
     require_strict_routes(routers)
     remember_literal_paths(app, add_routes(app, routers))
     return app

@@ -11,8 +11,9 @@ from api.auth.principal import Principal
 from api.db import SessionDep
 from api.pagination import Page, fetch_page
 from api.routing import domain_router
+from api.tags import Tag
 
-router = domain_router(tags=["audit and change feed"])
+router = domain_router()
 # Minting and revoking keys is the administrators' business: other keys never see the key inventory.
 ADMIN_ONLY_RESOURCES = ("api_key",)
 
@@ -23,7 +24,7 @@ def _visible(statement: Select[AuditEvent], principal: Principal) -> Select[Audi
     return statement.where(AuditEvent.resource.not_in(ADMIN_ONLY_RESOURCES))
 
 
-@router.get("/audit", response_model=Page[AuditEventRead])
+@router.get("/audit", operation_id="audit_events_list", tags=[Tag.audit], response_model=Page[AuditEventRead])
 async def list_audit_events(
     session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[AuditQuery, Query()]
 ) -> Page[AuditEventRead]:
@@ -43,7 +44,7 @@ async def list_audit_events(
     return Page[AuditEventRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
-@router.get("/events", response_model=ChangeFeed)
+@router.get("/events", operation_id="change_events_list", tags=[Tag.change_feed], response_model=ChangeFeed)
 async def list_change_events(
     session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[FeedQuery, Query()]
 ) -> ChangeFeed:

@@ -1,5 +1,5 @@
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response, status
 from fastapi.responses import HTMLResponse
@@ -10,6 +10,7 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.packs import issued as issued_service
 from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
@@ -18,17 +19,24 @@ from api.params import IdPath
 from api.routing import domain_router
 from api.schemas import Day, SafeStr
 from api.spreadsheets import csv_response
+from api.tags import Tag
 
-router = domain_router(tags=["governance packs"])
+router = domain_router()
 BodyKey = Annotated[
     SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]
-FORMATS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The pack as JSON, CSV or printable HTML.",
-        "content": {"application/json": {}, "text/csv": {}, "text/html": {}},
-    }
-}
+# One response, three media types: `format` chooses (the JSON's schema comes from the route's response_model).
+FORMATS = sends(
+    200,
+    sometimes=("Content-Disposition",),
+    description="The pack as JSON, CSV (format=csv: UTF-8 with a byte-order mark, for Excel) or printable HTML "
+    "(format=html).",
+    content={
+        "application/json": {},
+        "text/csv": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+    },
+)
 
 
 class Format(StrEnum):
@@ -47,8 +55,20 @@ def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, file
     return Response(pack.model_dump_json(), media_type="application/json")
 
 
-@router.get("/bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
-@router.get("/governance-bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
+@router.get(
+    "/bodies/{key}/pack",
+    operation_id="body_pack_get",
+    tags=[Tag.packs],
+    response_model=Pack,
+    responses=FORMATS | problem_responses(404),
+)
+@router.get(
+    "/governance-bodies/{key}/pack",
+    operation_id="pack_get",
+    tags=[Tag.packs],
+    response_model=Pack,
+    responses=FORMATS | problem_responses(404),
+)
 async def get_pack(
     session: SessionDep,
     key: BodyKey,
@@ -64,9 +84,11 @@ async def get_pack(
 
 @router.post(
     "/governance-bodies/{key}/packs",
+    operation_id="pack_issue",
+    tags=[Tag.packs],
     status_code=status.HTTP_201_CREATED,
     response_model=IssuedPackRead,
-    responses=problem_responses(404),
+    responses={**sends(201, "Location"), **problem_responses(404)},
 )
 @idempotent()
 async def issue_pack(
@@ -83,7 +105,13 @@ async def issue_pack(
     return issued_service.read(issued, key)
 
 
-@router.get("/governance-bodies/{key}/packs", response_model=Page[IssuedPackRead], responses=problem_responses(404))
+@router.get(
+    "/governance-bodies/{key}/packs",
+    operation_id="issued_packs_list",
+    tags=[Tag.packs],
+    response_model=Page[IssuedPackRead],
+    responses=problem_responses(404),
+)
 async def list_issued_packs(
     session: SessionDep, key: BodyKey, updated_since: UpdatedSince = None
 ) -> Page[IssuedPackRead]:
@@ -93,7 +121,13 @@ async def list_issued_packs(
     return Page[IssuedPackRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
-@router.get("/packs/{pack_id}", response_model=Pack, responses=FORMATS | problem_responses(404))
+@router.get(
+    "/packs/{pack_id}",
+    operation_id="issued_pack_get",
+    tags=[Tag.packs],
+    response_model=Pack,
+    responses=FORMATS | problem_responses(404),
+)
 async def get_issued_pack(
     session: SessionDep,
     pack_id: IdPath,
