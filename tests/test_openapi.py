@@ -189,3 +189,29 @@ async def test_each_output_format_is_a_media_type_of_one_response(client: AsyncC
         content = spec["paths"][path]["get"]["responses"]["200"]["content"]
         assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Pack"}
         assert content["text/csv"]["schema"]["type"] == content["text/html"]["schema"]["type"] == "string"
+
+
+def _maps(where: str, node: Any) -> list[str]:
+    """Where the document has a free-form map: an object whose keys are open (additionalProperties other than false,
+    propertyNames) or that names no properties at all."""
+    found = []
+    if isinstance(node, dict):
+        open_keys = node.get("additionalProperties", False) is not False or "propertyNames" in node
+        if open_keys or (node.get("type") == "object" and not node.get("properties")):
+            found.append(where)
+        for key, child in node.items():
+            found += _maps(f"{where}/{key}", child)
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            found += _maps(f"{where}[{index}]", child)
+    return found
+
+
+async def test_no_body_is_a_free_form_map(client: AsyncClient) -> None:
+    """Every body is a typed object or a list of them, so a generated client gets a field for everything; only a
+    problem stays open to extension members, as RFC 9457 allows."""
+    spec = await _spec(client)
+    components = {name: schema for name, schema in spec["components"]["schemas"].items() if name != "Problem"}
+    assert _maps("#/components/schemas", components) == []
+    assert _maps("#/paths", spec["paths"]) == []
+    assert spec["components"]["schemas"]["Problem"]["additionalProperties"] is True

@@ -28,7 +28,7 @@ def _visible(statement: Select[AuditEvent], principal: Principal) -> Select[Audi
 async def list_audit_events(
     session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[AuditQuery, Query()]
 ) -> Page[AuditEventRead]:
-    """Every write, newest first: who, when, what, and the fields before and after (API keys: admin only)."""
+    """Every write, newest first: who, when, what, and each field it changed (API keys: admin only)."""
     statement = _visible(select(AuditEvent).order_by(AuditEvent.seq.desc()), principal)
     for column, wanted in (
         (AuditEvent.resource, query.resource),
@@ -40,7 +40,7 @@ async def list_audit_events(
     if query.since is not None:
         statement = statement.where(AuditEvent.occurred_at >= query.since)
     rows, total = await fetch_page(session, statement, query)
-    items = [AuditEventRead.model_validate(row) for row in rows]
+    items = [AuditEventRead.of(row) for row in rows]
     return Page[AuditEventRead](items=items, page=query.page, limit=query.limit, total=total)
 
 

@@ -14,7 +14,6 @@ from api.idempotency.service import idempotent
 from api.kpis import definitions, one_figure, service, submissions
 from api.kpis import status as status_service
 from api.kpis.models import Kpi, SubmissionFormat, Tier
-from api.kpis.rating import RatingStatus
 from api.kpis.schemas import (
     KpiCreate,
     KpiDetail,
@@ -24,6 +23,7 @@ from api.kpis.schemas import (
     KpiValueIn,
     KpiValueRead,
     KpiValueWritten,
+    RatingCounts,
     ScopeRead,
     Scorecard,
     TargetIn,
@@ -333,6 +333,6 @@ async def get_scorecard(session: SessionDep, query: Annotated[ScorecardQuery, Qu
         period=query.period,
         tier=query.tier,
         scope=items[0].scope if items else (query.scope or ""),
-        summary={status: sum(1 for item in items if item.rating.status is status) for status in RatingStatus},
+        summary=RatingCounts.of(item.rating.status for item in items),
         items=items,
     )
