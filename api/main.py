@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import openapi
+from api import docs, openapi
 from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
 from api.auth.middleware import AccessMiddleware
@@ -90,10 +90,13 @@ def create_app() -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         openapi_tags=openapi_tags(),
+        docs_url=None,  # served by api/docs.py, without a CDN
+        redoc_url=None,
         lifespan=lifespan,
     )
     install_problem_handlers(app)
     openapi.install(app)
+    docs.install(app)
     app.add_middleware(FigureLane, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessMiddleware, prefix=API_PREFIX, cache_entries=settings.read_cache_entries)
