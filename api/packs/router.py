@@ -39,16 +39,16 @@ FORMATS = sends(
 )
 
 
-class Format(StrEnum):
+class PackFormat(StrEnum):
     json = "json"
     csv = "csv"
     html = "html"
 
 
-def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, filename: str) -> Response:
-    if wanted is Format.html:
+def _respond(pack: Pack, html: str | None, csv: str | None, wanted: PackFormat, filename: str) -> Response:
+    if wanted is PackFormat.html:
         return HTMLResponse(html if html is not None else render.render_html(pack))
-    if wanted is Format.csv:
+    if wanted is PackFormat.csv:
         return csv_response(csv if csv is not None else render.render_csv(pack), filename)
     # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module: the
     # same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
@@ -74,7 +74,7 @@ async def get_pack(
     key: BodyKey,
     period: Annotated[SafeStr | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
     as_of: Annotated[Day | None, Query(description="Data as it stood at the end of this day.")] = None,
-    format: Annotated[Format, Query(description="json, csv or html (printable).")] = Format.json,
+    format: Annotated[PackFormat, Query(description="json, csv or html (printable).")] = PackFormat.json,
 ) -> Response:
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
     body = await service.body_by_key(session, key)
@@ -131,7 +131,7 @@ async def list_issued_packs(
 async def get_issued_pack(
     session: SessionDep,
     pack_id: IdPath,
-    format: Annotated[Format, Query(description="json, csv or html, exactly as issued.")] = Format.json,
+    format: Annotated[PackFormat, Query(description="json, csv or html, exactly as issued.")] = PackFormat.json,
 ) -> Response:
     """An issued pack, exactly as it was presented."""
     issued = await issued_service.get_issued(session, pack_id)
