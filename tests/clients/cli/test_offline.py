@@ -5,18 +5,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import get_args
 
+import httpx
 import pytest
 import typer
 from typer.core import TyperGroup
 from typing_extensions import TypeAliasType
 
-from strategy_client import models
+from strategy_client import TransportError, models
 from strategy_client.cli import app
-from strategy_client.cli.exits import UsageProblem
+from strategy_client.cli.exits import UsageProblem, describe, exit_for
 from strategy_client.cli.figures_file import read_figures
 from strategy_client.cli.periods import parse_span, periods_for
 from strategy_client.cli.profiles import resolve, write_profile
 from strategy_client.cli.vocabulary import DeliveryStatus, Rag, Scope, Tier
+from strategy_client.errors import error_for
 from tests.clients.cli.conftest import Runner, write_csv
 
 
@@ -175,3 +177,22 @@ class TestHelpAndVersion:
 def test_the_options_choices_are_the_apis_words(choices: type[StrEnum], literal: TypeAliasType) -> None:
     annotated = literal.__value__
     assert [choice.value for choice in choices] == list(get_args(get_args(annotated)[0]))
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(409, 1), (412, 1), (400, 2), (404, 2), (413, 2), (415, 2), (422, 2), (428, 2)]
+    + [(401, 3), (403, 3), (429, 3), (500, 3), (503, 3)],
+)
+def test_each_refusal_of_the_service_has_its_exit_code(status: int, code: int) -> None:
+    problem = {"type": "about:blank", "title": "Refused", "status": status, "detail": "no"}
+    response = httpx.Response(status, json=problem, headers={"X-Request-ID": "r1"})
+
+    error = error_for(response)
+
+    assert exit_for(error) == code
+    assert describe(error) == [f"{status} Refused: no", "request id r1"]
+
+
+def test_no_answer_is_a_failure() -> None:
+    assert exit_for(TransportError("connection refused")) == 3
