@@ -151,6 +151,7 @@ def render_models(document: dict[str, Any] | None = None) -> str:
     from datamodel_code_generator import (  # type: ignore[attr-defined]
         DataModelType,
         DatetimeClassType,
+        Formatter,
         InputFileType,
         LiteralType,
         PythonVersion,
@@ -178,6 +179,7 @@ def render_models(document: dict[str, Any] | None = None) -> str:
             use_field_description=True,
             output_datetime_class=DatetimeClassType.Datetime,
             custom_file_header=HEADER,
+            formatters=[Formatter.BUILTIN],  # ruff formats it after, as the repository does
         )
         text = output.read_text()
     return ruff_format(text, MODELS)
