@@ -3,12 +3,13 @@ the app's OpenAPI document. A failure here means `make clients` was not run afte
 
 import importlib.util
 import sys
-from pathlib import Path
 from types import ModuleType
 
 from fastapi import FastAPI
 
-SCRIPT = Path(__file__).resolve().parents[2] / "clients" / "python" / "scripts" / "generate.py"
+from tests.factories import SEED_DIR
+
+SCRIPT = SEED_DIR.parent / "clients" / "python" / "scripts" / "generate.py"
 
 
 def _generator() -> ModuleType:

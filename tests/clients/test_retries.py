@@ -5,6 +5,7 @@ and every refusal raised as the exception of its status with the problem and the
 import email.utils
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -46,8 +47,8 @@ def _scripted(*answers: httpx.Response | Exception) -> tuple[list[httpx.Request]
     return seen, handle
 
 
-def _client(handler: Handler, **options: float) -> Client:
-    return Client("http://api.test", api_key="k", transport=httpx.MockTransport(handler), **options)  # type: ignore[arg-type]
+def _client(handler: Handler, **options: Any) -> Client:
+    return Client("http://api.test", api_key="k", transport=httpx.MockTransport(handler), **options)
 
 
 HEALTHY = httpx.Response(200, json={"status": "ok"})

@@ -1,3 +1,4 @@
+# Generated from _async/_core.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Sync HTTP core: one connection pool, retries, ETags remembered per item, answers parsed into models."""
 
 import time

@@ -1,3 +1,4 @@
+# Generated from _async/actions.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Business improvement actions and their progress updates."""
 
 from collections.abc import Iterator

@@ -1,3 +1,4 @@
+# Generated from _async/governance.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Routing of items to governance bodies, and the exception rules behind performance challenges."""
 
 from collections.abc import Iterator

@@ -1,3 +1,4 @@
+# Generated from _async/kpis.py by clients/python/scripts/generate.py (make clients): do not edit.
 """KPIs: definitions, targets, values, status and benchmark; the scorecard; national indicators."""
 
 from collections.abc import Iterator

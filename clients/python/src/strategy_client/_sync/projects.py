@@ -1,3 +1,4 @@
+# Generated from _async/projects.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Transformation projects, their progress updates and savings."""
 
 from collections.abc import Iterator
