@@ -61,13 +61,17 @@ class _Rule(unasync.Rule):  # type: ignore[misc]
 _QUIET: dict[str, Any] = {"capture_output": True, "text": True, "check": True, "cwd": REPOSITORY}
 
 
-def ruff_format(source: str, path: Path) -> str:
-    """The source as `make format` leaves it (the repository's ruff settings, found from ``path``)."""
+def ruff_format(sources: dict[Path, str]) -> dict[Path, str]:
+    """The sources as `make format` leaves them (fixed and formatted by ruff with the repository's settings)."""
     ruff = [sys.executable, "-m", "ruff"]
-    name = ["--stdin-filename", str(path)]
-    fixed = subprocess.run([*ruff, "check", "--fix-only", "--exit-zero", "--quiet", *name, "-"], input=source, **_QUIET)
-    formatted = subprocess.run([*ruff, "format", "--quiet", *name, "-"], input=fixed.stdout, **_QUIET)
-    return str(formatted.stdout)
+    config = ["--quiet", "--config", str(REPOSITORY / "pyproject.toml")]
+    with tempfile.TemporaryDirectory() as scratch:
+        copies = {path: Path(scratch) / f"{index}_{path.name}" for index, path in enumerate(sources)}
+        for path, copy in copies.items():
+            copy.write_text(sources[path])
+        subprocess.run([*ruff, "check", "--fix-only", "--exit-zero", *config, scratch], **_QUIET)
+        subprocess.run([*ruff, "format", *config, scratch], **_QUIET)
+        return {path: copy.read_text() for path, copy in copies.items()}
 
 
 def render_sync() -> dict[Path, str]:
@@ -77,9 +81,10 @@ def render_sync() -> dict[Path, str]:
     for source in sorted(ASYNC_DIR.rglob("*.py")):
         tokens = tokenize_rt.src_to_tokens(source.read_text())
         text = tokenize_rt.tokens_to_src(rule._unasync_tokens(tokens))
-        target = SYNC_DIR / source.relative_to(ASYNC_DIR)
-        rendered[target] = ruff_format(text.replace('"""Async', '"""Sync', 1), target)
-    return rendered
+        name = source.relative_to(ASYNC_DIR)
+        header = f"# Generated from _async/{name} by clients/python/scripts/generate.py (make clients): do not edit.\n"
+        rendered[SYNC_DIR / name] = header + text.replace('"""Async', '"""Sync', 1)
+    return ruff_format(rendered)
 
 
 def _strip(schema: Any) -> None:
@@ -151,6 +156,7 @@ def render_models(document: dict[str, Any] | None = None) -> str:
     from datamodel_code_generator import (  # type: ignore[attr-defined]
         DataModelType,
         DatetimeClassType,
+        Formatter,
         InputFileType,
         LiteralType,
         PythonVersion,
@@ -178,9 +184,10 @@ def render_models(document: dict[str, Any] | None = None) -> str:
             use_field_description=True,
             output_datetime_class=DatetimeClassType.Datetime,
             custom_file_header=HEADER,
+            formatters=[Formatter.BUILTIN],  # ruff formats it after, as the repository does
         )
         text = output.read_text()
-    return ruff_format(text, MODELS)
+    return ruff_format({MODELS: text})[MODELS]
 
 
 def main() -> int:

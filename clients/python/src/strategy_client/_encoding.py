@@ -20,6 +20,16 @@ def segment(value: object) -> str:
     return quote(str(value), safe="")
 
 
+def period(code: str) -> str:
+    """A period for a path, where a slash cannot travel: its code (FY2016-17, AY2016-17, 2016-07 ...)."""
+    if "/" in code:
+        raise ValueError(
+            f"'{code}' cannot be sent in a URL path: write the period's code, FY{code.replace('/', '-')} for a "
+            f"financial year or AY{code.replace('/', '-')} for an academic one."
+        )
+    return code
+
+
 def path(*parts: object) -> str:
     """`/api/v1/` and the parts, each escaped: path("kpis", code, "values") -> /api/v1/kpis/<code>/values."""
     return API + "".join("/" + segment(part) for part in parts)

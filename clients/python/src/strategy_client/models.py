@@ -51,15 +51,7 @@ BodyStatus = TypeAliasType(
 Cadence = TypeAliasType(
     "Cadence",
     Annotated[
-        Literal[
-            "weekly",
-            "fortnightly",
-            "monthly",
-            "quarterly",
-            "termly",
-            "annual",
-            "as_required",
-        ],
+        Literal["weekly", "fortnightly", "monthly", "quarterly", "termly", "annual", "as_required"],
         Field(title="Cadence"),
     ],
 )
@@ -821,13 +813,7 @@ class PageOwnerRead(Model):
 PeriodType = TypeAliasType(
     "PeriodType",
     Annotated[
-        Literal[
-            "month",
-            "financial_quarter",
-            "financial_year",
-            "academic_year",
-            "calendar_year",
-        ],
+        Literal["month", "financial_quarter", "financial_year", "academic_year", "calendar_year"],
         Field(title="PeriodType"),
     ],
 )
@@ -1003,14 +989,7 @@ class SavingsTotals(Model):
 Scope = TypeAliasType(
     "Scope",
     Annotated[
-        Literal[
-            "read",
-            "kpi:submit",
-            "actions:write",
-            "projects:write",
-            "governance:write",
-            "admin",
-        ],
+        Literal["read", "kpi:submit", "actions:write", "projects:write", "governance:write", "admin"],
         Field(title="Scope"),
     ],
 )
@@ -1138,11 +1117,7 @@ class TargetSummary(Model):
     display: Annotated[
         str,
         Field(
-            examples=[
-                "7%",
-                "Monitor",
-                "Improve at least in line with the national rate",
-            ],
+            examples=["7%", "Monitor", "Improve at least in line with the national rate"],
             title="Display",
         ),
     ]

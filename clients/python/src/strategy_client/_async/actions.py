@@ -27,8 +27,15 @@ class AsyncProgressUpdates(AsyncResource):
         """Report progress (``status`` and ``as_of`` are required; ``as_of`` defaults to today)."""
         body = payload(data, fields)
         body.setdefault("as_of", date.today().isoformat())
-        url = path(self._collection, key_of(item), "updates")
-        return await self._http.send("POST", url, models.ProgressRead, json=body, idempotency_key=idempotency_key)
+        item_url = path(self._collection, key_of(item))
+        return await self._http.send(
+            "POST",
+            f"{item_url}/updates",
+            models.ProgressRead,
+            json=body,
+            idempotency_key=idempotency_key,
+            item_url=item_url,
+        )
 
     async def list_page(self, item: str | Model, **filters: Unpack[Changed]) -> models.PageProgressRead:
         """Every progress update, newest first (one page: the API does not page them)."""

@@ -34,7 +34,8 @@ class AsyncRouting(AsyncResource):
     """`/api/v1/routing`: where an item is reported, and what no rule routes."""
 
     async def resolve(self, item: str) -> models.Resolution:
-        """The governance bodies an item (an action, project or KPI key) is routed to, and by which rules."""
+        """The governance bodies an item is reported to, and by which rules: ``item`` is action:<key>,
+        project:<key>, kpi:<code>, focus-area:<key> or exception:<item>."""
         return await self._http.get(path("routing", "resolve"), models.Resolution, {"item": item})
 
     async def unrouted(self) -> models.PageUnroutedItem:

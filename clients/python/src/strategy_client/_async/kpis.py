@@ -8,7 +8,8 @@ from strategy_client import models
 from strategy_client._async._collection import AsyncArchivable
 from strategy_client._async._core import AsyncHTTP, AsyncResource, key_of, paginate, parse, payload
 from strategy_client._encoding import idempotency_key as new_idempotency_key
-from strategy_client._encoding import path
+from strategy_client._encoding import path, segment
+from strategy_client._encoding import period as period_code
 from strategy_client._model import Model
 from strategy_client._pages import KpiFilters, NationalIndicatorFilters, ValueFilters
 
@@ -23,14 +24,18 @@ class AsyncTargets(AsyncResource):
     async def put(
         self, kpi: KpiRef, period: str, data: Model | None = None, /, *, if_match: str | None = None, **fields: Any
     ) -> models.KpiDetail:
-        etag = await self._http.if_match(path("kpis", key_of(kpi, "code")), kpi, if_match)
-        url = path("kpis", key_of(kpi, "code"), "targets", period)
-        return await self._http.send("PUT", url, models.KpiDetail, json=payload(data, fields), if_match=etag)
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = await self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return await self._http.send(
+            "PUT", url, models.KpiDetail, json=payload(data, fields), if_match=etag, item_url=item_url
+        )
 
     async def delete(self, kpi: KpiRef, period: str, *, if_match: str | None = None) -> models.KpiDetail:
-        etag = await self._http.if_match(path("kpis", key_of(kpi, "code")), kpi, if_match)
-        url = path("kpis", key_of(kpi, "code"), "targets", period)
-        return await self._http.send("DELETE", url, models.KpiDetail, if_match=etag)
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = await self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return await self._http.send("DELETE", url, models.KpiDetail, if_match=etag, item_url=item_url)
 
 
 class AsyncValues(AsyncResource):
@@ -49,7 +54,7 @@ class AsyncValues(AsyncResource):
 
     async def get(self, kpi: KpiRef, period: str, *, scope: str | None = None) -> models.KpiValueRead:
         """The latest revision for the period and scope (the borough by default); its ETag is the revision."""
-        url = path("kpis", key_of(kpi, "code"), "values", period)
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
         return await self._http.get(url, models.KpiValueRead, {"scope": scope})
 
     async def put(
@@ -75,7 +80,7 @@ class AsyncValues(AsyncResource):
         headers = {name: tag for name, tag in (("If-Match", if_match), ("If-None-Match", if_none_match)) if tag}
         if headers and idempotency_key is None:
             idempotency_key = new_idempotency_key()
-        url = path("kpis", key_of(kpi, "code"), "values", period)
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
         response = await self._http.request(
             "PUT", url, params={"scope": scope}, json=body, headers=headers, idempotency_key=idempotency_key
         )

@@ -8,7 +8,8 @@ from strategy_client import models
 from strategy_client._async._collection import AsyncArchivable
 from strategy_client._async._core import AsyncHTTP, AsyncResource, key_of, paginate, payload
 from strategy_client._async.actions import AsyncProgressUpdates
-from strategy_client._encoding import path
+from strategy_client._encoding import path, segment
+from strategy_client._encoding import period as period_code
 from strategy_client._model import Model
 from strategy_client._pages import Changed, ProjectFilters
 
@@ -30,8 +31,9 @@ class AsyncSavings(AsyncResource):
         self, project: ProjectRef, financial_year: str, data: Model | None = None, /, **fields: Any
     ) -> models.SavingsRead:
         """Set a project's savings for a financial year (e.g. FY2016-17), in pence."""
-        url = path("projects", key_of(project), "savings", financial_year)
-        return await self._http.send("PUT", url, models.SavingsRead, json=payload(data, fields))
+        item_url = path("projects", key_of(project))
+        url = f"{item_url}/savings/{segment(period_code(financial_year))}"
+        return await self._http.send("PUT", url, models.SavingsRead, json=payload(data, fields), item_url=item_url)
 
     async def programme(self, *, fy: str | None = None) -> models.ProgrammeSavings:
         """The programme's totals for a financial year and the gap to its target."""

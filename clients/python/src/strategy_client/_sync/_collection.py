@@ -1,3 +1,4 @@
+# Generated from _async/_collection.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Versioned items (actions, projects, owners, KPIs, routing rules ...): read, create, change and archive, with the
 ETag carried from the read to the write."""
 

@@ -1,3 +1,4 @@
+# Generated from _async/_core.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Sync HTTP core: one connection pool, retries, ETags remembered per item, answers parsed into models."""
 
 import time
@@ -54,9 +55,12 @@ class HTTP:
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
+        item_url: str | None = None,
     ) -> httpx.Response:
         """Send a request, retrying on 429, 503 and lost connections when that is safe; raise ApiError for an
-        error answer. A POST carries one Idempotency-Key over every try, so the server replays a retried write."""
+        error answer. A POST carries one Idempotency-Key over every try, so the server replays a retried write.
+        ``item_url``: the item whose version the answer's ETag is (a write to a part of it, such as a progress
+        update or a target, moves the item's version on)."""
         sent = {"X-Request-ID": _encoding.request_id(), **(headers or {})}
         if idempotency_key is not None or method == "POST":
             sent["Idempotency-Key"] = idempotency_key or _encoding.idempotency_key()
@@ -71,7 +75,7 @@ class HTTP:
             headers=sent,
         )
         response = self._send(request, sent["X-Request-ID"])
-        self._remember(request, response)
+        self._remember(request, response, item_url)
         if response.is_error:
             raise error_for(response, sent["X-Request-ID"])
         return response
@@ -95,13 +99,14 @@ class HTTP:
             time.sleep(delay)
             attempt += 1
 
-    def _remember(self, request: httpx.Request, response: httpx.Response) -> None:
+    def _remember(self, request: httpx.Request, response: httpx.Response, item_url: str | None) -> None:
+        """Keep the ETag an answer gives for its item; forget one that the answer shows is no longer current."""
         etag = response.headers.get("etag")
         location = response.headers.get("location")
-        where = httpx.URL(location).path if location else request.url.path
+        where = item_url or (httpx.URL(location).path if location else request.url.path)
         if etag and response.is_success:
             self.etags[where] = etag
-        elif request.method == "DELETE" or response.status_code in (404, 412):
+        elif request.method != "GET" or response.status_code in (404, 412):
             self.etags.pop(where, None)
 
     def get(self, url: str, model: type[ModelT], params: Mapping[str, object] | None = None) -> ModelT:
@@ -117,9 +122,12 @@ class HTTP:
         params: Mapping[str, object] | None = None,
         if_match: str | None = None,
         idempotency_key: str | None = None,
+        item_url: str | None = None,
     ) -> ModelT:
         headers = {"If-Match": if_match} if if_match else None
-        response = self.request(method, url, json=json, params=params, headers=headers, idempotency_key=idempotency_key)
+        response = self.request(
+            method, url, json=json, params=params, headers=headers, idempotency_key=idempotency_key, item_url=item_url
+        )
         return parse(response, model)
 
     def if_match(self, url: str, item: object, given: str | None) -> str:

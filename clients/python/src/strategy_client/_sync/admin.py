@@ -1,3 +1,4 @@
+# Generated from _async/admin.py by clients/python/scripts/generate.py (make clients): do not edit.
 """API keys, the audit trail, the change feed, the data-quality report and health."""
 
 from collections.abc import Iterator, Sequence

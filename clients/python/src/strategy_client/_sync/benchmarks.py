@@ -1,3 +1,4 @@
+# Generated from _async/benchmarks.py by clients/python/scripts/generate.py (make clients): do not edit.
 """National benchmarking: DfE statistics imports, their mappings, and comparator groups."""
 
 import json

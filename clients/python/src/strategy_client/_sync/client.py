@@ -1,3 +1,4 @@
+# Generated from _async/client.py by clients/python/scripts/generate.py (make clients): do not edit.
 """SyncClient: every resource of the API on one connection pool."""
 
 from types import TracebackType

@@ -1,3 +1,4 @@
+# Generated from _async/governance.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Routing of items to governance bodies, and the exception rules behind performance challenges."""
 
 from collections.abc import Iterator
@@ -32,7 +33,8 @@ class Routing(Resource):
     """`/api/v1/routing`: where an item is reported, and what no rule routes."""
 
     def resolve(self, item: str) -> models.Resolution:
-        """The governance bodies an item (an action, project or KPI key) is routed to, and by which rules."""
+        """The governance bodies an item is reported to, and by which rules: ``item`` is action:<key>,
+        project:<key>, kpi:<code>, focus-area:<key> or exception:<item>."""
         return self._http.get(path("routing", "resolve"), models.Resolution, {"item": item})
 
     def unrouted(self) -> models.PageUnroutedItem:

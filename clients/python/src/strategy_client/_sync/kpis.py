@@ -1,3 +1,4 @@
+# Generated from _async/kpis.py by clients/python/scripts/generate.py (make clients): do not edit.
 """KPIs: definitions, targets, values, status and benchmark; the scorecard; national indicators."""
 
 from collections.abc import Iterator
@@ -6,7 +7,8 @@ from typing import Any, Unpack
 
 from strategy_client import models
 from strategy_client._encoding import idempotency_key as new_idempotency_key
-from strategy_client._encoding import path
+from strategy_client._encoding import path, segment
+from strategy_client._encoding import period as period_code
 from strategy_client._model import Model
 from strategy_client._pages import KpiFilters, NationalIndicatorFilters, ValueFilters
 from strategy_client._sync._collection import Archivable
@@ -23,14 +25,18 @@ class Targets(Resource):
     def put(
         self, kpi: KpiRef, period: str, data: Model | None = None, /, *, if_match: str | None = None, **fields: Any
     ) -> models.KpiDetail:
-        etag = self._http.if_match(path("kpis", key_of(kpi, "code")), kpi, if_match)
-        url = path("kpis", key_of(kpi, "code"), "targets", period)
-        return self._http.send("PUT", url, models.KpiDetail, json=payload(data, fields), if_match=etag)
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return self._http.send(
+            "PUT", url, models.KpiDetail, json=payload(data, fields), if_match=etag, item_url=item_url
+        )
 
     def delete(self, kpi: KpiRef, period: str, *, if_match: str | None = None) -> models.KpiDetail:
-        etag = self._http.if_match(path("kpis", key_of(kpi, "code")), kpi, if_match)
-        url = path("kpis", key_of(kpi, "code"), "targets", period)
-        return self._http.send("DELETE", url, models.KpiDetail, if_match=etag)
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return self._http.send("DELETE", url, models.KpiDetail, if_match=etag, item_url=item_url)
 
 
 class Values(Resource):
@@ -49,7 +55,7 @@ class Values(Resource):
 
     def get(self, kpi: KpiRef, period: str, *, scope: str | None = None) -> models.KpiValueRead:
         """The latest revision for the period and scope (the borough by default); its ETag is the revision."""
-        url = path("kpis", key_of(kpi, "code"), "values", period)
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
         return self._http.get(url, models.KpiValueRead, {"scope": scope})
 
     def put(
@@ -75,7 +81,7 @@ class Values(Resource):
         headers = {name: tag for name, tag in (("If-Match", if_match), ("If-None-Match", if_none_match)) if tag}
         if headers and idempotency_key is None:
             idempotency_key = new_idempotency_key()
-        url = path("kpis", key_of(kpi, "code"), "values", period)
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
         response = self._http.request(
             "PUT", url, params={"scope": scope}, json=body, headers=headers, idempotency_key=idempotency_key
         )

@@ -1,3 +1,4 @@
+# Generated from _async/owners.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Owners (assistant directors, teams, partnerships) and governance bodies."""
 
 from collections.abc import Iterator

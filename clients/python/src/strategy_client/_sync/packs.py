@@ -1,3 +1,4 @@
+# Generated from _async/packs.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Governance packs: the report for a body's meeting, live or as issued."""
 
 from collections.abc import Iterator, Mapping

@@ -1,3 +1,4 @@
+# Generated from _async/projects.py by clients/python/scripts/generate.py (make clients): do not edit.
 """Transformation projects, their progress updates and savings."""
 
 from collections.abc import Iterator
@@ -5,7 +6,8 @@ from datetime import date
 from typing import Any, Unpack
 
 from strategy_client import models
-from strategy_client._encoding import path
+from strategy_client._encoding import path, segment
+from strategy_client._encoding import period as period_code
 from strategy_client._model import Model
 from strategy_client._pages import Changed, ProjectFilters
 from strategy_client._sync._collection import Archivable
@@ -30,8 +32,9 @@ class Savings(Resource):
         self, project: ProjectRef, financial_year: str, data: Model | None = None, /, **fields: Any
     ) -> models.SavingsRead:
         """Set a project's savings for a financial year (e.g. FY2016-17), in pence."""
-        url = path("projects", key_of(project), "savings", financial_year)
-        return self._http.send("PUT", url, models.SavingsRead, json=payload(data, fields))
+        item_url = path("projects", key_of(project))
+        url = f"{item_url}/savings/{segment(period_code(financial_year))}"
+        return self._http.send("PUT", url, models.SavingsRead, json=payload(data, fields), item_url=item_url)
 
     def programme(self, *, fy: str | None = None) -> models.ProgrammeSavings:
         """The programme's totals for a financial year and the gap to its target."""

@@ -1,3 +1,4 @@
+# Generated from _async/strategy.py by clients/python/scripts/generate.py (make clients): do not edit.
 """The strategy as data: organisations, strategies, focus areas, and the scopes figures are about."""
 
 from collections.abc import Iterator

@@ -1,3 +1,4 @@
+# Generated from _async/submissions.py by clients/python/scripts/generate.py (make clients): do not edit.
 """KPI submissions: batches of figures as JSON rows or CSV."""
 
 from collections.abc import Iterator, Mapping, Sequence
