@@ -1,13 +1,13 @@
 """The command line as its users run it: `strategy` in a subprocess (exit codes, one upload) or in-process through
 Typer's runner where a process adds nothing, against a live uvicorn worker on the test database.
 
-The worker serves the whole session of tests (one per pytest worker): it holds nothing between requests, its read
-cache is off (each test restores the strategy under it), so starting one per test would only cost seconds."""
+The worker is the SDK tests' (one per pytest worker, for the whole run): it holds nothing between requests and its
+read cache is off (each test restores the strategy under it), so starting one per test would only cost seconds."""
 
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,16 +17,14 @@ import pytest
 from typer.testing import CliRunner
 
 from strategy_client.cli import app
-from tests.factories import SeedSnapshot
-from tests.live import serving
 
 STRATEGY = Path(sys.executable).with_name("strategy")  # the console script pip installed
 
 
-@pytest.fixture(scope="session")
-async def server(database_url: str, seeded: SeedSnapshot) -> AsyncIterator[str]:
-    async with serving(database_url, READ_CACHE_ENTRIES="0", RATE_LIMIT_PER_MINUTE="0") as (base,):
-        yield base
+@pytest.fixture
+def server(sdk_server: str) -> str:
+    """The SDK tests' live worker (tests/clients/conftest.py), shared by the whole run."""
+    return sdk_server
 
 
 @dataclass(frozen=True)
