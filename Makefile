@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY := $(BIN)/python
 
-.PHONY: run test lint format migrate seed serve bench fuzz clean browser
+.PHONY: run test lint format migrate seed serve bench fuzz clients clean browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -e ./clients/python
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -49,6 +49,10 @@ format: $(STAMP)
 
 migrate: $(STAMP)
 	$(PY) -m api migrate
+
+# The Python SDK's generated code: its sync client from the async one, its models from the API's OpenAPI document.
+clients: $(STAMP)
+	$(PY) clients/python/scripts/generate.py
 
 # Needs PostgreSQL (BENCH_SERVER, default the local one) and, for true figures, wrk (apt install wrk).
 bench: $(STAMP)

@@ -1,0 +1,170 @@
+"""KPIs: definitions, targets, values, status and benchmark; the scorecard; national indicators."""
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any, Unpack
+
+from strategy_client import models
+from strategy_client._async._collection import AsyncArchivable
+from strategy_client._async._core import AsyncHTTP, AsyncResource, key_of, paginate, parse, payload
+from strategy_client._encoding import idempotency_key as new_idempotency_key
+from strategy_client._encoding import path, segment
+from strategy_client._encoding import period as period_code
+from strategy_client._model import Model
+from strategy_client._pages import KpiFilters, NationalIndicatorFilters, ValueFilters
+
+KpiRef = str | models.KpiRead | models.KpiDetail
+Number = int | float | Decimal | str
+
+
+class AsyncTargets(AsyncResource):
+    """`/kpis/{code}/targets/{period}`: a target per period; each change moves the KPI's version on, so each needs
+    the KPI's ETag (carried from the KPI read, or read first)."""
+
+    async def put(
+        self, kpi: KpiRef, period: str, data: Model | None = None, /, *, if_match: str | None = None, **fields: Any
+    ) -> models.KpiDetail:
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = await self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return await self._http.send(
+            "PUT", url, models.KpiDetail, json=payload(data, fields), if_match=etag, item_url=item_url
+        )
+
+    async def delete(self, kpi: KpiRef, period: str, *, if_match: str | None = None) -> models.KpiDetail:
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = await self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return await self._http.send("DELETE", url, models.KpiDetail, if_match=etag, item_url=item_url)
+
+
+class AsyncValues(AsyncResource):
+    """`/kpis/{code}/values`: figures by period and scope, every correction kept as a revision."""
+
+    async def list_page(
+        self, kpi: KpiRef, *, page: int = 1, limit: int = 50, **filters: Unpack[ValueFilters]
+    ) -> models.PageKpiValueRead:
+        url = path("kpis", key_of(kpi, "code"), "values")
+        return await self._http.get(url, models.PageKpiValueRead, {**filters, "page": page, "limit": limit})
+
+    def list(
+        self, kpi: KpiRef, *, page_size: int = 100, **filters: Unpack[ValueFilters]
+    ) -> AsyncIterator[models.KpiValueRead]:
+        return paginate(lambda page, limit: self.list_page(kpi, page=page, limit=limit, **filters), page_size)
+
+    async def get(self, kpi: KpiRef, period: str, *, scope: str | None = None) -> models.KpiValueRead:
+        """The latest revision for the period and scope (the borough by default); its ETag is the revision."""
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
+        return await self._http.get(url, models.KpiValueRead, {"scope": scope})
+
+    async def put(
+        self,
+        kpi: KpiRef,
+        period: str,
+        *,
+        value: Number | None = None,
+        scope: str | None = None,
+        numerator: Number | None = None,
+        denominator: Number | None = None,
+        note: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> models.KpiValueWritten:
+        """Set one figure (upsert: the same figure changes nothing, a different one adds a revision). Unconditional
+        unless ``if_match`` (the ETag of `values.get`) or ``if_none_match="*"`` is given; a conditional PUT also
+        carries an Idempotency-Key, so a retry after a lost answer is replayed rather than refused (412)."""
+        named = {"numerator": numerator, "denominator": denominator, "note": note}
+        body = payload({"value": value, **{k: v for k, v in named.items() if v is not None}}, fields)
+        headers = {name: tag for name, tag in (("If-Match", if_match), ("If-None-Match", if_none_match)) if tag}
+        if headers and idempotency_key is None:
+            idempotency_key = new_idempotency_key()
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
+        response = await self._http.request(
+            "PUT", url, params={"scope": scope}, json=body, headers=headers, idempotency_key=idempotency_key
+        )
+        return parse(response, models.KpiValueWritten)
+
+
+class AsyncKpis(AsyncArchivable[models.KpiDetail]):
+    """`/api/v1/kpis`: KPI definitions with their targets, values, status and benchmark."""
+
+    name = "kpis"
+    detail = models.KpiDetail
+    key_field = "code"
+
+    def __init__(self, http: AsyncHTTP) -> None:
+        super().__init__(http)
+        self.targets = AsyncTargets(http)
+        self.values = AsyncValues(http)
+
+    async def get(self, kpi: KpiRef) -> models.KpiDetail:
+        """A KPI with its targets and its latest value for each scope; the model carries its ETag."""
+        return await self._get(kpi)
+
+    async def list_page(self, *, page: int = 1, limit: int = 50, **filters: Unpack[KpiFilters]) -> models.PageKpiRead:
+        return await self._http.get(path(self.name), models.PageKpiRead, {**filters, "page": page, "limit": limit})
+
+    def list(self, *, page_size: int = 100, **filters: Unpack[KpiFilters]) -> AsyncIterator[models.KpiRead]:
+        return paginate(lambda page, limit: self.list_page(page=page, limit=limit, **filters), page_size)
+
+    async def status(self, kpi: KpiRef, *, period: str | None = None, scope: str | None = None) -> models.KpiStatusRead:
+        """Figure, target, rating, direction of travel and comparators for a period (default: the latest)."""
+        params = {"period": period, "scope": scope}
+        return await self._http.get(path(self.name, key_of(kpi, "code"), "status"), models.KpiStatusRead, params)
+
+    async def benchmark(
+        self, kpi: KpiRef, *, period: str | None = None, scope: str | None = None, group: str | None = None
+    ) -> models.BenchmarkRead:
+        """The figure against England's and every comparator group's: gap, rank, quartile and the series."""
+        params = {"period": period, "scope": scope, "group": group}
+        return await self._http.get(path(self.name, key_of(kpi, "code"), "benchmark"), models.BenchmarkRead, params)
+
+
+class AsyncScorecard(AsyncResource):
+    """`/api/v1/scorecard`: every KPI's status in one call."""
+
+    async def get(
+        self,
+        *,
+        period: str | None = None,
+        scope: str | None = None,
+        tier: str | None = None,
+        focus_area: str | None = None,
+    ) -> models.Scorecard:
+        params = {"period": period, "scope": scope, "tier": tier, "focus_area": focus_area}
+        return await self._http.get(path("scorecard"), models.Scorecard, params)
+
+
+class AsyncNationalIndicators(AsyncResource):
+    """`/api/v1/national-indicators`: DfE's LAIT indicator definitions, to adopt as KPIs."""
+
+    async def get(self, indicator: str | models.NationalIndicatorRead) -> models.NationalIndicatorRead:
+        return await self._http.get(path("national-indicators", key_of(indicator)), models.NationalIndicatorRead)
+
+    async def list_page(
+        self, *, page: int = 1, limit: int = 50, **filters: Unpack[NationalIndicatorFilters]
+    ) -> models.PageNationalIndicatorRead:
+        params = {**filters, "page": page, "limit": limit}
+        return await self._http.get(path("national-indicators"), models.PageNationalIndicatorRead, params)
+
+    def list(
+        self, *, page_size: int = 100, **filters: Unpack[NationalIndicatorFilters]
+    ) -> AsyncIterator[models.NationalIndicatorRead]:
+        return paginate(lambda page, limit: self.list_page(page=page, limit=limit, **filters), page_size)
+
+    async def adopt(
+        self,
+        indicator: str | models.NationalIndicatorRead,
+        data: Model | None = None,
+        /,
+        *,
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> models.KpiDetail:
+        """Adopt the indicator as one of the council's KPIs."""
+        url = path("national-indicators", key_of(indicator), "adoptions")
+        return await self._http.send(
+            "POST", url, models.KpiDetail, json=payload(data, fields), idempotency_key=idempotency_key
+        )

@@ -1,0 +1,117 @@
+"""The shape of a page every list answers with, and the filters each list takes (shared by both clients)."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol, TypedDict, TypeVar
+
+ItemT_co = TypeVar("ItemT_co", covariant=True)
+
+
+class PageOf(Protocol[ItemT_co]):
+    """A page: its items, its number, the page size asked for and the total across all pages."""
+
+    @property
+    def items(self) -> Sequence[ItemT_co]: ...
+    @property
+    def page(self) -> int: ...
+    @property
+    def limit(self) -> int: ...
+    @property
+    def total(self) -> int: ...
+
+
+def is_last(page: PageOf[object]) -> bool:
+    return not page.items or page.page * page.limit >= page.total
+
+
+class Changed(TypedDict, total=False):
+    updated_since: datetime | str
+
+
+class FocusAreaFilters(Changed, total=False):
+    strategy: str
+
+
+class OwnerFilters(Changed, total=False):
+    kind: str
+    parent: str
+    q: str
+    include_archived: bool
+
+
+class GovernanceBodyFilters(Changed, total=False):
+    status: str
+    cadence: str
+
+
+class ActionFilters(Changed, total=False):
+    focus_area: str
+    owner: str
+    status: str
+    rag: str
+    due_kind: str
+    due_before: date | str
+    due_after: date | str
+    theme: str
+    q: str
+    overdue: bool
+    stale: bool
+    as_of: date | str
+    include_archived: bool
+
+
+class ProjectFilters(Changed, total=False):
+    focus_area: str
+    lead: str
+    status: str
+    rag: str
+    pid_status: str
+    has_savings_target: bool
+    overdue: bool
+    stale: bool
+    as_of: date | str
+    include_archived: bool
+
+
+class KpiFilters(Changed, total=False):
+    tier: str
+    focus_area: str
+    unit: str
+    polarity: str
+    period_type: str
+    q: str
+    include_archived: bool
+
+
+class ValueFilters(Changed, total=False):
+    scope: str
+    period: str
+    period_from: str
+    period_to: str
+    history: bool
+
+
+class ScopeFilters(Changed, total=False):
+    kind: str
+    level: str
+    region_code: str
+
+
+class NationalIndicatorFilters(TypedDict, total=False):
+    topic: str
+    q: str
+
+
+class ComparatorGroupFilters(TypedDict, total=False):
+    scope: str
+
+
+class AuditFilters(TypedDict, total=False):
+    resource: str
+    id: str
+    actor: str
+    since: datetime | str
+
+
+class ApiKeyFilters(Changed, total=False):
+    active: bool

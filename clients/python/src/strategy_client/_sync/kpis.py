@@ -1,0 +1,171 @@
+# Generated from _async/kpis.py by clients/python/scripts/generate.py (make clients): do not edit.
+"""KPIs: definitions, targets, values, status and benchmark; the scorecard; national indicators."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, Unpack
+
+from strategy_client import models
+from strategy_client._encoding import idempotency_key as new_idempotency_key
+from strategy_client._encoding import path, segment
+from strategy_client._encoding import period as period_code
+from strategy_client._model import Model
+from strategy_client._pages import KpiFilters, NationalIndicatorFilters, ValueFilters
+from strategy_client._sync._collection import Archivable
+from strategy_client._sync._core import HTTP, Resource, key_of, paginate, parse, payload
+
+KpiRef = str | models.KpiRead | models.KpiDetail
+Number = int | float | Decimal | str
+
+
+class Targets(Resource):
+    """`/kpis/{code}/targets/{period}`: a target per period; each change moves the KPI's version on, so each needs
+    the KPI's ETag (carried from the KPI read, or read first)."""
+
+    def put(
+        self, kpi: KpiRef, period: str, data: Model | None = None, /, *, if_match: str | None = None, **fields: Any
+    ) -> models.KpiDetail:
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return self._http.send(
+            "PUT", url, models.KpiDetail, json=payload(data, fields), if_match=etag, item_url=item_url
+        )
+
+    def delete(self, kpi: KpiRef, period: str, *, if_match: str | None = None) -> models.KpiDetail:
+        item_url = path("kpis", key_of(kpi, "code"))
+        etag = self._http.if_match(item_url, kpi, if_match)
+        url = f"{item_url}/targets/{segment(period_code(period))}"
+        return self._http.send("DELETE", url, models.KpiDetail, if_match=etag, item_url=item_url)
+
+
+class Values(Resource):
+    """`/kpis/{code}/values`: figures by period and scope, every correction kept as a revision."""
+
+    def list_page(
+        self, kpi: KpiRef, *, page: int = 1, limit: int = 50, **filters: Unpack[ValueFilters]
+    ) -> models.PageKpiValueRead:
+        url = path("kpis", key_of(kpi, "code"), "values")
+        return self._http.get(url, models.PageKpiValueRead, {**filters, "page": page, "limit": limit})
+
+    def list(
+        self, kpi: KpiRef, *, page_size: int = 100, **filters: Unpack[ValueFilters]
+    ) -> Iterator[models.KpiValueRead]:
+        return paginate(lambda page, limit: self.list_page(kpi, page=page, limit=limit, **filters), page_size)
+
+    def get(self, kpi: KpiRef, period: str, *, scope: str | None = None) -> models.KpiValueRead:
+        """The latest revision for the period and scope (the borough by default); its ETag is the revision."""
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
+        return self._http.get(url, models.KpiValueRead, {"scope": scope})
+
+    def put(
+        self,
+        kpi: KpiRef,
+        period: str,
+        *,
+        value: Number | None = None,
+        scope: str | None = None,
+        numerator: Number | None = None,
+        denominator: Number | None = None,
+        note: str | None = None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> models.KpiValueWritten:
+        """Set one figure (upsert: the same figure changes nothing, a different one adds a revision). Unconditional
+        unless ``if_match`` (the ETag of `values.get`) or ``if_none_match="*"`` is given; a conditional PUT also
+        carries an Idempotency-Key, so a retry after a lost answer is replayed rather than refused (412)."""
+        named = {"numerator": numerator, "denominator": denominator, "note": note}
+        body = payload({"value": value, **{k: v for k, v in named.items() if v is not None}}, fields)
+        headers = {name: tag for name, tag in (("If-Match", if_match), ("If-None-Match", if_none_match)) if tag}
+        if headers and idempotency_key is None:
+            idempotency_key = new_idempotency_key()
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
+        response = self._http.request(
+            "PUT", url, params={"scope": scope}, json=body, headers=headers, idempotency_key=idempotency_key
+        )
+        return parse(response, models.KpiValueWritten)
+
+
+class Kpis(Archivable[models.KpiDetail]):
+    """`/api/v1/kpis`: KPI definitions with their targets, values, status and benchmark."""
+
+    name = "kpis"
+    detail = models.KpiDetail
+    key_field = "code"
+
+    def __init__(self, http: HTTP) -> None:
+        super().__init__(http)
+        self.targets = Targets(http)
+        self.values = Values(http)
+
+    def get(self, kpi: KpiRef) -> models.KpiDetail:
+        """A KPI with its targets and its latest value for each scope; the model carries its ETag."""
+        return self._get(kpi)
+
+    def list_page(self, *, page: int = 1, limit: int = 50, **filters: Unpack[KpiFilters]) -> models.PageKpiRead:
+        return self._http.get(path(self.name), models.PageKpiRead, {**filters, "page": page, "limit": limit})
+
+    def list(self, *, page_size: int = 100, **filters: Unpack[KpiFilters]) -> Iterator[models.KpiRead]:
+        return paginate(lambda page, limit: self.list_page(page=page, limit=limit, **filters), page_size)
+
+    def status(self, kpi: KpiRef, *, period: str | None = None, scope: str | None = None) -> models.KpiStatusRead:
+        """Figure, target, rating, direction of travel and comparators for a period (default: the latest)."""
+        params = {"period": period, "scope": scope}
+        return self._http.get(path(self.name, key_of(kpi, "code"), "status"), models.KpiStatusRead, params)
+
+    def benchmark(
+        self, kpi: KpiRef, *, period: str | None = None, scope: str | None = None, group: str | None = None
+    ) -> models.BenchmarkRead:
+        """The figure against England's and every comparator group's: gap, rank, quartile and the series."""
+        params = {"period": period, "scope": scope, "group": group}
+        return self._http.get(path(self.name, key_of(kpi, "code"), "benchmark"), models.BenchmarkRead, params)
+
+
+class Scorecard(Resource):
+    """`/api/v1/scorecard`: every KPI's status in one call."""
+
+    def get(
+        self,
+        *,
+        period: str | None = None,
+        scope: str | None = None,
+        tier: str | None = None,
+        focus_area: str | None = None,
+    ) -> models.Scorecard:
+        params = {"period": period, "scope": scope, "tier": tier, "focus_area": focus_area}
+        return self._http.get(path("scorecard"), models.Scorecard, params)
+
+
+class NationalIndicators(Resource):
+    """`/api/v1/national-indicators`: DfE's LAIT indicator definitions, to adopt as KPIs."""
+
+    def get(self, indicator: str | models.NationalIndicatorRead) -> models.NationalIndicatorRead:
+        return self._http.get(path("national-indicators", key_of(indicator)), models.NationalIndicatorRead)
+
+    def list_page(
+        self, *, page: int = 1, limit: int = 50, **filters: Unpack[NationalIndicatorFilters]
+    ) -> models.PageNationalIndicatorRead:
+        params = {**filters, "page": page, "limit": limit}
+        return self._http.get(path("national-indicators"), models.PageNationalIndicatorRead, params)
+
+    def list(
+        self, *, page_size: int = 100, **filters: Unpack[NationalIndicatorFilters]
+    ) -> Iterator[models.NationalIndicatorRead]:
+        return paginate(lambda page, limit: self.list_page(page=page, limit=limit, **filters), page_size)
+
+    def adopt(
+        self,
+        indicator: str | models.NationalIndicatorRead,
+        data: Model | None = None,
+        /,
+        *,
+        idempotency_key: str | None = None,
+        **fields: Any,
+    ) -> models.KpiDetail:
+        """Adopt the indicator as one of the council's KPIs."""
+        url = path("national-indicators", key_of(indicator), "adoptions")
+        return self._http.send(
+            "POST", url, models.KpiDetail, json=payload(data, fields), idempotency_key=idempotency_key
+        )

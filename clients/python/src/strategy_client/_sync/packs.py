@@ -1,0 +1,67 @@
+# Generated from _async/packs.py by clients/python/scripts/generate.py (make clients): do not edit.
+"""Governance packs: the report for a body's meeting, live or as issued."""
+
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import Any, Literal, overload
+
+from strategy_client import models
+from strategy_client._encoding import path
+from strategy_client._model import Model
+from strategy_client._sync._core import Resource, key_of, parse, payload
+
+BodyRef = str | models.GovernanceBodyRead
+Format = Literal["json", "csv", "html"]
+
+
+class Packs(Resource):
+    """`/governance-bodies/{key}/pack` (live), `/governance-bodies/{key}/packs` (issued) and `/packs/{id}`."""
+
+    @overload
+    def get(
+        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["json"] = ...
+    ) -> models.Pack: ...
+    @overload
+    def get(
+        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["csv", "html"]
+    ) -> str: ...
+    def get(
+        self, body: BodyRef, *, period: str | None = None, as_of: date | str | None = None, format: Format = "json"
+    ) -> models.Pack | str:
+        """The pack as it stands: a model for json, the text for csv and html (printable)."""
+        params = {"period": period, "as_of": as_of, "format": format}
+        return self._fetch(path("governance-bodies", key_of(body), "pack"), params, format)
+
+    def issue(
+        self, body: BodyRef, data: Model | None = None, /, *, idempotency_key: str | None = None, **fields: Any
+    ) -> models.IssuedPackRead:
+        """Issue the pack for a meeting (``meeting_date``, ``period``, ``as_of``): stored as shown, never changed."""
+        url = path("governance-bodies", key_of(body), "packs")
+        return self._http.send(
+            "POST", url, models.IssuedPackRead, json=payload(data, fields), idempotency_key=idempotency_key
+        )
+
+    def list_issued_page(self, body: BodyRef, *, updated_since: str | None = None) -> models.PageIssuedPackRead:
+        url = path("governance-bodies", key_of(body), "packs")
+        return self._http.get(url, models.PageIssuedPackRead, {"updated_since": updated_since})
+
+    def list_issued(self, body: BodyRef, *, updated_since: str | None = None) -> Iterator[models.IssuedPackRead]:
+        """The packs issued for a body (one page: the API does not page them)."""
+        for issued in (self.list_issued_page(body, updated_since=updated_since)).items:
+            yield issued
+
+    @overload
+    def get_issued(self, pack_id: int, *, format: Literal["json"] = "json") -> models.Pack: ...
+    @overload
+    def get_issued(self, pack_id: int, *, format: Literal["csv", "html"]) -> str: ...
+    def get_issued(self, pack_id: int, *, format: Format = "json") -> models.Pack | str:
+        """An issued pack exactly as issued."""
+        return self._fetch(path("packs", pack_id), {"format": format}, format)
+
+    def _fetch(self, url: str, params: Mapping[str, object], format: Format) -> models.Pack | str:
+        response = self._http.request("GET", url, params=params, headers=_accept(format))
+        return parse(response, models.Pack) if format == "json" else response.text
+
+
+def _accept(format: Format) -> dict[str, str]:
+    return {"Accept": {"json": "application/json", "csv": "text/csv", "html": "text/html"}[format]}
