@@ -93,5 +93,6 @@ def scorecard(
 
 
 def _title(card: models.Scorecard) -> str:
-    summary = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in card.summary.items())
+    counts = card.summary.model_dump()
+    summary = ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in counts.items())
     return f"Scorecard ({card.period or 'latest'}, {card.scope}{', ' + str(card.tier) if card.tier else ''}): {summary}"
