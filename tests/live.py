@@ -45,8 +45,12 @@ async def start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.
 @asynccontextmanager
 async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIterator[list[str]]:
     """``count`` workers on one database; yields their base URLs and stops them after."""
-    started = await asyncio.gather(*(start(database_url, **settings) for _ in range(count)))
+    outcomes = await asyncio.gather(*(start(database_url, **settings) for _ in range(count)), return_exceptions=True)
+    started = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
     try:
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):  # the others are stopped below, not left running
+                raise outcome
         yield [base for _process, base in started]
     finally:
         for process, _base in started:

@@ -28,6 +28,7 @@ async def browser() -> AsyncIterator[Browser]:
 async def _offline_page(browser: Browser, live: str) -> tuple[Page, list[str]]:
     """A page that may reach the live worker and nothing else; the list collects what it tried to reach besides."""
     page = await browser.new_page()
+    page.set_default_timeout(90_000)  # a busy machine; nothing here waits that long when the page works
     refused: list[str] = []
     served = urlsplit(live).netloc
 

@@ -38,7 +38,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
             return made[0]
         folder = tmp_path_factory.mktemp("generated")
         (folder / "config.yml").write_text(CONFIG)
-        (folder / "openapi.json").write_bytes(httpx.get(f"{base}/openapi.json").content)
+        # The first request for the document builds it: a second or two, more on a busy machine.
+        (folder / "openapi.json").write_bytes(httpx.get(f"{base}/openapi.json", timeout=60).content)
         command = [str(Path(sys.executable).with_name("openapi-python-client")), "generate"]
         command += ["--path", "openapi.json", "--meta", "none", "--output-path", PACKAGE, "--config", "config.yml"]
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120)
