@@ -26,7 +26,7 @@ async def start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.
     process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment)
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base) as probe:
-        for _ in range(150):
+        for _ in range(600):  # 60 s: two workers took 17 s to start on a loaded 2-core machine
             try:
                 if (await probe.get("/readyz")).status_code == 200:
                     return process, base
