@@ -205,6 +205,21 @@ class TestActions:
         )
         assert (report["commentary"], action["version"]) == ("Panel delayed", json.loads(ran.stdout)["version"])
 
+    async def test_a_version_someone_has_moved_on_from_is_refused_with_1_and_nothing_changes(
+        self, server: str, officer: str, invoke: Runner
+    ) -> None:
+        user = as_user(server, officer)
+        with api(server, officer) as client:
+            read = client.get(f"/actions/{SEPTEMBER}").json()["version"]
+        first = invoke("actions", "update", SEPTEMBER, "--set-comments", "first", "--if-version", str(read), env=user)
+        late = invoke("actions", "update", SEPTEMBER, "--set-comments", "late", "--if-version", str(read), env=user)
+
+        assert first.code == 0, first.stderr
+        assert late.code == 1
+        assert f"not {read}" in late.stderr
+        with api(server, officer) as client:
+            assert client.get(f"/actions/{SEPTEMBER}").json()["comments"] == "first"
+
     async def test_nothing_to_report_is_a_usage_error(self, server: str, officer: str, invoke: Runner) -> None:
         assert invoke("actions", "update", SEPTEMBER, env=as_user(server, officer)).code == 2
 

@@ -35,6 +35,8 @@ class Service:
         rows = list(csv.DictReader(io.StringIO(request.content.decode())))
         dry_run = request.url.params["dry_run"] == "true"
         rejections = self.judge(rows, dry_run)
+        if rejections and not dry_run and request.url.params["mode"] == "all_or_nothing":
+            return httpx.Response(422, json=refusal(rejections))
         summary = {
             "id": None if dry_run else len(self.requests),
             "dry_run": dry_run,
@@ -51,6 +53,12 @@ class Service:
             "rejections": rejections,
         }
         return httpx.Response(200 if dry_run else 201, json=summary)
+
+
+def refusal(rejections: list[dict[str, Any]]) -> dict[str, Any]:
+    """The service's 422 for a batch refused whole: each problem at its row, worded with the batch's own line."""
+    errors = [{"loc": ["rows", r["row"], r["field"]], "msg": f"line {r['line']}: {r['reason']}"} for r in rejections]
+    return {"type": "about:blank", "title": "Submission rejected", "status": 422, "detail": "...", "errors": errors}
 
 
 def upload(tmp_path: Path, service: Service, *, mode: Mode = "all_or_nothing", dry_run: bool = False) -> Upload:
@@ -111,3 +119,26 @@ def test_a_chunk_failing_after_others_landed_says_which_landed(tmp_path: Path) -
 
     assert failed.value.outcome.submissions == [4]
     assert isinstance(failed.value.error, ServerError)
+
+
+def test_a_chunk_refused_after_its_dry_run_passed_stops_the_upload(tmp_path: Path) -> None:
+    def only_when_sent(rows: list[dict[str, str]], dry_run: bool) -> list[dict[str, Any]]:
+        return [] if dry_run else kpi_3_is_archived(rows)
+
+    service = Service(only_when_sent)
+
+    outcome = upload(tmp_path, service).run(Quiet())
+
+    assert [r.url.params["dry_run"] for r in service.requests] == ["true"] * 3 + ["false"] * 2
+    assert (outcome.submissions, [(r.line, r.reason) for r in outcome.rejections]) == (
+        [4],
+        [(4, "KPI 'kpi-3' is archived")],
+    )
+
+
+def kpi_3_is_archived(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"row": n, "line": n + 1, "field": "kpi", "reason": "KPI 'kpi-3' is archived"}
+        for n, row in enumerate(rows, 1)
+        if row["kpi"] == "kpi-3"
+    ]

@@ -18,7 +18,7 @@ from strategy_client.cli import output
 from strategy_client.cli.actions import actions_app
 from strategy_client.cli.benchmarks import benchmarks_app
 from strategy_client.cli.config import config_app
-from strategy_client.cli.exits import Exit, UsageProblem, report
+from strategy_client.cli.exits import Exit, Refused, UsageProblem, report
 from strategy_client.cli.keys import keys_app
 from strategy_client.cli.kpi import kpi_app
 from strategy_client.cli.packs import pack
@@ -49,6 +49,9 @@ class Guarded(TyperGroup):
         except UsageProblem as problem:
             output.err().print(f"[bold red]error[/]: {escape(str(problem))}")
             raise typer.Exit(Exit.usage) from problem
+        except Refused as refusal:
+            output.err().print(f"[bold red]refused[/]: {escape(str(refusal))}")
+            raise typer.Exit(Exit.refused) from refusal
         except StrategyError as error:
             raise typer.Exit(report(error, output.err())) from error
 

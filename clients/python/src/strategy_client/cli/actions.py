@@ -8,7 +8,7 @@ import typer
 from strategy_client import models
 from strategy_client._pages import ActionFilters
 from strategy_client.cli import output
-from strategy_client.cli.exits import UsageProblem
+from strategy_client.cli.exits import Refused, UsageProblem
 from strategy_client.cli.output import Format, Listing, Report
 from strategy_client.cli.session import client_of
 from strategy_client.cli.vocabulary import DeliveryStatus, Rag
@@ -79,23 +79,29 @@ def update_action(
     percent: Annotated[int | None, typer.Option(min=0, max=100, help="Percent complete.")] = None,
     as_of: Annotated[str | None, typer.Option(help="The date the report describes (default: today).")] = None,
     set_comments: Annotated[
-        str | None,
-        typer.Option(help="Replace the action's Comments column (checked against the version read)."),
+        str | None, typer.Option(help="Replace the action's Comments column (sent with the ETag of the read).")
+    ] = None,
+    if_version: Annotated[
+        int | None, typer.Option(help="Only if the action is still at this version (actions list shows it).")
     ] = None,
     format: Annotated[Report, typer.Option("--format", help="table or json.")] = Report.table,
 ) -> None:
     """Report an action's progress (status, RAG, commentary); --set-comments also edits its Comments column.
 
-    The action is read first and its ETag carried: the Comments edit is refused (exit 1) if someone changed the
-    action in between, and nothing is reported then.
+    The action is read first and the Comments edit carries its ETag (or --if-version's): if someone changed the
+    action since, the edit is refused (exit 1) and nothing is reported.
     """
     reported = any(value is not None for value in (status, rag, comment, percent, as_of))
     if not reported and set_comments is None:
         raise UsageProblem("Say what to report: --status, --rag, --comment, --percent or --set-comments.")
+    day = _day(as_of) if as_of else date.today()
     client = client_of(context)
     action = client.actions.get(key)
+    if if_version is not None and action.version != if_version:
+        raise Refused(f"{key} is at version {action.version}, not {if_version}: someone changed it; read it again.")
     if set_comments is not None:
-        action = client.actions.update(action, comments=set_comments)
+        expected = f'"{if_version}"' if if_version is not None else None  # the service's ETag is the quoted version
+        action = client.actions.update(action, comments=set_comments, if_match=expected)
     if reported:
         client.actions.updates.create(
             key,
@@ -103,7 +109,7 @@ def update_action(
             rag=rag.value if rag else (output.word(action.rag) if action.rag else None),
             percent_complete=percent if percent is not None else action.percent_complete,
             commentary=comment,
-            as_of=_day(as_of) if as_of else date.today(),
+            as_of=day,
         )
         action = client.actions.get(key)
     _show(action, format)

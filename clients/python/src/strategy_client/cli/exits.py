@@ -32,6 +32,10 @@ class UsageProblem(Exception):
     """The command line, a file or the configuration is wrong: printed as it is, exit 2."""
 
 
+class Refused(Exception):
+    """What was asked was checked and refused on this side (an item changed since the version given): exit 1."""
+
+
 def exit_for(error: StrategyError) -> Exit:
     if isinstance(error, ApiError):
         if error.status in REFUSED_STATUSES:

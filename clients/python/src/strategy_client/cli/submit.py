@@ -88,6 +88,12 @@ def _verdict(outcome: Outcome) -> str:
     rows, rejected = outcome.rows, outcome.rejected
     if not outcome.rejections:
         return f"All {rows:,} rows {'would land' if outcome.dry_run else 'landed'}."
+    if outcome.mode == "all_or_nothing" and outcome.written:
+        return (
+            f"{rejected:,} of {rows:,} rows rejected after submissions {', '.join(map(str, outcome.submissions))} "
+            "were written (the service changed between the check and the submission); the later chunks were not "
+            "sent. Correct the rows and send the file again: figures already held come back unchanged."
+        )
     if outcome.mode == "all_or_nothing":
         return (
             f"{rejected:,} of {rows:,} rows rejected; nothing {'would be' if outcome.dry_run else 'was'} written. "

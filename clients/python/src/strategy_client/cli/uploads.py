@@ -105,6 +105,7 @@ class Upload:
     ) -> None:
         tracker.phase(name, sum(len(chunk) for chunk in chunks))
         for chunk in chunks:
+            rejected = len(self.outcome.rejections)
             try:
                 self._send(chunk, dry_run=dry_run, count=count)
             except StrategyError as error:
@@ -112,6 +113,8 @@ class Upload:
                     raise ChunkFailed(self.outcome, error) from error
                 raise
             tracker.advance(len(chunk))
+            if self.mode == "all_or_nothing" and not dry_run and len(self.outcome.rejections) > rejected:
+                return  # refused though its dry run passed (someone wrote in between): send no more
 
     def _send(self, chunk: list[Row], *, dry_run: bool, count: bool) -> None:
         try:
