@@ -26,7 +26,7 @@ async def start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.
     process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment)
     base = f"http://127.0.0.1:{port}"
     async with httpx.AsyncClient(base_url=base) as probe:
-        for _ in range(600):  # 60 s: two workers took 17 s to start on a loaded 2-core machine
+        for _ in range(300):  # 30 s: starting takes seconds of CPU, longer on a loaded machine
             try:
                 if (await probe.get("/readyz")).status_code == 200:
                     return process, base
@@ -41,10 +41,19 @@ async def start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.
 @asynccontextmanager
 async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIterator[list[str]]:
     """``count`` workers on one database; yields their base URLs and stops them after."""
-    started = await asyncio.gather(*(start(database_url, **settings) for _ in range(count)))
+    outcomes = await asyncio.gather(*(start(database_url, **settings) for _ in range(count)), return_exceptions=True)
+    started = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
+    failed = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    if failed:  # stop the workers that did start, rather than leave them running after the run
+        await _stop(started)
+        raise failed[0]
     try:
         yield [base for _process, base in started]
     finally:
-        for process, _base in started:
-            process.terminate()
-        await asyncio.gather(*(process.wait() for process, _base in started))
+        await _stop(started)
+
+
+async def _stop(started: list[tuple[asyncio.subprocess.Process, str]]) -> None:
+    for process, _base in started:
+        process.terminate()
+    await asyncio.gather(*(process.wait() for process, _base in started))
