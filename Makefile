@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PY := $(BIN)/python
 
-.PHONY: run test lint format migrate seed serve bench fuzz clients clean
+.PHONY: run test lint format migrate seed serve bench fuzz clients clean browser
 
 $(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,23 @@ run: $(STAMP)
 	$(PY) -m api keys local-admin
 	$(PY) -m api serve
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# tests/test_docs.py drives Debian's headless Chromium (Playwright cannot download its own browsers here): installed
+# when it is missing and this is root with apt-get; otherwise the test is skipped, and this says how to install it.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Chromium for the docs page test (apt-get install chromium)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq chromium >/dev/null 2>&1 || \
+			{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+			echo "could not install Chromium: tests/test_docs.py will be skipped"; \
+	else \
+		echo "no Chromium at $(CHROMIUM): tests/test_docs.py will be skipped (install it: sudo apt-get install chromium)"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -101,7 +101,7 @@ def _print_tally(tally: Tally) -> None:
 
 
 def _print_quality(report: QualityReport, *, quiet: bool) -> None:
-    counts = ", ".join(f"{count} {severity.value}" for severity, count in report.summary.items())
+    counts = ", ".join(f"{count} {severity}" for severity, count in report.summary.items())
     console.print(f"data quality: {counts}  (full report: GET /api/v1/data-quality)", soft_wrap=True)
     if quiet:
         return

@@ -3,14 +3,13 @@
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import problems
 from api.asgi import header
 from api.errors import AppError, problem_response
 
 
 class PayloadTooLarge(AppError):
-    status = 413
-    title = "Content too large"
-    slug = "content-too-large"
+    problem = problems.CONTENT_TOO_LARGE
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"The request body is larger than the {limit:,} bytes this service accepts.")
@@ -31,9 +30,7 @@ class BodyLimitMiddleware:
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             error = PayloadTooLarge(self.limit)
-            response = problem_response(
-                error.status, error.title, error.detail, slug=error.slug, instance=scope["path"]
-            )
+            response = problem_response(error.problem, error.detail, instance=scope["path"])
             await response(scope, receive, send)
             return
         received = 0

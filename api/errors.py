@@ -4,7 +4,7 @@ import logging
 import socket
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,13 +22,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
+from api import problems
 from api.db import availability
 from api.methods import allowed_methods
+from api.openapi import HEADERS
+from api.problems import ProblemType
+from api.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://cs-strategy.example/problems/"
 
 
 class ProblemError(BaseModel):
@@ -37,24 +40,40 @@ class ProblemError(BaseModel):
 
 
 class Problem(BaseModel):
-    """An RFC 9457 problem details object."""
+    """An RFC 9457 problem details object. Open to extension members, as the RFC allows; those the service sends
+    are declared."""
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(examples=[PROBLEM_TYPE_BASE + "not-found"])
-    title: str = Field(examples=["Not found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["No KPI with code 'neet-16-19'."])
-    instance: str | None = Field(default=None, examples=["/api/v1/kpis/neet-16-19"])
-    errors: list[ProblemError] | None = None
+    type: str = Field(
+        json_schema_extra={"format": "uri-reference"},
+        description="What kind of problem: PROBLEM_TYPE_BASE and a slug; GET it for a page saying what it means "
+        "(GET /problems lists them all). Relative to the service's own address unless the base is absolute.",
+        examples=["/problems/not-found"],
+    )
+    title: str = Field(description="The problem type's title, the same for every problem of the type.")
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(description="What went wrong this time, in words.", examples=["No KPI with code 'neet'."])
+    instance: str | None = Field(default=None, description="The path requested.", examples=["/api/v1/kpis/neet"])
+    errors: list[ProblemError] | None = Field(
+        default=None, description="Each field at fault (validation problems, rejected rows)."
+    )
+    business_improvement_actions: list[str] | None = Field(
+        default=None, description="409 on archiving an owner: the keys of the live actions it still owns."
+    )
+    transformation_projects: list[str] | None = Field(
+        default=None, description="409 on archiving an owner: the keys of the live projects it still leads."
+    )
+
+
+def problem_type_uri(slug: str) -> str:
+    return get_settings().problem_type_base + slug
 
 
 class AppError(Exception):
-    """Base for every error the service raises on purpose; subclasses fix status and title."""
+    """Base for every error the service raises on purpose; subclasses name their problem type (api/problems.py)."""
 
-    status: int = 400
-    title: str = "Bad request"
-    slug: str = "bad-request"
+    problem: ClassVar[ProblemType] = problems.BAD_REQUEST
 
     def __init__(
         self,
@@ -72,33 +91,25 @@ class AppError(Exception):
 
 
 class NotFound(AppError):
-    status = 404
-    title = "Not found"
-    slug = "not-found"
+    problem = problems.NOT_FOUND
 
     def __init__(self, resource: str, key: str) -> None:
         super().__init__(f"No {resource} with key '{key}'.")
 
 
 class Unauthenticated(AppError):
-    status = 401
-    title = "Unauthenticated"
-    slug = "unauthenticated"
+    problem = problems.UNAUTHENTICATED
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
 
 class Forbidden(AppError):
-    status = 403
-    title = "Forbidden"
-    slug = "forbidden"
+    problem = problems.FORBIDDEN
 
 
 class RateLimited(AppError):
-    status = 429
-    title = "Too many requests"
-    slug = "rate-limited"
+    problem = problems.RATE_LIMITED
 
     def __init__(self, limit: int, retry_after: int) -> None:
         super().__init__(
@@ -108,38 +119,30 @@ class RateLimited(AppError):
 
 
 class Conflict(AppError):
-    status = 409
-    title = "Conflict"
-    slug = "conflict"
+    problem = problems.CONFLICT
 
 
 class InvalidInput(AppError):
-    status = 422
-    title = "Invalid input"
-    slug = "invalid-input"
+    problem = problems.INVALID_INPUT
 
 
 class UnsupportedMediaType(AppError):
-    status = 415
-    title = "Unsupported media type"
-    slug = "unsupported-media-type"
+    problem = problems.UNSUPPORTED_MEDIA_TYPE
 
 
 def problem_response(
-    status: int,
-    title: str,
+    kind: ProblemType,
     detail: str,
     *,
-    slug: str,
     instance: str | None = None,
     errors: Sequence[ProblemError] | None = None,
     headers: dict[str, str] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     problem = Problem(
-        type=PROBLEM_TYPE_BASE + slug,
-        title=title,
-        status=status,
+        type=problem_type_uri(kind.slug),
+        title=kind.title,
+        status=kind.status,
         detail=detail,
         instance=instance,
         errors=list(errors) if errors else None,
@@ -147,22 +150,16 @@ def problem_response(
     )
     return JSONResponse(
         problem.model_dump(exclude_none=True),
-        status_code=status,
+        status_code=kind.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
 
 
-def _slug(phrase: str) -> str:
-    return phrase.lower().replace(" ", "-").replace("'", "")
-
-
 def _app_problem(exc: AppError, path: str) -> JSONResponse:
     return problem_response(
-        exc.status,
-        exc.title,
+        exc.problem,
         exc.detail,
-        slug=exc.slug,
         instance=path,
         errors=exc.errors,
         headers=exc.headers,
@@ -190,10 +187,8 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     errors = _validation_errors(exc.errors())
     fields = ", ".join(".".join(str(p) for p in e.loc) for e in errors)
     return problem_response(
-        422,
-        "Invalid request",
+        problems.INVALID_REQUEST,
         f"The request did not validate: {fields}.",
-        slug="invalid-request",
         instance=request.url.path,
         errors=errors,
     )
@@ -203,10 +198,8 @@ def not_allowed(scope: Scope) -> JSONResponse:
     """405, naming every method the path allows."""
     allowed = allowed_methods(scope)
     return problem_response(
-        405,
-        "Method Not Allowed",
+        problems.METHOD_NOT_ALLOWED,
         f"{scope['method']} is not allowed on {scope['path']}; it allows {', '.join(allowed)}.",
-        slug="method-not-allowed",
         instance=scope["path"],
         headers={"Allow": ", ".join(allowed)},
     )
@@ -234,19 +227,20 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     headers = getattr(exc, "headers", None)
     if exc.status_code == 405:
         return not_allowed(request.scope)
-    return problem_response(
-        exc.status_code, phrase, detail or phrase, slug=_slug(phrase), instance=request.url.path, headers=headers
-    )
+    kind = problems.BY_STATUS.get(exc.status_code)
+    if kind is None:  # a status no code of ours gives: RFC 9457's type for "nothing more than the status says"
+        body = {"type": "about:blank", "title": phrase, "status": exc.status_code, "detail": detail or phrase}
+        body["instance"] = request.url.path
+        return JSONResponse(body, exc.status_code, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    return problem_response(kind, detail or kind.title, instance=request.url.path, headers=headers)
 
 
 def internal_error(path: str, request_id: str | None) -> JSONResponse:
     """The 500 for a failure nobody foresaw; the details go to the log, under the request id, never to the client."""
     quote = f" Quote request id {request_id} when you report it." if request_id else ""
     return problem_response(
-        500,
-        "Internal server error",
+        problems.INTERNAL_SERVER_ERROR,
         f"The service failed to handle this request; it has been logged.{quote}",
-        slug="internal-server-error",
         instance=path,
     )
 
@@ -268,10 +262,8 @@ UNAVAILABLE = (
 def _unavailable(exc: Exception, path: str) -> JSONResponse:
     availability.down(exc)
     return problem_response(
-        503,
-        "Service unavailable",
+        problems.SERVICE_UNAVAILABLE,
         f"The database is not answering; nothing was changed. Retry in {RETRY_AFTER_SECONDS} seconds.",
-        slug="service-unavailable",
         instance=path,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
@@ -316,14 +308,12 @@ def _refused(exc: DBAPIError, path: str) -> JSONResponse:
             "This conflicts with a record written at the same time (the same key, or a reference it names changed); "
             "nothing was changed: read the item again and retry."
         )
-        return problem_response(409, "Conflict", detail, slug="conflict", instance=path)
+        return problem_response(problems.CONFLICT, detail, instance=path)
     logger.warning("database refused a request the checks let through (%s): %s", type(exc).__name__, exc.orig)
     return problem_response(
-        422,
-        "Invalid input",
+        problems.INVALID_INPUT,
         "A value does not fit what the database can store (too long, out of range or not allowed); nothing was "
         "changed.",
-        slug="invalid-input",
         instance=path,
     )
 
@@ -342,10 +332,8 @@ def problem_for(exc: Exception, path: str) -> JSONResponse | None:
 async def _stale(request: Request, exc: Exception) -> JSONResponse:
     """Another writer updated the row between our read and our write (optimistic concurrency)."""
     return problem_response(
-        412,
-        "Precondition failed",
+        problems.PRECONDITION_FAILED,
         "The item was changed by someone else while this request ran; read it again and reapply your change.",
-        slug="precondition-failed",
         instance=request.url.path,
     )
 
@@ -362,13 +350,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, _database_refused)
 
 
+# The headers a problem of these statuses always carries (api/auth, api/auth/rate_limit.py, _unavailable above).
+PROBLEM_HEADERS = {401: ["WWW-Authenticate"], 429: ["Retry-After"], 503: ["Retry-After"]}
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the problem responses a route can give."""
+    """OpenAPI entries for the problem responses a route can give (api/openapi.py keeps problem+json alone)."""
     return {
         status: {
             "model": Problem,
             "description": HTTPStatus(status).phrase,
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "headers": {name: HEADERS[name] for name in PROBLEM_HEADERS.get(status, [])},
         }
         for status in statuses
     }

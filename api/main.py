@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import openapi
+from api import docs, openapi
 from api.actions.router import router as actions_router
 from api.audit.router import router as audit_router
 from api.auth.middleware import AccessMiddleware
@@ -28,6 +28,7 @@ from api.kpis.submission_router import router as kpi_submissions_router
 from api.methods import remember_literal_paths
 from api.owners.router import router as owners_router
 from api.packs.router import router as packs_router
+from api.problem_types import router as problem_types_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
@@ -35,6 +36,7 @@ from api.routing import API_PREFIX, add_routes
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
 from api.strict import MethodsMiddleware, require_strict_routes
+from api.tags import openapi_tags
 
 DESCRIPTION = """
 Stockton-on-Tees Borough Council's *Children's Services Strategy for Change and Improvement 2016-18* as live,
@@ -87,10 +89,14 @@ def create_app() -> FastAPI:
         title="Children's Services Strategy API",
         version="1.0.0",
         description=DESCRIPTION,
+        openapi_tags=openapi_tags(),
+        docs_url=None,  # served by api/docs.py, without a CDN
+        redoc_url=None,
         lifespan=lifespan,
     )
     install_problem_handlers(app)
     openapi.install(app)
+    docs.install(app)
     app.add_middleware(FigureLane, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessMiddleware, prefix=API_PREFIX, cache_entries=settings.read_cache_entries)
@@ -102,9 +108,16 @@ def create_app() -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
-            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            expose_headers=[
+                "ETag",
+                "Location",
+                "Retry-After",
+                "X-Request-ID",
+                "Idempotent-Replayed",
+                "Content-Disposition",
+            ],
         )
-    routers = [health_router, *DOMAIN_ROUTERS]
+    routers = [health_router, problem_types_router, *DOMAIN_ROUTERS]
     require_strict_routes(routers)
     remember_literal_paths(app, add_routes(app, routers))
     return app

@@ -1,7 +1,12 @@
-"""The OpenAPI document, made to say exactly what the service enforces where FastAPI's defaults say less:
+"""The OpenAPI document, made to say exactly what the service does where FastAPI's defaults say less or more:
 
 - text never holds a NUL character (every string gets a pattern that excludes it);
-- changing or archiving a record needs If-Match (the header is required on PATCH and DELETE; 428 without it).
+- an operation that answers 428 without a precondition marks If-Match required (or, where If-None-Match: * will do
+  instead, says that either is required);
+- errors are only ever application/problem+json (FastAPI would list the route's own media type beside it);
+- every response carries X-Request-ID, and every response of an operation that takes Idempotency-Key may carry
+  Idempotent-Replayed;
+- the headers particular routes send are declared on their responses with `sends()` (ETag, Location ...).
 """
 
 from collections.abc import Callable
@@ -10,6 +15,47 @@ from typing import Any
 from fastapi import FastAPI
 
 NO_NUL = "^[^\\u0000]*$"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def _header(description: str, *, required: bool = True, **schema: Any) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": {"type": "string", **schema}}
+
+
+HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": _header(
+        'The item\'s version, quoted (e.g. "3"): send it back in If-Match to change the item only if nobody has since.',
+        pattern='^"[0-9]+"$',
+    ),
+    "Location": _header("Where the item just created is read.", format="uri-reference"),
+    "Content-Disposition": _header(
+        'With format=csv: `attachment; filename="<name>.csv"` (Excel opens the UTF-8 file as UTF-8).',
+        required=False,
+    ),
+    "Retry-After": _header("Seconds to wait before trying again.", pattern="^[0-9]+$"),
+    "WWW-Authenticate": _header('`Bearer realm="api"`: send an API key as `Authorization: Bearer <key>`.'),
+    "X-Request-ID": _header(
+        "The request's id: the caller's X-Request-ID when it is 1-64 letters, digits, dots, dashes or underscores, "
+        "else a new one. The audit trail and the service's log carry it; quote it when reporting a problem.",
+        pattern="^[A-Za-z0-9._-]{1,64}$",
+    ),
+    "Idempotent-Replayed": _header(
+        "`true` when this is the stored answer to an earlier request with the same Idempotency-Key and body, "
+        "replayed rather than done again.",
+        required=False,
+        enum=["true"],
+    ),
+}
+
+
+def sends(
+    status: int, *headers: str, sometimes: tuple[str, ...] = (), **response: Any
+) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses` entry for a response that always carries ``headers`` and ``sometimes`` others (names
+    from HEADERS); ``response``: the rest of the entry (model, description)."""
+    documented = {name: HEADERS[name] for name in headers}
+    documented |= {name: HEADERS[name] | {"required": False} for name in sometimes}
+    return {status: {**response, "headers": documented}}
 
 
 def _no_nul(node: Any) -> None:
@@ -24,20 +70,63 @@ def _no_nul(node: Any) -> None:
             _no_nul(value)
 
 
+def _operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(method, operation) for operations in spec["paths"].values() for method, operation in operations.items()]
+
+
+def _precondition_headers(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        parameter["name"].lower(): parameter
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "header" and parameter["name"].lower() in ("if-match", "if-none-match")
+    }
+
+
+def _headers_never_null(spec: dict[str, Any]) -> None:
+    """An optional header is absent, never null: its schema is the string's alone."""
+    for _method, operation in _operations(spec):
+        for parameter in operation.get("parameters", []):
+            options = parameter["schema"].get("anyOf", [])
+            if parameter["in"] == "header" and {"type": "null"} in options:
+                [parameter["schema"]] = [option for option in options if option != {"type": "null"}]
+
+
 def _if_match_required(spec: dict[str, Any]) -> None:
-    for operations in spec["paths"].values():
-        for method, operation in operations.items():
-            if method not in ("patch", "delete"):
-                continue
-            for parameter in operation.get("parameters", []):
-                if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
-                    parameter["required"] = True
-                    parameter["schema"] = parameter["schema"].get("anyOf", [parameter["schema"]])[0]
+    """If-Match is required where the operation answers 428 without it. A PUT that does (a KPI's target for a
+    period: an upsert) also takes If-None-Match: * in its place, to create only: neither header alone is required
+    there, and both say so."""
+    for method, operation in _operations(spec):
+        headers = _precondition_headers(operation)
+        if "428" not in operation["responses"] or "if-match" not in headers:
+            continue
+        if method == "put":
+            for parameter in headers.values():
+                parameter["description"] += " One of If-Match and If-None-Match: * is required (428 without either)."
+            continue
+        headers["if-match"]["required"] = True
+        headers["if-match"]["description"] += " Required (428 without it)."
+
+
+def _responses(spec: dict[str, Any]) -> None:
+    """Problems in problem+json only; X-Request-ID on every response; Idempotent-Replayed on the successes of every
+    operation that takes Idempotency-Key (api/idempotency/service.py)."""
+    for _method, operation in _operations(spec):
+        replays = any(parameter["name"] == "Idempotency-Key" for parameter in operation.get("parameters", []))
+        for status, response in operation["responses"].items():
+            content = response.get("content", {})
+            if PROBLEM_MEDIA_TYPE in content:
+                response["content"] = {PROBLEM_MEDIA_TYPE: content[PROBLEM_MEDIA_TYPE]}
+            headers = response.setdefault("headers", {})
+            headers["X-Request-ID"] = HEADERS["X-Request-ID"]
+            if replays and status.startswith("2"):
+                headers["Idempotent-Replayed"] = HEADERS["Idempotent-Replayed"]
 
 
 def refine(spec: dict[str, Any]) -> dict[str, Any]:
     _no_nul(spec)
+    _headers_never_null(spec)
     _if_match_required(spec)
+    _responses(spec)
     return spec
 
 

@@ -10,9 +10,11 @@ answers a NUL character, an overlong string or an out-of-range number with an er
 """
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +27,7 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
@@ -55,6 +58,35 @@ class _NulFree(BaseModel):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         return _nul_free(value)
+
+
+class Counts(BaseModel):
+    """How many fall under each value of an enumeration: one integer property per value (a typed object, not a map,
+    so that a generated client has a field for each), every one present, 0 where there are none. A subclass declares
+    a field for each of its `values`, checked when it is defined; a mapping that leaves values out (as packs issued
+    before this shape stored them) reads as 0 for those."""
+
+    model_config = ConfigDict(extra="forbid")
+    values: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if list(cls.model_fields) != list(cls.values):
+            raise TypeError(f"{cls.__name__} must have a field for each of {cls.values}, in that order")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _none_is_zero(cls, data: Any) -> Any:
+        return {str(name): 0 for name in cls.values} | data if isinstance(data, dict) else data
+
+    @classmethod
+    def of(cls, values: Iterable[str]) -> Self:
+        """Count these values."""
+        return cls.model_validate(dict(Counter(str(value) for value in values)))
+
+    def items(self) -> list[tuple[str, int]]:
+        return [(str(name), getattr(self, name)) for name in self.values]
 
 
 class ReadModel(BaseModel):

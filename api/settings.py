@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///./{DATA_DIR}/strategy.db"
+PROBLEM_TYPES_PATH = "/problems/"  # where the service serves a page per problem type (api/problem_types.py)
 LogLevel = Literal["critical", "error", "warning", "info", "debug"]
 
 
@@ -53,6 +54,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=1200, ge=0, description="Requests per key per minute; 0 is no limit.")
     admin_key_file: Path = Field(default=DATA_DIR / "admin-key", description="Where `make run` keeps its admin key.")
     stale_after_days: int = Field(default=45, ge=1, description="An ongoing item with no update for longer is stale.")
+    problem_type_base: str = Field(
+        default=PROBLEM_TYPES_PATH,
+        pattern=r"^(https?://[^\s/]+)?/[^\s]*/$",
+        description="Where problem `type` URIs start: the service's own /problems/ pages by default (a reference "
+        "relative to the service's address); an absolute https://.../problems/ where a proxy serves them elsewhere.",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

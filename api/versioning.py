@@ -14,19 +14,19 @@ from typing import Annotated, Any, Protocol, TypeVar
 from fastapi import Depends, Header, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import problems
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import lock_rows, utcnow
 from api.errors import AppError, problem_responses
+from api.openapi import sends
 from api.schemas import SafeStr
 
 WILDCARD = "*"
 
 
 class PreconditionRequired(AppError):
-    status = 428
-    title = "Precondition required"
-    slug = "precondition-required"
+    problem = problems.PRECONDITION_REQUIRED
 
     def __init__(self, source: str, *, may_create: bool = False) -> None:
         create = " or If-None-Match: * to create it only if it does not exist yet" if may_create else ""
@@ -37,9 +37,7 @@ class PreconditionRequired(AppError):
 
 
 class PreconditionFailed(AppError):
-    status = 412
-    title = "Precondition failed"
-    slug = "precondition-failed"
+    problem = problems.PRECONDITION_FAILED
 
 
 def etag(version: int) -> str:
@@ -111,6 +109,10 @@ async def preconditions(
 PreconditionsDep = Annotated[Preconditions, Depends(preconditions)]
 # What a write to an existing record can answer besides success.
 WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
+# A versioned item read or written: the answer carries its ETag.
+VERSIONED = sends(200, "ETag")
+# A versioned item created: where to read it, and its ETag.
+CREATED = sends(201, "Location", "ETag")
 
 
 class Lockable(Protocol):

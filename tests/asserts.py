@@ -4,6 +4,9 @@ from typing import Any
 
 from httpx import Response
 
+from api import problems
+from api.errors import problem_type_uri
+
 
 def assert_problem(response: Response, status: int, *, detail_contains: str = "") -> dict[str, Any]:
     """An RFC 9457 problem+json body with the given status."""
@@ -11,7 +14,7 @@ def assert_problem(response: Response, status: int, *, detail_contains: str = ""
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
     assert body["status"] == status
-    assert body["type"].startswith("https://")
+    assert body["type"] in {problem_type_uri(slug) for slug in problems.CATALOGUE}, body["type"]
     assert body["title"]
     assert body["detail"]
     assert detail_contains in body["detail"], body["detail"]

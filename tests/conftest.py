@@ -27,6 +27,7 @@ from api.auth.schemas import ApiKeyCreate
 from api.main import create_app
 from api.seeding import service as seeding
 from api.seeding.sync import Tally
+from tests.documented import DocumentedHeaders
 from tests.factories import (
     SEED_DIR,
     Scenario,
@@ -148,10 +149,18 @@ def mint(clean_tables: None) -> Minter:
     return mint_key
 
 
+def in_process(app: FastAPI, headers: dict[str, str] | None = None) -> AsyncClient:
+    """A client of the app in this process, whose every response is checked against the document's headers."""
+    checked = DocumentedHeaders(app.openapi())
+    return AsyncClient(
+        transport=ASGITransport(app=app), base_url="http://test", headers=headers, event_hooks={"response": [checked]}
+    )
+
+
 @pytest.fixture
 async def anonymous(app: FastAPI) -> AsyncIterator[AsyncClient]:
     """A client that sends no API key."""
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+    async with in_process(app) as client:
         yield client
 
 
@@ -159,7 +168,7 @@ async def anonymous(app: FastAPI) -> AsyncIterator[AsyncClient]:
 async def client(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
     """A dashboard's client: a key with the read scope."""
     headers = {"Authorization": f"Bearer {await mint(Scope.read, name='dashboard')}"}
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
+    async with in_process(app, headers) as client:
         yield client
 
 
@@ -167,7 +176,7 @@ async def client(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
 async def admin(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
     """An administrator's client: a key with the admin scope."""
     headers = {"Authorization": f"Bearer {await mint(Scope.admin, name='administrator')}"}
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
+    async with in_process(app, headers) as client:
         yield client
 
 
@@ -194,14 +203,12 @@ async def loaded(seeded: SeedSnapshot, clean_tables: None) -> Tally:
 async def submitter(app: FastAPI, mint: Minter) -> AsyncIterator[AsyncClient]:
     """A performance officer's script: a key that reads and submits any KPI."""
     headers = {"Authorization": f"Bearer {await mint(Scope.read, Scope.kpi_submit, name='performance officer')}"}
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test", headers=headers) as client:
+    async with in_process(app, headers) as client:
         yield client
 
 
 async def _client_with(app: FastAPI, token: str) -> AsyncClient:
-    return AsyncClient(
-        transport=ASGITransport(app=app), base_url="http://test", headers={"Authorization": f"Bearer {token}"}
-    )
+    return in_process(app, {"Authorization": f"Bearer {token}"})
 
 
 @pytest.fixture

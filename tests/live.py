@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 
 import httpx
 
+READY_WITHIN = 60  # seconds
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -25,8 +27,10 @@ async def start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.
     command = ["-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"]
     process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment)
     base = f"http://127.0.0.1:{port}"
+    # A worker imports the app in about 3 s of CPU: on two cores shared with other suites that can take 20 s.
+    deadline = asyncio.get_running_loop().time() + READY_WITHIN
     async with httpx.AsyncClient(base_url=base) as probe:
-        for _ in range(300):  # 30 s: starting takes seconds of CPU, longer on a loaded machine
+        while asyncio.get_running_loop().time() < deadline:
             try:
                 if (await probe.get("/readyz")).status_code == 200:
                     return process, base
@@ -43,17 +47,12 @@ async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIt
     """``count`` workers on one database; yields their base URLs and stops them after."""
     outcomes = await asyncio.gather(*(start(database_url, **settings) for _ in range(count)), return_exceptions=True)
     started = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
-    failed = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-    if failed:  # stop the workers that did start, rather than leave them running after the run
-        await _stop(started)
-        raise failed[0]
     try:
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):  # the others are stopped below, not left running
+                raise outcome
         yield [base for _process, base in started]
     finally:
-        await _stop(started)
-
-
-async def _stop(started: list[tuple[asyncio.subprocess.Process, str]]) -> None:
-    for process, _base in started:
-        process.terminate()
-    await asyncio.gather(*(process.wait() for process, _base in started))
+        for process, _base in started:
+            process.terminate()
+        await asyncio.gather(*(process.wait() for process, _base in started))

@@ -7,7 +7,7 @@ from tests.asserts import assert_problem
 
 async def test_unknown_path_is_a_404_problem(client: AsyncClient) -> None:
     body = assert_problem(await client.get("/api/v1/nothing-here"), 404, detail_contains="/api/v1/nothing-here")
-    assert body["title"] == "Not Found"
+    assert body["title"] == "Not found"
 
 
 async def test_wrong_method_is_a_405_problem(client: AsyncClient) -> None:

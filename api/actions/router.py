@@ -12,18 +12,20 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
 from api.progress.schemas import ProgressIn, ProgressRead
 from api.routing import domain_router
-from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
+from api.tags import Tag
+from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = domain_router(tags=["business improvement actions"])
+router = domain_router()
 Writer = Annotated[Actor, Depends(require(Scope.actions_write))]
 
 
-@router.get("/actions", response_model=Page[ActionRead])
+@router.get("/actions", operation_id="actions_list", tags=[Tag.actions], response_model=Page[ActionRead])
 async def list_actions(session: SessionDep, query: Annotated[ActionQuery, Query()]) -> Page[ActionRead]:
     """Business improvement actions (reported to CSMT), by focus area and table order, with overdue and stale flags."""
     window = await tracking.window(session, query.as_of)
@@ -32,7 +34,13 @@ async def list_actions(session: SessionDep, query: Annotated[ActionQuery, Query(
     return Page[ActionRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
-@router.get("/actions/{key}", response_model=ActionDetail, responses=problem_responses(404))
+@router.get(
+    "/actions/{key}",
+    operation_id="action_get",
+    tags=[Tag.actions],
+    response_model=ActionDetail,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_action(session: SessionDep, key: KeyPath, response: Response, as_of: AsOfQuery = None) -> ActionDetail:
     """One business improvement action with its milestones; the ETag header is its version."""
     action = await service.get_action(session, key)
@@ -40,7 +48,14 @@ async def get_action(session: SessionDep, key: KeyPath, response: Response, as_o
     return service.read_action(action, await tracking.window(session, as_of), ActionDetail)
 
 
-@router.post("/actions", status_code=status.HTTP_201_CREATED, response_model=ActionDetail, responses=WRITE_PROBLEMS)
+@router.post(
+    "/actions",
+    operation_id="action_create",
+    tags=[Tag.actions],
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActionDetail,
+    responses={**CREATED, **problem_responses(409)},
+)
 @idempotent()
 async def create_action(session: SessionDep, actor: Writer, data: ActionCreate, response: Response) -> ActionDetail:
     """Add a business improvement action (an owner-limited key must name one of its owners)."""
@@ -50,7 +65,13 @@ async def create_action(session: SessionDep, actor: Writer, data: ActionCreate, 
     return service.read_action(action, await tracking.window(session), ActionDetail)
 
 
-@router.patch("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/actions/{key}",
+    operation_id="action_update",
+    tags=[Tag.actions],
+    response_model=ActionDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_action(
     session: SessionDep,
     actor: Writer,
@@ -65,7 +86,13 @@ async def update_action(
     return service.read_action(action, await tracking.window(session), ActionDetail)
 
 
-@router.delete("/actions/{key}", response_model=ActionDetail, responses=WRITE_PROBLEMS)
+@router.delete(
+    "/actions/{key}",
+    operation_id="action_archive",
+    tags=[Tag.actions],
+    response_model=ActionDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def archive_action(
     session: SessionDep, actor: Writer, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> ActionDetail:
@@ -76,7 +103,12 @@ async def archive_action(
 
 
 @router.post(
-    "/actions/{key}/updates", status_code=status.HTTP_201_CREATED, response_model=ProgressRead, responses=WRITE_PROBLEMS
+    "/actions/{key}/updates",
+    operation_id="action_update_create",
+    tags=[Tag.actions],
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProgressRead,
+    responses={**sends(201, "ETag"), **problem_responses(404, 409)},
 )
 @idempotent()
 async def add_action_update(
@@ -90,7 +122,13 @@ async def add_action_update(
     return ProgressRead.model_validate(update)
 
 
-@router.get("/actions/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
+@router.get(
+    "/actions/{key}/updates",
+    operation_id="action_updates_list",
+    tags=[Tag.actions],
+    response_model=Page[ProgressRead],
+    responses=problem_responses(404),
+)
 async def list_action_updates(
     session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
 ) -> Page[ProgressRead]:

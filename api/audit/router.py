@@ -11,8 +11,9 @@ from api.auth.principal import Principal
 from api.db import SessionDep
 from api.pagination import Page, fetch_page
 from api.routing import domain_router
+from api.tags import Tag
 
-router = domain_router(tags=["audit and change feed"])
+router = domain_router()
 # Minting and revoking keys is the administrators' business: other keys never see the key inventory.
 ADMIN_ONLY_RESOURCES = ("api_key",)
 
@@ -23,11 +24,11 @@ def _visible(statement: Select[AuditEvent], principal: Principal) -> Select[Audi
     return statement.where(AuditEvent.resource.not_in(ADMIN_ONLY_RESOURCES))
 
 
-@router.get("/audit", response_model=Page[AuditEventRead])
+@router.get("/audit", operation_id="audit_events_list", tags=[Tag.audit], response_model=Page[AuditEventRead])
 async def list_audit_events(
     session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[AuditQuery, Query()]
 ) -> Page[AuditEventRead]:
-    """Every write, newest first: who, when, what, and the fields before and after (API keys: admin only)."""
+    """Every write, newest first: who, when, what, and each field it changed (API keys: admin only)."""
     statement = _visible(select(AuditEvent).order_by(AuditEvent.seq.desc()), principal)
     for column, wanted in (
         (AuditEvent.resource, query.resource),
@@ -39,11 +40,11 @@ async def list_audit_events(
     if query.since is not None:
         statement = statement.where(AuditEvent.occurred_at >= query.since)
     rows, total = await fetch_page(session, statement, query)
-    items = [AuditEventRead.model_validate(row) for row in rows]
+    items = [AuditEventRead.of(row) for row in rows]
     return Page[AuditEventRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
-@router.get("/events", response_model=ChangeFeed)
+@router.get("/events", operation_id="change_events_list", tags=[Tag.change_feed], response_model=ChangeFeed)
 async def list_change_events(
     session: SessionDep, principal: AuthenticatedPrincipal, query: Annotated[FeedQuery, Query()]
 ) -> ChangeFeed:

@@ -1,23 +1,81 @@
+import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.audit.models import AuditEvent
 from api.pagination import PageParams
-from api.schemas import INT32_MAX, Moment, QueryModel, ReadModel
+from api.schemas import INT32_MAX, Moment, QueryModel
+
+Scalar = str | int | float | bool | None
+# What a field held: a value, or a list of values (owner codes), or of lists (an action's milestones as title and
+# due text). Anything deeper, which no writer records today, is shown as its JSON text.
+FieldValue = Scalar | list[Scalar | list[Scalar]]
 
 
-class AuditEventRead(ReadModel):
+class FieldChange(BaseModel):
+    field: str = Field(
+        description="The field, e.g. comments; a part of one by its path, e.g. targets.FY2016-17.value for a KPI's "
+        "target for a period."
+    )
+    before: FieldValue = Field(description="What it held before the write (null: nothing, e.g. on create).")
+    after: FieldValue = Field(description="What it holds after (null: nothing, e.g. on delete).")
+
+
+def _flat(name: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """A recorded field, a mapping (a KPI's target for a period) spelt out part by part."""
+    if isinstance(value, dict):
+        for part, inner in value.items():
+            yield from _flat(f"{name}.{part}", inner)
+    else:
+        yield name, value
+
+
+def _shown(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, list) and depth < 2:
+        return [_shown(item, depth + 1) for item in value]
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list["FieldChange"]:
+    """What an audit event records (the changed fields before, and after), as one change per field that differs."""
+    was = dict(pair for name, value in (before or {}).items() for pair in _flat(name, value))
+    now = dict(pair for name, value in (after or {}).items() for pair in _flat(name, value))
+    return [
+        FieldChange(field=name, before=_shown(was.get(name)), after=_shown(now.get(name)))
+        for name in dict.fromkeys([*was, *now])
+        if was.get(name) != now.get(name)
+    ]
+
+
+class AuditEventRead(BaseModel):
     seq: int = Field(description="Position in the change feed.")
     occurred_at: datetime
     actor: str = Field(description="Who wrote: the API key's public id and name, or 'seed' / 'cli:<user>'.")
     resource: str
-    id: str = Field(validation_alias="resource_key", description="The item's key.")
+    id: str = Field(description="The item's key.")
     action: str = Field(description="create, update, archive, progress, submit, revoke ...")
-    before: dict[str, Any] | None = Field(description="Changed fields before the write.")
-    after: dict[str, Any] | None = Field(description="Changed fields after the write.")
+    changes: list[FieldChange] = Field(description="Each field the write changed, with what it held before and after.")
     version: int | None
     request_id: str | None
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> "AuditEventRead":
+        return cls(
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            actor=event.actor,
+            resource=event.resource,
+            id=event.resource_key,
+            action=event.action,
+            changes=field_changes(event.before, event.after),
+            version=event.version,
+            request_id=event.request_id,
+        )
 
 
 class AuditQuery(PageParams):

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import problems
 from api.benchmarks import groups, statistics
 from api.benchmarks.benchmark_schemas import (
     BenchmarkQuery,
@@ -42,9 +43,7 @@ from api.periods import Period, parse_period
 
 
 class NothingToBenchmark(AppError):
-    status = 404
-    title = "Not found"
-    slug = "not-found"
+    problem = problems.NOT_FOUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +196,12 @@ def _series(
     points = []
     for period in sorted(by_period, key=lambda code: (ends[code], code)):
         figures = by_period[period]
-        means = {}
+        means = []
         for model, group in neighbours.items():
             numbers = show.numbers(figures.get(member.scope.id) for member in group.members)
-            means[model] = NeighbourMean(
-                mean=show.average(statistics.mean(numbers)), with_figure=len(numbers), member_count=len(group.members)
+            mean = show.average(statistics.mean(numbers))
+            means.append(
+                NeighbourMean(model=model, mean=mean, with_figure=len(numbers), member_count=len(group.members))
             )
         points.append(
             SeriesPoint(

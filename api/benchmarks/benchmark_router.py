@@ -11,12 +11,15 @@ from api.db import SessionDep
 from api.errors import problem_responses
 from api.params import CodePath
 from api.routing import domain_router
+from api.tags import Tag
 
-router = domain_router(tags=["KPIs"])
+router = domain_router()
 
 
 @router.get(
     "/kpis/{code}/benchmark",
+    operation_id="kpi_benchmark_get",
+    tags=[Tag.benchmarks],
     response_model=BenchmarkRead,
     responses=problem_responses(404),
     description=(

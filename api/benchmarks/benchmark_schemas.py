@@ -79,6 +79,7 @@ class GroupFigures(BaseModel):
 
 
 class NeighbourMean(BaseModel):
+    model: str = Field(description="The DfE model the neighbours come from: '2021' or '2025'.")
     mean: Number | None = Field(description="Of the neighbours' numeric figures, rounded to the KPI's decimal places.")
     with_figure: int
     member_count: int
@@ -88,8 +89,8 @@ class SeriesPoint(BaseModel):
     period: str
     subject: FigureShown | None
     england: FigureShown | None
-    neighbours: dict[str, NeighbourMean] = Field(
-        description="The subject's statistical neighbours' mean under each DfE model, by model ('2025', '2021')."
+    neighbours: list[NeighbourMean] = Field(
+        description="The subject's statistical neighbours' mean under each DfE model the subject is listed in."
     )
 
 

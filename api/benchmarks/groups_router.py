@@ -18,13 +18,15 @@ from api.benchmarks.group_schemas import (
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.pagination import Page
 from api.params import SCOPE_KEY_LENGTH, KeyPath
 from api.routing import domain_router
 from api.schemas import SafeStr
-from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
+from api.tags import Tag
+from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = domain_router(tags=["comparator groups"])
+router = domain_router()
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
 SubjectQuery = Annotated[
     SafeStr | None,
@@ -42,7 +44,13 @@ def _answer(group: groups.Group, response: Response) -> ComparatorGroupDetail:
     return groups.detail(group, None)
 
 
-@router.get("/comparator-groups", response_model=Page[ComparatorGroupRead], responses=problem_responses(404))
+@router.get(
+    "/comparator-groups",
+    operation_id="comparator_groups_list",
+    tags=[Tag.comparator_groups],
+    response_model=Page[ComparatorGroupRead],
+    responses=problem_responses(404),
+)
 async def list_comparator_groups(
     session: SessionDep, query: Annotated[GroupQuery, Query()]
 ) -> Page[ComparatorGroupRead]:
@@ -55,7 +63,13 @@ async def list_comparator_groups(
     )
 
 
-@router.get("/comparator-groups/{key}", response_model=ComparatorGroupDetail, responses=problem_responses(404))
+@router.get(
+    "/comparator-groups/{key}",
+    operation_id="comparator_group_get",
+    tags=[Tag.comparator_groups],
+    response_model=ComparatorGroupDetail,
+    responses={**sends(200, sometimes=("ETag",)), **problem_responses(404)},
+)
 async def get_comparator_group(
     session: SessionDep, key: KeyPath, response: Response, scope: SubjectQuery = None
 ) -> ComparatorGroupDetail:
@@ -70,9 +84,11 @@ async def get_comparator_group(
 
 @router.post(
     "/comparator-groups",
+    operation_id="comparator_group_create",
+    tags=[Tag.comparator_groups],
     status_code=status.HTTP_201_CREATED,
     response_model=ComparatorGroupDetail,
-    responses=problem_responses(409),
+    responses={**CREATED, **problem_responses(409)},
 )
 @idempotent()
 async def create_comparator_group(
@@ -85,7 +101,13 @@ async def create_comparator_group(
     return _answer(groups.own(group), response)
 
 
-@router.patch("/comparator-groups/{key}", response_model=ComparatorGroupDetail, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/comparator-groups/{key}",
+    operation_id="comparator_group_update",
+    tags=[Tag.comparator_groups],
+    response_model=ComparatorGroupDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_comparator_group(
     session: SessionDep,
     actor: Writer,
@@ -102,6 +124,8 @@ async def update_comparator_group(
 
 @router.delete(
     "/comparator-groups/{key}",
+    operation_id="comparator_group_delete",
+    tags=[Tag.comparator_groups],
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=WRITE_PROBLEMS,

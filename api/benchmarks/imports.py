@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import csv_input
+from api import csv_input, problems
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.benchmarks import geography, mapping, tidy
@@ -39,9 +39,7 @@ MAPPING_FIELD = "mapping"
 
 
 class ImportRejected(AppError):
-    status = 422
-    title = "Import rejected"
-    slug = "import-rejected"
+    problem = problems.IMPORT_REJECTED
 
     def __init__(self, problems: Sequence[tidy.FileProblem]) -> None:
         rows = len({problem.line for problem in problems})

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import Field, StringConstraints, ValidationError, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError, model_validator
 
 from api.benchmarks.ees import ValueFormat
 from api.errors import InvalidInput, NotFound, ProblemError
@@ -30,7 +30,28 @@ from api.settings import get_settings
 SHIPPED = "national/mappings.yaml"  # under the seed directory
 ColumnName = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=100)]
 CellText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-Filters = Annotated[dict[ColumnName, CellText], Field(max_length=20)]
+
+
+class Filter(WriteModel):
+    """A row is used only if this column holds this value."""
+
+    column: ColumnName = Field(description="The column, e.g. breakdown.")
+    value: CellText = Field(description="The value, e.g. Total.")
+
+
+def _one_each(filters: list[Filter]) -> list[Filter]:
+    if len({wanted.column for wanted in filters}) < len(filters):
+        raise ValueError("names a column more than once")
+    return filters
+
+
+Filters = Annotated[list[Filter], Field(max_length=20), AfterValidator(_one_each)]
+
+
+def by_column(filters: list[Filter]) -> dict[str, str]:
+    return {wanted.column: wanted.value for wanted in filters}
+
+
 MappingName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=1, max_length=80)]
 Format = Literal["number", "percent", "years_months", "months_days"]
 ALL_LEVELS = [GeographyLevel.country, GeographyLevel.region, GeographyLevel.local_authority]
@@ -40,7 +61,9 @@ class DenominatorRow(WriteModel):
     """The denominator read from another row of the same period and place (and the same values in the other
     breakdown columns the mapping names): the one whose listed columns hold these values."""
 
-    filters: Filters = Field(min_length=1, description='e.g. {"placement_stability": "Total children"}.')
+    filters: Filters = Field(
+        min_length=1, description='e.g. [{"column": "placement_stability", "value": "Total children"}].'
+    )
     column: ColumnName = Field(description="The column of that row holding the denominator, e.g. children_count.")
 
 
@@ -56,7 +79,8 @@ class Mapping(WriteModel):
         default_factory=lambda: list(ALL_LEVELS), min_length=1, max_length=3, description="The levels imported."
     )
     filters: Filters = Field(
-        default_factory=dict, description='Every used row matches these, e.g. {"breakdown": "Total"}.'
+        default_factory=list,
+        description='Every used row matches these, e.g. [{"column": "breakdown", "value": "Total"}].',
     )
     value: ColumnName | None = Field(None, description="The column holding the KPI's figure.")
     value_format: Format = Field(
@@ -99,7 +123,7 @@ class Mapping(WriteModel):
             "a numerator needs a denominator (a column or a row)" if counts and not denominator else None,
             "a denominator needs a numerator" if denominator and not counts else None,
             "sum_values needs sum_over" if self.sum_values and not self.sum_over else None,
-            f"sum_over column '{self.sum_over}' is also a filter" if self.sum_over in self.filters else None,
+            f"sum_over column '{self.sum_over}' is also a filter" if self.sum_over in by_column(self.filters) else None,
             "summed rows work the rate out from the summed counts: give numerator and denominator, not value"
             if summed_counts and self.value
             else None,
@@ -114,12 +138,12 @@ class Mapping(WriteModel):
 
     def columns(self) -> dict[str, str]:
         """Every column the mapping names, with what it names it as (for a message when the file lacks one)."""
-        named: dict[str, str] = {column: "a filter" for column in self.filters}
+        named: dict[str, str] = {column: "a filter" for column in by_column(self.filters)}
         for role in ("value", "numerator", "denominator", "sum_over"):
             if (column := getattr(self, role)) is not None:
                 named[column] = f"the {role.replace('_', ' ')}"
         if self.denominator_row is not None:
-            named |= {column: "a denominator row's filter" for column in self.denominator_row.filters}
+            named |= {column: "a denominator row's filter" for column in by_column(self.denominator_row.filters)}
             named[self.denominator_row.column] = "the denominator row's column"
         return named
 

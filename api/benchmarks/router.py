@@ -18,11 +18,13 @@ from api.csv_input import FILE_FIELD, MULTIPART
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.pagination import Page
 from api.routing import domain_router
 from api.schemas import SafeStr, inline_schema
+from api.tags import Tag
 
-router = domain_router(tags=["benchmarks"])
+router = domain_router()
 MappingPath = Annotated[SafeStr, Path(max_length=80, description="The mapping's name, e.g. cpp-second-or-subsequent.")]
 CSV_EXAMPLE = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,"
@@ -62,10 +64,13 @@ REQUEST_BODY: dict[str, Any] = {
 
 @router.post(
     "/benchmarks/imports",
+    operation_id="benchmark_import_create",
+    tags=[Tag.benchmark_imports],
     status_code=201,
     response_model=ImportResult,
     openapi_extra=REQUEST_BODY,
     responses={
+        **sends(201, "Location"),
         200: {"model": ImportResult, "description": "A dry run's report, or an import that changed nothing."},
         **problem_responses(409, 413, 415),
     },
@@ -99,7 +104,12 @@ async def import_statistics(
     return JSONResponse(result.model_dump(mode="json"), status_code=201 if result.written else 200, headers=headers)
 
 
-@router.get("/benchmarks/mappings", response_model=Page[MappingRead])
+@router.get(
+    "/benchmarks/mappings",
+    operation_id="benchmark_mappings_list",
+    tags=[Tag.benchmark_imports],
+    response_model=Page[MappingRead],
+)
 async def list_mappings(query: Annotated[MappingQuery, Query()]) -> Page[MappingRead]:
     """The mappings shipped with the seed: how each DfE file it holds becomes a KPI's values."""
     found = [MappingRead(name=name, **found.model_dump()) for name, found in mapping.shipped().items()]
@@ -107,7 +117,13 @@ async def list_mappings(query: Annotated[MappingQuery, Query()]) -> Page[Mapping
     return Page[MappingRead](items=page, page=query.page, limit=query.limit, total=len(found))
 
 
-@router.get("/benchmarks/mappings/{name}", response_model=MappingRead, responses=problem_responses(404))
+@router.get(
+    "/benchmarks/mappings/{name}",
+    operation_id="benchmark_mapping_get",
+    tags=[Tag.benchmark_imports],
+    response_model=MappingRead,
+    responses=problem_responses(404),
+)
 async def get_mapping(name: MappingPath) -> MappingRead:
     """One shipped mapping: send it back inline (without `name`) to adapt it to another file."""
     return MappingRead(name=name, **mapping.get_shipped(name).model_dump())

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from api.benchmarks.ees import EesValueError, ValueFormat, parse_value, period_code
 from api.benchmarks.geography import Place
-from api.benchmarks.mapping import Mapping
+from api.benchmarks.mapping import Mapping, by_column
 from api.csv_input import Record, Table
 from api.errors import InvalidInput, ProblemError
 from api.kpis.models import GeographyLevel, StatusSymbol
@@ -101,13 +101,15 @@ def read(table: Table, mapping: Mapping) -> Reading:
     reading = Reading(rows_read=len(table.records))
     groups: dict[GroupKey, list[Record]] = {}
     denominators: dict[tuple[GroupKey, tuple[str, ...]], list[Record]] = {}
+    wanted = by_column(mapping.filters)
+    denominator = by_column(mapping.denominator_row.filters) if mapping.denominator_row is not None else None
     for record in table.records:
         key = _group(record, mapping)
         if key is None:
             continue
-        if _matches(record, mapping.filters) and _summed(record, mapping):
+        if _matches(record, wanted) and _summed(record, mapping):
             groups.setdefault(key, []).append(record)
-        if mapping.denominator_row is not None and _matches(record, mapping.denominator_row.filters):
+        if denominator is not None and _matches(record, denominator):
             denominators.setdefault((key, _pairing(record, mapping)), []).append(record)
     used: set[int] = set()
     for key, records in groups.items():
@@ -139,8 +141,8 @@ def _summed(record: Record, mapping: Mapping) -> bool:
 def _pairing(record: Record, mapping: Mapping) -> tuple[str, ...]:
     """The breakdown values a row and its denominator row share: those of the columns the mapping names, save the
     ones the denominator row is picked by."""
-    own = set(mapping.denominator_row.filters) if mapping.denominator_row else set()
-    columns = sorted((set(mapping.filters) | ({mapping.sum_over} if mapping.sum_over else set())) - own)
+    own = set(by_column(mapping.denominator_row.filters)) if mapping.denominator_row else set()
+    columns = sorted((set(by_column(mapping.filters)) | ({mapping.sum_over} if mapping.sum_over else set())) - own)
     return tuple(record.cells[column].strip() for column in columns)
 
 
@@ -217,7 +219,7 @@ def _denominator(
     if mapping.denominator_row is None:
         return record if mapping.denominator else None
     found = denominators.get((key, _pairing(record, mapping)), [])
-    wanted = ", ".join(f"{column} '{value}'" for column, value in mapping.denominator_row.filters.items())
+    wanted = ", ".join(f"{row.column} '{row.value}'" for row in mapping.denominator_row.filters)
     if len(found) != 1:
         lines = f" (lines {', '.join(str(row.line) for row in found[:5])})" if found else ""
         problems.append(FileProblem(record.line, "denominator_row", f"{len(found)} rows with {wanted}{lines}, not 1"))
@@ -286,7 +288,7 @@ def unmatched(table: Table, mapping: Mapping) -> str:
         hints.append(
             f"its rows are at the levels {', '.join(sorted(levels)) or 'none'}; the mapping imports {imported}"
         )
-    wanted = [(column, [value]) for column, value in mapping.filters.items()]
+    wanted = [(row.column, [row.value]) for row in mapping.filters]
     if mapping.sum_over and mapping.sum_values:
         wanted.append((mapping.sum_over, mapping.sum_values))
     for column, values in wanted:

@@ -33,12 +33,18 @@ from api.params import KeyPath
 from api.projects import service as projects_service
 from api.routing import domain_router
 from api.schemas import Day, SafeStr
-from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
+from api.tags import Tag
+from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = domain_router(tags=["governance"])
+router = domain_router()
 
 
-@router.get("/governance-bodies", response_model=Page[GovernanceBodyRead])
+@router.get(
+    "/governance-bodies",
+    operation_id="governance_bodies_list",
+    tags=[Tag.governance_bodies],
+    response_model=Page[GovernanceBodyRead],
+)
 async def list_governance_bodies(
     session: SessionDep, query: Annotated[GovernanceBodyQuery, Query()]
 ) -> Page[GovernanceBodyRead]:
@@ -47,7 +53,13 @@ async def list_governance_bodies(
     return page_of(rows, total, query, GovernanceBodyRead)
 
 
-@router.get("/governance-bodies/{key}", response_model=GovernanceBodyRead, responses=problem_responses(404))
+@router.get(
+    "/governance-bodies/{key}",
+    operation_id="governance_body_get",
+    tags=[Tag.governance_bodies],
+    response_model=GovernanceBodyRead,
+    responses=problem_responses(404),
+)
 async def get_governance_body(session: SessionDep, key: KeyPath) -> GovernanceBodyRead:
     """One governance body."""
     return GovernanceBodyRead.model_validate(await service.get_body(session, key))
@@ -62,7 +74,9 @@ def route_read(rule: RoutingRule) -> RouteRead:
     )
 
 
-@router.get("/routing-rules", response_model=Page[RoutingRuleRead])
+@router.get(
+    "/routing-rules", operation_id="routing_rules_list", tags=[Tag.routing_rules], response_model=Page[RoutingRuleRead]
+)
 async def list_routing_rules(session: SessionDep, query: Annotated[ChangedQuery, Query()]) -> Page[RoutingRuleRead]:
     """The accountability rules: which body each kind of item (optionally tier, focus area, owner) reports to."""
     rules = [
@@ -76,7 +90,13 @@ async def list_routing_rules(session: SessionDep, query: Annotated[ChangedQuery,
     )
 
 
-@router.get("/routing-rules/{key}", response_model=RoutingRuleRead, responses=problem_responses(404))
+@router.get(
+    "/routing-rules/{key}",
+    operation_id="routing_rule_get",
+    tags=[Tag.routing_rules],
+    response_model=RoutingRuleRead,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_routing_rule(session: SessionDep, key: KeyPath, response: Response) -> RoutingRuleRead:
     """One routing rule; the ETag header is its version."""
     rule = await rules_service.get_rule(session, key)
@@ -84,7 +104,14 @@ async def get_routing_rule(session: SessionDep, key: KeyPath, response: Response
     return RoutingRuleRead.model_validate(rule)
 
 
-@router.post("/routing-rules", status_code=201, response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+@router.post(
+    "/routing-rules",
+    operation_id="routing_rule_create",
+    tags=[Tag.routing_rules],
+    status_code=201,
+    response_model=RoutingRuleRead,
+    responses={**CREATED, **problem_responses(409)},
+)
 @idempotent()
 async def create_routing_rule(
     session: SessionDep, actor: Governor, data: RoutingRuleCreate, response: Response
@@ -96,7 +123,13 @@ async def create_routing_rule(
     return RoutingRuleRead.model_validate(rule)
 
 
-@router.patch("/routing-rules/{key}", response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/routing-rules/{key}",
+    operation_id="routing_rule_update",
+    tags=[Tag.routing_rules],
+    response_model=RoutingRuleRead,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_routing_rule(
     session: SessionDep,
     actor: Governor,
@@ -111,7 +144,13 @@ async def update_routing_rule(
     return RoutingRuleRead.model_validate(rule)
 
 
-@router.delete("/routing-rules/{key}", response_model=RoutingRuleRead, responses=WRITE_PROBLEMS)
+@router.delete(
+    "/routing-rules/{key}",
+    operation_id="routing_rule_archive",
+    tags=[Tag.routing_rules],
+    response_model=RoutingRuleRead,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def archive_routing_rule(
     session: SessionDep, actor: Governor, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> RoutingRuleRead:
@@ -121,7 +160,13 @@ async def archive_routing_rule(
     return RoutingRuleRead.model_validate(rule)
 
 
-@router.get("/routing/resolve", response_model=Resolution, responses=problem_responses(404))
+@router.get(
+    "/routing/resolve",
+    operation_id="routing_resolve",
+    tags=[Tag.routing_rules],
+    response_model=Resolution,
+    responses=problem_responses(404),
+)
 async def resolve_routing(
     session: SessionDep,
     item: Annotated[
@@ -137,14 +182,21 @@ async def resolve_routing(
     return Resolution(item=facts.ref, kind=facts.kind, title=facts.title, routes=[route_read(r) for r in found])
 
 
-@router.get("/routing/unrouted", response_model=Page[UnroutedItem])
+@router.get(
+    "/routing/unrouted", operation_id="unrouted_items_list", tags=[Tag.routing_rules], response_model=Page[UnroutedItem]
+)
 async def list_unrouted(session: SessionDep) -> Page[UnroutedItem]:
     """Live items no rule sends anywhere: gaps in accountability."""
     items = [UnroutedItem(item=f.ref, kind=f.kind, title=f.title) for f in await routing.unrouted(session)]
     return Page[UnroutedItem](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
-@router.get("/exception-rules", response_model=Page[ExceptionRuleRead])
+@router.get(
+    "/exception-rules",
+    operation_id="exception_rules_list",
+    tags=[Tag.exception_rules],
+    response_model=Page[ExceptionRuleRead],
+)
 async def list_exception_rules(session: SessionDep, updated_since: UpdatedSince = None) -> Page[ExceptionRuleRead]:
     """The performance-challenge rules and their thresholds."""
     statement = select(ExceptionRule).order_by(ExceptionRule.key)
@@ -155,7 +207,13 @@ async def list_exception_rules(session: SessionDep, updated_since: UpdatedSince 
     return Page[ExceptionRuleRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
-@router.get("/exception-rules/{key}", response_model=ExceptionRuleRead, responses=problem_responses(404))
+@router.get(
+    "/exception-rules/{key}",
+    operation_id="exception_rule_get",
+    tags=[Tag.exception_rules],
+    response_model=ExceptionRuleRead,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_exception_rule(session: SessionDep, key: KeyPath, response: Response) -> ExceptionRuleRead:
     """One performance-challenge rule; the ETag header is its version."""
     rule = await rules_service.get_exception_rule(session, key)
@@ -163,7 +221,13 @@ async def get_exception_rule(session: SessionDep, key: KeyPath, response: Respon
     return ExceptionRuleRead.model_validate(rule)
 
 
-@router.patch("/exception-rules/{key}", response_model=ExceptionRuleRead, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/exception-rules/{key}",
+    operation_id="exception_rule_update",
+    tags=[Tag.exception_rules],
+    response_model=ExceptionRuleRead,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_exception_rule(
     session: SessionDep,
     actor: Governor,
@@ -178,7 +242,12 @@ async def update_exception_rule(
     return ExceptionRuleRead.model_validate(rule)
 
 
-@router.get("/performance-exceptions", response_model=Page[ExceptionRead])
+@router.get(
+    "/performance-exceptions",
+    operation_id="performance_exceptions_list",
+    tags=[Tag.exception_rules],
+    response_model=Page[ExceptionRead],
+)
 async def list_performance_exceptions(
     session: SessionDep,
     as_of: Annotated[Day | None, Query(description="As the data stood at the end of this day (default today).")] = None,

@@ -9,10 +9,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from api import schema
 from api.db import availability, get_probe_engine
 from api.errors import problem_responses
+from api.routing import unnamed
 from api.settings import get_settings
 from api.strict import StrictRoute
+from api.tags import Tag
 
-router = APIRouter(tags=["health"], route_class=StrictRoute, responses=problem_responses(500))
+router = APIRouter(route_class=StrictRoute, responses=problem_responses(500), generate_unique_id_function=unnamed)
 
 
 class Health(BaseModel):
@@ -32,7 +34,7 @@ async def _current_revisions() -> set[str]:
         return await schema.current_revisions(connection)
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", operation_id="healthz_get", tags=[Tag.health], response_model=Health)
 async def healthz() -> Health:
     """The process is up (no dependencies are checked)."""
     return Health(status="ok")
@@ -40,6 +42,8 @@ async def healthz() -> Health:
 
 @router.get(
     "/readyz",
+    operation_id="readyz_get",
+    tags=[Tag.health],
     response_model=Readiness,
     responses={
         503: {"model": Readiness, "description": "Database unreachable or migrations not at head."},

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import problems
 from api.auth.principal import Principal
 from api.db import SessionDep, utcnow
 from api.errors import PROBLEM_MEDIA_TYPE, AppError
@@ -38,9 +39,7 @@ P = ParamSpec("P")
 
 
 class IdempotencyKeyReused(AppError):
-    status = 422
-    title = "Idempotency key reused"
-    slug = "idempotency-key-reused"
+    problem = problems.IDEMPOTENCY_KEY_REUSED
 
     def __init__(self, key: str) -> None:
         super().__init__(
@@ -49,9 +48,7 @@ class IdempotencyKeyReused(AppError):
 
 
 class InvalidIdempotencyKey(AppError):
-    status = 400
-    title = "Invalid idempotency key"
-    slug = "invalid-idempotency-key"
+    problem = problems.INVALID_IDEMPOTENCY_KEY
 
 
 def fingerprint(request: Request, body: bytes) -> str:

@@ -13,11 +13,18 @@ from api.kpis.schemas import KpiDetail, NationalAdoption, NationalIndicatorQuery
 from api.pagination import Page, page_of
 from api.params import NationalKeyPath
 from api.routing import domain_router
+from api.tags import Tag
+from api.versioning import CREATED
 
-router = domain_router(tags=["National indicators"])
+router = domain_router()
 
 
-@router.get("/national-indicators", response_model=Page[NationalIndicatorRead])
+@router.get(
+    "/national-indicators",
+    operation_id="national_indicators_list",
+    tags=[Tag.national_indicators],
+    response_model=Page[NationalIndicatorRead],
+)
 async def list_national_indicators(
     session: SessionDep, query: Annotated[NationalIndicatorQuery, Query()]
 ) -> Page[NationalIndicatorRead]:
@@ -27,7 +34,13 @@ async def list_national_indicators(
     return page_of(rows, len(found), query, NationalIndicatorRead)
 
 
-@router.get("/national-indicators/{key}", response_model=NationalIndicatorRead, responses=problem_responses(404))
+@router.get(
+    "/national-indicators/{key}",
+    operation_id="national_indicator_get",
+    tags=[Tag.national_indicators],
+    response_model=NationalIndicatorRead,
+    responses=problem_responses(404),
+)
 async def get_national_indicator(session: SessionDep, key: NationalKeyPath) -> NationalIndicatorRead:
     """One national indicator definition."""
     [row] = await national.as_read(session, [national.get_definition(key)])
@@ -36,9 +49,11 @@ async def get_national_indicator(session: SessionDep, key: NationalKeyPath) -> N
 
 @router.post(
     "/national-indicators/{key}/adoptions",
+    operation_id="national_indicator_adopt",
+    tags=[Tag.national_indicators],
     status_code=status.HTTP_201_CREATED,
     response_model=KpiDetail,
-    responses=problem_responses(404, 409),
+    responses={**CREATED, **problem_responses(404, 409)},
 )
 @idempotent()
 async def adopt_national_indicator(

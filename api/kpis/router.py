@@ -14,7 +14,6 @@ from api.idempotency.service import idempotent
 from api.kpis import definitions, one_figure, service, submissions
 from api.kpis import status as status_service
 from api.kpis.models import Kpi, SubmissionFormat, Tier
-from api.kpis.rating import RatingStatus
 from api.kpis.schemas import (
     KpiCreate,
     KpiDetail,
@@ -24,19 +23,22 @@ from api.kpis.schemas import (
     KpiValueIn,
     KpiValueRead,
     KpiValueWritten,
+    RatingCounts,
     ScopeRead,
     Scorecard,
     TargetIn,
 )
 from api.kpis.service import KpiQuery, KpiValueQuery, ScopeQuery
+from api.openapi import sends
 from api.pagination import Page, page_of
 from api.params import NAMED_SCOPE, CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
 from api.routing import domain_router
 from api.schemas import QueryModel
-from api.versioning import WRITE_PROBLEMS, Preconditions, PreconditionsDep, set_etag
+from api.tags import Tag
+from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, Preconditions, PreconditionsDep, set_etag
 
-router = domain_router(tags=["KPIs"])
+router = domain_router()
 Definer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 
@@ -50,20 +52,33 @@ async def kpi_detail(session: AsyncSession, kpi: Kpi, response: Response) -> Kpi
     )
 
 
-@router.get("/kpis", response_model=Page[KpiRead])
+@router.get("/kpis", operation_id="kpis_list", tags=[Tag.kpi_definitions], response_model=Page[KpiRead])
 async def list_kpis(session: SessionDep, query: Annotated[KpiQuery, Query()]) -> Page[KpiRead]:
     """KPI definitions: Council Plan KPIs, service indicators, management information and context figures."""
     rows, total = await service.list_kpis(session, query)
     return page_of(rows, total, query, KpiRead)
 
 
-@router.get("/kpis/{code}", response_model=KpiDetail, responses=problem_responses(404))
+@router.get(
+    "/kpis/{code}",
+    operation_id="kpi_get",
+    tags=[Tag.kpi_definitions],
+    response_model=KpiDetail,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_kpi(session: SessionDep, code: CodePath, response: Response) -> KpiDetail:
     """A KPI with its targets and its latest value for each scope; the ETag header is its version."""
     return await kpi_detail(session, await service.get_kpi(session, code), response)
 
 
-@router.post("/kpis", status_code=status.HTTP_201_CREATED, response_model=KpiDetail, responses=problem_responses(409))
+@router.post(
+    "/kpis",
+    operation_id="kpi_create",
+    tags=[Tag.kpi_definitions],
+    status_code=status.HTTP_201_CREATED,
+    response_model=KpiDetail,
+    responses={**CREATED, **problem_responses(409)},
+)
 @idempotent()
 async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, response: Response) -> KpiDetail:
     """Define a KPI: what it measures, its unit, polarity, period type and baseline."""
@@ -72,7 +87,13 @@ async def create_kpi(session: SessionDep, actor: Definer, data: KpiCreate, respo
     return await kpi_detail(session, kpi, response)
 
 
-@router.patch("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/kpis/{code}",
+    operation_id="kpi_update",
+    tags=[Tag.kpi_definitions],
+    response_model=KpiDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_kpi(
     session: SessionDep,
     actor: Definer,
@@ -86,7 +107,13 @@ async def update_kpi(
     return await kpi_detail(session, kpi, response)
 
 
-@router.delete("/kpis/{code}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+@router.delete(
+    "/kpis/{code}",
+    operation_id="kpi_archive",
+    tags=[Tag.kpi_definitions],
+    response_model=KpiDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def archive_kpi(
     session: SessionDep, actor: Definer, code: CodePath, response: Response, conditions: PreconditionsDep
 ) -> KpiDetail:
@@ -95,7 +122,13 @@ async def archive_kpi(
     return await kpi_detail(session, kpi, response)
 
 
-@router.put("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+@router.put(
+    "/kpis/{code}/targets/{period}",
+    operation_id="kpi_target_put",
+    tags=[Tag.kpi_definitions],
+    response_model=KpiDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def put_kpi_target(
     session: SessionDep,
     actor: Definer,
@@ -110,7 +143,13 @@ async def put_kpi_target(
     return await kpi_detail(session, kpi, response)
 
 
-@router.delete("/kpis/{code}/targets/{period}", response_model=KpiDetail, responses=WRITE_PROBLEMS)
+@router.delete(
+    "/kpis/{code}/targets/{period}",
+    operation_id="kpi_target_delete",
+    tags=[Tag.kpi_definitions],
+    response_model=KpiDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def delete_kpi_target(
     session: SessionDep,
     actor: Definer,
@@ -124,7 +163,13 @@ async def delete_kpi_target(
     return await kpi_detail(session, kpi, response)
 
 
-@router.get("/kpis/{code}/values", response_model=Page[KpiValueRead], responses=problem_responses(404))
+@router.get(
+    "/kpis/{code}/values",
+    operation_id="kpi_values_list",
+    tags=[Tag.kpi_values],
+    response_model=Page[KpiValueRead],
+    responses=problem_responses(404),
+)
 async def list_kpi_values(
     session: SessionDep, code: CodePath, query: Annotated[KpiValueQuery, Query()]
 ) -> Page[KpiValueRead]:
@@ -134,20 +179,32 @@ async def list_kpi_values(
     return page_of(rows, total, query, KpiValueRead)
 
 
-@router.get("/scopes", response_model=Page[ScopeRead])
+@router.get("/scopes", operation_id="scopes_list", tags=[Tag.scopes], response_model=Page[ScopeRead])
 async def list_scopes(session: SessionDep, query: Annotated[ScopeQuery, Query()]) -> Page[ScopeRead]:
     """What values can be about: the borough, teams, localities and comparators such as England."""
     rows, total = await service.list_scopes(session, query)
     return page_of(rows, total, query, ScopeRead)
 
 
-@router.get("/scopes/{key}", response_model=ScopeRead, responses=problem_responses(404))
+@router.get(
+    "/scopes/{key}",
+    operation_id="scope_get",
+    tags=[Tag.scopes],
+    response_model=ScopeRead,
+    responses=problem_responses(404),
+)
 async def get_scope(session: SessionDep, key: KeyPath) -> ScopeRead:
     """One scope."""
     return ScopeRead.model_validate(await service.get_scope(session, key))
 
 
-@router.get("/kpis/{code}/values/{period}", response_model=KpiValueRead, responses=problem_responses(404))
+@router.get(
+    "/kpis/{code}/values/{period}",
+    operation_id="kpi_value_get",
+    tags=[Tag.kpi_values],
+    response_model=KpiValueRead,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_kpi_value(
     session: SessionDep, code: CodePath, period: PeriodPath, response: Response, scope: ScopeKeyQuery = None
 ) -> KpiValueRead:
@@ -163,9 +220,12 @@ async def get_kpi_value(
 
 @router.put(
     "/kpis/{code}/values/{period}",
+    operation_id="kpi_value_put",
+    tags=[Tag.kpi_values],
     response_model=KpiValueWritten,
     responses={
-        201: {"model": KpiValueWritten, "description": "First figure for this KPI, period and scope."},
+        **VERSIONED,
+        **sends(201, "ETag", model=KpiValueWritten, description="First figure for this KPI, period and scope."),
         **problem_responses(404, 412),
     },
 )
@@ -244,7 +304,13 @@ async def _standings(session: AsyncSession, kpis: Sequence[Kpi], query: StatusQu
         raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
 
 
-@router.get("/kpis/{code}/status", response_model=KpiStatusRead, responses=problem_responses(404))
+@router.get(
+    "/kpis/{code}/status",
+    operation_id="kpi_status_get",
+    tags=[Tag.kpi_status],
+    response_model=KpiStatusRead,
+    responses=problem_responses(404),
+)
 async def get_kpi_status(session: SessionDep, code: CodePath, query: Annotated[StatusQuery, Query()]) -> KpiStatusRead:
     """A KPI for a period: figure, target, rating (word, symbol and reason), direction of travel and comparators."""
     kpi = await service.get_kpi(session, code)
@@ -252,7 +318,13 @@ async def get_kpi_status(session: SessionDep, code: CodePath, query: Annotated[S
     return status_service.to_read(standing)
 
 
-@router.get("/scorecard", response_model=Scorecard, responses=problem_responses(404))
+@router.get(
+    "/scorecard",
+    operation_id="scorecard_get",
+    tags=[Tag.kpi_status],
+    response_model=Scorecard,
+    responses=problem_responses(404),
+)
 async def get_scorecard(session: SessionDep, query: Annotated[ScorecardQuery, Query()]) -> Scorecard:
     """Every KPI's status in one round trip, for dashboards and reports."""
     kpis = await service.all_kpis(session, tier=query.tier, focus_area=query.focus_area)
@@ -261,6 +333,6 @@ async def get_scorecard(session: SessionDep, query: Annotated[ScorecardQuery, Qu
         period=query.period,
         tier=query.tier,
         scope=items[0].scope if items else (query.scope or ""),
-        summary={status: sum(1 for item in items if item.rating.status is status) for status in RatingStatus},
+        summary=RatingCounts.of(item.rating.status for item in items),
         items=items,
     )

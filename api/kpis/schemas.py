@@ -21,7 +21,7 @@ from api.kpis.rating import Direction, RatingStatus
 from api.kpis.validation import RowIn
 from api.pagination import PageParams
 from api.periods import PeriodType
-from api.schemas import Figure, Key, NotNull, Number, ReadModel, WriteModel, refuse_null
+from api.schemas import Counts, Figure, Key, NotNull, Number, ReadModel, WriteModel, refuse_null
 
 
 class ScopeRead(ReadModel):
@@ -232,11 +232,21 @@ class KpiStatusRead(BaseModel):
     )
 
 
+class RatingCounts(Counts):
+    """How many KPIs are rated green, amber and red, and how many not rated (no figure or no target)."""
+
+    values = tuple(RatingStatus)
+    green: int
+    amber: int
+    red: int
+    not_rated: int
+
+
 class Scorecard(BaseModel):
     period: str | None = Field(description="The period asked for, if any.")
     tier: Tier | None
     scope: str
-    summary: dict[RatingStatus, int] = Field(description="KPIs by rating.")
+    summary: RatingCounts = Field(description="KPIs by rating.")
     items: list[KpiStatusRead]
 
 

@@ -17,12 +17,14 @@ from api.kpis import submissions
 from api.kpis.batch_formats import Batch, read_batch
 from api.kpis.models import KpiSubmission, SubmissionMode
 from api.kpis.schemas import Rejection, SubmissionIn, SubmissionSummary
+from api.openapi import sends
 from api.pagination import ChangedQuery, Page, fetch_page
 from api.params import IdPath
 from api.routing import domain_router
 from api.schemas import QueryModel, inline_schema
+from api.tags import Tag
 
-router = domain_router(tags=["KPI submissions"])
+router = domain_router()
 CSV_EXAMPLE = (
     "kpi,period,scope,value,numerator,denominator,status_symbol,provisional,note\n"
     "neet-not-known-16-19,FY2016-17,,7,,,,true,December-February average, whole percent\n"
@@ -86,10 +88,13 @@ def summarise(result: submissions.Result, batch: Batch, options: SubmitOptions, 
 
 @router.post(
     "/kpi-submissions",
+    operation_id="kpi_submission_create",
+    tags=[Tag.kpi_submissions],
     status_code=201,
     response_model=SubmissionSummary,
     openapi_extra=REQUEST_BODY,
     responses={
+        **sends(201, "Location"),
         200: {"model": SubmissionSummary, "description": "A dry run's report (nothing written)."},
         **problem_responses(400, 413, 415),
     },
@@ -155,7 +160,12 @@ def _record(submission: KpiSubmission) -> SubmissionRecord:
     )
 
 
-@router.get("/kpi-submissions", response_model=Page[SubmissionRecord])
+@router.get(
+    "/kpi-submissions",
+    operation_id="kpi_submissions_list",
+    tags=[Tag.kpi_submissions],
+    response_model=Page[SubmissionRecord],
+)
 async def list_kpi_submissions(
     session: SessionDep, query: Annotated[SubmissionQuery, Query()]
 ) -> Page[SubmissionRecord]:
@@ -167,7 +177,13 @@ async def list_kpi_submissions(
     return Page[SubmissionRecord](items=[_record(row) for row in rows], page=query.page, limit=query.limit, total=total)
 
 
-@router.get("/kpi-submissions/{submission_id}", response_model=SubmissionRecord, responses=problem_responses(404))
+@router.get(
+    "/kpi-submissions/{submission_id}",
+    operation_id="kpi_submission_get",
+    tags=[Tag.kpi_submissions],
+    response_model=SubmissionRecord,
+    responses=problem_responses(404),
+)
 async def get_kpi_submission(session: SessionDep, submission_id: IdPath) -> SubmissionRecord:
     """One past submission."""
     submission = await session.get(KpiSubmission, submission_id)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import problems
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.cooperative import in_turns
@@ -60,9 +61,7 @@ class Result:
 
 
 class SubmissionRejected(AppError):
-    status = 422
-    title = "Submission rejected"
-    slug = "submission-rejected"
+    problem = problems.SUBMISSION_REJECTED
 
     def __init__(self, result: Result, errors: list[ProblemError]) -> None:
         super().__init__(

@@ -16,9 +16,10 @@ from api.owners.service import OwnerQuery
 from api.pagination import Page, page_of
 from api.params import KeyPath
 from api.routing import domain_router
-from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
+from api.tags import Tag
+from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = domain_router(tags=["owners"])
+router = domain_router()
 Writer = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 
@@ -30,21 +31,32 @@ async def _detail(session: AsyncSession, owner: Owner, response: Response) -> Ow
     )
 
 
-@router.get("/owners", response_model=Page[OwnerRead])
+@router.get("/owners", operation_id="owners_list", tags=[Tag.owners], response_model=Page[OwnerRead])
 async def list_owners(session: SessionDep, query: Annotated[OwnerQuery, Query()]) -> Page[OwnerRead]:
     """Owners named in the strategy's Who columns, by code (archived owners only with include_archived)."""
     rows, total = await service.list_owners(session, query)
     return page_of(rows, total, query, OwnerRead)
 
 
-@router.get("/owners/{key}", response_model=OwnerDetail, responses=problem_responses(404))
+@router.get(
+    "/owners/{key}",
+    operation_id="owner_get",
+    tags=[Tag.owners],
+    response_model=OwnerDetail,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_owner(session: SessionDep, key: KeyPath, response: Response) -> OwnerDetail:
     """One owner, with the owners that report to it; the ETag header is its version."""
     return await _detail(session, await service.find_owner(session, key), response)
 
 
 @router.post(
-    "/owners", status_code=status.HTTP_201_CREATED, response_model=OwnerDetail, responses=problem_responses(409)
+    "/owners",
+    operation_id="owner_create",
+    tags=[Tag.owners],
+    status_code=status.HTTP_201_CREATED,
+    response_model=OwnerDetail,
+    responses={**CREATED, **problem_responses(409)},
 )
 @idempotent()
 async def create_owner(session: SessionDep, actor: Writer, data: OwnerCreate, response: Response) -> OwnerDetail:
@@ -54,7 +66,13 @@ async def create_owner(session: SessionDep, actor: Writer, data: OwnerCreate, re
     return await _detail(session, owner, response)
 
 
-@router.patch("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/owners/{key}",
+    operation_id="owner_update",
+    tags=[Tag.owners],
+    response_model=OwnerDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_owner(
     session: SessionDep,
     actor: Writer,
@@ -68,7 +86,13 @@ async def update_owner(
     return await _detail(session, owner, response)
 
 
-@router.delete("/owners/{key}", response_model=OwnerDetail, responses=WRITE_PROBLEMS)
+@router.delete(
+    "/owners/{key}",
+    operation_id="owner_archive",
+    tags=[Tag.owners],
+    response_model=OwnerDetail,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def archive_owner(
     session: SessionDep, actor: Writer, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> OwnerDetail:

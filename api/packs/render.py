@@ -1,6 +1,6 @@
 """A governance body's pack as a printable HTML document and as one flat CSV a performance officer opens in Excel."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +11,7 @@ from api.delivery import DeliveryStatus, Rag
 from api.kpis.models import Unit
 from api.kpis.rating import NOT_SHOWN, format_figure
 from api.kpis.schemas import KpiStatusRead
-from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject
+from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject, RagCounts
 from api.spreadsheets import write_csv
 
 CSV_COLUMNS = (
@@ -117,13 +117,14 @@ def comparators(kpi: KpiStatusRead) -> str:
 
 def status_breakdown(progress: FocusAreaProgress) -> str:
     """Actions by status in the order statuses run, e.g. "On track 5, At risk 2"."""
-    counts = progress.actions_by_status
-    return ", ".join(f"{word} {counts[status]}" for status, word in STATUS_WORDS.items() if counts.get(status))
+    counts = dict(progress.actions_by_status.items())
+    return ", ".join(f"{word} {counts[status]}" for status, word in STATUS_WORDS.items() if counts[status])
 
 
-def rag_breakdown(counts: Mapping[str, int]) -> str:
+def rag_breakdown(counts: RagCounts) -> str:
     """Counts by RAG, leaving out the ones with none, e.g. "Red 1, Amber 2, Green 3, Not rated 6"."""
-    return ", ".join(f"{word} {counts[key]}" for key, word in RAG_WORDS.items() if counts.get(key))
+    by_key = dict(counts.items())
+    return ", ".join(f"{word} {by_key[key]}" for key, word in RAG_WORDS.items() if by_key[key])
 
 
 _FILTERS = {

@@ -1,5 +1,5 @@
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response, status
 from fastapi.responses import HTMLResponse
@@ -10,6 +10,7 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.packs import issued as issued_service
 from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
@@ -18,43 +19,62 @@ from api.params import IdPath
 from api.routing import domain_router
 from api.schemas import Day, SafeStr
 from api.spreadsheets import csv_response
+from api.tags import Tag
 
-router = domain_router(tags=["governance packs"])
+router = domain_router()
 BodyKey = Annotated[
     SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]
-FORMATS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The pack as JSON, CSV or printable HTML.",
-        "content": {"application/json": {}, "text/csv": {}, "text/html": {}},
-    }
-}
+# One response, three media types: `format` chooses (the JSON's schema comes from the route's response_model).
+FORMATS = sends(
+    200,
+    sometimes=("Content-Disposition",),
+    description="The pack as JSON, CSV (format=csv: UTF-8 with a byte-order mark, for Excel) or printable HTML "
+    "(format=html).",
+    content={
+        "application/json": {},
+        "text/csv": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+    },
+)
 
 
-class Format(StrEnum):
+class PackFormat(StrEnum):
     json = "json"
     csv = "csv"
     html = "html"
 
 
-def _respond(pack: Pack, html: str | None, csv: str | None, wanted: Format, filename: str) -> Response:
-    if wanted is Format.html:
+def _respond(pack: Pack, html: str | None, csv: str | None, wanted: PackFormat, filename: str) -> Response:
+    if wanted is PackFormat.html:
         return HTMLResponse(html if html is not None else render.render_html(pack))
-    if wanted is Format.csv:
+    if wanted is PackFormat.csv:
         return csv_response(csv if csv is not None else render.render_csv(pack), filename)
     # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module: the
     # same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
     return Response(pack.model_dump_json(), media_type="application/json")
 
 
-@router.get("/bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
-@router.get("/governance-bodies/{key}/pack", response_model=Pack, responses=FORMATS | problem_responses(404))
+@router.get(
+    "/bodies/{key}/pack",
+    operation_id="body_pack_get",
+    tags=[Tag.packs],
+    response_model=Pack,
+    responses=FORMATS | problem_responses(404),
+)
+@router.get(
+    "/governance-bodies/{key}/pack",
+    operation_id="pack_get",
+    tags=[Tag.packs],
+    response_model=Pack,
+    responses=FORMATS | problem_responses(404),
+)
 async def get_pack(
     session: SessionDep,
     key: BodyKey,
     period: Annotated[SafeStr | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
     as_of: Annotated[Day | None, Query(description="Data as it stood at the end of this day.")] = None,
-    format: Annotated[Format, Query(description="json, csv or html (printable).")] = Format.json,
+    format: Annotated[PackFormat, Query(description="json, csv or html (printable).")] = PackFormat.json,
 ) -> Response:
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
     body = await service.body_by_key(session, key)
@@ -64,9 +84,11 @@ async def get_pack(
 
 @router.post(
     "/governance-bodies/{key}/packs",
+    operation_id="pack_issue",
+    tags=[Tag.packs],
     status_code=status.HTTP_201_CREATED,
     response_model=IssuedPackRead,
-    responses=problem_responses(404),
+    responses={**sends(201, "Location"), **problem_responses(404)},
 )
 @idempotent()
 async def issue_pack(
@@ -83,7 +105,13 @@ async def issue_pack(
     return issued_service.read(issued, key)
 
 
-@router.get("/governance-bodies/{key}/packs", response_model=Page[IssuedPackRead], responses=problem_responses(404))
+@router.get(
+    "/governance-bodies/{key}/packs",
+    operation_id="issued_packs_list",
+    tags=[Tag.packs],
+    response_model=Page[IssuedPackRead],
+    responses=problem_responses(404),
+)
 async def list_issued_packs(
     session: SessionDep, key: BodyKey, updated_since: UpdatedSince = None
 ) -> Page[IssuedPackRead]:
@@ -93,11 +121,17 @@ async def list_issued_packs(
     return Page[IssuedPackRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
-@router.get("/packs/{pack_id}", response_model=Pack, responses=FORMATS | problem_responses(404))
+@router.get(
+    "/packs/{pack_id}",
+    operation_id="issued_pack_get",
+    tags=[Tag.packs],
+    response_model=Pack,
+    responses=FORMATS | problem_responses(404),
+)
 async def get_issued_pack(
     session: SessionDep,
     pack_id: IdPath,
-    format: Annotated[Format, Query(description="json, csv or html, exactly as issued.")] = Format.json,
+    format: Annotated[PackFormat, Query(description="json, csv or html, exactly as issued.")] = PackFormat.json,
 ) -> Response:
     """An issued pack, exactly as it was presented."""
     issued = await issued_service.get_issued(session, pack_id)

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.schemas import KpiStatusRead
 from api.projects.schemas import SavingsTotals
-from api.schemas import Day, WriteModel
+from api.schemas import Counts, Day, WriteModel
 
 
 class PackBody(BaseModel):
@@ -73,16 +73,38 @@ class PackException(BaseModel):
     reason: str
 
 
+class StatusCounts(Counts):
+    """How many have each delivery status."""
+
+    values = tuple(DeliveryStatus)
+    not_started: int
+    on_track: int
+    at_risk: int
+    off_track: int
+    complete: int
+    closed: int
+
+
+class RagCounts(Counts):
+    """How many are rated red, amber and green, and how many not yet rated (none)."""
+
+    values = (*Rag, "none")
+    red: int
+    amber: int
+    green: int
+    none: int
+
+
 class FocusAreaProgress(BaseModel):
     key: str
     title: str
     actions: int
-    actions_by_status: dict[DeliveryStatus, int]
-    actions_by_rag: dict[str, int] = Field(description="red, amber, green and none (not yet rated).")
+    actions_by_status: StatusCounts
+    actions_by_rag: RagCounts
     actions_overdue: int
     actions_stale: int
     projects: int
-    projects_by_rag: dict[str, int]
+    projects_by_rag: RagCounts
 
 
 class Pack(BaseModel):

@@ -1,6 +1,6 @@
 """Assembling a governance body's pack from the routing rules, as the data stood at the end of a day."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -26,6 +26,8 @@ from api.packs.schemas import (
     PackFocusArea,
     PackProject,
     PackSavings,
+    RagCounts,
+    StatusCounts,
 )
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.progress.service import state_of
@@ -150,12 +152,12 @@ def _progress(area: FocusArea, actions: list[PackAction], projects: list[PackPro
         key=area.key,
         title=area.title,
         actions=len(actions),
-        actions_by_status=dict(Counter(a.status for a in actions)),
-        actions_by_rag=dict(Counter(a.rag.value if a.rag else "none" for a in actions)),
+        actions_by_status=StatusCounts.of(a.status for a in actions),
+        actions_by_rag=RagCounts.of(a.rag or "none" for a in actions),
         actions_overdue=sum(a.overdue for a in actions),
         actions_stale=sum(a.stale for a in actions),
         projects=len(listed),
-        projects_by_rag=dict(Counter(p.rag.value if p.rag else "none" for p in listed)),
+        projects_by_rag=RagCounts.of(p.rag or "none" for p in listed),
     )
 
 

@@ -9,6 +9,7 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.pagination import Page, UpdatedSince
 from api.params import AsOfQuery, KeyPath
 from api.progress import service as progress
@@ -18,13 +19,14 @@ from api.projects.schemas import ProgrammeSavings, ProjectCreate, ProjectRead, P
 from api.projects.service import ProjectQuery
 from api.routing import domain_router
 from api.schemas import SafeStr
-from api.versioning import WRITE_PROBLEMS, PreconditionsDep, set_etag
+from api.tags import Tag
+from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 
-router = domain_router(tags=["transformation projects"])
+router = domain_router()
 Writer = Annotated[Actor, Depends(require(Scope.projects_write))]
 
 
-@router.get("/projects", response_model=Page[ProjectRead])
+@router.get("/projects", operation_id="projects_list", tags=[Tag.projects], response_model=Page[ProjectRead])
 async def list_projects(session: SessionDep, query: Annotated[ProjectQuery, Query()]) -> Page[ProjectRead]:
     """Major change and transformation projects (reported to the Children's Programme Board), with late/stale flags."""
     window = await tracking.window(session, query.as_of)
@@ -33,7 +35,9 @@ async def list_projects(session: SessionDep, query: Annotated[ProjectQuery, Quer
     return Page[ProjectRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
-@router.get("/projects/savings", response_model=ProgrammeSavings)
+@router.get(
+    "/projects/savings", operation_id="programme_savings_get", tags=[Tag.savings], response_model=ProgrammeSavings
+)
 async def get_programme_savings(
     session: SessionDep,
     fy: Annotated[SafeStr, Query(max_length=20, description="Financial year: FY2016-17 or 2016/17.")],
@@ -42,7 +46,13 @@ async def get_programme_savings(
     return await savings.programme(session, savings.financial_year(fy, where=["query", "fy"]))
 
 
-@router.get("/projects/{key}", response_model=ProjectRead, responses=problem_responses(404))
+@router.get(
+    "/projects/{key}",
+    operation_id="project_get",
+    tags=[Tag.projects],
+    response_model=ProjectRead,
+    responses={**VERSIONED, **problem_responses(404)},
+)
 async def get_project(session: SessionDep, key: KeyPath, response: Response, as_of: AsOfQuery = None) -> ProjectRead:
     """One transformation project; the ETag header is its version."""
     project = await service.get_project(session, key)
@@ -50,7 +60,14 @@ async def get_project(session: SessionDep, key: KeyPath, response: Response, as_
     return service.read_project(project, await tracking.window(session, as_of))
 
 
-@router.post("/projects", status_code=status.HTTP_201_CREATED, response_model=ProjectRead, responses=WRITE_PROBLEMS)
+@router.post(
+    "/projects",
+    operation_id="project_create",
+    tags=[Tag.projects],
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProjectRead,
+    responses={**CREATED, **problem_responses(409)},
+)
 @idempotent()
 async def create_project(session: SessionDep, actor: Writer, data: ProjectCreate, response: Response) -> ProjectRead:
     """Add a transformation project (an owner-limited key must name one of its owners as lead)."""
@@ -60,7 +77,13 @@ async def create_project(session: SessionDep, actor: Writer, data: ProjectCreate
     return service.read_project(project, await tracking.window(session))
 
 
-@router.patch("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
+@router.patch(
+    "/projects/{key}",
+    operation_id="project_update",
+    tags=[Tag.projects],
+    response_model=ProjectRead,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def update_project(
     session: SessionDep,
     actor: Writer,
@@ -75,7 +98,13 @@ async def update_project(
     return service.read_project(project, await tracking.window(session))
 
 
-@router.delete("/projects/{key}", response_model=ProjectRead, responses=WRITE_PROBLEMS)
+@router.delete(
+    "/projects/{key}",
+    operation_id="project_archive",
+    tags=[Tag.projects],
+    response_model=ProjectRead,
+    responses={**VERSIONED, **WRITE_PROBLEMS},
+)
 async def archive_project(
     session: SessionDep, actor: Writer, key: KeyPath, response: Response, conditions: PreconditionsDep
 ) -> ProjectRead:
@@ -87,9 +116,11 @@ async def archive_project(
 
 @router.post(
     "/projects/{key}/updates",
+    operation_id="project_update_create",
+    tags=[Tag.projects],
     status_code=status.HTTP_201_CREATED,
     response_model=ProgressRead,
-    responses=WRITE_PROBLEMS,
+    responses={**sends(201, "ETag"), **problem_responses(404, 409)},
 )
 @idempotent()
 async def add_project_update(
@@ -103,7 +134,13 @@ async def add_project_update(
     return ProgressRead.model_validate(update)
 
 
-@router.get("/projects/{key}/updates", response_model=Page[ProgressRead], responses=problem_responses(404))
+@router.get(
+    "/projects/{key}/updates",
+    operation_id="project_updates_list",
+    tags=[Tag.projects],
+    response_model=Page[ProgressRead],
+    responses=problem_responses(404),
+)
 async def list_project_updates(
     session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
 ) -> Page[ProgressRead]:
@@ -113,7 +150,13 @@ async def list_project_updates(
     return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
 
 
-@router.get("/projects/{key}/savings", response_model=Page[SavingsRead], responses=problem_responses(404))
+@router.get(
+    "/projects/{key}/savings",
+    operation_id="project_savings_list",
+    tags=[Tag.savings],
+    response_model=Page[SavingsRead],
+    responses=problem_responses(404),
+)
 async def list_project_savings(
     session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
 ) -> Page[SavingsRead]:
@@ -125,8 +168,10 @@ async def list_project_savings(
 
 @router.put(
     "/projects/{key}/savings/{fy}",
+    operation_id="project_savings_put",
+    tags=[Tag.savings],
     response_model=SavingsRead,
-    responses={201: {"model": SavingsRead, "description": "First figures for that year."}, **WRITE_PROBLEMS},
+    responses={201: {"model": SavingsRead, "description": "First figures for that year."}, **problem_responses(404)},
 )
 async def set_project_savings(
     session: SessionDep,

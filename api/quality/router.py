@@ -7,11 +7,12 @@ from api.quality import service
 from api.quality.schemas import QualityReport
 from api.quality.service import QualityQuery
 from api.routing import domain_router
+from api.tags import Tag
 
-router = domain_router(tags=["data quality"])
+router = domain_router()
 
 
-@router.get("/data-quality", response_model=QualityReport)
+@router.get("/data-quality", operation_id="data_quality_get", tags=[Tag.data_quality], response_model=QualityReport)
 async def get_data_quality(session: SessionDep, query: Annotated[QualityQuery, Query()]) -> QualityReport:
     """Problems in the held strategy: unreadable or implausible dates, placeholders, missing owners and targets."""
     return await service.build_report(session, query)

@@ -3,6 +3,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from api.schemas import Counts
+
 
 class Severity(StrEnum):
     error = "error"  # wrong: fix the data
@@ -32,8 +34,32 @@ class QualityIssue(BaseModel):
     value: str | None = Field(description="The offending text, shortened.")
 
 
+class SeverityCounts(Counts):
+    """How many issues of each severity."""
+
+    values = tuple(Severity)
+    error: int
+    warning: int
+    info: int
+
+
+class CheckCounts(Counts):
+    """How many issues each check found."""
+
+    values = tuple(Check)
+    unparsed_due_date: int
+    implausible_due_date: int
+    placeholder_text: int
+    no_owner: int
+    kpi_without_baseline: int
+    kpi_without_target: int
+    target_without_tolerance: int
+    owner_without_full_name: int
+    owner_name_inferred: int
+
+
 class QualityReport(BaseModel):
     generated_at: datetime
-    summary: dict[Severity, int] = Field(description="Issues by severity.")
-    by_check: dict[Check, int] = Field(description="Issues by check.")
+    summary: SeverityCounts = Field(description="Issues by severity.")
+    by_check: CheckCounts = Field(description="Issues by check (every check, 0 where it found none).")
     issues: list[QualityIssue]

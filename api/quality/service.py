@@ -1,7 +1,6 @@
 """The data-quality report: what in the held strategy is wrong, missing or guessed."""
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -16,7 +15,7 @@ from api.delivery import DueKind
 from api.kpis.models import Kpi, KpiValue, TargetKind, Tier
 from api.owners.models import Owner
 from api.projects.models import TransformationProject
-from api.quality.schemas import Check, QualityIssue, QualityReport, Severity
+from api.quality.schemas import Check, CheckCounts, QualityIssue, QualityReport, Severity, SeverityCounts
 from api.schemas import QueryModel
 from api.strategy.models import FocusArea, Strategy
 
@@ -126,8 +125,8 @@ async def build_report(session: AsyncSession, query: QualityQuery | None = None)
     issues += await _owner_issues(session)
     return QualityReport(
         generated_at=utcnow(),
-        summary={severity: sum(1 for i in issues if i.severity is severity) for severity in Severity},
-        by_check=dict(Counter(issue.check for issue in issues)),
+        summary=SeverityCounts.of(issue.severity for issue in issues),
+        by_check=CheckCounts.of(issue.check for issue in issues),
         issues=[issue for issue in issues if query is None or query.keeps(issue)],
     )
 

@@ -33,8 +33,28 @@ class TestAuditLog:
         [event] = (await csmt.get(f"/api/v1/audit?resource=action&id={ACTION}")).json()["items"]
         assert (event["action"], event["request_id"], event["version"]) == ("update", "toxic-trio-1", 2)
         assert event["actor"].endswith("(CSMT)")
-        assert event["before"] == {"comments": "Linked to early help pathways"}
-        assert event["after"] == {"comments": "Findings to CSMT in October"}
+        assert event["changes"] == [
+            {"field": "comments", "before": "Linked to early help pathways", "after": "Findings to CSMT in October"}
+        ]
+
+    async def test_a_targets_change_is_listed_part_by_part_and_lists_as_lists(
+        self, admin: AsyncClient, loaded: Tally
+    ) -> None:
+        url = "/api/v1/kpis/neet-not-known-16-19"
+        etag = (await admin.get(url)).headers["etag"]
+        target = {"kind": "numeric", "value": 6.5, "note": "Tightened at the mid-year review"}
+        await admin.put(f"{url}/targets/FY2016-17", json=target, headers={"If-Match": etag})
+        [event] = (await admin.get("/api/v1/audit?resource=kpi&id=neet-not-known-16-19")).json()["items"]
+        assert event["changes"] == [
+            {"field": "targets.FY2016-17.value", "before": 7, "after": 6.5},
+            {"field": "targets.FY2016-17.note", "before": None, "after": "Tightened at the mid-year review"},
+        ]
+        etag = (await admin.get(f"/api/v1/actions/{ACTION}")).headers["etag"]
+        milestones = [{"title": "Review scoped", "when": "Sep 2016"}]
+        await admin.patch(f"/api/v1/actions/{ACTION}", json={"milestones": milestones}, headers={"If-Match": etag})
+        [event] = (await admin.get(f"/api/v1/audit?resource=action&id={ACTION}")).json()["items"]
+        [change] = event["changes"]
+        assert (change["field"], change["after"]) == ("milestones", [["Review scoped", "Sep 2016"]])
 
     async def test_filters(self, csmt: AsyncClient, loaded: Tally) -> None:
         seeded = (await csmt.get("/api/v1/audit?resource=strategy")).json()["items"]

@@ -274,12 +274,14 @@ class TestSeries:
             assert Decimal(str(point["england"]["value"])) == england, point
         [latest] = [point for point in series if point["period"] == LATEST]
         numbers = _neighbour_numbers(LATEST, "sn_model_2025_wide.csv", 4)
-        assert latest["neighbours"]["2025"] == {
+        by_model = {means["model"]: means for means in latest["neighbours"]}
+        assert by_model["2025"] == {
+            "model": "2025",
             "mean": float(_shown(mean(numbers))),
             "with_figure": len(numbers),
             "member_count": 10,
         }
-        assert set(latest["neighbours"]) == {"2021", "2025"}
+        assert set(by_model) == {"2021", "2025"}
 
 
 class TestLatestRevision:

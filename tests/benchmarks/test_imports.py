@@ -46,7 +46,7 @@ CPP_MAPPING = "cpp-second-or-subsequent"
 PLACES_IN_CPP = 167  # 173 GSS codes: 3 places the seed has, 3 authorities under two codes each (one LA number)
 INLINE: dict[str, Any] = {  # the shipped repeat-plan mapping, as a council would write it
     "kpi": REPEAT,
-    "filters": {"category": "Child Protection Plans which are a second or subsequent plan"},
+    "filters": [{"column": "category", "value": "Child Protection Plans which are a second or subsequent plan"}],
     "value": "CPP_subsequent_percent",
     "value_format": "percent",
     "numerator": "CPP_subsequent",
@@ -360,10 +360,10 @@ class TestFilesAsSent:
         """The real rows, with Excel's typography: an en dash in the category the mapping filters on and in a place's
         name, saved as Windows-1252 ("CSV", not "CSV UTF-8")."""
         category = "Child protection plans – second or subsequent"
-        text = cpp_rows("Hartlepool").replace(INLINE["filters"]["category"], category)
+        text = cpp_rows("Hartlepool").replace(INLINE["filters"][0]["value"], category)
         content = text.replace(",Hartlepool,", ",Hartlepool – Teesside,").encode("cp1252")
         assert b"\x96" in content
-        mapping = INLINE | {"filters": {"category": category}}
+        mapping = INLINE | {"filters": [{"column": "category", "value": category}]}
         response = await TestPeriods._inline(submitter, content, mapping)
         assert response.status_code == 201, response.text
         assert response.json()["values_created"] == 13

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from api.benchmarks.mapping import Mapping, inline, shipped
+from api.benchmarks.mapping import Filter, Mapping, inline, shipped
 from api.benchmarks.tidy import MappedFigure, read, unmatched
 from api.csv_input import read_csv
 from api.errors import InvalidInput
@@ -20,9 +20,9 @@ NORTH_EAST = "2025,Reporting year,Regional,E92000001,England,E12000001,North Eas
 STOCKTON = "2025,Reporting year,Local authority,E92000001,England,E12000001,North East,808,E06000004,Stockton-on-Tees"
 SUMMED: dict[str, Any] = {
     "kpi": "care-leavers-in-eet-16-21",
-    "filters": {"breakdown": "In EET"},
+    "filters": [{"column": "breakdown", "value": "In EET"}],
     "numerator": "count",
-    "denominator_row": {"filters": {"breakdown": "Total"}, "column": "count"},
+    "denominator_row": {"filters": [{"column": "breakdown", "value": "Total"}], "column": "count"},
     "sum_over": "age",
 }
 
@@ -45,11 +45,18 @@ class TestMapping:
             ({"value": "percent", "numerator": "count"}, "a numerator needs a denominator"),
             ({"value": "percent", "denominator": "count"}, "a denominator needs a numerator"),
             (
-                {"numerator": "n", "denominator": "d", "denominator_row": {"filters": {"b": "Total"}, "column": "d"}},
+                {
+                    "numerator": "n",
+                    "denominator": "d",
+                    "denominator_row": {"filters": [{"column": "b", "value": "Total"}], "column": "d"},
+                },
                 "give the denominator as a column or as a row, not both",
             ),
             ({"value": "count", "sum_values": ["a"]}, "sum_values needs sum_over"),
-            ({"value": "count", "sum_over": "age", "filters": {"age": "17"}}, "sum_over column 'age' is also a filter"),
+            (
+                {"value": "count", "sum_over": "age", "filters": [{"column": "age", "value": "17"}]},
+                "sum_over column 'age' is also a filter",
+            ),
             ({"value": "percent", "numerator": "n", "denominator": "d", "sum_over": "age"}, "not value"),
             ({"value": "percent", "value_format": "percent", "sum_over": "age"}, "only counts"),
             ({"value": "percent", "value_format": "years:months"}, "value_format"),
@@ -94,8 +101,8 @@ class TestReading:
     def test_a_value_with_its_counts_at_every_level(self) -> None:
         mapping: dict[str, Any] = {"kpi": "k", "value": "percent", "value_format": "percent", "numerator": "count"}
         mapping |= {
-            "filters": {"breakdown": "Same"},
-            "denominator_row": {"filters": {"breakdown": "Total"}, "column": "count"},
+            "filters": [{"column": "breakdown", "value": "Same"}],
+            "denominator_row": {"filters": [{"column": "breakdown", "value": "Total"}], "column": "count"},
         }
         found = figures(
             mapping,
@@ -146,8 +153,8 @@ class TestReading:
     def test_a_published_value_stands_without_counts_that_are_withheld(self) -> None:
         mapping: dict[str, Any] = {"kpi": "k", "value": "percent", "value_format": "percent", "numerator": "count"}
         mapping |= {
-            "filters": {"breakdown": "Same"},
-            "denominator_row": {"filters": {"breakdown": "Total"}, "column": "count"},
+            "filters": [{"column": "breakdown", "value": "Same"}],
+            "denominator_row": {"filters": [{"column": "breakdown", "value": "Total"}], "column": "count"},
         }
         [figure] = figures(mapping, f"{STOCKTON},all,Same,c,24.5", f"{STOCKTON},all,Total,c,100")
         assert (figure.value, figure.numerator, figure.denominator, figure.status_symbol) == (
@@ -177,7 +184,9 @@ class TestReading:
 
     def test_a_missing_denominator_row_and_an_unreadable_cell_name_their_lines(self) -> None:
         mapping = Mapping.model_validate(SUMMED | {"sum_over": None})
-        mapping = mapping.model_copy(update={"filters": {"breakdown": "In EET", "age": "17-18"}})
+        mapping = mapping.model_copy(
+            update={"filters": [Filter(column="breakdown", value="In EET"), Filter(column="age", value="17-18")]}
+        )
         reading = read(file(f"{STOCKTON},17-18,In EET,4x,49", f"{ENGLAND},17-18,In EET,40,49"), mapping)
         assert [(p.line, p.column, p.reason) for p in reading.problems] == [
             (2, "denominator_row", "0 rows with breakdown 'Total', not 1"),

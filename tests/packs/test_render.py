@@ -32,6 +32,8 @@ from api.packs.schemas import (
     PackFocusArea,
     PackProject,
     PackSavings,
+    RagCounts,
+    StatusCounts,
 )
 from api.projects.schemas import SavingsTotals
 
@@ -145,12 +147,12 @@ def _progress() -> FocusAreaProgress:
         key="children-in-need-of-help-and-protection",
         title="Children in need of help and protection",
         actions=12,
-        actions_by_status={DeliveryStatus.on_track: 9, DeliveryStatus.at_risk: 3},
-        actions_by_rag={"red": 0, "amber": 3, "green": 9, "none": 0},
+        actions_by_status=StatusCounts.of([DeliveryStatus.on_track] * 9 + [DeliveryStatus.at_risk] * 3),
+        actions_by_rag=RagCounts(red=0, amber=3, green=9, none=0),
         actions_overdue=1,
         actions_stale=2,
         projects=0,
-        projects_by_rag={},
+        projects_by_rag=RagCounts.of([]),
     )
 
 

@@ -1,6 +1,7 @@
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.quality.schemas import Check
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
 from tests.factories import make_action, make_focus_area, make_kpi, make_owner
@@ -63,6 +64,7 @@ class TestChecks:
         body = (await client.get("/api/v1/data-quality")).json()
         assert body["issues"] == []
         assert body["summary"] == {"error": 0, "warning": 0, "info": 0}
+        assert body["by_check"] == dict.fromkeys(Check, 0)
 
     async def test_unknown_check_is_a_422_problem(self, client: AsyncClient) -> None:
         assert_problem(await client.get("/api/v1/data-quality?check=spelling"), 422)

@@ -1,5 +1,6 @@
 from httpx import AsyncClient
 
+from api.seeding.sync import Tally
 from tests.asserts import assert_page, assert_problem
 from tests.factories import Scenario
 
@@ -43,6 +44,23 @@ class TestStrategies:
         assert_problem(await client.get("/api/v1/strategies/nope"), 404)
 
 
+class TestTheRealStrategy:
+    async def test_other_sections_are_named_texts_in_the_documents_order(
+        self, client: AsyncClient, loaded: Tally
+    ) -> None:
+        body = (await client.get("/api/v1/strategies/childrens-services-strategy-2016-18")).json()
+        assert [section["name"] for section in body["additional_text"]] == [
+            "this_strategy",
+            "our_story",
+            "key_strategic_links",
+            "key_actions_intro",
+            "delivery_part1",
+            "part2_intro",
+            "delivery_part2",
+        ]
+        assert body["additional_text"][0]["text"].startswith("1. This strategy sets out a single strategy")
+
+
 class TestFocusAreas:
     async def test_list_in_strategy_order_with_paging(self, client: AsyncClient, scenario: Scenario) -> None:
         items = assert_page(await client.get("/api/v1/focus-areas"), total=2)
@@ -59,7 +77,13 @@ class TestFocusAreas:
         body = (await client.get("/api/v1/focus-areas/children-in-need")).json()
         assert body["strategy"] == "childrens-services-strategy-2016-18"
         assert body["priorities"] == [{"position": 1, "text": "Thresholds are clear and understood by partners"}]
-        assert body["overview"] == {"where_we_want_to_be": ["Clear thresholds for referral"]}
+        assert body["overview"] == {
+            "where_we_want_to_be": ["Clear thresholds for referral"],
+            "where_we_are_now": [],
+            "improvement_agenda": [],
+            "major_change": [],
+            "business_improvement": [],
+        }
         assert [a["key"] for a in body["actions"]] == ["cin-graded-care-profile-2", "cin-step-down"]
         assert [p["key"] for p in body["projects"]] == ["review-of-approach-to-lac"]
         assert [k["code"] for k in body["kpis"]] == ["cp-repeat-plans"]

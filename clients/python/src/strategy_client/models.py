@@ -3,44 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 from strategy_client._model import Model
-
-
-class AuditEventRead(Model):
-    seq: Annotated[int, Field(title="Seq")]
-    """
-    Position in the change feed.
-    """
-    occurred_at: Annotated[datetime, Field(title="Occurred At")]
-    actor: Annotated[str, Field(title="Actor")]
-    """
-    Who wrote: the API key's public id and name, or 'seed' / 'cli:<user>'.
-    """
-    resource: Annotated[str, Field(title="Resource")]
-    id: Annotated[str, Field(title="Id")]
-    """
-    The item's key.
-    """
-    action: Annotated[str, Field(title="Action")]
-    """
-    create, update, archive, progress, submit, revoke ...
-    """
-    before: Annotated[dict[str, Any] | None, Field(title="Before")]
-    """
-    Changed fields before the write.
-    """
-    after: Annotated[dict[str, Any] | None, Field(title="After")]
-    """
-    Changed fields after the write.
-    """
-    version: Annotated[int | None, Field(title="Version")]
-    request_id: Annotated[str | None, Field(title="Request Id")]
-
 
 BodyStatus = TypeAliasType(
     "BodyStatus",
@@ -98,6 +66,22 @@ Check = TypeAliasType(
         Field(title="Check"),
     ],
 )
+
+
+class CheckCounts(Model):
+    """
+    How many issues each check found.
+    """
+
+    unparsed_due_date: Annotated[int, Field(title="Unparsed Due Date")]
+    implausible_due_date: Annotated[int, Field(title="Implausible Due Date")]
+    placeholder_text: Annotated[int, Field(title="Placeholder Text")]
+    no_owner: Annotated[int, Field(title="No Owner")]
+    kpi_without_baseline: Annotated[int, Field(title="Kpi Without Baseline")]
+    kpi_without_target: Annotated[int, Field(title="Kpi Without Target")]
+    target_without_tolerance: Annotated[int, Field(title="Target Without Tolerance")]
+    owner_without_full_name: Annotated[int, Field(title="Owner Without Full Name")]
+    owner_name_inferred: Annotated[int, Field(title="Owner Name Inferred")]
 
 
 class ComparatorGroupCreate(Model):
@@ -175,22 +159,6 @@ DeliveryStatus = TypeAliasType(
 )
 
 
-class DenominatorRow(Model):
-    """
-    The denominator read from another row of the same period and place (and the same values in the other
-    breakdown columns the mapping names): the one whose listed columns hold these values.
-    """
-
-    filters: Annotated[dict[str, str], Field(max_length=20, min_length=1, title="Filters")]
-    """
-    e.g. {"placement_stability": "Total children"}.
-    """
-    column: Annotated[str, Field(title="Column")]
-    """
-    The column of that row holding the denominator, e.g. children_count.
-    """
-
-
 Direction = TypeAliasType(
     "Direction",
     Annotated[
@@ -243,19 +211,58 @@ class ExceptionRuleUpdate(Model):
     description: Annotated[str | None, Field(title="Description")] = None
 
 
-class FocusAreaProgress(Model):
-    key: Annotated[str, Field(title="Key")]
-    title: Annotated[str, Field(title="Title")]
-    actions: Annotated[int, Field(title="Actions")]
-    actions_by_status: Annotated[dict[str, int], Field(title="Actions By Status")]
-    actions_by_rag: Annotated[dict[str, int], Field(title="Actions By Rag")]
+class FieldChange(Model):
+    field: Annotated[str, Field(title="Field")]
     """
-    red, amber, green and none (not yet rated).
+    The field, e.g. comments; a part of one by its path, e.g. targets.FY2016-17.value for a KPI's target for a period.
     """
-    actions_overdue: Annotated[int, Field(title="Actions Overdue")]
-    actions_stale: Annotated[int, Field(title="Actions Stale")]
-    projects: Annotated[int, Field(title="Projects")]
-    projects_by_rag: Annotated[dict[str, int], Field(title="Projects By Rag")]
+    before: Annotated[
+        str | int | float | bool | list[str | int | float | bool | list[str | int | float | bool | None] | None] | None,
+        Field(title="Before"),
+    ]
+    """
+    What it held before the write (null: nothing, e.g. on create).
+    """
+    after: Annotated[
+        str | int | float | bool | list[str | int | float | bool | list[str | int | float | bool | None] | None] | None,
+        Field(title="After"),
+    ]
+    """
+    What it holds after (null: nothing, e.g. on delete).
+    """
+
+
+class Filter(Model):
+    """
+    A row is used only if this column holds this value.
+    """
+
+    column: Annotated[str, Field(title="Column")]
+    """
+    The column, e.g. breakdown.
+    """
+    value: Annotated[str, Field(title="Value")]
+    """
+    The value, e.g. Total.
+    """
+
+
+class FocusAreaOverview(Model):
+    """
+    The focus area's row of the Part 1 summary table, column by column (each a list of points).
+    """
+
+    where_we_want_to_be: Annotated[list[str], Field(title="Where We Want To Be")]
+    where_we_are_now: Annotated[list[str], Field(title="Where We Are Now")]
+    improvement_agenda: Annotated[list[str], Field(title="Improvement Agenda")]
+    major_change: Annotated[list[str], Field(title="Major Change")]
+    """
+    Major change and transformation projects.
+    """
+    business_improvement: Annotated[list[str], Field(title="Business Improvement")]
+    """
+    Business improvement.
+    """
 
 
 class FocusAreaSummary(Model):
@@ -263,9 +270,6 @@ class FocusAreaSummary(Model):
     position: Annotated[int, Field(title="Position")]
     title: Annotated[str, Field(title="Title")]
     heading: Annotated[str | None, Field(title="Heading")]
-
-
-Format = TypeAliasType("Format", Annotated[Literal["json", "csv", "html"], Field(title="Format")])
 
 
 GeographyLevel = TypeAliasType(
@@ -433,81 +437,6 @@ class KeyActionRead(Model):
     text: Annotated[str, Field(title="Text")]
 
 
-class MappingRead(Model):
-    """
-    A shipped mapping, under its name; send it back (without `name`) as an inline mapping to adapt it.
-    """
-
-    kpi: Annotated[str, Field(title="Kpi")]
-    """
-    The KPI's code.
-    """
-    title: Annotated[str | None, Field(title="Title")] = None
-    """
-    What the mapping reads, in a line.
-    """
-    description: Annotated[str | None, Field(title="Description")] = None
-    """
-    Anything a reader of the figures should know.
-    """
-    file: Annotated[str | None, Field(title="File")] = None
-    """
-    The DfE file it was written for (informational).
-    """
-    source: Annotated[str | None, Field(title="Source")] = "DfE published"
-    """
-    Stored as each value's source.
-    """
-    levels: Annotated[list[GeographyLevel] | None, Field(title="Levels")] = None
-    """
-    The levels imported.
-    """
-    filters: Annotated[dict[str, str] | None, Field(max_length=20, title="Filters")] = None
-    """
-    Every used row matches these, e.g. {"breakdown": "Total"}.
-    """
-    value: Annotated[str | None, Field(title="Value")] = None
-    """
-    The column holding the KPI's figure.
-    """
-    value_format: Annotated[
-        Literal["number", "percent", "years_months", "months_days"] | None,
-        Field(title="Value Format"),
-    ] = "number"
-    """
-    How it is written: number, percent, years_months or months_days (as days).
-    """
-    numerator: Annotated[str | None, Field(title="Numerator")] = None
-    """
-    The column holding the count of those counted.
-    """
-    denominator: Annotated[str | None, Field(title="Denominator")] = None
-    """
-    The column holding the count of all (same row).
-    """
-    denominator_row: DenominatorRow | None = None
-    """
-    The denominator from another row.
-    """
-    sum_over: Annotated[str | None, Field(title="Sum Over")] = None
-    """
-    A column whose rows are summed (age bands): counts added, the rate worked out again.
-    """
-    sum_values: Annotated[list[str] | None, Field(title="Sum Values")] = None
-    """
-    Only these values of sum_over are summed (default: all).
-    """
-    counts_rounded_to: Annotated[int | None, Field(title="Counts Rounded To")] = None
-    """
-    The publisher rounded the counts to the nearest this (DfE: 10).
-    """
-    counts_rounded_at: Annotated[list[GeographyLevel] | None, Field(title="Counts Rounded At")] = None
-    """
-    The levels whose counts are rounded (DfE: national and regional; local authorities' are exact).
-    """
-    name: Annotated[str, Field(title="Name")]
-
-
 class MilestoneIn(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -516,7 +445,22 @@ class MilestoneIn(Model):
     when: Annotated[str | None, Field(examples=["Sep 2016"], title="When")] = None
 
 
+class NamedText(Model):
+    name: Annotated[str, Field(title="Name")]
+    """
+    The section, e.g. this_strategy, our_story, delivery_part1.
+    """
+    text: Annotated[str, Field(title="Text")]
+    """
+    Its text (markdown).
+    """
+
+
 class NeighbourMean(Model):
+    model: Annotated[str, Field(title="Model")]
+    """
+    The DfE model the neighbours come from: '2021' or '2025'.
+    """
     mean: Annotated[int | float | None, Field(title="Mean")]
     """
     Of the neighbours' numeric figures, rounded to the KPI's decimal places.
@@ -638,6 +582,9 @@ class PackException(Model):
     reason: Annotated[str, Field(title="Reason")]
 
 
+PackFormat = TypeAliasType("PackFormat", Annotated[Literal["json", "csv", "html"], Field(title="PackFormat")])
+
+
 class PackIssue(Model):
     """
     Issue the pack for a meeting: it is stored exactly as presented, and never changes.
@@ -664,22 +611,6 @@ class PackSavings(Model):
     delivered_pence: Annotated[int | None, Field(title="Delivered Pence")]
     forecast_gap_pence: Annotated[int | None, Field(title="Forecast Gap Pence")]
     delivered_gap_pence: Annotated[int | None, Field(title="Delivered Gap Pence")]
-
-
-class PageAuditEventRead(Model):
-    items: Annotated[list[AuditEventRead], Field(title="Items")]
-    page: Annotated[int, Field(title="Page")]
-    """
-    This page's number.
-    """
-    limit: Annotated[int, Field(title="Limit")]
-    """
-    Items per page asked for.
-    """
-    total: Annotated[int, Field(title="Total")]
-    """
-    Items across all pages.
-    """
 
 
 class PageComparatorGroupRead(Model):
@@ -748,22 +679,6 @@ class PageGovernanceBodyRead(Model):
 
 class PageIssuedPackRead(Model):
     items: Annotated[list[IssuedPackRead], Field(title="Items")]
-    page: Annotated[int, Field(title="Page")]
-    """
-    This page's number.
-    """
-    limit: Annotated[int, Field(title="Limit")]
-    """
-    Items per page asked for.
-    """
-    total: Annotated[int, Field(title="Total")]
-    """
-    Items across all pages.
-    """
-
-
-class PageMappingRead(Model):
-    items: Annotated[list[MappingRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.
@@ -847,6 +762,29 @@ class ProblemError(Model):
     msg: Annotated[str, Field(title="Msg")]
 
 
+class ProblemTypeRead(Model):
+    slug: Annotated[str, Field(title="Slug")]
+    """
+    The last segment of the type URI, e.g. precondition-failed.
+    """
+    type: Annotated[str, Field(title="Type")]
+    """
+    The `type` a problem of this kind carries.
+    """
+    title: Annotated[str, Field(title="Title")]
+    """
+    The `title` a problem of this kind carries.
+    """
+    status: Annotated[int, Field(title="Status")]
+    """
+    The HTTP status it comes with.
+    """
+    meaning: Annotated[str, Field(title="Meaning")]
+    """
+    What went wrong, and what to do about it.
+    """
+
+
 class ProjectCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -897,6 +835,17 @@ class ProjectUpdate(Model):
 Rag = TypeAliasType("Rag", Annotated[Literal["red", "amber", "green"], Field(title="Rag")])
 
 
+class RagCounts(Model):
+    """
+    How many are rated red, amber and green, and how many not yet rated (none).
+    """
+
+    red: Annotated[int, Field(title="Red")]
+    amber: Annotated[int, Field(title="Amber")]
+    green: Annotated[int, Field(title="Green")]
+    none: Annotated[int, Field(title="None")]
+
+
 class RankRead(Model):
     position: Annotated[int, Field(title="Position")]
     """
@@ -910,6 +859,17 @@ class RankRead(Model):
     """
     quartile = ceil(4 × rank ÷ n), 1 = best: the fewest quarters of the ranked authorities that reach down to the rank (of 150, ranks 1-37 are the first quartile, 38-75 the second, 76-112 the third, 113-150 the fourth); a tie takes the quartile of its shared rank; fewer than four ranked figures make no quartiles.
     """
+
+
+class RatingCounts(Model):
+    """
+    How many KPIs are rated green, amber and red, and how many not rated (no figure or no target).
+    """
+
+    green: Annotated[int, Field(title="Green")]
+    amber: Annotated[int, Field(title="Amber")]
+    red: Annotated[int, Field(title="Red")]
+    not_rated: Annotated[int, Field(title="Not Rated")]
 
 
 RatingStatus = TypeAliasType(
@@ -1024,6 +984,29 @@ class ScopeRead(Model):
 
 
 Severity = TypeAliasType("Severity", Annotated[Literal["error", "warning", "info"], Field(title="Severity")])
+
+
+class SeverityCounts(Model):
+    """
+    How many issues of each severity.
+    """
+
+    error: Annotated[int, Field(title="Error")]
+    warning: Annotated[int, Field(title="Warning")]
+    info: Annotated[int, Field(title="Info")]
+
+
+class StatusCounts(Model):
+    """
+    How many have each delivery status.
+    """
+
+    not_started: Annotated[int, Field(title="Not Started")]
+    on_track: Annotated[int, Field(title="On Track")]
+    at_risk: Annotated[int, Field(title="At Risk")]
+    off_track: Annotated[int, Field(title="Off Track")]
+    complete: Annotated[int, Field(title="Complete")]
+    closed: Annotated[int, Field(title="Closed")]
 
 
 StatusSymbol = TypeAliasType(
@@ -1341,6 +1324,33 @@ class ApiKeyRead(Model):
     """
 
 
+class AuditEventRead(Model):
+    seq: Annotated[int, Field(title="Seq")]
+    """
+    Position in the change feed.
+    """
+    occurred_at: Annotated[datetime, Field(title="Occurred At")]
+    actor: Annotated[str, Field(title="Actor")]
+    """
+    Who wrote: the API key's public id and name, or 'seed' / 'cli:<user>'.
+    """
+    resource: Annotated[str, Field(title="Resource")]
+    id: Annotated[str, Field(title="Id")]
+    """
+    The item's key.
+    """
+    action: Annotated[str, Field(title="Action")]
+    """
+    create, update, archive, progress, submit, revoke ...
+    """
+    changes: Annotated[list[FieldChange], Field(title="Changes")]
+    """
+    Each field the write changed, with what it held before and after.
+    """
+    version: Annotated[int | None, Field(title="Version")]
+    request_id: Annotated[str | None, Field(title="Request Id")]
+
+
 class ComparatorGroupDetail(Model):
     key: Annotated[str, Field(title="Key")]
     name: Annotated[str, Field(title="Name")]
@@ -1402,6 +1412,22 @@ class CurrentKey(Model):
     owner_codes: Annotated[list[str] | None, Field(title="Owner Codes")]
 
 
+class DenominatorRow(Model):
+    """
+    The denominator read from another row of the same period and place (and the same values in the other
+    breakdown columns the mapping names): the one whose listed columns hold these values.
+    """
+
+    filters: Annotated[list[Filter], Field(title="Filters")]
+    """
+    e.g. [{"column": "placement_stability", "value": "Total children"}].
+    """
+    column: Annotated[str, Field(title="Column")]
+    """
+    The column of that row holding the denominator, e.g. children_count.
+    """
+
+
 class ExceptionRead(Model):
     rule: Annotated[str, Field(title="Rule")]
     kind: ExceptionKind
@@ -1443,6 +1469,18 @@ class FigureShown(Model):
     """
     The value as a report prints it, e.g. '24.6%'.
     """
+
+
+class FocusAreaProgress(Model):
+    key: Annotated[str, Field(title="Key")]
+    title: Annotated[str, Field(title="Title")]
+    actions: Annotated[int, Field(title="Actions")]
+    actions_by_status: StatusCounts
+    actions_by_rag: RagCounts
+    actions_overdue: Annotated[int, Field(title="Actions Overdue")]
+    actions_stale: Annotated[int, Field(title="Actions Stale")]
+    projects: Annotated[int, Field(title="Projects")]
+    projects_by_rag: RagCounts
 
 
 class GapRead(Model):
@@ -1634,6 +1672,81 @@ class KpiValueWritten(Model):
     """
     created: first figure; updated: a new revision; unchanged: the same figure was already held.
     """
+
+
+class MappingRead(Model):
+    """
+    A shipped mapping, under its name; send it back (without `name`) as an inline mapping to adapt it.
+    """
+
+    kpi: Annotated[str, Field(title="Kpi")]
+    """
+    The KPI's code.
+    """
+    title: Annotated[str | None, Field(title="Title")] = None
+    """
+    What the mapping reads, in a line.
+    """
+    description: Annotated[str | None, Field(title="Description")] = None
+    """
+    Anything a reader of the figures should know.
+    """
+    file: Annotated[str | None, Field(title="File")] = None
+    """
+    The DfE file it was written for (informational).
+    """
+    source: Annotated[str | None, Field(title="Source")] = "DfE published"
+    """
+    Stored as each value's source.
+    """
+    levels: Annotated[list[GeographyLevel] | None, Field(title="Levels")] = None
+    """
+    The levels imported.
+    """
+    filters: Annotated[list[Filter] | None, Field(title="Filters")] = None
+    """
+    Every used row matches these, e.g. [{"column": "breakdown", "value": "Total"}].
+    """
+    value: Annotated[str | None, Field(title="Value")] = None
+    """
+    The column holding the KPI's figure.
+    """
+    value_format: Annotated[
+        Literal["number", "percent", "years_months", "months_days"] | None,
+        Field(title="Value Format"),
+    ] = "number"
+    """
+    How it is written: number, percent, years_months or months_days (as days).
+    """
+    numerator: Annotated[str | None, Field(title="Numerator")] = None
+    """
+    The column holding the count of those counted.
+    """
+    denominator: Annotated[str | None, Field(title="Denominator")] = None
+    """
+    The column holding the count of all (same row).
+    """
+    denominator_row: DenominatorRow | None = None
+    """
+    The denominator from another row.
+    """
+    sum_over: Annotated[str | None, Field(title="Sum Over")] = None
+    """
+    A column whose rows are summed (age bands): counts added, the rate worked out again.
+    """
+    sum_values: Annotated[list[str] | None, Field(title="Sum Values")] = None
+    """
+    Only these values of sum_over are summed (default: all).
+    """
+    counts_rounded_to: Annotated[int | None, Field(title="Counts Rounded To")] = None
+    """
+    The publisher rounded the counts to the nearest this (DfE: 10).
+    """
+    counts_rounded_at: Annotated[list[GeographyLevel] | None, Field(title="Counts Rounded At")] = None
+    """
+    The levels whose counts are rounded (DfE: national and regional; local authorities' are exact).
+    """
+    name: Annotated[str, Field(title="Name")]
 
 
 class MilestoneRead(Model):
@@ -1828,6 +1941,22 @@ class PageApiKeyRead(Model):
     """
 
 
+class PageAuditEventRead(Model):
+    items: Annotated[list[AuditEventRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageExceptionRead(Model):
     items: Annotated[list[ExceptionRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -1876,8 +2005,40 @@ class PageKpiValueRead(Model):
     """
 
 
+class PageMappingRead(Model):
+    items: Annotated[list[MappingRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageNationalIndicatorRead(Model):
     items: Annotated[list[NationalIndicatorRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PageProblemTypeRead(Model):
+    items: Annotated[list[ProblemTypeRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.
@@ -1994,21 +2155,45 @@ class PlaceFigure(Model):
 
 class Problem(Model):
     """
-    An RFC 9457 problem details object.
+    An RFC 9457 problem details object. Open to extension members, as the RFC allows; those the service sends
+    are declared.
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    type: Annotated[
-        str,
-        Field(examples=["https://cs-strategy.example/problems/not-found"], title="Type"),
-    ]
-    title: Annotated[str, Field(examples=["Not found"], title="Title")]
+    type: Annotated[str, Field(examples=["/problems/not-found"], title="Type")]
+    """
+    What kind of problem: PROBLEM_TYPE_BASE and a slug; GET it for a page saying what it means (GET /problems lists them all). Relative to the service's own address unless the base is absolute.
+    """
+    title: Annotated[str, Field(title="Title")]
+    """
+    The problem type's title, the same for every problem of the type.
+    """
     status: Annotated[int, Field(examples=[404], title="Status")]
-    detail: Annotated[str, Field(examples=["No KPI with code 'neet-16-19'."], title="Detail")]
-    instance: Annotated[str | None, Field(examples=["/api/v1/kpis/neet-16-19"], title="Instance")] = None
+    """
+    The HTTP status code.
+    """
+    detail: Annotated[str, Field(examples=["No KPI with code 'neet'."], title="Detail")]
+    """
+    What went wrong this time, in words.
+    """
+    instance: Annotated[str | None, Field(examples=["/api/v1/kpis/neet"], title="Instance")] = None
+    """
+    The path requested.
+    """
     errors: Annotated[list[ProblemError] | None, Field(title="Errors")] = None
+    """
+    Each field at fault (validation problems, rejected rows).
+    """
+    business_improvement_actions: Annotated[list[str] | None, Field(title="Business Improvement Actions")] = None
+    """
+    409 on archiving an owner: the keys of the live actions it still owns.
+    """
+    transformation_projects: Annotated[list[str] | None, Field(title="Transformation Projects")] = None
+    """
+    409 on archiving an owner: the keys of the live projects it still leads.
+    """
 
 
 class ProgrammeSavings(Model):
@@ -2110,13 +2295,13 @@ class QualityIssue(Model):
 
 class QualityReport(Model):
     generated_at: Annotated[datetime, Field(title="Generated At")]
-    summary: Annotated[dict[str, int], Field(title="Summary")]
+    summary: SeverityCounts
     """
     Issues by severity.
     """
-    by_check: Annotated[dict[str, int], Field(title="By Check")]
+    by_check: CheckCounts
     """
-    Issues by check.
+    Issues by check (every check, 0 where it found none).
     """
     issues: Annotated[list[QualityIssue], Field(title="Issues")]
 
@@ -2209,9 +2394,9 @@ class SeriesPoint(Model):
     period: Annotated[str, Field(title="Period")]
     subject: FigureShown | None
     england: FigureShown | None
-    neighbours: Annotated[dict[str, NeighbourMean], Field(title="Neighbours")]
+    neighbours: Annotated[list[NeighbourMean], Field(title="Neighbours")]
     """
-    The subject's statistical neighbours' mean under each DfE model, by model ('2025', '2021').
+    The subject's statistical neighbours' mean under each DfE model the subject is listed in.
     """
 
 
@@ -2243,9 +2428,9 @@ class StrategyRead(Model):
     vision: Annotated[str, Field(title="Vision")]
     culture_statement: Annotated[str | None, Field(title="Culture Statement")]
     borough_profile: Annotated[str | None, Field(title="Borough Profile")]
-    additional_text: Annotated[dict[str, str], Field(title="Additional Text")]
+    additional_text: Annotated[list[NamedText], Field(title="Additional Text")]
     """
-    Other sections of the document by name (markdown).
+    Other sections of the document, in its order.
     """
     key_objectives: Annotated[list[TextItem], Field(title="Key Objectives")]
     policy_principles: Annotated[list[TextItem], Field(title="Policy Principles")]
@@ -2351,7 +2536,7 @@ class FocusAreaDetail(Model):
     """
     'Our improvement agenda' (markdown).
     """
-    overview: Annotated[dict[str, Any] | None, Field(title="Overview")]
+    overview: FocusAreaOverview | None
     """
     The focus area's row of the Part 1 summary table.
     """
@@ -2564,7 +2749,7 @@ class Scorecard(Model):
     """
     tier: Tier | None
     scope: Annotated[str, Field(title="Scope")]
-    summary: Annotated[dict[str, int], Field(title="Summary")]
+    summary: RatingCounts
     """
     KPIs by rating.
     """

@@ -1,0 +1,70 @@
+"""The OpenAPI tags: one per resource, each operation under exactly one. A generated client makes a module of each
+(openapi-python-client snake-cases the name: "KPI values" becomes `kpi_values`), so a name must read well that way
+too: "KPI definitions", not "KPIs" (which would become `kp_is`)."""
+
+from enum import StrEnum
+from typing import Any
+
+
+class Tag(StrEnum):
+    health = "Health"
+    problem_types = "Problem types"
+    organisations = "Organisations"
+    strategies = "Strategies"
+    focus_areas = "Focus areas"
+    actions = "Actions"
+    projects = "Projects"
+    savings = "Savings"
+    owners = "Owners"
+    governance_bodies = "Governance bodies"
+    routing_rules = "Routing rules"
+    exception_rules = "Exception rules"
+    packs = "Packs"
+    kpi_definitions = "KPI definitions"
+    kpi_values = "KPI values"
+    kpi_status = "KPI status"
+    kpi_submissions = "KPI submissions"
+    scopes = "Scopes"
+    national_indicators = "National indicators"
+    comparator_groups = "Comparator groups"
+    benchmarks = "Benchmarks"
+    benchmark_imports = "Benchmark imports"
+    data_quality = "Data quality"
+    api_keys = "API keys"
+    audit = "Audit trail"
+    change_feed = "Change feed"
+
+
+DESCRIPTIONS: dict[Tag, str] = {
+    Tag.health: "Liveness and readiness probes for load balancers and orchestrators (no key needed).",
+    Tag.problem_types: "What each problem `type` in an error body means: the pages its URIs lead to (no key needed).",
+    Tag.organisations: "The council the strategy belongs to (ONS GSS code, DfE local authority number).",
+    Tag.strategies: "The strategy document: vision, key outcome, key objectives, Council Plan policy principles.",
+    Tag.focus_areas: "The strategy's seven focus areas: priorities, story, improvement agenda and Part 1 overview.",
+    Tag.actions: "Business improvement actions (reported to CSMT), their owners, due dates and progress updates.",
+    Tag.projects: "Transformation projects (reported to the Children's Programme Board) and their progress updates.",
+    Tag.savings: "Transformation projects' savings by financial year, in pence, and the programme's totals.",
+    Tag.owners: "Who is accountable: assistant directors, teams, boards and partnerships, by code and alias.",
+    Tag.governance_bodies: "The boards and meetings the strategy reports to (CSMT, Children's Programme Board ...).",
+    Tag.routing_rules: "Which governance body sees which actions, projects and KPIs; what no rule routes anywhere.",
+    Tag.exception_rules: "The performance-challenge rules and the exceptions they raise on KPIs.",
+    Tag.packs: "A governance body's pack (JSON, CSV or printable HTML), and packs issued to its meetings.",
+    Tag.kpi_definitions: "KPIs: what each measures, its unit, polarity, period type, baseline and targets.",
+    Tag.kpi_values: "KPI figures by period and scope; every correction is kept as a revision.",
+    Tag.kpi_status: "How KPIs stand for a period: rating, direction of travel, comparators; the scorecard.",
+    Tag.kpi_submissions: "KPI figures submitted in batches (JSON or CSV), and what each batch did.",
+    Tag.scopes: "What figures can be about: the borough, teams, England, regions and local authorities.",
+    Tag.national_indicators: "DfE's LAIT indicator definitions, and adopting one as a KPI.",
+    Tag.comparator_groups: "Groups a KPI is compared with: built-in (England, region, statistical neighbours) or own.",
+    Tag.benchmarks: "A KPI against every English local authority: rank, quartile, group means and gaps.",
+    Tag.benchmark_imports: "DfE's published statistics imported as KPI values, and the mappings that read them.",
+    Tag.data_quality: "What the strategy document gets wrong or leaves out.",
+    Tag.api_keys: "API keys, their scopes and limits (admin only, except a key's own record).",
+    Tag.audit: "Every write: who, when, and the fields before and after.",
+    Tag.change_feed: "Changes in commit order, gap-free, to resume from a cursor.",
+}
+
+
+def openapi_tags() -> list[dict[str, Any]]:
+    """The document's `tags` list, in this order (Swagger UI shows the groups in it)."""
+    return [{"name": tag.value, "description": DESCRIPTIONS[tag]} for tag in Tag]

@@ -1,0 +1,3 @@
+from strategy_client.cli import main
+
+main()

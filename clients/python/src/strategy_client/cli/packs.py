@@ -1,0 +1,44 @@
+"""`strategy pack BODY`: what a governance body should see, as printable HTML, CSV for Excel or JSON."""
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from strategy_client.cli import output
+from strategy_client.cli.exits import UsageProblem
+from strategy_client.cli.session import client_of
+
+
+class PackFormat(StrEnum):
+    html = "html"
+    csv = "csv"
+    json = "json"
+
+
+def pack(
+    context: typer.Context,
+    body: Annotated[
+        str,
+        typer.Argument(metavar="BODY", help="Governance body key or code: csmt, CSMT, childrens-programme-board ..."),
+    ],
+    period: Annotated[str | None, typer.Option(help="e.g. 2016/17 or FY2016-17 (default: the latest).")] = None,
+    as_of: Annotated[str | None, typer.Option(help="The data as it stood at the end of this day (YYYY-MM-DD).")] = None,
+    format: Annotated[PackFormat, typer.Option("--format", help="html (printable), csv (opens in Excel) or json.")] = (
+        PackFormat.html
+    ),
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the pack here (default: stdout).")] = None,
+) -> None:
+    """Assemble a governance body's pack: the actions, KPIs, exceptions and projects routed to it."""
+    found = client_of(context).packs.get(body, period=period, as_of=as_of, format=format.value)
+    text = found if isinstance(found, str) else output.to_json(found) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8", newline="")  # the CSV's byte-order mark is in the text already
+    except OSError as error:
+        raise UsageProblem(f"Cannot write {out}: {error.strerror or error}.") from error
+    output.err().print(f"wrote {out} ({format.value}, {len(text.encode()):,} bytes)", highlight=False)
