@@ -53,10 +53,6 @@ async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIt
                 raise outcome
         yield [base for _process, base in started]
     finally:
-        await _stop(started)
-
-
-async def _stop(started: list[tuple[asyncio.subprocess.Process, str]]) -> None:
-    for process, _base in started:
-        process.terminate()
-    await asyncio.gather(*(process.wait() for process, _base in started))
+        for process, _base in started:
+            process.terminate()
+        await asyncio.gather(*(process.wait() for process, _base in started))
