@@ -26,10 +26,13 @@ async def empty_database_url(migrated: str, tmp_path: Path) -> AsyncIterator[str
     name = f"{url.database}_migrations"
     admin = db.make_engine(migrated).execution_options(isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
+        await connection.execute(text("SET statement_timeout = 0"))
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
     yield url.set(database=name).render_as_string(hide_password=False)
     async with admin.connect() as connection:
+        # Dropping a database waits for its files to go: past the service's statement timeout on a loaded machine.
+        await connection.execute(text("SET statement_timeout = 0"))
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     await admin.dispose()
 
