@@ -56,6 +56,8 @@ def _recreate(admin_url: str, url: str) -> None:
         engine = db.make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
         name = make_url(url).database
         async with engine.connect() as connection:
+            # Dropping a database waits on the disk: on a busy machine longer than DB_STATEMENT_TIMEOUT.
+            await connection.execute(text("SET statement_timeout = 0"))
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             await connection.execute(text(f'CREATE DATABASE "{name}"'))
         await engine.dispose()
