@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     rate_limit_per_minute: int = Field(default=1200, ge=0, description="Requests per key per minute; 0 is no limit.")
     admin_key_file: Path = Field(default=DATA_DIR / "admin-key", description="Where `make run` keeps its admin key.")
+    dashboard_key_file: Path = Field(
+        default=DATA_DIR / "dashboard-key", description="Where `make run` keeps the dashboard's read-only key."
+    )
     stale_after_days: int = Field(default=45, ge=1, description="An ongoing item with no update for longer is stale.")
     problem_type_base: str = Field(
         default=PROBLEM_TYPES_PATH,

@@ -23,6 +23,7 @@ from api.settings import get_settings
 cli = typer.Typer(help="Mint, list and revoke API keys.", no_args_is_help=True, pretty_exceptions_show_locals=False)
 console = Console()
 LOCAL_ADMIN_NAME = "local admin (make run)"
+LOCAL_READER_NAME = "dashboard (make run)"
 
 
 def _actor() -> str:
@@ -97,12 +98,25 @@ def revoke(key_id: Annotated[str, typer.Argument(help="The key's public id, e.g.
     console.print(f"revoked {key_id}")
 
 
-async def _still_valid(token: str) -> bool:
+async def _still_valid(token: str, scope: Scope) -> bool:
     try:
-        await service.authenticate_token(token, rate_limit=0)
+        identity = await service.authenticate_token(token, rate_limit=0)
     except AppError:
         return False
-    return True
+    return scope in identity.principal.scopes
+
+
+def _local_key(path: Path, name: str, scope: Scope) -> str:
+    """The token kept in ``path`` while it still works and has ``scope``; else a new one, kept there privately."""
+    token = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    if not token or not asyncio.run(_still_valid(token, scope)):
+        data = ApiKeyCreate(name=name, scopes=[scope], note="minted by make run for local use")
+        _key, token = asyncio.run(_create(data))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        os.chmod(path, 0o600)
+        path.write_text(token + "\n", encoding="utf-8")
+    return token
 
 
 @cli.command("local-admin")
@@ -111,17 +125,20 @@ def local_admin(
 ) -> None:
     """Make sure this machine has a working admin key in a private file, and print it (used by `make run`)."""
     path = path or get_settings().admin_key_file
-    token = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
-    if not token or not asyncio.run(_still_valid(token)):
-        data = ApiKeyCreate(name=LOCAL_ADMIN_NAME, scopes=[Scope.admin], note="minted by make run for local use")
-        _key, token = asyncio.run(_create(data))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        os.chmod(path, 0o600)
-        path.write_text(token + "\n", encoding="utf-8")
+    token = _local_key(path, LOCAL_ADMIN_NAME, Scope.admin)
     console.print(f"local admin key (kept in {path}):")
     print(token)
     console.print(
         "use it as: curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/api/v1/focus-areas\n"
         "mint narrower keys with: .venv/bin/python -m api keys create --name NAME --scope read"
     )
+
+
+@cli.command("local-reader")
+def local_reader(
+    path: Annotated[Path | None, typer.Option(help="Where to keep the key (default: DASHBOARD_KEY_FILE).")] = None,
+) -> None:
+    """Make sure this machine has a working read-only key for the dashboard in a private file (used by `make run`)."""
+    path = path or get_settings().dashboard_key_file
+    _local_key(path, LOCAL_READER_NAME, Scope.read)
+    console.print(f"dashboard's read key kept in {path}")

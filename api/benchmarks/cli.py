@@ -18,6 +18,7 @@ from api.benchmarks import imports, mapping
 from api.benchmarks.schemas import ImportResult
 from api.db import get_sessionmaker
 from api.errors import AppError
+from api.settings import get_settings
 
 cli = typer.Typer(
     help="National benchmarking: DfE's published statistics imported as KPI values.",
@@ -110,3 +111,22 @@ def _print(result: ImportResult) -> None:
         refused = "" if problem.written else "cannot be imported: "
         line = f"  line {problem.line}, {problem.field}: {refused}{problem.reason}"
         console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@cli.command("import-shipped")
+def import_shipped() -> None:
+    """Import every DfE file the seed ships (seed/national/) through its mapping; re-running changes nothing."""
+    national = (get_settings().seed_path / mapping.SHIPPED).parent
+    for name, found in mapping.shipped().items():
+        if not found.file:
+            continue
+        try:
+            result = asyncio.run(_import(national / found.file, name, dry_run=False, overwrite_local=False))
+        except (AppError, OSError) as error:
+            console.print(f"[bold red]not imported[/]: {name}: {error}", soft_wrap=True)
+            raise typer.Exit(1) from error
+        console.print(
+            f"{name}: {result.values_created:,} figures created, {result.values_updated:,} updated, "
+            f"{result.values_unchanged:,} unchanged ({found.kpi})",
+            soft_wrap=True,
+        )

@@ -148,3 +148,32 @@ class TestCommandLine:
         assert token in first.stdout
         assert token in second.stdout, "a second run reuses the key"
         assert key_file.stat().st_mode & 0o077 == 0, "only the owner can read the key file"
+
+    async def test_local_reader_keeps_a_read_only_key_for_the_dashboard(
+        self, migrated: str, clean_tables: None, tmp_path: Path
+    ) -> None:
+        env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin"}
+        key_file = tmp_path / "dashboard-key"
+        command = [sys.executable, "-m", "api", "keys", "local-reader", "--path", str(key_file)]
+        subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        token = key_file.read_text().strip()
+        second = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        assert key_file.read_text().strip() == token, "a second run reuses the key"
+        assert token not in second.stdout, "the dashboard's key is kept in its file, not printed"
+        assert key_file.stat().st_mode & 0o077 == 0
+        async with db.get_sessionmaker()() as session:
+            key = await session.scalar(select(ApiKey).where(ApiKey.key_id == key_id_of(token)))
+        assert key is not None
+        assert key.name == "dashboard (make run)"
+        assert list(key.scopes) == [Scope.read]
+
+    async def test_local_reader_replaces_a_kept_key_without_the_read_scope(
+        self, migrated: str, clean_tables: None, tmp_path: Path, mint: Minter
+    ) -> None:
+        env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin"}
+        key_file = tmp_path / "dashboard-key"
+        submitter = await mint(Scope.kpi_submit)
+        key_file.write_text(submitter + "\n")
+        command = [sys.executable, "-m", "api", "keys", "local-reader", "--path", str(key_file)]
+        subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        assert key_file.read_text().strip() != submitter
