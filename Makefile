@@ -14,11 +14,23 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]' -e ./clients/python
 	touch $(STAMP)
 
+# The dashboard (clients/dashboard) is served beside the API with a read-only key minted here; the API's CORS
+# setting lets that origin read it (added to CORS_ORIGINS if set). Ctrl-C stops both.
+API_HOST = $(or $(HOST),127.0.0.1)
+API_URL = http://$(API_HOST):$(or $(PORT),8000)
+DASHBOARD_PORT ?= 8080
+DASHBOARD_KEY_FILE ?= data/dashboard-key
+DASHBOARD_ORIGINS = http://127.0.0.1:$(DASHBOARD_PORT),http://localhost:$(DASHBOARD_PORT)
+
 run: $(STAMP)
 	$(PY) -m api migrate
 	$(PY) -m api seed load --quiet
+	$(PY) -m api benchmarks import-shipped
 	$(PY) -m api keys local-admin
-	$(PY) -m api serve
+	$(PY) -m api keys local-reader --path $(DASHBOARD_KEY_FILE)
+	@$(PY) clients/dashboard/serve.py --api $(API_URL) --key-file $(DASHBOARD_KEY_FILE) \
+		--port $(DASHBOARD_PORT) & dashboard=$$!; trap "kill $$dashboard 2>/dev/null" EXIT INT TERM; \
+	CORS_ORIGINS="$${CORS_ORIGINS:+$$CORS_ORIGINS,}$(DASHBOARD_ORIGINS)" $(PY) -m api serve
 
 test: $(STAMP) lint browser
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -39,6 +39,8 @@ from tests.factories import (
 )
 from tests.live import serving
 
+pytest_plugins = ["tests.browser"]  # the `browser` fixture: headless Chromium
+
 Minter = Callable[..., Awaitable[str]]
 
 

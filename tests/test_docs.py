@@ -2,51 +2,16 @@
 other host refused, and finds the operations listed."""
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
-import pytest
 from httpx import AsyncClient
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-NO_CHROMIUM = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"no Chromium at {CHROMIUM}: `make browser` installs Debian's (apt-get install chromium) where it can",
-)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        await launched.close()
-
-
-async def _offline_page(browser: Browser, live: str) -> tuple[Page, list[str]]:
-    """A page that may reach the live worker and nothing else; the list collects what it tried to reach besides."""
-    page = await browser.new_page()
-    page.set_default_timeout(90_000)  # a busy machine; nothing here waits that long when the page works
-    refused: list[str] = []
-    served = urlsplit(live).netloc
-
-    async def only_the_service(route: Route) -> None:
-        url = urlsplit(route.request.url)
-        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != served:
-            refused.append(route.request.url)
-            await route.abort()
-        else:
-            await route.continue_()
-
-    await page.route("**/*", only_the_service)
-    return page, refused
+from tests.browser import NO_CHROMIUM, offline_page
 
 
 @NO_CHROMIUM
 async def test_swagger_ui_lists_the_operations_with_nothing_from_elsewhere(browser: Browser, live: str) -> None:
-    page, refused = await _offline_page(browser, live)
+    page, refused = await offline_page(browser, live)
     response = await page.goto(f"{live}/docs")
     assert response is not None
     assert response.status == 200
