@@ -236,6 +236,7 @@ async def make_kpi(
         "code": code,
         "title": "Child protection plans starting in the year which were a second or subsequent plan",
         "tier": Tier.council_plan,
+        "position": next(_serial),  # each KPI after the ones made before it, as POST /kpis places them
         "unit": unit,
         "decimal_places": 1,
         "polarity": Polarity.lower_better,
