@@ -77,9 +77,10 @@ async def prepare(dsn: str, database_url: str, kpis: dict[str, str], scopes: dic
         [(key, name, gss) for key, (name, gss) in scopes.items()],
     )
     await connection.executemany(
-        "INSERT INTO kpi (code, title, tier, unit, decimal_places, polarity, period_type, created_at, updated_at) "
-        "VALUES ($1, $2, 'management_information', 'percent', 0, 'higher_better', 'financial_year', now(), now())",
-        list(kpis.items()),
+        "INSERT INTO kpi (code, title, position, tier, unit, decimal_places, polarity, period_type, created_at, "
+        "updated_at) VALUES ($1, $2, $3, 'management_information', 'percent', 0, 'higher_better', 'financial_year', "
+        "now(), now())",
+        [(code, title, position) for position, (code, title) in enumerate(kpis.items(), 1)],
     )
     await connection.close()
     return mint_key(database_url, "bench", "kpi:submit")

@@ -7,6 +7,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +37,15 @@ from tests import dfe
 
 SEED_DIR = Path(__file__).resolve().parents[1] / "seed"
 _serial = count(1)
+
+
+def kpis_in_plan_order(seed: Path = SEED_DIR, tier: Tier | None = None) -> list[str]:
+    """The codes of a seed's KPIs as every list of KPIs gives them: tier by tier, each tier in kpis.yaml's order."""
+    listed = yaml.safe_load((seed / "kpis.yaml").read_text(encoding="utf-8"))["kpis"]
+    ordered = sorted(enumerate(listed), key=lambda pair: (pair[1]["tier"], pair[0]))
+    return [kpi["code"] for _, kpi in ordered if tier is None or kpi["tier"] == tier]
+
+
 ModelT = TypeVar("ModelT")
 
 
@@ -236,6 +246,7 @@ async def make_kpi(
         "code": code,
         "title": "Child protection plans starting in the year which were a second or subsequent plan",
         "tier": Tier.council_plan,
+        "position": next(_serial),  # each KPI after the ones made before it, as POST /kpis places them
         "unit": unit,
         "decimal_places": 1,
         "polarity": Polarity.lower_better,

@@ -99,3 +99,52 @@ async def test_upgrading_binds_owner_limited_keys_to_owner_ids(empty_database_ur
         codes = (await connection.execute(text("SELECT owner_codes FROM api_key WHERE key_id = 'k1'"))).scalar_one()
     assert (json.loads(codes) if isinstance(codes, str) else codes) == ["AD SLAC", "LSCB"]
     await engine.dispose()
+
+
+async def test_upgrading_places_existing_kpis_in_the_order_they_were_made(empty_database_url: str) -> None:
+    """KPIs held before kpi.position are numbered by id; their targets and figures stay (a SQLite rebuild of the
+    table must neither be refused nor cascade to them), and going back down keeps them too."""
+    before = "5ff55548738b"
+    await asyncio.to_thread(schema.upgrade, empty_database_url, before)
+    engine = db.make_engine(empty_database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO scope (id, key, name, kind) VALUES (1, 'stockton', 'S', 'borough')"))
+        await connection.execute(
+            text(
+                "INSERT INTO kpi (id, code, title, tier, unit, decimal_places, polarity, period_type, version) "
+                "VALUES (:id, :code, 'A KPI', 'council_plan', 'percent', 0, 'lower_better', 'financial_year', 1)"
+            ),
+            [{"id": 7, "code": "alpha"}, {"id": 3, "code": "zulu"}, {"id": 5, "code": "mike"}],
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO kpi_target (kpi_id, period, period_start_date, kind) "
+                "VALUES (3, 'FY2016-17', '2016-04-01', 'monitor')"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO kpi_value (kpi_id, scope_id, period, period_start_date, period_end_date, revision, value, "
+                "provisional, submitted_at, submitted_by) "
+                "VALUES (3, 1, 'FY2015-16', '2015-04-01', '2016-03-31', 1, 8, false, CURRENT_TIMESTAMP, 'seed')"
+            )
+        )
+
+    async def held() -> list[int]:
+        async with engine.connect() as connection:
+            return [
+                int(await connection.scalar(text(f"SELECT count(*) FROM {name}")))
+                for name in ("kpi_target", "kpi_value")
+            ]
+
+    await asyncio.to_thread(schema.upgrade, empty_database_url)
+    async with engine.connect() as connection:
+        placed = (await connection.execute(text("SELECT id, position FROM kpi ORDER BY id"))).all()
+    assert [tuple(row) for row in placed] == [(3, 1), (5, 2), (7, 3)]
+    assert await held() == [1, 1]
+    await asyncio.to_thread(schema.downgrade, empty_database_url, before)
+    async with engine.connect() as connection:
+        columns = await connection.run_sync(lambda sync: {c["name"] for c in inspect(sync).get_columns("kpi")})
+    assert "position" not in columns
+    assert await held() == [1, 1]
+    await engine.dispose()

@@ -103,7 +103,13 @@ async def create_kpi(
     """A new KPI; ``national_indicator``: the dictionary entry it is adopted from (api/kpis/national.py)."""
     if await session.scalar(select(Kpi.id).where(Kpi.code == data.code)):
         raise Conflict(f"A KPI with code '{data.code}' already exists.")
-    kpi = Kpi(**data.model_dump(exclude={"focus_area"}), national_indicator=national_indicator, targets=[])
+    last = await session.scalar(select(func.max(Kpi.position)))
+    kpi = Kpi(
+        **data.model_dump(exclude={"focus_area"}),
+        position=(last or 0) + 1,
+        national_indicator=national_indicator,
+        targets=[],
+    )
     kpi.focus_area = await _focus_area(session, data.focus_area)
     _settle_baseline(kpi)
     session.add(kpi)

@@ -105,6 +105,8 @@ class Kpi(VersionedMixin, TimestampMixin, Base):
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     tier: Mapped[Tier] = mapped_column(_enum(Tier, "tier"), index=True)
+    # Place in the strategy's order (seed/kpis.yaml is written in it): lists sort by tier, then by this.
+    position: Mapped[int]
     unit: Mapped[Unit] = mapped_column(_enum(Unit, "unit"))
     decimal_places: Mapped[int] = mapped_column(default=0)
     polarity: Mapped[Polarity] = mapped_column(_enum(Polarity, "polarity"))

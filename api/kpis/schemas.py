@@ -60,11 +60,15 @@ class KpiValueRead(ReadModel):
     submitted_by: str
 
 
+POSITION = "Place in the strategy's order (1 = first); lists give KPIs tier by tier, each tier in this order."
+
+
 class KpiRead(ReadModel):
     code: str
     title: str
     description: str | None
     tier: Tier
+    position: int = Field(description=POSITION)
     unit: Unit
     decimal_places: int
     polarity: Polarity
@@ -212,6 +216,7 @@ class KpiStatusRead(BaseModel):
     code: str
     title: str
     tier: Tier
+    position: int = Field(description=POSITION)
     unit: Unit
     polarity: Polarity
     decimal_places: int

@@ -15,6 +15,9 @@ from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.schemas import GssCode
 from api.strategy.models import FocusArea
 
+# How KPIs are listed: by tier, then in the strategy's order (seed/kpis.yaml's); the code settles ties.
+PLAN_ORDER = (Kpi.tier, Kpi.position, Kpi.code)
+
 
 class KpiQuery(ChangedQuery):
     tier: Tier | None = None
@@ -52,7 +55,7 @@ def parse_period_param(text: str, name: str, kpi: Kpi, *, where: str = "query") 
 
 
 async def list_kpis(session: AsyncSession, query: KpiQuery) -> tuple[Sequence[Kpi], int]:
-    statement = select(Kpi).options(joinedload(Kpi.focus_area)).order_by(Kpi.tier, Kpi.code)
+    statement = select(Kpi).options(joinedload(Kpi.focus_area)).order_by(*PLAN_ORDER)
     for column, wanted in (
         (Kpi.tier, query.tier),
         (Kpi.unit, query.unit),
@@ -200,10 +203,7 @@ async def get_scope(session: AsyncSession, name: str) -> Scope:
 
 async def list_for_focus_area(session: AsyncSession, focus_area_id: int) -> Sequence[Kpi]:
     statement = (
-        select(Kpi)
-        .where(Kpi.focus_area_id == focus_area_id)
-        .options(joinedload(Kpi.focus_area))
-        .order_by(Kpi.tier, Kpi.code)
+        select(Kpi).where(Kpi.focus_area_id == focus_area_id).options(joinedload(Kpi.focus_area)).order_by(*PLAN_ORDER)
     )
     return (await session.scalars(statement)).all()
 
@@ -222,10 +222,8 @@ async def get_revision(session: AsyncSession, kpi_id: int, scope_id: int, period
 
 
 async def all_kpis(session: AsyncSession, *, tier: Tier | None = None, focus_area: str | None = None) -> Sequence[Kpi]:
-    """Every live KPI (with targets), Council Plan first, for the scorecard."""
-    statement = (
-        select(Kpi).where(Kpi.archived_at.is_(None)).options(selectinload(Kpi.targets)).order_by(Kpi.tier, Kpi.code)
-    )
+    """Every live KPI (with targets), tier by tier and each tier in the plan's order: for the scorecard."""
+    statement = select(Kpi).where(Kpi.archived_at.is_(None)).options(selectinload(Kpi.targets)).order_by(*PLAN_ORDER)
     if tier is not None:
         statement = statement.where(Kpi.tier == tier)
     if focus_area is not None:

@@ -540,6 +540,7 @@ def to_read(standing: Standing) -> KpiStatusRead:
         code=kpi.code,
         title=kpi.title,
         tier=kpi.tier,
+        position=kpi.position,
         unit=kpi.unit,
         polarity=kpi.polarity,
         decimal_places=kpi.decimal_places,

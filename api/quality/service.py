@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from api.actions.models import BusinessImprovementAction
 from api.db import utcnow
 from api.delivery import DueKind
+from api.kpis import service as kpi_service
 from api.kpis.models import Kpi, KpiValue, TargetKind, Tier
 from api.owners.models import Owner
 from api.projects.models import TransformationProject
@@ -222,7 +223,7 @@ async def _project_issues(session: AsyncSession, window: tuple[date, date]) -> l
 
 async def _kpi_issues(session: AsyncSession) -> list[QualityIssue]:
     issues: list[QualityIssue] = []
-    for kpi in await session.scalars(select(Kpi).options(selectinload(Kpi.targets)).order_by(Kpi.tier, Kpi.code)):
+    for kpi in await session.scalars(select(Kpi).options(selectinload(Kpi.targets)).order_by(*kpi_service.PLAN_ORDER)):
         measured = kpi.tier is not Tier.context
         if measured and kpi.baseline_value is None:
             issues.append(
@@ -267,7 +268,7 @@ async def _kpi_issues(session: AsyncSession) -> list[QualityIssue]:
         select(Kpi.code, KpiValue.period, KpiValue.revision, KpiValue.note)
         .join(KpiValue, KpiValue.kpi_id == Kpi.id)
         .where(KpiValue.note.is_not(None))
-        .order_by(Kpi.code, KpiValue.period, KpiValue.revision)
+        .order_by(*kpi_service.PLAN_ORDER, KpiValue.period, KpiValue.revision)
     )
     for code, period, revision, note in notes:
         issues += _placeholders("kpi_value", f"{code}@{period}#{revision}", {"note": note})

@@ -201,7 +201,7 @@ async def _projects(session: AsyncSession) -> list[files.ProjectFile]:
 async def _kpis(session: AsyncSession) -> list[files.KpiFile]:
     kpis = (
         await session.scalars(
-            select(Kpi).options(selectinload(Kpi.focus_area), selectinload(Kpi.targets)).order_by(Kpi.id)
+            select(Kpi).options(selectinload(Kpi.focus_area), selectinload(Kpi.targets)).order_by(Kpi.position, Kpi.id)
         )
     ).all()
     latest = (

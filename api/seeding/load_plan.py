@@ -186,11 +186,12 @@ async def load_kpis(
     session: AsyncSession, bundle: SeedBundle, areas: dict[str, FocusArea], scopes: dict[str, Scope], tally: Tally
 ) -> None:
     existing = {kpi.code: kpi for kpi in await session.scalars(select(Kpi).options(selectinload(Kpi.targets)))}
-    for source in bundle.kpis:
+    for position, source in enumerate(bundle.kpis, 1):
         values: dict[str, object] = {
             "title": source.title,
             "description": source.description,
             "tier": source.tier,
+            "position": position,
             "unit": source.unit,
             "decimal_places": source.decimal_places,
             "polarity": source.polarity,

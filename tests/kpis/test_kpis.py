@@ -1,13 +1,15 @@
 from decimal import Decimal
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.kpis.models import TargetKind, Tier, Unit
 from api.periods import PeriodType
+from api.seeding.sync import Tally
 from tests import dfe
 from tests.asserts import assert_page, assert_problem
-from tests.factories import Scenario, make_kpi, make_value
+from tests.factories import Scenario, kpis_in_plan_order, make_kpi, make_value
 
 LATEST = dfe.stockton(dfe.repeat_child_protection_plans())[-1]
 LATEST_ENGLAND = dfe.england(dfe.repeat_child_protection_plans())[-1]
@@ -28,6 +30,7 @@ class TestListKpis:
         await session.commit()
         assert_page(await client.get("/api/v1/kpis"), total=3)
         council_plan = assert_page(await client.get("/api/v1/kpis?tier=council_plan"), total=2)
+        # in the order they were defined in, as no seed has placed them
         assert [k["code"] for k in council_plan] == ["cp-repeat-plans", "eyfs-good-level-of-development"]
         assert_page(await client.get("/api/v1/kpis?period_type=academic_year"), total=1)
         assert_page(await client.get("/api/v1/kpis?unit=count"), total=1)
@@ -35,6 +38,51 @@ class TestListKpis:
         assert_page(await client.get("/api/v1/kpis?focus_area=children-in-need"), total=1)
         assert_page(await client.get("/api/v1/kpis?q=good level"), total=1)
         assert_problem(await client.get("/api/v1/kpis?unit=furlongs"), 422)
+
+
+class TestPlanOrder:
+    """KPIs come in the strategy's order (seed/kpis.yaml's), tier by tier, never alphabetically by code."""
+
+    @pytest.mark.parametrize("url", ["/api/v1/kpis?tier=council_plan", "/api/v1/scorecard?tier=council_plan"])
+    async def test_the_council_plan_kpis_come_in_the_seeds_order(
+        self, client: AsyncClient, loaded: Tally, url: str
+    ) -> None:
+        planned = kpis_in_plan_order(tier=Tier.council_plan)
+        assert len(planned) == 11
+        assert planned != sorted(planned), "the document's order is not the codes' order"
+        items = (await client.get(url)).json()["items"]
+        assert [item["code"] for item in items] == planned
+        positions = [item["position"] for item in items]
+        assert positions == sorted(positions)
+
+    @pytest.mark.parametrize("url", ["/api/v1/kpis?limit=100", "/api/v1/scorecard"])
+    async def test_every_tier_comes_in_the_seeds_order(self, client: AsyncClient, loaded: Tally, url: str) -> None:
+        items = (await client.get(url)).json()["items"]
+        assert [item["code"] for item in items] == kpis_in_plan_order()
+
+    async def test_a_focus_areas_kpis_come_in_the_seeds_order(self, client: AsyncClient, loaded: Tally) -> None:
+        area = (await client.get("/api/v1/focus-areas/children-in-care-and-care-leavers")).json()
+        codes = [kpi["code"] for kpi in area["kpis"]]
+        assert len(codes) == 4
+        assert codes == [code for code in kpis_in_plan_order() if code in codes]
+
+    async def test_a_created_kpi_comes_last(self, governor: AsyncClient, loaded: Tally) -> None:
+        held = (await governor.get("/api/v1/kpis?limit=100")).json()["items"]
+        created = await governor.post(
+            "/api/v1/kpis",
+            json={
+                "code": "attendance-persistent-absence",  # first by code among the Council Plan's
+                "title": "Pupils persistently absent",
+                "tier": "council_plan",
+                "unit": "percent",
+                "polarity": "lower_better",
+                "period_type": "academic_year",
+            },
+        )
+        assert created.status_code == 201, created.text
+        assert created.json()["position"] == max(kpi["position"] for kpi in held) + 1
+        items = (await governor.get("/api/v1/kpis?tier=council_plan")).json()["items"]
+        assert [item["code"] for item in items] == [*kpis_in_plan_order(tier=Tier.council_plan), created.json()["code"]]
 
 
 class TestGetKpi:

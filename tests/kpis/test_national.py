@@ -89,6 +89,7 @@ class TestAdoptNationalIndicator:
             "period_type": "calendar_year",
         }
         assert (body["decimal_places"], body["focus_area"], body["version"]) == (1, "children-in-need", 1)
+        assert body["position"] == scenario.cp_repeat.position + 1, "after every KPI held, as POST /kpis places it"
         kpi = (await client.get("/api/v1/kpis/low-birth-weight")).json()
         assert (kpi["national_code"], kpi["national_indicator"]) == ("352", LOW_BIRTH_WEIGHT)
         assert (await client.get(f"{NATIONAL}/{LOW_BIRTH_WEIGHT}")).json()["adopted_as"] == "low-birth-weight"

@@ -9,10 +9,11 @@ from httpx import AsyncClient
 from sqlalchemy import update
 
 from api import db
-from api.kpis.models import KpiValue
+from api.kpis.models import KpiValue, Tier
 from api.progress.models import ProgressUpdate
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
+from tests.factories import kpis_in_plan_order
 
 TOXIC_TRIO = "cin-thematic-review-toxic-trio"  # CSMT, Sep 2016
 PLACEMENTS = "cic-placement-sufficiency-planning"  # AD SLAC, Jun 2016
@@ -129,7 +130,7 @@ class TestProgrammeBoardPack:
 class TestCabinetPack:
     async def test_council_plan_kpis_and_progress(self, client: AsyncClient, scenario: None) -> None:
         pack = await _pack(client, "cabinet")
-        assert len(pack["kpis"]) == 11
+        assert [kpi["code"] for kpi in pack["kpis"]] == kpis_in_plan_order(tier=Tier.council_plan)
         neet = next(k for k in pack["kpis"] if k["code"] == NEET)
         assert (neet["baseline_value"], neet["target"]["display"], neet["figure"]["display"]) == (9, "7%", "8%")
         assert (neet["rating"]["word"], neet["rating"]["symbol"]) == ("Off target", "✖")

@@ -63,6 +63,7 @@ def _neet() -> KpiStatusRead:
         code="neet-not-known-16-19",
         title="Percentage of young people aged 16-19 who are NEET or Not Known",
         tier=Tier.council_plan,
+        position=11,
         unit=Unit.percent,
         polarity=Polarity.lower_better,
         decimal_places=0,

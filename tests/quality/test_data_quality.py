@@ -4,7 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.quality.schemas import Check
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
-from tests.factories import make_action, make_focus_area, make_kpi, make_owner
+from tests.factories import kpis_in_plan_order, make_action, make_focus_area, make_kpi, make_owner
 
 
 class TestOnTheRealStrategy:
@@ -31,6 +31,12 @@ class TestOnTheRealStrategy:
         actions = {i["key"] for i in issues if i["resource"] == "action"}
         assert "cin-refine-cp-plan-format-and-conference-agenda" in actions
         assert all(i["severity"] == "warning" for i in issues)
+
+    async def test_kpis_come_in_the_plans_order(self, client: AsyncClient, loaded: Tally) -> None:
+        issues = (await client.get("/api/v1/data-quality?resource=kpi")).json()["issues"]
+        named = list(dict.fromkeys(issue["key"] for issue in issues))
+        assert len(named) > 1
+        assert named == [code for code in kpis_in_plan_order() if code in named]
 
     async def test_summary_counts_every_issue_while_filters_narrow_the_list(
         self, client: AsyncClient, loaded: Tally

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from api import db
 from api.actions.models import BusinessImprovementAction
-from api.kpis.models import KpiValue
+from api.kpis.models import KpiValue, Tier
 from api.models import Base
 from api.seeding import load_plan, service
 from api.seeding.reader import SeedInvalid
 from api.seeding.sync import Tally
-from tests.factories import SEED_DIR, empty_database
+from tests.factories import SEED_DIR, empty_database, kpis_in_plan_order
 
 
 async def _row_counts() -> dict[str, int]:
@@ -76,6 +76,24 @@ class TestIdempotence:
         history = (await client.get("/api/v1/kpis/children-in-care/values?history=true")).json()["items"]
         assert [(v["revision"], v["value"]) for v in history] == [(1, 380), (2, 381)]
         assert history[1]["reason"] == "seed file changed"
+
+    async def test_a_reordered_kpis_file_moves_the_kpis_it_moves(
+        self, client: AsyncClient, loaded: Tally, seed_copy: Path, tmp_path: Path
+    ) -> None:
+        kpis = seed_copy / "kpis.yaml"
+        data = yaml.safe_load(kpis.read_text(encoding="utf-8"))
+        listed = data["kpis"]
+        listed[1], listed[4] = listed[4], listed[1]  # two Council Plan KPIs change places
+        kpis.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        tally, _ = await service.load_seed(seed_copy)
+        assert tally.counts["kpis"] == {"created": 0, "updated": 2, "unchanged": 27}
+        planned = kpis_in_plan_order(seed_copy, Tier.council_plan)
+        assert planned != kpis_in_plan_order(SEED_DIR, Tier.council_plan)
+        items = (await client.get("/api/v1/kpis?tier=council_plan")).json()["items"]
+        assert [item["code"] for item in items] == planned
+        await service.export_seed(tmp_path)
+        exported = yaml.safe_load((tmp_path / "kpis.yaml").read_text(encoding="utf-8"))["kpis"]
+        assert [kpi["code"] for kpi in exported] == [kpi["code"] for kpi in listed]
 
     async def test_an_item_removed_from_the_seed_is_kept_and_reported(self, loaded: Tally, seed_copy: Path) -> None:
         projects = seed_copy / "projects.yaml"

@@ -1532,6 +1532,10 @@ class KpiRead(Model):
     title: Annotated[str, Field(title="Title")]
     description: Annotated[str | None, Field(title="Description")]
     tier: Tier
+    position: Annotated[int, Field(title="Position")]
+    """
+    Place in the strategy's order (1 = first); lists give KPIs tier by tier, each tier in this order.
+    """
     unit: Unit
     decimal_places: Annotated[int, Field(title="Decimal Places")]
     polarity: Polarity
@@ -2591,6 +2595,10 @@ class KpiDetail(Model):
     title: Annotated[str, Field(title="Title")]
     description: Annotated[str | None, Field(title="Description")]
     tier: Tier
+    position: Annotated[int, Field(title="Position")]
+    """
+    Place in the strategy's order (1 = first); lists give KPIs tier by tier, each tier in this order.
+    """
     unit: Unit
     decimal_places: Annotated[int, Field(title="Decimal Places")]
     polarity: Polarity
@@ -2625,6 +2633,10 @@ class KpiStatusRead(Model):
     code: Annotated[str, Field(title="Code")]
     title: Annotated[str, Field(title="Title")]
     tier: Tier
+    position: Annotated[int, Field(title="Position")]
+    """
+    Place in the strategy's order (1 = first); lists give KPIs tier by tier, each tier in this order.
+    """
     unit: Unit
     polarity: Polarity
     decimal_places: Annotated[int, Field(title="Decimal Places")]
