@@ -16,7 +16,7 @@ from api.auth.models import Scope
 from tests.conftest import Minter
 from tests.live import READY_WITHIN, free_port, serving
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent.parent.parent  # the repository
 SERVE = ROOT / "clients" / "dashboard" / "serve.py"
 NATIONAL = ROOT / "seed" / "national"
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "build" / "test-artifacts")) / "dashboard"
