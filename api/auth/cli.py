@@ -106,12 +106,12 @@ async def _still_valid(token: str, scope: Scope) -> bool:
     return scope in identity.principal.scopes
 
 
-def _local_key(path: Path, name: str, scope: Scope) -> str:
+async def _local_key(path: Path, name: str, scope: Scope) -> str:
     """The token kept in ``path`` while it still works and has ``scope``; else a new one, kept there privately."""
     token = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
-    if not token or not asyncio.run(_still_valid(token, scope)):
+    if not token or not await _still_valid(token, scope):
         data = ApiKeyCreate(name=name, scopes=[scope], note="minted by make run for local use")
-        _key, token = asyncio.run(_create(data))
+        _key, token = await _create(data)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         os.chmod(path, 0o600)
@@ -125,7 +125,7 @@ def local_admin(
 ) -> None:
     """Make sure this machine has a working admin key in a private file, and print it (used by `make run`)."""
     path = path or get_settings().admin_key_file
-    token = _local_key(path, LOCAL_ADMIN_NAME, Scope.admin)
+    token = asyncio.run(_local_key(path, LOCAL_ADMIN_NAME, Scope.admin))  # one loop: the engine is bound to it
     console.print(f"local admin key (kept in {path}):")
     print(token)
     console.print(
@@ -140,5 +140,5 @@ def local_reader(
 ) -> None:
     """Make sure this machine has a working read-only key for the dashboard in a private file (used by `make run`)."""
     path = path or get_settings().dashboard_key_file
-    _local_key(path, LOCAL_READER_NAME, Scope.read)
+    asyncio.run(_local_key(path, LOCAL_READER_NAME, Scope.read))
     console.print(f"dashboard's read key kept in {path}")

@@ -116,15 +116,19 @@ def _print(result: ImportResult) -> None:
 @cli.command("import-shipped")
 def import_shipped() -> None:
     """Import every DfE file the seed ships (seed/national/) through its mapping; re-running changes nothing."""
+    try:
+        asyncio.run(_import_shipped())  # one event loop for all: the database engine is bound to it
+    except (AppError, OSError) as error:
+        console.print(f"[bold red]not imported[/]: {error}", soft_wrap=True)
+        raise typer.Exit(1) from error
+
+
+async def _import_shipped() -> None:
     national = (get_settings().seed_path / mapping.SHIPPED).parent
     for name, found in mapping.shipped().items():
         if not found.file:
             continue
-        try:
-            result = asyncio.run(_import(national / found.file, name, dry_run=False, overwrite_local=False))
-        except (AppError, OSError) as error:
-            console.print(f"[bold red]not imported[/]: {name}: {error}", soft_wrap=True)
-            raise typer.Exit(1) from error
+        result = await _import(national / found.file, name, dry_run=False, overwrite_local=False)
         console.print(
             f"{name}: {result.values_created:,} figures created, {result.values_updated:,} updated, "
             f"{result.values_unchanged:,} unchanged ({found.kpi})",
