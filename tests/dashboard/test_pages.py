@@ -238,3 +238,31 @@ async def test_without_a_key_the_dashboard_asks_for_one_and_keeps_it_for_the_tab
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_the_tracker_pages_through_every_action(visit: Visit, site: Site) -> None:
+    await visit.open(site.dashboard, PAGES["tracker"])
+    everything = await _api(site, "/actions", limit="500")
+    assert everything["total"] > 50  # the strategy's 56
+    await visit.page.get_by_role("link", name="Next page").click()
+    await visit.page.wait_for_url(re.compile(r"page=2"))
+    await _rows_shown(visit.page, everything["total"] - 50)
+    shown = [await row.get_attribute("data-action") for row in await visit.page.locator("tbody tr[data-action]").all()]
+    assert shown == [item["key"] for item in everything["items"][50:]]
+    assert await visit.page.get_by_role("link", name="Previous page").count() == 1
+
+
+async def test_a_bodys_pack_downloads_with_the_dashboards_key(visit: Visit, site: Site) -> None:
+    await visit.open(site.dashboard, PAGES["governance"])
+    card = visit.page.locator('[data-body="csmt"]')
+    async with visit.page.expect_download() as started:
+        await card.get_by_role("link", name="Printable pack (HTML)").click()
+    download = await started.value
+    assert download.suggested_filename == "csmt-pack.html"
+    html = (await download.path()).read_text(encoding="utf-8")
+    assert "<html" in html
+    assert "Clear strategy and priorities" in html  # one of CSMT's business improvement actions
+    async with visit.page.expect_download() as started:
+        await card.get_by_role("link", name="Spreadsheet (CSV)").click()
+    assert (await (await started.value).path()).read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    assert visit.errors == []
