@@ -40,9 +40,11 @@ _serial = count(1)
 
 
 def kpis_in_plan_order(seed: Path = SEED_DIR, tier: Tier | None = None) -> list[str]:
-    """The codes of a seed's KPIs as every list of KPIs gives them: tier by tier, each tier in kpis.yaml's order."""
+    """The codes of a seed's KPIs as every list of KPIs gives them: tier by tier (Council Plan first, as `Tier` lists
+    them), each tier in kpis.yaml's order."""
     listed = yaml.safe_load((seed / "kpis.yaml").read_text(encoding="utf-8"))["kpis"]
-    ordered = sorted(enumerate(listed), key=lambda pair: (pair[1]["tier"], pair[0]))
+    rank = {tier.value: number for number, tier in enumerate(Tier)}
+    ordered = sorted(enumerate(listed), key=lambda pair: (rank[pair[1]["tier"]], pair[0]))
     return [kpi["code"] for _, kpi in ordered if tier is None or kpi["tier"] == tier]
 
 

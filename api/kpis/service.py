@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload, selectinload
 
@@ -16,7 +16,10 @@ from api.schemas import GssCode
 from api.strategy.models import FocusArea
 
 # How KPIs are listed: by tier, then in the strategy's order (seed/kpis.yaml's); the code settles ties.
-PLAN_ORDER = (Kpi.tier, Kpi.position, Kpi.code)
+# Tiers as the strategy presents them (Council Plan KPIs first, the borough's context last), not as their codes
+# sort; within a tier, the document's order.
+TIER_RANK = case({tier: rank for rank, tier in enumerate(Tier)}, value=Kpi.tier)
+PLAN_ORDER = (TIER_RANK, Kpi.position, Kpi.code)
 
 
 class KpiQuery(ChangedQuery):
