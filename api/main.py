@@ -28,6 +28,8 @@ from api.kpis.submission_router import router as kpi_submissions_router
 from api.methods import remember_literal_paths
 from api.owners.router import router as owners_router
 from api.packs.router import router as packs_router
+from api.packs.share_router import public_router as shared_packs_router
+from api.packs.share_router import router as pack_shares_router
 from api.problem_types import router as problem_types_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
@@ -66,6 +68,7 @@ DOMAIN_ROUTERS = (
     auth_router,
     audit_router,
     packs_router,
+    pack_shares_router,
 )
 
 
@@ -117,7 +120,7 @@ def create_app() -> FastAPI:
                 "Content-Disposition",
             ],
         )
-    routers = [health_router, problem_types_router, *DOMAIN_ROUTERS]
+    routers = [health_router, problem_types_router, shared_packs_router, *DOMAIN_ROUTERS]
     require_strict_routes(routers)
     remember_literal_paths(app, add_routes(app, routers))
     return app

@@ -39,6 +39,15 @@ HEADERS: dict[str, dict[str, Any]] = {
         "else a new one. The audit trail and the service's log carry it; quote it when reporting a problem.",
         pattern="^[A-Za-z0-9._-]{1,64}$",
     ),
+    "Cache-Control": _header(
+        "`no-store`: no cache keeps the answer (a shared pack's page; a share link's views, which change with every "
+        "opening).",
+        enum=["no-store"],
+    ),
+    "Referrer-Policy": _header(
+        "`no-referrer`: a link followed from the page does not pass its address (and token) on.", enum=["no-referrer"]
+    ),
+    "X-Robots-Tag": _header("`noindex`: search engines do not index the page.", enum=["noindex"]),
     "Idempotent-Replayed": _header(
         "`true` when this is the stored answer to an earlier request with the same Idempotency-Key and body, "
         "replayed rather than done again.",

@@ -46,7 +46,8 @@ NOT_FOUND = ProblemType(
     "Not found",
     404,
     "Nothing is served at this path, or no item has the key, code or id it names (for a figure or a benchmark: "
-    "nothing was reported for that period and scope). Keys are case-sensitive; lists show the keys there are.",
+    "nothing was reported for that period and scope; for a share link to a pack: the link is wrong, has expired or "
+    "was revoked, which are not told apart). Keys are case-sensitive; lists show the keys there are.",
 )
 METHOD_NOT_ALLOWED = ProblemType(
     "method-not-allowed",

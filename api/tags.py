@@ -20,6 +20,7 @@ class Tag(StrEnum):
     routing_rules = "Routing rules"
     exception_rules = "Exception rules"
     packs = "Packs"
+    pack_shares = "Pack shares"
     kpi_definitions = "KPI definitions"
     kpi_values = "KPI values"
     kpi_status = "KPI status"
@@ -49,6 +50,8 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.routing_rules: "Which governance body sees which actions, projects and KPIs; what no rule routes anywhere.",
     Tag.exception_rules: "The performance-challenge rules and the exceptions they raise on KPIs.",
     Tag.packs: "A governance body's pack (JSON, CSV or printable HTML), and packs issued to its meetings.",
+    Tag.pack_shares: "Links to an issued pack that open without a key, for councillors reading the meeting's "
+    "papers: made, listed and revoked under /api/v1; GET /shared-packs/{token} needs no key.",
     Tag.kpi_definitions: "KPIs: what each measures, its unit, polarity, period type, baseline and targets.",
     Tag.kpi_values: "KPI figures by period and scope; every correction is kept as a revision.",
     Tag.kpi_status: "How KPIs stand for a period: rating, direction of travel, comparators; the scorecard.",

@@ -8,7 +8,8 @@ reference), and every path and query parameter gets a NUL, an overlong value and
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,6 +39,8 @@ IMPORT_ROWS = [
     "Child Protection Plans which are a second or subsequent plan,241,78,32.4",
 ]
 NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
+MADE = "{made}"
+PACK = ("/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12", "as_of": "2016-10-01"})
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -49,7 +52,9 @@ class Write:
     body: dict[str, Any] | None = None
     item: str | None = None  # where its ETag comes from, sent as If-Match
     query: dict[str, str] = field(default_factory=dict)
-    made_by: tuple[str, dict[str, Any]] | None = None  # a POST that makes the item first, where the seed has none
+    # POSTs that make the item first, in turn, where the seed has none; MADE in a path stands for the Location of
+    # the one made last
+    made_by: tuple[tuple[str, dict[str, Any]], ...] = ()
     csv: str | None = None  # the body of an endpoint that takes a file (as text/csv), not JSON
 
 
@@ -207,12 +212,12 @@ WRITES: dict[tuple[str, str], Write] = {
         f"/api/v1/comparator-groups/{GROUP['key']}",
         {"name": "Tees", "description": "d", "members": ["stockton-on-tees"]},
         item=f"/api/v1/comparator-groups/{GROUP['key']}",
-        made_by=("/api/v1/comparator-groups", GROUP),
+        made_by=(("/api/v1/comparator-groups", GROUP),),
     ),
     ("DELETE", "/comparator-groups/{key}"): Write(
         f"/api/v1/comparator-groups/{GROUP['key']}",
         item=f"/api/v1/comparator-groups/{GROUP['key']}",
-        made_by=("/api/v1/comparator-groups", GROUP),
+        made_by=(("/api/v1/comparator-groups", GROUP),),
     ),
     ("POST", "/api-keys"): Write(
         "/api/v1/api-keys",
@@ -235,6 +240,10 @@ WRITES: dict[tuple[str, str], Write] = {
         "/api/v1/governance-bodies/csmt/packs",
         {"meeting_date": "2016-10-12", "period": "2016/17", "as_of": "2016-10-01"},
     ),
+    ("POST", "/packs/{pack_id}/shares"): Write(
+        f"{MADE}/shares", {"expires_at": (datetime.now(UTC) + timedelta(days=7)).isoformat()}, made_by=(PACK,)
+    ),
+    ("DELETE", "/packs/{pack_id}/shares/{share_id}"): Write(MADE, made_by=(PACK, (f"{MADE}/shares", {}))),
 }
 
 
@@ -458,11 +467,14 @@ async def _row_counts() -> dict[str, int]:
         return dict((await connection.execute(counts)).one()._mapping)
 
 
-async def _make(admin: AsyncClient, write: Write) -> None:
-    if write.made_by is not None:
-        path, body = write.made_by
-        made = await admin.post(path, json=body)
+async def _make(admin: AsyncClient, write: Write) -> Write:
+    """Make what the request needs (made_by, in turn); the request, with MADE replaced by where the last was made."""
+    location = ""
+    for path, body in write.made_by:
+        made = await admin.post(path.replace(MADE, location), json=body)
         assert made.status_code == 201, made.text
+        location = made.headers["location"]
+    return replace(write, path=write.path.replace(MADE, location))
 
 
 async def _send(admin: AsyncClient, method: str, write: Write, case: Case) -> Response:
@@ -494,13 +506,12 @@ async def test_bad_input_is_a_4xx_and_writes_nothing(
 ) -> None:
     spec = app.openapi()
     operation = spec["paths"]["/api/v1" + route][method.lower()]
-    write = WRITES[(method, route)]
+    write = await _make(admin, WRITES[(method, route)])
     cases = _body_cases(spec, operation, write) + _parameter_cases(operation, route, write)
     if route == "/kpi-submissions":
         cases += _csv_cases(write)
     if route == "/benchmarks/imports":
         cases += _import_cases(write)
-    await _make(admin, write)
     before = await _row_counts()
     for case in cases:
         response = await _send(admin, method, write, case)
@@ -516,8 +527,7 @@ async def test_bad_input_is_a_4xx_and_writes_nothing(
 @pytest.mark.parametrize(("method", "route"), sorted(WRITES), ids=[f"{m} {p}" for m, p in sorted(WRITES)])
 async def test_the_unspoilt_request_is_accepted(admin: AsyncClient, loaded: Tally, method: str, route: str) -> None:
     """So that every refusal above is down to the one thing spoilt."""
-    write = WRITES[(method, route)]
-    await _make(admin, write)
+    write = await _make(admin, WRITES[(method, route)])
     content = write.csv if write.csv is not None else json.dumps(write.body) if write.body is not None else None
     kind = "text/csv" if write.csv is not None else "application/json"
     response = await _send(admin, method, write, Case("valid", write.path, content, write.query, None, kind))

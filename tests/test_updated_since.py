@@ -27,13 +27,13 @@ UNTIMED_LISTS = {
 }
 
 
-async def _lists(client: AsyncClient) -> list[str]:
+async def _lists(client: AsyncClient, samples: dict[str, str]) -> list[str]:
     spec: dict[str, Any] = (await client.get("/openapi.json")).json()
     paths = []
     for path, operations in spec["paths"].items():
         names = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
         if "updated_since" in names:
-            for placeholder, value in SAMPLES.items():
+            for placeholder, value in (SAMPLES | samples).items():
                 path = path.replace(placeholder, value)
             paths.append(path)
     return paths
@@ -44,8 +44,9 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
     update = {"status": "on_track", "as_of": "2016-09-30"}
     await admin.post("/api/v1/actions/cin-thematic-review-toxic-trio/updates", json=update)
     await admin.post("/api/v1/projects/lean-review/updates", json=update)
-    await admin.post("/api/v1/governance-bodies/csmt/packs", json={"meeting_date": "2016-11-21"})
-    paths = await _lists(admin)
+    issued = await admin.post("/api/v1/governance-bodies/csmt/packs", json={"meeting_date": "2016-11-21"})
+    await admin.post(f"{issued.headers['location']}/shares", json={})
+    paths = await _lists(admin, {"/packs/{pack_id}": issued.headers["location"].removeprefix("/api/v1")})
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]
     assert {p for p in lists if "updated_since" not in str(spec["paths"][p]["get"].get("parameters"))} == UNTIMED_LISTS

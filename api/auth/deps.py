@@ -25,12 +25,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer csk_<id>_<secret>`.")
 
 
+def address(client: str) -> str:
+    """The rate limit's subject for a caller without a key: its address (api/auth/rate_limit.py)."""
+    return f"ip:{client}"
+
+
 async def identify(authorization: str | None, method: str, client: str) -> service.Identity:
     """Who is calling: the key in the Authorization header, or an anonymous reader where that is allowed."""
     settings = get_settings()
     if authorization is None:
         if settings.allow_anonymous_read and method in SAFE_METHODS:
-            return await service.anonymous(f"ip:{client}", settings.rate_limit_per_minute)
+            return await service.anonymous(address(client), settings.rate_limit_per_minute)
         raise Unauthenticated("This endpoint needs an API key: send the header 'Authorization: Bearer <key>'.")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -52,6 +57,13 @@ async def authenticate(
 
 
 AuthenticatedPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+async def limit_address(request: Request) -> None:
+    """For a route that needs no key (outside /api/v1): the caller's address is counted against RATE_LIMIT_PER_MINUTE
+    as an anonymous reader's is, in the same count, so a flood of guesses meets the same 429."""
+    client = request.client.host if request.client else "unknown"
+    await service.count_anonymous(address(client), get_settings().rate_limit_per_minute)
 
 
 def _request_id(request: Request) -> str | None:

@@ -116,7 +116,8 @@ class AccessMiddleware:
             self.cache.put(key, answer)
 
     async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Answer | None:
-        """Answer the read, and return the answer if it may be kept (a 200 of reasonable size)."""
+        """Answer the read, and return the answer if it may be kept: a 200 of reasonable size that its route does not
+        mark `Cache-Control: no-store` (what changes without the data's version moving, as a share link's views)."""
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -129,6 +130,7 @@ class AccessMiddleware:
 
         await self.app(scope, receive, keep)
         body = b"".join(chunks)
-        if started.get("status") == 200 and len(body) <= MAX_BODY:
-            return Answer(version, 200, list(started.get("headers", [])), body)
+        headers = list(started.get("headers", []))
+        if started.get("status") == 200 and len(body) <= MAX_BODY and (b"cache-control", b"no-store") not in headers:
+            return Answer(version, 200, headers, body)
         return None

@@ -39,7 +39,8 @@ class ApiKeyQuery(QueryModel):
     updated_since: Moment | None = Field(None, description="Only keys minted or revoked at or after this time.")
 
 
-def _hash(token: str) -> str:
+def secret_digest(token: str) -> str:
+    """What is stored of a secret (an API key's token, a share link's): its SHA-256, never the secret itself."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -87,7 +88,7 @@ async def create_key(session: AsyncSession, data: ApiKeyCreate, *, actor: Actor)
     key_id, token = new_token()
     key = ApiKey(
         key_id=key_id,
-        secret_hash=_hash(token),
+        secret_hash=secret_digest(token),
         name=data.name,
         scopes=sorted(scope.value for scope in data.scopes),
         kpi_codes=sorted(data.kpi_codes) if data.kpi_codes is not None else None,
@@ -188,7 +189,7 @@ async def authenticate_token(token: str, *, rate_limit: int) -> Identity:
         raise Unauthenticated("The API key is malformed; keys look like csk_<id>_<secret>.")
     async with _autocommit() as connection:
         row = await _key_and_version(connection, parts[1])
-        if row is None or not hmac.compare_digest(row.secret_hash, _hash(token)):
+        if row is None or not hmac.compare_digest(row.secret_hash, secret_digest(token)):
             raise Unauthenticated("The API key is not recognised.")
         now = utcnow()
         if row.revoked_at is not None:
@@ -215,6 +216,15 @@ async def anonymous(subject: str, limit: int) -> Identity:
         await rate_limit_service.spend(connection, subject, limit)
         version = await connection.scalar(_VERSION)
     return Identity(ANONYMOUS, version or 0)
+
+
+async def count_anonymous(subject: str, limit: int) -> None:
+    """A request that needs no key at all (a shared pack's link), counted against its address's limit as anonymous
+    reads are, on a connection of its own so that the count stands whatever the request does."""
+    if limit == 0:
+        return
+    async with _autocommit() as connection:
+        await rate_limit_service.spend(connection, subject, limit)
 
 
 def _aware(moment: datetime) -> datetime:

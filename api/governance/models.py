@@ -129,3 +129,21 @@ class IssuedPack(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     html: Mapped[str] = mapped_column(Text)
     csv: Mapped[str] = mapped_column(Text)
+
+
+class PackShare(Base):
+    """A link to one issued pack (that version, whatever is issued later) that opens without an API key. Only a hash
+    of its token is kept: the token is shown once, when the link is made."""
+
+    __tablename__ = "pack_share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(ForeignKey("issued_pack.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Counted by the database (views = views + 1), so views through every worker at once are all counted.
+    views: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_viewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

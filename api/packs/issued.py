@@ -12,7 +12,7 @@ from api.db import lock_rows
 from api.errors import NotFound
 from api.governance.models import GovernanceBody, IssuedPack
 from api.packs import render, service
-from api.packs.schemas import IssuedPackRead, Pack, PackIssue
+from api.packs.schemas import IssuedPackRead, PackIssue
 
 
 async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *, actor: Actor) -> IssuedPack:
@@ -73,7 +73,3 @@ def read(issued: IssuedPack, body_key: str) -> IssuedPackRead:
         issued_at=issued.issued_at,
         issued_by=issued.issued_by,
     )
-
-
-def stored_pack(issued: IssuedPack) -> Pack:
-    return Pack.model_validate(issued.content)

@@ -1,13 +1,13 @@
 """What a governance body's pack holds: the items routed to it, as they stood on a date."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.schemas import KpiStatusRead
 from api.projects.schemas import SavingsTotals
-from api.schemas import Counts, Day, WriteModel
+from api.schemas import Counts, Day, Moment, WriteModel
 
 
 class PackBody(BaseModel):
@@ -142,3 +142,51 @@ class IssuedPackRead(BaseModel):
     as_of: date
     issued_at: datetime
     issued_by: str
+
+
+SHARE_LIFETIME = timedelta(days=30)  # a link's life unless its maker says otherwise
+LONGEST_SHARE = timedelta(days=365)
+
+
+class PackShareCreate(WriteModel):
+    """A link to an issued pack that opens without an API key until it expires or is revoked."""
+
+    expires_at: Moment | None = Field(
+        default=None,
+        description="When the link stops working (ISO 8601 with an offset): in the future and at most a year ahead; "
+        "default 30 days from now.",
+    )
+
+    @field_validator("expires_at")
+    @classmethod
+    def _within_a_year(cls, value: datetime | None) -> datetime | None:
+        now = datetime.now(UTC)
+        if value is not None and value <= now:
+            raise ValueError("must be in the future")
+        if value is not None and value > now + LONGEST_SHARE:
+            raise ValueError(f"must be at most {LONGEST_SHARE.days} days ahead")
+        return value
+
+
+class PackShareRead(BaseModel):
+    id: int
+    pack_id: int = Field(description="The issued pack (that version) the link shows.")
+    created_at: datetime
+    created_by: str
+    expires_at: datetime
+    revoked_at: datetime | None
+    active: bool = Field(description="The link opens now: it has neither expired nor been revoked.")
+    views: int = Field(description="How many times the link has been opened.")
+    last_viewed_at: datetime | None
+
+
+class PackShareCreated(PackShareRead):
+    url: str | None = Field(
+        description="Where the pack opens without a key: /shared-packs/<token>, relative to the service's address "
+        "(null when an Idempotency-Key replays the answer).",
+        examples=["/shared-packs/3q2-7wEjd0H1cXr4hZfK8lT9vYbN6mPaSeUoGiQcDkA"],
+    )
+    token: str | None = Field(
+        description="The link's token. Shown this once: only a hash of it is stored (null when an Idempotency-Key "
+        "replays the answer: revoke the link and make another if it was lost)."
+    )

@@ -613,6 +613,76 @@ class PackSavings(Model):
     delivered_gap_pence: Annotated[int | None, Field(title="Delivered Gap Pence")]
 
 
+class PackShareCreate(Model):
+    """
+    A link to an issued pack that opens without an API key until it expires or is revoked.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    expires_at: Annotated[datetime | None, Field(title="Expires At")] = None
+    """
+    When the link stops working (ISO 8601 with an offset): in the future and at most a year ahead; default 30 days from now.
+    """
+
+
+class PackShareCreated(Model):
+    id: Annotated[int, Field(title="Id")]
+    pack_id: Annotated[int, Field(title="Pack Id")]
+    """
+    The issued pack (that version) the link shows.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    created_by: Annotated[str, Field(title="Created By")]
+    expires_at: Annotated[datetime, Field(title="Expires At")]
+    revoked_at: Annotated[datetime | None, Field(title="Revoked At")]
+    active: Annotated[bool, Field(title="Active")]
+    """
+    The link opens now: it has neither expired nor been revoked.
+    """
+    views: Annotated[int, Field(title="Views")]
+    """
+    How many times the link has been opened.
+    """
+    last_viewed_at: Annotated[datetime | None, Field(title="Last Viewed At")]
+    url: Annotated[
+        str | None,
+        Field(
+            examples=["/shared-packs/3q2-7wEjd0H1cXr4hZfK8lT9vYbN6mPaSeUoGiQcDkA"],
+            title="Url",
+        ),
+    ]
+    """
+    Where the pack opens without a key: /shared-packs/<token>, relative to the service's address (null when an Idempotency-Key replays the answer).
+    """
+    token: Annotated[str | None, Field(title="Token")]
+    """
+    The link's token. Shown this once: only a hash of it is stored (null when an Idempotency-Key replays the answer: revoke the link and make another if it was lost).
+    """
+
+
+class PackShareRead(Model):
+    id: Annotated[int, Field(title="Id")]
+    pack_id: Annotated[int, Field(title="Pack Id")]
+    """
+    The issued pack (that version) the link shows.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    created_by: Annotated[str, Field(title="Created By")]
+    expires_at: Annotated[datetime, Field(title="Expires At")]
+    revoked_at: Annotated[datetime | None, Field(title="Revoked At")]
+    active: Annotated[bool, Field(title="Active")]
+    """
+    The link opens now: it has neither expired nor been revoked.
+    """
+    views: Annotated[int, Field(title="Views")]
+    """
+    How many times the link has been opened.
+    """
+    last_viewed_at: Annotated[datetime | None, Field(title="Last Viewed At")]
+
+
 class PageComparatorGroupRead(Model):
     items: Annotated[list[ComparatorGroupRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -711,6 +781,22 @@ class PageOrganisationRead(Model):
 
 class PageOwnerRead(Model):
     items: Annotated[list[OwnerRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PagePackShareRead(Model):
+    items: Annotated[list[PackShareRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.
