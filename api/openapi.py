@@ -29,7 +29,8 @@ HEADERS: dict[str, dict[str, Any]] = {
     ),
     "Location": _header("Where the item just created is read.", format="uri-reference"),
     "Content-Disposition": _header(
-        'With format=csv: `attachment; filename="<name>.csv"` (Excel opens the UTF-8 file as UTF-8).',
+        'With format=csv, pdf or xlsx: `attachment; filename="<name>.csv"` (or `.pdf`, `.xlsx`); Excel opens the '
+        "UTF-8 CSV as UTF-8.",
         required=False,
     ),
     "Retry-After": _header("Seconds to wait before trying again.", pattern="^[0-9]+$"),

@@ -191,6 +191,10 @@ async def test_each_output_format_is_a_media_type_of_one_response(client: AsyncC
         content = spec["paths"][path]["get"]["responses"]["200"]["content"]
         assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Pack"}
         assert content["text/csv"]["schema"]["type"] == content["text/html"]["schema"]["type"] == "string"
+        binary = {"type": "string", "format": "binary"}
+        assert content["application/pdf"]["schema"] == binary
+        assert content["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]["schema"] == binary
+    assert spec["components"]["schemas"]["PackFormat"]["enum"] == ["json", "csv", "html", "pdf", "xlsx"]
 
 
 def _maps(where: str, node: Any) -> list[str]:

@@ -1,13 +1,14 @@
-"""CSV the service writes opens safely in Excel: no cell is a formula, and the text arrives as written."""
+"""CSV and workbooks the service writes open safely in Excel: no cell is a formula, and the text arrives as written."""
 
 import csv
 import io
 
 import pytest
 from httpx import AsyncClient
+from openpyxl import Workbook, load_workbook
 
 from api.seeding.sync import Tally
-from api.spreadsheets import BOM, safe_cell, write_csv
+from api.spreadsheets import BOM, safe_cell, write_csv, write_text
 
 ACTION = "cin-implement-graded-care-profile-2"
 
@@ -35,6 +36,35 @@ class TestSafeCell:
         text = write_csv(("title", "gap"), [{"title": "=1+1", "gap": "-5"}, {"title": 'He said "no"'}])
         rows = list(csv.DictReader(io.StringIO(text)))
         assert rows == [{"title": "'=1+1", "gap": "-5"}, {"title": 'He said "no"', "gap": ""}]
+
+
+class TestWriteText:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "=cmd|' /C calc'!A0",
+            '=HYPERLINK("http://evil.example","Click")',
+            "+1+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(1+1)",
+            "\t=1+1",
+            "-12",
+            "Children’s Services",
+        ],
+    )
+    def test_text_stays_text_as_written_whatever_it_starts_with(self, text: str) -> None:
+        book = Workbook()
+        write_text(book.worksheets[0]["A1"], text)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        cell = load_workbook(buffer).worksheets[0]["A1"]
+        assert (cell.value, cell.data_type) == (text, "s")
+        assert cell.quotePrefix == text.startswith(("=", "+", "-", "@", "\t")), "editing it cannot make a formula"
+
+    def test_characters_a_workbook_cannot_hold_are_replaced(self) -> None:
+        cell = Workbook().worksheets[0]["A1"]
+        write_text(cell, "bell\x07 and form feed\x0c")
+        assert cell.value == "bell\ufffd and form feed\ufffd"
 
 
 class TestPackDownloads:

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
@@ -129,6 +129,10 @@ class IssuedPack(Base):
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     html: Mapped[str] = mapped_column(Text)
     csv: Mapped[str] = mapped_column(Text)
+    # Null for a pack issued before packs had these formats. Loaded only when asked for (undefer): a list of issued
+    # packs has no use for them.
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True)
+    xlsx: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True)
 
 
 class PackShare(Base):

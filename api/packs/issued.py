@@ -5,14 +5,28 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import undefer
 
+from api import problems
 from api.audit import service as audit
 from api.auth.principal import Actor
 from api.db import lock_rows
-from api.errors import NotFound
+from api.errors import AppError, NotFound
 from api.governance.models import GovernanceBody, IssuedPack
 from api.packs import render, service
+from api.packs.pdf import render_pdf
+from api.packs.render import Meeting
 from api.packs.schemas import IssuedPackRead, PackIssue
+from api.packs.workbook import render_xlsx
+
+# The formats a pack has been issued in since it was first issued as JSON, HTML and CSV, by name.
+LATER_FORMATS = {"pdf": "a PDF", "xlsx": "an Excel workbook (xlsx)"}
+
+
+class NotIssuedInFormat(AppError):
+    """404: the pack was issued before packs were issued in this format, so it was never presented in it."""
+
+    problem = problems.NOT_FOUND
 
 
 async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *, actor: Actor) -> IssuedPack:
@@ -23,10 +37,12 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
             IssuedPack.body_id == body.id, IssuedPack.meeting_date == data.meeting_date
         )
     )
+    version = (last or 0) + 1
+    meeting = Meeting(data.meeting_date, version)
     issued = IssuedPack(
         body_id=body.id,
         meeting_date=data.meeting_date,
-        version=(last or 0) + 1,
+        version=version,
         period=data.period,
         as_of=pack.as_of,
         issued_by=actor.name,
@@ -34,6 +50,8 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
         content=pack.model_dump(mode="json"),
         html=render.render_html(pack),
         csv=render.render_csv(pack),
+        pdf=render_pdf(pack, meeting),
+        xlsx=render_xlsx(pack, meeting),
     )
     session.add(issued)
     await session.flush()
@@ -43,7 +61,8 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
 
 
 async def get_issued(session: AsyncSession, pack_id: int) -> IssuedPack:
-    issued = await session.get(IssuedPack, pack_id)
+    """An issued pack with every format it was issued in."""
+    issued = await session.get(IssuedPack, pack_id, options=[undefer(IssuedPack.pdf), undefer(IssuedPack.xlsx)])
     if issued is None:
         raise NotFound("issued pack", str(pack_id))
     return issued
@@ -73,3 +92,15 @@ def read(issued: IssuedPack, body_key: str) -> IssuedPackRead:
         issued_at=issued.issued_at,
         issued_by=issued.issued_by,
     )
+
+
+def stored_document(issued: IssuedPack, format: str) -> bytes:
+    """The PDF or workbook exactly as issued. A pack issued before it had one has none, and none is made for it now:
+    it would be a new document claiming to be what the meeting was given."""
+    document = {"pdf": issued.pdf, "xlsx": issued.xlsx}[format]
+    if document is None:
+        raise NotIssuedInFormat(
+            f"Issued pack {issued.id} was issued before packs were issued as {LATER_FORMATS[format]}, so it has "
+            "none: ask for format=json, csv or html, or issue the pack again."
+        )
+    return document

@@ -1,6 +1,8 @@
-"""A governance body's pack as a printable HTML document and as one flat CSV a performance officer opens in Excel."""
+"""A governance body's pack as a printable HTML document and as one flat CSV a performance officer opens in Excel;
+and the words, figures and dates every format of a pack shows them in (PDF: pdf.py; Excel workbook: workbook.py)."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +13,8 @@ from api.delivery import DeliveryStatus, Rag
 from api.kpis.models import Unit
 from api.kpis.rating import NOT_SHOWN, format_figure
 from api.kpis.schemas import KpiStatusRead
-from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject, RagCounts
+from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject, PackSavings, RagCounts
+from api.projects.schemas import SavingsTotals
 from api.spreadsheets import write_csv
 
 CSV_COLUMNS = (
@@ -49,6 +52,31 @@ RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "Not rate
 RAG_SYMBOLS = {"red": "✖", "amber": "▲", "green": "✔", "none": NOT_SHOWN}
 
 Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting an issued pack was issued for, and which issue for it this is (its PDF and workbook say)."""
+
+    meeting_date: date
+    version: int
+
+
+def is_empty(pack: Pack) -> bool:
+    """Nothing is routed to the body for this pack."""
+    sections = (pack.progress_summary, pack.kpis, pack.exceptions, pack.actions_by_focus_area, pack.projects)
+    return not any(sections) and pack.savings_totals is None
+
+
+def savings_pence(savings: PackSavings | SavingsTotals) -> tuple[int | None, ...]:
+    """Target, forecast, delivered, forecast gap and still to bank, as the pack's savings tables show them."""
+    return (
+        savings.target_pence,
+        savings.forecast_pence,
+        savings.delivered_pence,
+        savings.forecast_gap_pence,
+        savings.delivered_gap_pence,
+    )
 
 
 def pounds(pence: int | None) -> str:

@@ -14,7 +14,8 @@ from api.governance.models import IssuedPack
 from api.idempotency.service import idempotent
 from api.openapi import sends
 from api.packs import issued as issued_service
-from api.packs import render, service
+from api.packs import render, service, workbook
+from api.packs.pdf import render_pdf
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
 from api.params import IdPath
@@ -27,16 +28,21 @@ router = domain_router()
 BodyKey = Annotated[
     SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]
-# One response, three media types: `format` chooses (the JSON's schema comes from the route's response_model).
+PDF_MEDIA_TYPE = "application/pdf"
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+# One response, five media types: `format` chooses (the JSON's schema comes from the route's response_model).
 FORMATS = sends(
     200,
     sometimes=("Content-Disposition",),
-    description="The pack as JSON, CSV (format=csv: UTF-8 with a byte-order mark, for Excel) or printable HTML "
-    "(format=html).",
+    description="The pack as JSON, CSV (format=csv: UTF-8 with a byte-order mark, for Excel), printable HTML "
+    "(format=html), a PDF (format=pdf: A4, for a meeting's papers) or an Excel workbook (format=xlsx: a sheet for "
+    "each section, figures as numbers).",
     content={
         "application/json": {},
         "text/csv": {"schema": {"type": "string"}},
         "text/html": {"schema": {"type": "string"}},
+        PDF_MEDIA_TYPE: BINARY,
+        workbook.MEDIA_TYPE: BINARY,
     },
 )
 
@@ -45,13 +51,25 @@ class PackFormat(StrEnum):
     json = "json"
     csv = "csv"
     html = "html"
+    pdf = "pdf"
+    xlsx = "xlsx"
+
+
+def _document(body: bytes, wanted: PackFormat, filename: str) -> Response:
+    """A PDF or a workbook to download."""
+    media_type = PDF_MEDIA_TYPE if wanted is PackFormat.pdf else workbook.MEDIA_TYPE
+    headers = {"Content-Disposition": f'attachment; filename="{filename}.{wanted.value}"'}
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
+    """A pack made now, in the format asked for."""
     if wanted is PackFormat.html:
         return HTMLResponse(render.render_html(pack))
     if wanted is PackFormat.csv:
         return csv_response(render.render_csv(pack), filename)
+    if wanted in (PackFormat.pdf, PackFormat.xlsx):
+        return _document(render_pdf(pack) if wanted is PackFormat.pdf else workbook.render_xlsx(pack), wanted, filename)
     # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module: the
     # same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
     return Response(pack.model_dump_json(), media_type="application/json")
@@ -64,6 +82,9 @@ def stored_response(issued: IssuedPack, wanted: PackFormat) -> Response:
         return HTMLResponse(issued.html)
     if wanted is PackFormat.csv:
         return csv_response(issued.csv, f"pack-{issued.id}-v{issued.version}")
+    if wanted in (PackFormat.pdf, PackFormat.xlsx):
+        document = issued_service.stored_document(issued, wanted.value)
+        return _document(document, wanted, f"pack-{issued.id}-v{issued.version}")
     # pydantic's encoder, as the pack was first served with (see _respond), over the JSON as stored.
     return Response(to_json(issued.content), media_type="application/json")
 
@@ -87,7 +108,9 @@ async def get_pack(
     key: BodyKey,
     period: Annotated[SafeStr | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
     as_of: Annotated[Day | None, Query(description="Data as it stood at the end of this day.")] = None,
-    format: Annotated[PackFormat, Query(description="json, csv or html (printable).")] = PackFormat.json,
+    format: Annotated[
+        PackFormat, Query(description="json, csv, html (printable), pdf (A4) or xlsx (an Excel workbook).")
+    ] = PackFormat.json,
 ) -> Response:
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
     body = await service.body_by_key(session, key)
@@ -144,7 +167,13 @@ async def list_issued_packs(
 async def get_issued_pack(
     session: SessionDep,
     pack_id: IdPath,
-    format: Annotated[PackFormat, Query(description="json, csv or html, exactly as issued.")] = PackFormat.json,
+    format: Annotated[
+        PackFormat,
+        Query(
+            description="json, csv, html, pdf or xlsx, exactly as issued (pdf and xlsx: packs issued since those "
+            "formats were offered)."
+        ),
+    ] = PackFormat.json,
 ) -> Response:
     """An issued pack, exactly as it was presented (a pack issued before a change to the Pack schema keeps the
     shape it was issued with)."""

@@ -31,7 +31,7 @@ def test_the_audit_trail_and_the_change_feed(sdk: Client) -> None:
     assert isinstance(sdk.audit.list_page(limit=1), models.PageAuditEventRead)
 
 
-def test_a_pack_as_json_csv_and_html_live_and_issued(sdk: Client) -> None:
+def test_a_pack_in_every_format_live_and_issued(sdk: Client) -> None:
     pack = sdk.packs.get("csmt", period="2016/17", as_of="2016-10-01")
     assert isinstance(pack, models.Pack)
     assert pack.body.key == "csmt"
@@ -44,3 +44,7 @@ def test_a_pack_as_json_csv_and_html_live_and_issued(sdk: Client) -> None:
     assert sdk.packs.get_issued(issued.id).title == pack.title
     assert sdk.packs.get_issued(issued.id, format="csv").splitlines()[0] == csv.splitlines()[0]
     assert "<html" in sdk.packs.get_issued(issued.id, format="html").lower()
+    assert sdk.packs.get("csmt", format="pdf").startswith(b"%PDF-")
+    assert sdk.packs.get("csmt", format="xlsx").startswith(b"PK")  # a zip, as every workbook is
+    assert sdk.packs.get_issued(issued.id, format="pdf") == sdk.packs.get_issued(issued.id, format="pdf")
+    assert sdk.packs.get_issued(issued.id, format="xlsx").startswith(b"PK")

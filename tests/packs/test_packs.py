@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import UTC, datetime
 
-import pytest
 from httpx import AsyncClient
 from sqlalchemy import update
 
@@ -15,49 +14,7 @@ from api.progress.models import ProgressUpdate
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
 from tests.factories import kpis_in_plan_order
-
-TOXIC_TRIO = "cin-thematic-review-toxic-trio"  # CSMT, Sep 2016
-PLACEMENTS = "cic-placement-sufficiency-planning"  # AD SLAC, Jun 2016
-NEET = "neet-not-known-16-19"
-
-
-@pytest.fixture
-async def scenario(loaded: Tally, submitter: AsyncClient, csmt: AsyncClient) -> None:
-    """A few months of the strategy in delivery: figures, progress reports and savings."""
-    rows = [
-        {"kpi": NEET, "period": "FY2015-16", "value": 9},
-        {"kpi": NEET, "period": "FY2016-17", "value": 8},
-        {"kpi": NEET, "period": "FY2016-17", "scope": "england", "value": 6},
-        {"kpi": "care-leavers-in-eet-16-21", "period": "FY2016-17", "value": 56},
-    ]
-    assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
-    updates = [
-        (
-            f"/api/v1/actions/{TOXIC_TRIO}/updates",
-            {
-                "status": "at_risk",
-                "rag": "amber",
-                "percent_complete": 50,
-                "commentary": "Audit delayed",
-                "as_of": "2016-08-31",
-            },
-        ),
-        (f"/api/v1/actions/{PLACEMENTS}/updates", {"status": "off_track", "rag": "red", "as_of": "2016-10-01"}),
-        (
-            "/api/v1/projects/lean-review/updates",
-            {
-                "status": "at_risk",
-                "rag": "red",
-                "percent_complete": 30,
-                "commentary": "Process maps late",
-                "as_of": "2016-10-31",
-            },
-        ),
-    ]
-    for url, body in updates:
-        assert (await csmt.post(url, json=body)).status_code == 201
-    savings = {"target_pence": 80_000_000, "forecast_pence": 65_000_000, "delivered_pence": 20_000_000}
-    assert (await csmt.put("/api/v1/projects/lean-review/savings/FY2016-17", json=savings)).status_code == 200
+from tests.packs.conftest import NEET, PLACEMENTS, TOXIC_TRIO
 
 
 async def _pack(client: AsyncClient, body: str, query: str = "period=2016/17") -> dict:  # type: ignore[type-arg]
@@ -155,7 +112,7 @@ class TestCabinetPack:
 
     async def test_unknown_body_and_format(self, client: AsyncClient, scenario: None) -> None:
         assert_problem(await client.get("/api/v1/governance-bodies/nope/pack"), 404)
-        assert_problem(await client.get("/api/v1/governance-bodies/cabinet/pack?format=pdf"), 422)
+        assert_problem(await client.get("/api/v1/governance-bodies/cabinet/pack?format=docx"), 422)
 
 
 class TestAsOf:

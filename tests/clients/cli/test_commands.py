@@ -225,9 +225,18 @@ class TestActions:
 
 
 class TestPacks:
-    @pytest.mark.parametrize(("format", "starts"), [("html", "<!DOCTYPE html>"), ("csv", "\ufeff"), ("json", "{")])
+    @pytest.mark.parametrize(
+        ("format", "starts"),
+        [
+            ("html", b"<!DOCTYPE html>"),
+            ("csv", "\ufeff".encode()),
+            ("json", b"{"),
+            ("pdf", b"%PDF-"),
+            ("xlsx", b"PK\x03\x04"),  # a zip, as every workbook is
+        ],
+    )
     async def test_a_pack_to_a_file(
-        self, server: str, officer: str, invoke: Runner, tmp_path: Path, format: str, starts: str
+        self, server: str, officer: str, invoke: Runner, tmp_path: Path, format: str, starts: bytes
     ) -> None:
         out = tmp_path / f"csmt.{format}"
         ran = invoke(
@@ -235,11 +244,11 @@ class TestPacks:
         )
 
         assert ran.code == 0, ran.stderr
-        text = out.read_text(encoding="utf-8")
-        assert text.startswith(starts), text[:80]
+        content = out.read_bytes()
+        assert content.startswith(starts), content[:80]
         assert f"wrote {out}" in ran.stderr
         if format == "json":
-            assert json.loads(text)["body"]["key"] == "csmt"
+            assert json.loads(content)["body"]["key"] == "csmt"
 
 
 class TestKeys:

@@ -582,7 +582,10 @@ class PackException(Model):
     reason: Annotated[str, Field(title="Reason")]
 
 
-PackFormat = TypeAliasType("PackFormat", Annotated[Literal["json", "csv", "html"], Field(title="PackFormat")])
+PackFormat = TypeAliasType(
+    "PackFormat",
+    Annotated[Literal["json", "csv", "html", "pdf", "xlsx"], Field(title="PackFormat")],
+)
 
 
 class PackIssue(Model):

@@ -10,7 +10,14 @@ from strategy_client._encoding import path
 from strategy_client._model import Model
 
 BodyRef = str | models.GovernanceBodyRead
-Format = Literal["json", "csv", "html"]
+Format = Literal["json", "csv", "html", "pdf", "xlsx"]
+MEDIA_TYPES: dict[Format, str] = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class AsyncPacks(AsyncResource):
@@ -24,10 +31,15 @@ class AsyncPacks(AsyncResource):
     async def get(
         self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["csv", "html"]
     ) -> str: ...
+    @overload
+    async def get(
+        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["pdf", "xlsx"]
+    ) -> bytes: ...
     async def get(
         self, body: BodyRef, *, period: str | None = None, as_of: date | str | None = None, format: Format = "json"
-    ) -> models.Pack | str:
-        """The pack as it stands: a model for json, the text for csv and html (printable)."""
+    ) -> models.Pack | str | bytes:
+        """The pack as it stands: a model for json, the text for csv and html (printable), the file's bytes for pdf
+        (A4) and xlsx (an Excel workbook)."""
         params = {"period": period, "as_of": as_of, "format": format}
         return await self._fetch(path("governance-bodies", key_of(body), "pack"), params, format)
 
@@ -55,14 +67,14 @@ class AsyncPacks(AsyncResource):
     async def get_issued(self, pack_id: int, *, format: Literal["json"] = "json") -> models.Pack: ...
     @overload
     async def get_issued(self, pack_id: int, *, format: Literal["csv", "html"]) -> str: ...
-    async def get_issued(self, pack_id: int, *, format: Format = "json") -> models.Pack | str:
-        """An issued pack exactly as issued."""
+    @overload
+    async def get_issued(self, pack_id: int, *, format: Literal["pdf", "xlsx"]) -> bytes: ...
+    async def get_issued(self, pack_id: int, *, format: Format = "json") -> models.Pack | str | bytes:
+        """An issued pack exactly as issued (a pack issued before PDF and xlsx were offered has neither: NotFound)."""
         return await self._fetch(path("packs", pack_id), {"format": format}, format)
 
-    async def _fetch(self, url: str, params: Mapping[str, object], format: Format) -> models.Pack | str:
-        response = await self._http.request("GET", url, params=params, headers=_accept(format))
-        return parse(response, models.Pack) if format == "json" else response.text
-
-
-def _accept(format: Format) -> dict[str, str]:
-    return {"Accept": {"json": "application/json", "csv": "text/csv", "html": "text/html"}[format]}
+    async def _fetch(self, url: str, params: Mapping[str, object], format: Format) -> models.Pack | str | bytes:
+        response = await self._http.request("GET", url, params=params, headers={"Accept": MEDIA_TYPES[format]})
+        if format == "json":
+            return parse(response, models.Pack)
+        return response.content if format in ("pdf", "xlsx") else response.text

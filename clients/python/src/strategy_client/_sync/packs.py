@@ -11,7 +11,14 @@ from strategy_client._model import Model
 from strategy_client._sync._core import Resource, key_of, parse, payload
 
 BodyRef = str | models.GovernanceBodyRead
-Format = Literal["json", "csv", "html"]
+Format = Literal["json", "csv", "html", "pdf", "xlsx"]
+MEDIA_TYPES: dict[Format, str] = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class Packs(Resource):
@@ -25,10 +32,15 @@ class Packs(Resource):
     def get(
         self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["csv", "html"]
     ) -> str: ...
+    @overload
+    def get(
+        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["pdf", "xlsx"]
+    ) -> bytes: ...
     def get(
         self, body: BodyRef, *, period: str | None = None, as_of: date | str | None = None, format: Format = "json"
-    ) -> models.Pack | str:
-        """The pack as it stands: a model for json, the text for csv and html (printable)."""
+    ) -> models.Pack | str | bytes:
+        """The pack as it stands: a model for json, the text for csv and html (printable), the file's bytes for pdf
+        (A4) and xlsx (an Excel workbook)."""
         params = {"period": period, "as_of": as_of, "format": format}
         return self._fetch(path("governance-bodies", key_of(body), "pack"), params, format)
 
@@ -54,14 +66,14 @@ class Packs(Resource):
     def get_issued(self, pack_id: int, *, format: Literal["json"] = "json") -> models.Pack: ...
     @overload
     def get_issued(self, pack_id: int, *, format: Literal["csv", "html"]) -> str: ...
-    def get_issued(self, pack_id: int, *, format: Format = "json") -> models.Pack | str:
-        """An issued pack exactly as issued."""
+    @overload
+    def get_issued(self, pack_id: int, *, format: Literal["pdf", "xlsx"]) -> bytes: ...
+    def get_issued(self, pack_id: int, *, format: Format = "json") -> models.Pack | str | bytes:
+        """An issued pack exactly as issued (a pack issued before PDF and xlsx were offered has neither: NotFound)."""
         return self._fetch(path("packs", pack_id), {"format": format}, format)
 
-    def _fetch(self, url: str, params: Mapping[str, object], format: Format) -> models.Pack | str:
-        response = self._http.request("GET", url, params=params, headers=_accept(format))
-        return parse(response, models.Pack) if format == "json" else response.text
-
-
-def _accept(format: Format) -> dict[str, str]:
-    return {"Accept": {"json": "application/json", "csv": "text/csv", "html": "text/html"}[format]}
+    def _fetch(self, url: str, params: Mapping[str, object], format: Format) -> models.Pack | str | bytes:
+        response = self._http.request("GET", url, params=params, headers={"Accept": MEDIA_TYPES[format]})
+        if format == "json":
+            return parse(response, models.Pack)
+        return response.content if format in ("pdf", "xlsx") else response.text

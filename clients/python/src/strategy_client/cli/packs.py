@@ -1,4 +1,5 @@
-"""`strategy pack BODY`: what a governance body should see, as printable HTML, CSV for Excel or JSON."""
+"""`strategy pack BODY`: what a governance body should see, as printable HTML, CSV for Excel, JSON, a PDF or an Excel
+workbook."""
 
 import sys
 from enum import StrEnum
@@ -16,6 +17,8 @@ class PackFormat(StrEnum):
     html = "html"
     csv = "csv"
     json = "json"
+    pdf = "pdf"
+    xlsx = "xlsx"
 
 
 def pack(
@@ -26,19 +29,26 @@ def pack(
     ],
     period: Annotated[str | None, typer.Option(help="e.g. 2016/17 or FY2016-17 (default: the latest).")] = None,
     as_of: Annotated[str | None, typer.Option(help="The data as it stood at the end of this day (YYYY-MM-DD).")] = None,
-    format: Annotated[PackFormat, typer.Option("--format", help="html (printable), csv (opens in Excel) or json.")] = (
-        PackFormat.html
-    ),
+    format: Annotated[
+        PackFormat,
+        typer.Option("--format", help="html (printable), csv (opens in Excel), json, pdf or xlsx (an Excel workbook)."),
+    ] = PackFormat.html,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write the pack here (default: stdout).")] = None,
 ) -> None:
     """Assemble a governance body's pack: the actions, KPIs, exceptions and projects routed to it."""
+    if out is None and format in (PackFormat.pdf, PackFormat.xlsx) and sys.stdout.isatty():
+        raise UsageProblem(f"A {format.value} pack is a file, not text for a terminal: give -o FILE (or pipe it).")
     found = client_of(context).packs.get(body, period=period, as_of=as_of, format=format.value)
-    text = found if isinstance(found, str) else output.to_json(found) + "\n"
+    text = found if isinstance(found, str | bytes) else output.to_json(found) + "\n"
     if out is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+        else:
+            sys.stdout.write(text)
         return
+    content = text if isinstance(text, bytes) else text.encode("utf-8")  # a CSV's byte-order mark is in its text
     try:
-        out.write_text(text, encoding="utf-8", newline="")  # the CSV's byte-order mark is in the text already
+        out.write_bytes(content)
     except OSError as error:
         raise UsageProblem(f"Cannot write {out}: {error.strerror or error}.") from error
-    output.err().print(f"wrote {out} ({format.value}, {len(text.encode()):,} bytes)", highlight=False)
+    output.err().print(f"wrote {out} ({format.value}, {len(content):,} bytes)", highlight=False)

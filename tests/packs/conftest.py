@@ -1,0 +1,49 @@
+"""The packs' shared arrangement: the real strategy a few months into delivery, arranged through the API."""
+
+import pytest
+from httpx import AsyncClient
+
+from api.seeding.sync import Tally
+
+TOXIC_TRIO = "cin-thematic-review-toxic-trio"  # CSMT, Sep 2016
+PLACEMENTS = "cic-placement-sufficiency-planning"  # AD SLAC, Jun 2016
+NEET = "neet-not-known-16-19"
+
+
+@pytest.fixture
+async def scenario(loaded: Tally, submitter: AsyncClient, csmt: AsyncClient) -> None:
+    """A few months of the strategy in delivery: figures, progress reports and savings."""
+    rows = [
+        {"kpi": NEET, "period": "FY2015-16", "value": 9},
+        {"kpi": NEET, "period": "FY2016-17", "value": 8},
+        {"kpi": NEET, "period": "FY2016-17", "scope": "england", "value": 6},
+        {"kpi": "care-leavers-in-eet-16-21", "period": "FY2016-17", "value": 56},
+    ]
+    assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+    updates = [
+        (
+            f"/api/v1/actions/{TOXIC_TRIO}/updates",
+            {
+                "status": "at_risk",
+                "rag": "amber",
+                "percent_complete": 50,
+                "commentary": "Audit delayed",
+                "as_of": "2016-08-31",
+            },
+        ),
+        (f"/api/v1/actions/{PLACEMENTS}/updates", {"status": "off_track", "rag": "red", "as_of": "2016-10-01"}),
+        (
+            "/api/v1/projects/lean-review/updates",
+            {
+                "status": "at_risk",
+                "rag": "red",
+                "percent_complete": 30,
+                "commentary": "Process maps late",
+                "as_of": "2016-10-31",
+            },
+        ),
+    ]
+    for url, body in updates:
+        assert (await csmt.post(url, json=body)).status_code == 201
+    savings = {"target_pence": 80_000_000, "forecast_pence": 65_000_000, "delivered_pence": 20_000_000}
+    assert (await csmt.put("/api/v1/projects/lean-review/savings/FY2016-17", json=savings)).status_code == 200
