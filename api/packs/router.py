@@ -31,19 +31,22 @@ BodyKey = Annotated[
 PDF_MEDIA_TYPE = "application/pdf"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 # One response, five media types: `format` chooses (the JSON's schema comes from the route's response_model).
+PACK_MEDIA_TYPES = {
+    "application/json": {},
+    "text/csv": {"schema": {"type": "string"}},
+    "text/html": {"schema": {"type": "string"}},
+    PDF_MEDIA_TYPE: BINARY,
+    workbook.MEDIA_TYPE: BINARY,
+}
+FORMAT_WORDS = (
+    "CSV (format=csv: UTF-8 with a byte-order mark, for Excel), printable HTML (format=html), a PDF (format=pdf: A4, "
+    "for a meeting's papers) or an Excel workbook (format=xlsx: a sheet for each section, figures as numbers)"
+)
 FORMATS = sends(
     200,
     sometimes=("Content-Disposition",),
-    description="The pack as JSON, CSV (format=csv: UTF-8 with a byte-order mark, for Excel), printable HTML "
-    "(format=html), a PDF (format=pdf: A4, for a meeting's papers) or an Excel workbook (format=xlsx: a sheet for "
-    "each section, figures as numbers).",
-    content={
-        "application/json": {},
-        "text/csv": {"schema": {"type": "string"}},
-        "text/html": {"schema": {"type": "string"}},
-        PDF_MEDIA_TYPE: BINARY,
-        workbook.MEDIA_TYPE: BINARY,
-    },
+    description=f"The pack as JSON, {FORMAT_WORDS}.",
+    content=PACK_MEDIA_TYPES,
 )
 
 

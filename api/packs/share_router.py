@@ -15,7 +15,7 @@ from api.idempotency.service import idempotent
 from api.openapi import HEADERS, sends
 from api.packs import issued as issued_service
 from api.packs import shares
-from api.packs.router import PackFormat, stored_response
+from api.packs.router import FORMAT_WORDS, PACK_MEDIA_TYPES, PackFormat, stored_response
 from api.packs.schemas import Pack, PackShareCreate, PackShareCreated, PackShareRead
 from api.pagination import Page, UpdatedSince
 from api.params import IdPath
@@ -49,13 +49,8 @@ SHARED_FORMATS = sends(
     200,
     *shares.PRIVATE,
     sometimes=("Content-Disposition",),
-    description="The pack exactly as issued: printable HTML (the default), CSV (format=csv: UTF-8 with a byte-order "
-    "mark, for Excel) or JSON (format=json).",
-    content={
-        "text/html": {"schema": {"type": "string"}},
-        "text/csv": {"schema": {"type": "string"}},
-        "application/json": {},
-    },
+    description=f"The pack exactly as issued: printable HTML (the default), JSON (format=json), {FORMAT_WORDS}.",
+    content=PACK_MEDIA_TYPES,
 )
 
 
@@ -141,7 +136,7 @@ async def get_shared_pack(
     session: SessionDep,
     token: TokenPath,
     format: Annotated[
-        PackFormat, Query(description="html (printable), csv or json, exactly as issued.")
+        PackFormat, Query(description="html (printable), json, csv, pdf or xlsx, exactly as issued.")
     ] = PackFormat.html,
 ) -> Response:
     """An issued pack through a share link, no API key needed: exactly as issued, whatever was issued after it. An

@@ -265,4 +265,7 @@ async def test_a_bodys_pack_downloads_with_the_dashboards_key(visit: Visit, site
     async with visit.page.expect_download() as started:
         await card.get_by_role("link", name="Spreadsheet (CSV)").click()
     assert (await (await started.value).path()).read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    async with visit.page.expect_download() as started:
+        await card.get_by_role("link", name="Meeting papers (PDF)").click()
+    assert (await (await started.value).path()).read_bytes().startswith(b"%PDF-")
     assert visit.errors == []

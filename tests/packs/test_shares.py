@@ -104,7 +104,7 @@ class TestMakingLinks:
         await _shares(governor, pack["id"], total=0)
         share = await _share(governor, pack["id"])
         assert_problem(await anonymous.get(f"{share['url']}?surely_unknown=1"), 422)
-        assert_problem(await anonymous.get(f"{share['url']}?format=pdf"), 422)
+        assert_problem(await anonymous.get(f"{share['url']}?format=docx"), 422)
         assert_problem(await anonymous.get("/shared-packs/not a token"), 422)
         assert (await _shares(governor, pack["id"], total=1))[0]["views"] == 0, "refused requests are not views"
 
@@ -151,6 +151,12 @@ class TestOpeningLinks:
         data = await anonymous.get(f"{share['url']}?format=json")
         assert data.content == (await governor.get(issued)).content
         _private(data)
+        for format, media_type in (("pdf", "application/pdf"), ("xlsx", "application/vnd.openxmlformats")):
+            document = await anonymous.get(f"{share['url']}?format={format}")
+            assert document.status_code == 200, document.text
+            assert document.headers["content-type"].startswith(media_type)
+            assert document.content == (await governor.get(f"{issued}?format={format}")).content
+            _private(document)
 
     async def test_views_are_counted(
         self, governor: AsyncClient, client: AsyncClient, anonymous: AsyncClient, pack: dict[str, Any]

@@ -69,6 +69,8 @@ export async function render({ api }) {
             h("h3", {}, "Its pack"),
             h("ul", { class: "links", "aria-label": `${body.name}: pack downloads` }, [
               h("li", {}, packLink(api, body, "html", "Printable pack (HTML)")),
+              h("li", {}, packLink(api, body, "pdf", "Meeting papers (PDF)")),
+              h("li", {}, packLink(api, body, "xlsx", "Workbook (Excel)")),
               h("li", {}, packLink(api, body, "csv", "Spreadsheet (CSV)")),
               h("li", {}, packLink(api, body, "json", "Data (JSON)")),
             ]),
