@@ -17,8 +17,9 @@ import functools
 import statistics
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -139,17 +140,6 @@ def _table(title: str, rows: list[tuple[str, Result]], healthz: float, ceiling: 
         cpu = f"{result.server_cpu_us:12.0f} us" if result.server_cpu_us is not None else ""
         errors = f"  ({result.errors} errors)" if result.errors else ""
         print(f"{name:40} {result.row} {ratio:>12} {cpu:>15}{errors}")
-
-
-def _single_latency(base: str, token: str, path: str, repeat: int = 5) -> float:
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
-        client.get(path)
-        timings = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            client.get(path).raise_for_status()
-            timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
 
 
 @contextmanager
@@ -277,11 +267,41 @@ def scaling(setting: Setting, args: argparse.Namespace) -> Scaling:
     return result
 
 
-def computed_latencies(setting: Setting) -> dict[str, float]:
+COMPUTED_ROUNDS = 9
+
+
+def computed_latencies(settings: list[Setting]) -> dict[str, dict[str, float]]:
     """Each read alone, computed every time (the read cache off): what a cache miss costs, and how it grows with
-    the data."""
-    with live_server(setting.url, RATE_LIMIT_PER_MINUTE="0", READ_CACHE_ENTRIES="0") as base:
-        return {name: _single_latency(base, setting.token, path) for name, path in endpoints(setting)[1:]}
+    the data. Both data sets' servers are up together and their requests taken in turn, one of each per round, so
+    that a drift in the machine's speed (see interleaved) lands on both sides of the large/small ratio; the median
+    of COMPUTED_ROUNDS rounds."""
+    with ExitStack() as servers:
+        clients = [
+            servers.enter_context(
+                httpx.Client(
+                    base_url=servers.enter_context(
+                        live_server(setting.url, RATE_LIMIT_PER_MINUTE="0", READ_CACHE_ENTRIES="0")
+                    ),
+                    headers={"Authorization": f"Bearer {setting.token}"},
+                    timeout=60,
+                )
+            )
+            for setting in settings
+        ]
+        timings: dict[str, dict[str, list[float]]] = {setting.data: defaultdict(list) for setting in settings}
+        for client, setting in zip(clients, settings, strict=True):  # one unmeasured request each: connections
+            for _name, path in endpoints(setting)[1:]:
+                client.get(path).raise_for_status()
+        for _ in range(COMPUTED_ROUNDS):
+            for client, setting in zip(clients, settings, strict=True):
+                for name, path in endpoints(setting)[1:]:
+                    started = time.perf_counter()
+                    client.get(path).raise_for_status()
+                    timings[setting.data][name].append(time.perf_counter() - started)
+    return {
+        data: {name: statistics.median(times) * 1000 for name, times in by_name.items()}
+        for data, by_name in timings.items()
+    }
 
 
 def _summary(figures: Figures, computed: dict[str, dict[str, float]], scaled: Scaling | None) -> None:
@@ -396,13 +416,16 @@ def main() -> None:
     print(f"load: {'wrk' if WRK else 'a Python generator (install wrk for truer figures)'}")
     settings = prepare(args)
     figures: Figures = {}
-    computed: dict[str, dict[str, float]] = {}
     for setting in settings:
         for workers in args.workers:
             figures[(setting.data, workers)] = run_setting(setting, workers, args)
-        computed[setting.data] = computed_latencies(setting)
-        print(f"\n{setting.data} data, each read alone, computed (read cache off), median of 5")
-        for name, ms in computed[setting.data].items():
+    computed = computed_latencies(settings)
+    for data, by_name in computed.items():
+        print(
+            f"\n{data} data, each read alone, computed (read cache off), median of {COMPUTED_ROUNDS}, "
+            "in turn with the other data set's"
+        )
+        for name, ms in by_name.items():
             print(f"{name:40} {ms:27.1f} ms")
     print("\n10,000-row batches against a plain COPY of the same rows (bench/ingest.py):")
     ingest.main(_database(args.server, "bench_ingest"), repeat=3)
