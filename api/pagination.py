@@ -1,7 +1,7 @@
 """`page` and `limit` query parameters and the page envelope every list returns."""
 
 from collections.abc import Sequence
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
@@ -47,6 +47,11 @@ class Page(BaseModel, Generic[ItemT]):
     page: int = Field(description="This page's number.")
     limit: int = Field(description="Items per page asked for.")
     total: int = Field(description="Items across all pages.")
+
+    @classmethod
+    def whole(cls, items: Sequence[ItemT]) -> Self:
+        """A list short enough to send whole, as one page (a limit of at least 1, as a page's limit always is)."""
+        return cls(items=list(items), page=1, limit=max(len(items), 1), total=len(items))
 
 
 async def fetch_page(session: AsyncSession, statement: Select[RowT], params: PageParams) -> tuple[Sequence[RowT], int]:

@@ -3,9 +3,9 @@
 - Formula injection (OWASP, "CSV Injection"): a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
   is a formula to a spreadsheet, so it gets a leading `'`, which Excel shows as text and does not evaluate. A plain
   number (`-12.5`, a negative gap in pence) is left alone: it is not a formula, and it must stay a number.
-  A workbook (XLSX) has a text type of its own: text is written as text, never as a formula, and text that begins
-  like a formula is marked quote-prefixed (Excel's leading `'`, kept outside the value) so that editing the cell
-  cannot turn it into one either.
+  A workbook (XLSX) has a text type of its own: api/packs/workbook.py's `write_text` writes text as text, never as a
+  formula, and marks text that begins like one quote-prefixed (Excel's leading `'`, kept outside the value) so that
+  editing the cell cannot turn it into one either.
 - Encoding: the body starts with a UTF-8 byte-order mark, without which Excel reads UTF-8 as Windows-1252 and the
   strategy's `Children’s` arrives as `Childrenâ€™s`.
 """
@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from fastapi import Response
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING, Cell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -37,16 +36,6 @@ def write_csv(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
     writer.writeheader()
     writer.writerows({name: safe_cell(cell) for name, cell in row.items()} for row in rows)
     return buffer.getvalue()
-
-
-def write_text(cell: Cell, value: str) -> None:
-    """Text into a workbook's cell, as text whatever it starts with. openpyxl takes a string starting "=" for a
-    formula, so such a cell is set back to text. Characters a workbook cannot hold (control characters other than
-    tab and line breaks) become U+FFFD."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    if value.startswith(FORMULA_STARTS):
-        cell.data_type = TYPE_STRING
-        cell.quotePrefix = True
 
 
 def csv_response(text: str, filename: str) -> Response:

@@ -7,8 +7,9 @@ import pytest
 from httpx import AsyncClient
 from openpyxl import Workbook, load_workbook
 
+from api.packs.workbook import write_text
 from api.seeding.sync import Tally
-from api.spreadsheets import BOM, safe_cell, write_csv, write_text
+from api.spreadsheets import BOM, safe_cell, write_csv
 
 ACTION = "cin-implement-graded-care-profile-2"
 

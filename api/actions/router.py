@@ -135,4 +135,4 @@ async def list_action_updates(
     """An action's progress updates, newest first (never edited)."""
     updates = await progress.list_updates(session, await service.get_action(session, key), updated_since)
     items = [ProgressRead.model_validate(update) for update in updates]
-    return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[ProgressRead].whole(items)

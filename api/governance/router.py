@@ -188,7 +188,7 @@ async def resolve_routing(
 async def list_unrouted(session: SessionDep) -> Page[UnroutedItem]:
     """Live items no rule sends anywhere: gaps in accountability."""
     items = [UnroutedItem(item=f.ref, kind=f.kind, title=f.title) for f in await routing.unrouted(session)]
-    return Page[UnroutedItem](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[UnroutedItem].whole(items)
 
 
 @router.get(
@@ -204,7 +204,7 @@ async def list_exception_rules(session: SessionDep, updated_since: UpdatedSince 
         statement = statement.where(ExceptionRule.updated_at >= updated_since)
     rules = (await session.scalars(statement)).all()
     items = [ExceptionRuleRead.model_validate(rule) for rule in rules]
-    return Page[ExceptionRuleRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[ExceptionRuleRead].whole(items)
 
 
 @router.get(
@@ -270,4 +270,4 @@ async def list_performance_exceptions(
         )
         for found in challenge.evaluate(inputs)
     ]
-    return Page[ExceptionRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[ExceptionRead].whole(items)

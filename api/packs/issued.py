@@ -14,10 +14,8 @@ from api.db import lock_rows
 from api.errors import AppError, NotFound
 from api.governance.models import GovernanceBody, IssuedPack
 from api.packs import render, service
-from api.packs.pdf import render_pdf
 from api.packs.render import Meeting
 from api.packs.schemas import IssuedPackRead, PackIssue
-from api.packs.workbook import render_xlsx
 
 # The formats a pack has been issued in since it was first issued as JSON, HTML and CSV, by name.
 LATER_FORMATS = {"pdf": "a PDF", "xlsx": "an Excel workbook (xlsx)"}
@@ -50,8 +48,8 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
         content=pack.model_dump(mode="json"),
         html=render.render_html(pack),
         csv=render.render_csv(pack),
-        pdf=render_pdf(pack, meeting),
-        xlsx=render_xlsx(pack, meeting),
+        pdf=render.render_document(pack, "pdf", meeting),
+        xlsx=render.render_document(pack, "xlsx", meeting),
     )
     session.add(issued)
     await session.flush()

@@ -17,6 +17,9 @@ from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject, 
 from api.projects.schemas import SavingsTotals
 from api.spreadsheets import write_csv
 
+PDF_MEDIA_TYPE = "application/pdf"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 CSV_COLUMNS = (
     "section",
     "focus_area",
@@ -284,3 +287,16 @@ def _money(target: int, forecast: int | None, delivered: int | None) -> Row:
         "forecast_pence": "" if forecast is None else str(forecast),
         "delivered_pence": "" if delivered is None else str(delivered),
     }
+
+
+def render_document(pack: Pack, format: str, meeting: Meeting | None = None) -> bytes:
+    """A pack as a PDF (`format` "pdf") or an Excel workbook ("xlsx"). Their libraries, reportlab and openpyxl, take
+    a quarter of a second to import: they load when the first such document is made, not when a worker or the
+    command line starts."""
+    if format == "pdf":
+        from api.packs.pdf import render_pdf
+
+        return render_pdf(pack, meeting)
+    from api.packs.workbook import render_xlsx
+
+    return render_xlsx(pack, meeting)

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,8 +15,7 @@ from api.governance.models import IssuedPack
 from api.idempotency.service import idempotent
 from api.openapi import sends
 from api.packs import issued as issued_service
-from api.packs import render, service, workbook
-from api.packs.pdf import render_pdf
+from api.packs import render, service
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
 from api.params import IdPath
@@ -28,15 +28,14 @@ router = domain_router()
 BodyKey = Annotated[
     SafeStr, Path(max_length=80, description="Governance body key (csmt, childrens-programme-board) or code (CSMT).")
 ]
-PDF_MEDIA_TYPE = "application/pdf"
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 # One response, five media types: `format` chooses (the JSON's schema comes from the route's response_model).
 PACK_MEDIA_TYPES = {
     "application/json": {},
     "text/csv": {"schema": {"type": "string"}},
     "text/html": {"schema": {"type": "string"}},
-    PDF_MEDIA_TYPE: BINARY,
-    workbook.MEDIA_TYPE: BINARY,
+    render.PDF_MEDIA_TYPE: BINARY,
+    render.XLSX_MEDIA_TYPE: BINARY,
 }
 FORMAT_WORDS = (
     "CSV (format=csv: UTF-8 with a byte-order mark, for Excel), printable HTML (format=html), a PDF (format=pdf: A4, "
@@ -58,38 +57,52 @@ class PackFormat(StrEnum):
     xlsx = "xlsx"
 
 
-def _document(body: bytes, wanted: PackFormat, filename: str) -> Response:
-    """A PDF or a workbook to download."""
-    media_type = PDF_MEDIA_TYPE if wanted is PackFormat.pdf else workbook.MEDIA_TYPE
-    headers = {"Content-Disposition": f'attachment; filename="{filename}.{wanted.value}"'}
-    return Response(body, media_type=media_type, headers=headers)
+def _answer(
+    wanted: PackFormat,
+    filename: str,
+    *,
+    html: Callable[[], str],
+    csv: Callable[[], str],
+    document: Callable[[PackFormat], bytes],
+    json: Callable[[], str | bytes],
+) -> Response:
+    """A pack in the format asked for; only that format is made or read."""
+    if wanted is PackFormat.html:
+        return HTMLResponse(html())
+    if wanted is PackFormat.csv:
+        return csv_response(csv(), filename)
+    if wanted in (PackFormat.pdf, PackFormat.xlsx):
+        media_type = render.PDF_MEDIA_TYPE if wanted is PackFormat.pdf else render.XLSX_MEDIA_TYPE
+        headers = {"Content-Disposition": f'attachment; filename="{filename}.{wanted.value}"'}
+        return Response(document(wanted), media_type=media_type, headers=headers)
+    return Response(json(), media_type="application/json")
 
 
 def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
-    """A pack made now, in the format asked for."""
-    if wanted is PackFormat.html:
-        return HTMLResponse(render.render_html(pack))
-    if wanted is PackFormat.csv:
-        return csv_response(render.render_csv(pack), filename)
-    if wanted in (PackFormat.pdf, PackFormat.xlsx):
-        return _document(render_pdf(pack) if wanted is PackFormat.pdf else workbook.render_xlsx(pack), wanted, filename)
-    # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module: the
-    # same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
-    return Response(pack.model_dump_json(), media_type="application/json")
+    """A pack made now."""
+    return _answer(
+        wanted,
+        filename,
+        html=lambda: render.render_html(pack),
+        csv=lambda: render.render_csv(pack),
+        document=lambda format: render.render_document(pack, format.value),
+        # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module:
+        # the same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
+        json=pack.model_dump_json,
+    )
 
 
 def stored_response(issued: IssuedPack, wanted: PackFormat) -> Response:
     """An issued pack in one of its formats exactly as stored when it was issued. Nothing is validated against
     today's Pack model: a pack issued before the model changed (a field added since) is served as it was issued."""
-    if wanted is PackFormat.html:
-        return HTMLResponse(issued.html)
-    if wanted is PackFormat.csv:
-        return csv_response(issued.csv, f"pack-{issued.id}-v{issued.version}")
-    if wanted in (PackFormat.pdf, PackFormat.xlsx):
-        document = issued_service.stored_document(issued, wanted.value)
-        return _document(document, wanted, f"pack-{issued.id}-v{issued.version}")
-    # pydantic's encoder, as the pack was first served with (see _respond), over the JSON as stored.
-    return Response(to_json(issued.content), media_type="application/json")
+    return _answer(
+        wanted,
+        f"pack-{issued.id}-v{issued.version}",
+        html=lambda: issued.html,
+        csv=lambda: issued.csv,
+        document=lambda format: issued_service.stored_document(issued, format.value),
+        json=lambda: to_json(issued.content),  # pydantic's encoder, as the pack was first served with
+    )
 
 
 @router.get(
@@ -157,7 +170,7 @@ async def list_issued_packs(
     """The packs issued to a body, newest meeting first (updated_since: issued since; issued packs never change)."""
     body = await service.body_by_key(session, key)
     items = [issued_service.read(p, key) for p in await issued_service.list_issued(session, body, updated_since)]
-    return Page[IssuedPackRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[IssuedPackRead].whole(items)
 
 
 @router.get(

@@ -90,7 +90,7 @@ async def list_shares(
     items = [shares.read(share) for share in await shares.list_shares(session, issued, updated_since)]
     # Views change without the data's version moving, so no cache (the read cache included) may keep this.
     response.headers["Cache-Control"] = "no-store"
-    return Page[PackShareRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[PackShareRead].whole(items)
 
 
 @router.get(

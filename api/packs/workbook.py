@@ -15,7 +15,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,9 +26,8 @@ from api.packs import render
 from api.packs.render import Meeting
 from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackException, PackProject, PackSavings
 from api.projects.schemas import SavingsTotals
-from api.spreadsheets import write_text
+from api.spreadsheets import FORMULA_STARTS
 
-MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "d mmm yyyy"
 MOMENT_FORMAT = "d mmm yyyy hh:mm"
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -56,6 +55,16 @@ class Column:
 Value = str | int | Figure | date | None
 TITLE = Column("Title", 50, wrap=True)
 COMMENTARY = Column("Latest commentary", 60, wrap=True)
+
+
+def write_text(cell: Cell, value: str) -> None:
+    """Text into a workbook's cell, as text whatever it starts with. openpyxl takes a string starting "=" for a
+    formula, so such a cell is set back to text. Characters a workbook cannot hold (control characters other than
+    tab and line breaks) become U+FFFD."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if value.startswith(FORMULA_STARTS):
+        cell.data_type = TYPE_STRING
+        cell.quotePrefix = True
 
 
 def _number(value: Decimal) -> int | float:

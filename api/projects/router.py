@@ -147,7 +147,7 @@ async def list_project_updates(
     """A project's progress updates, newest first (never edited)."""
     updates = await progress.list_updates(session, await service.get_project(session, key), updated_since)
     items = [ProgressRead.model_validate(update) for update in updates]
-    return Page[ProgressRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[ProgressRead].whole(items)
 
 
 @router.get(
@@ -163,7 +163,7 @@ async def list_project_savings(
     """A project's savings by financial year, in pence."""
     project = await service.get_project(session, key)
     items = [savings.read(row, key) for row in await savings.for_project(session, project, updated_since)]
-    return Page[SavingsRead](items=items, page=1, limit=max(len(items), 1), total=len(items))
+    return Page[SavingsRead].whole(items)
 
 
 @router.put(

@@ -171,6 +171,12 @@ async def test_a_kpi_page_draws_its_series_against_england_the_neighbours_and_th
     table = visit.page.get_by_role("region", name=re.compile("figures by period: the figures"))
     assert "2016/17" in await table.inner_text()
     assert await visit.page.locator("text=Revision history").count() == 1
+    # every revision of every figure, one row each
+    values = await _api(
+        site, "/kpis/care-leavers-in-eet-16-21/values", scope="stockton-on-tees", history="true", limit="500"
+    )
+    revisions = visit.page.get_by_role("region", name="Every figure and revision, newest period first")
+    assert await revisions.locator("tbody tr").count() == values["total"] > 0
     await visit.keep("kpi")
     assert visit.errors == []
 

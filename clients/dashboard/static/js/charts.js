@@ -91,7 +91,7 @@ export function chartFigure({ id, caption, summary, labels, series, format, type
 }
 
 /** A small trend line in a tile; its accessible name says where the series starts and ends. */
-export function sparkline({ summary, labels, values, format }) {
+export function sparkline({ summary, labels, values }) {
   const canvas = h("canvas", { role: "img", "aria-label": summary });
   const box = h("div", { class: "spark" }, canvas);
   const mount = () =>
@@ -109,5 +109,5 @@ export function sparkline({ summary, labels, values, format }) {
         scales: { x: { display: false }, y: { display: false } },
       },
     });
-  return { box, mount, format };
+  return { box, mount };
 }

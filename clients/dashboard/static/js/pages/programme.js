@@ -32,6 +32,7 @@ export async function render({ api }) {
   const years = financialYears(strategies);
   const savings = await Promise.all(years.map((fy) => api.get("/api/v1/projects/savings", { fy })));
   const areaTitle = new Map(areas.map((one) => [one.key, one.title]));
+  const projectTitle = new Map(projects.map((one) => [one.key, one.title]));
   const labels = years.map(period);
   const drawn = chartFigure({
     id: "savings-chart",
@@ -48,7 +49,7 @@ export async function render({ api }) {
     yTitle: "£",
   });
   const savingsRows = savings.flatMap((one) =>
-    one.projects.map((row) => [period(one.financial_year), projects.find((p) => p.key === row.project)?.title ?? row.project, pounds(row.target_pence), pounds(row.forecast_pence), pounds(row.delivered_pence), pounds(row.forecast_gap_pence)]),
+    one.projects.map((row) => [period(one.financial_year), projectTitle.get(row.project) ?? row.project, pounds(row.target_pence), pounds(row.forecast_pence), pounds(row.delivered_pence), pounds(row.forecast_gap_pence)]),
   );
   const body = h(
     "div",

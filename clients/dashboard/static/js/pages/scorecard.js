@@ -61,7 +61,6 @@ async function trend(api, item) {
     summary: `Trend from ${period(first.period)} (${format(first.value)}) to ${period(last.period)} (${format(last.value)}), ${points.length} figures.`,
     labels: points.map((one) => period(one.period)),
     values: points.map((one) => Number(one.value)),
-    format,
   });
 }
 
