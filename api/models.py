@@ -11,6 +11,7 @@ from api.kpis import models as kpis
 from api.owners import models as owners
 from api.progress import models as progress
 from api.projects import models as projects
+from api.revisions import models as revisions
 from api.strategy import models as strategy
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "owners",
     "progress",
     "projects",
+    "revisions",
     "strategy",
 ]

@@ -15,6 +15,8 @@ from api.delivery import parse_due
 from api.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from api.owners.lookup import owners_named
 from api.owners.models import Owner
+from api.revisions import service as revisions
+from api.revisions.models import PlanKind
 from api.strategy.models import FocusArea
 from api.versioning import Preconditions, claim_by_key, save_change
 
@@ -90,6 +92,7 @@ async def create_action(session: AsyncSession, data: ActionCreate, *, actor: Act
     )
     await session.flush()
     action = await service.get_action(session, data.key)
+    await revisions.record_for(session, PlanKind.action, [action.id], actor)
     await audit.record(
         session,
         actor,
@@ -170,6 +173,8 @@ async def _save(
     async def reload() -> BusinessImprovementAction:
         return await service.get_action(session, action.key, populate_existing=True)
 
-    return await save_change(
+    saved = await save_change(
         session, reload, snapshot, actor=actor, resource=RESOURCE, verb=verb, before=before, version=version
     )
+    await revisions.record_for(session, PlanKind.action, [saved.id], actor)
+    return saved

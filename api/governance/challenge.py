@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
 from api.actions.live import LiveAction
+from api.bitemporal import AsAt
 from api.governance import routing
 from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
 from api.kpis.models import Kpi
@@ -154,7 +155,7 @@ def _project_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challen
 
 async def gather(
     session: AsyncSession,
-    as_of: date,
+    moment: AsAt,
     kpis: Sequence[Kpi],
     actions: Sequence[LiveAction],
     projects: Sequence[TransformationProject],
@@ -163,9 +164,10 @@ async def gather(
     rules: Sequence[ExceptionRule] | None = None,
     series: Series | None = None,
 ) -> Inputs:
-    """Everything the rules look at, as it stood at the end of ``as_of``; savings for ``financial_year``
-    (default: the one ``as_of`` falls in). ``rules`` are the enabled exception rules and ``series`` the borough's
-    figures for ``kpis`` as at ``as_of`` covering runs of run_length(rules), when the caller has them already."""
+    """Everything the rules look at, as at and as known at the moment; savings for ``financial_year`` (default: the
+    one the moment's as_at falls in). ``rules`` are the enabled exception rules and ``series`` the borough's figures
+    for ``kpis`` at the moment covering runs of run_length(rules), when the caller has them already."""
+    as_of = moment.as_at or date.today()
     fy = financial_year or Period.containing(as_of, PeriodType.financial_year).code
     savings_rows = await session.scalars(
         select(ProjectSavings).where(
@@ -175,7 +177,7 @@ async def gather(
     if rules is None:
         rules = await enabled_rules(session)
     if series is None:
-        series = await series_for(session, kpis, as_of=as_of, run_length=run_length(rules), shown=())
+        series = await series_for(session, kpis, moment=moment, run_length=run_length(rules), shown=())
     return Inputs(
         as_of=as_of,
         window=await tracking.window(session, as_of),
@@ -183,9 +185,9 @@ async def gather(
         kpis=kpis,
         series=series,
         actions=actions,
-        action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], as_of),
+        action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], moment),
         projects=projects,
-        project_updates=await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], as_of),
+        project_updates=await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], moment),
         savings={row.project_id: row for row in savings_rows},
     )
 

@@ -122,7 +122,8 @@ class IssuedPack(Base):
     meeting_date: Mapped[date]
     version: Mapped[int]
     period: Mapped[str | None] = mapped_column(String(20))
-    as_of: Mapped[date]
+    as_at: Mapped[date]  # the date it reports as at
+    known_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the data as known at this moment
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by: Mapped[str] = mapped_column(String(200))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))

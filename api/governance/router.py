@@ -8,6 +8,7 @@ from api.actions import service as actions_service
 from api.auth.deps import require
 from api.auth.models import Scope
 from api.auth.principal import Actor
+from api.bitemporal import AsAt
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.governance import challenge, routing, service
@@ -32,7 +33,7 @@ from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.params import KeyPath
 from api.projects import service as projects_service
 from api.routing import domain_router
-from api.schemas import Day, SafeStr
+from api.schemas import Day, Moment, SafeStr
 from api.tags import Tag
 from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 
@@ -250,13 +251,22 @@ async def update_exception_rule(
 )
 async def list_performance_exceptions(
     session: SessionDep,
-    as_of: Annotated[Day | None, Query(description="As the data stood at the end of this day (default today).")] = None,
+    as_at: Annotated[
+        Day | None, Query(description="Judged as at the end of this day: overdue, latest figures (default today).")
+    ] = None,
+    known_at: Annotated[
+        Moment | None,
+        Query(description="From the data as known at this moment (ISO 8601 with an offset; default now)."),
+    ] = None,
 ) -> Page[ExceptionRead]:
     """Performance challenge: every exception the rules raise, and the bodies each is routed to."""
-    day = as_of or date.today()
     kpis = await kpis_service.all_kpis(session)
     inputs = await challenge.gather(
-        session, day, kpis, await actions_service.list_live(session), await projects_service.list_live(session)
+        session,
+        AsAt(as_at or date.today(), known_at),
+        kpis,
+        await actions_service.list_live(session),
+        await projects_service.list_live(session),
     )
     rules = await routing.live_rules(session)
     items = [

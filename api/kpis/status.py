@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.benchmarks import statistics
 from api.benchmarks.benchmark_schemas import GapRead, RankRead
 from api.benchmarks.models import StatisticalNeighbour
+from api.bitemporal import AsAt
 from api.kpis import rating
 from api.kpis.models import GeographyLevel, Kpi, KpiTarget, KpiValue, Scope, ScopeKind, StatusSymbol, TargetKind, Tier
 from api.kpis.rating import Rating, RatingStatus, Travel
@@ -38,7 +39,7 @@ from api.kpis.schemas import (
     TargetSummary,
     TravelRead,
 )
-from api.periods import YEAR_START_MONTH, Period, PeriodType, end_of, parse_period
+from api.periods import YEAR_START_MONTH, Period, PeriodType, parse_period
 
 ENGLAND_GSS = "E92000001"
 
@@ -321,9 +322,9 @@ def _benchmark(
 
 
 async def _latest_periods(
-    session: AsyncSession, kpi_ids: Sequence[int], scope_id: int, before: datetime | None
+    session: AsyncSession, kpi_ids: Sequence[int], scope_id: int, moment: AsAt
 ) -> dict[int, Period]:
-    """Each KPI's latest period with a figure for the scope (submitted before ``before``): one index probe each.
+    """Each KPI's latest period with a figure for the scope, as at and as known at the moment: one index probe each.
 
     A KPI's figures all have its period type (it cannot change once there are figures), so the latest by end date
     is the latest period."""
@@ -333,10 +334,14 @@ async def _latest_periods(
         .order_by(KpiValue.period_end_date.desc(), KpiValue.revision.desc())
         .limit(1)
     )
-    if before is not None:
-        newest = newest.where(KpiValue.submitted_at < before)
+    newest = newest.where(*_known(moment))
     rows = await session.execute(select(Kpi.id, newest.scalar_subquery()).where(Kpi.id.in_(kpi_ids)))
     return {kpi_id: parse_period(code) for kpi_id, code in rows if code is not None}
+
+
+def _known(moment: AsAt) -> list[Any]:
+    """Figures for periods ended by the moment's as_at, submitted by its known_at."""
+    return moment.clauses(recorded=KpiValue.submitted_at, dated=KpiValue.period_end_date)
 
 
 def _bounds(periods: set[Period]) -> tuple[Period, Period]:
@@ -364,8 +369,8 @@ _FIGURE_COLUMNS = (
 Wanted = tuple[dict[int, set[Period]], int | None]  # (kpi id -> periods, a scope id or None for every scope)
 
 
-def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Select[Any]:
-    """The latest revision (submitted before ``before``) of each figure wanted: for each part, the periods of each
+def _latest_revisions(wanted: Sequence[Wanted], moment: AsAt) -> Select[Any]:
+    """The latest revision (as at and as known at the moment) of each figure wanted: for each part, the periods of each
     KPI, for one scope or every scope.
 
     Each KPI's figures are read over the span of end dates it needs, through the (kpi, scope, end date) index; KPIs
@@ -386,15 +391,12 @@ def _latest_revisions(wanted: Sequence[Wanted], before: datetime | None) -> Sele
     ranked = select(*_FIGURE_COLUMNS, rank.label("rank")).where(
         or_(*wanted_here), KpiValue.period.in_({period.code for period in every})
     )
-    if before is not None:  # as the figures stood then: later revisions excluded
-        ranked = ranked.where(KpiValue.submitted_at < before)
+    ranked = ranked.where(*_known(moment))
     latest = ranked.subquery()
     return select(*(latest.c[column.key] for column in _FIGURE_COLUMNS)).where(latest.c.rank == 1)
 
 
-async def _figures(
-    session: AsyncSession, scopes: Scopes, wanted: Sequence[Wanted], before: datetime | None
-) -> list[Figure]:
+async def _figures(session: AsyncSession, scopes: Scopes, wanted: Sequence[Wanted], moment: AsAt) -> list[Figure]:
     """The figures wanted, in one query, as light rows; a KPI's figures for other periods within the span it needs
     may come too."""
     wanted = [({kpi_id: periods for kpi_id, periods in by_kpi.items() if periods}, scope) for by_kpi, scope in wanted]
@@ -402,7 +404,7 @@ async def _figures(
     if not wanted:
         return []
     # Plain rows, straight from the connection: nothing here is an ORM entity.
-    rows = await (await session.connection()).execute(_latest_revisions(wanted, before))
+    rows = await (await session.connection()).execute(_latest_revisions(wanted, moment))
     by_id = scopes.by_id
     return [
         Figure(kpi_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at)
@@ -424,13 +426,13 @@ async def series_for(
     kpis: Sequence[Kpi],
     *,
     asked: str | None = None,
-    as_of: date | None = None,
+    moment: AsAt | None = None,
     scope: Scope | None = None,
     run_length: int = 0,
     shown: Iterable[Kpi] | None = None,
 ) -> Series:
-    """What standings of ``kpis`` for ``scope`` (default: the borough) read, as the figures stood at the end of
-    ``as_of`` (default: now).
+    """What standings of ``kpis`` for ``scope`` (default: the borough) read, from the figures for periods ended by
+    the moment's ``as_at`` as they were known at its ``known_at`` (default: every figure, as it is now).
 
     For the KPIs ``shown`` (default: all of them), what stand() reads for the period ``asked`` (default: each KPI's
     latest): ours for it, the period before and the same period last year, England's for it and the period before,
@@ -438,14 +440,14 @@ async def series_for(
     the last ``run_length`` periods up to its latest (the performance challenge's runs): ours and England's for
     each period and the one before. In all, three queries (two when a period was asked for and there are no runs):
     the scopes, each KPI's latest period, and the figures."""
-    before = end_of(as_of) if as_of else None
+    moment = moment or AsAt.now()
     scopes = await load_scopes(session)
     local = scope or scopes.borough
     empty = Series(local, scopes, {}, None if asked else {}, {}, {}, {})
     if not kpis or local is None:
         return empty
     kpi_ids = [kpi.id for kpi in kpis]
-    latest = await _latest_periods(session, kpi_ids, local.id, before) if asked is None or run_length else None
+    latest = await _latest_periods(session, kpi_ids, local.id, moment) if asked is None or run_length else None
     shown_ids = set(kpi_ids) if shown is None else {kpi.id for kpi in shown}
     ours: defaultdict[int, set[Period]] = defaultdict(set)
     theirs: defaultdict[int, set[Period]] = defaultdict(set)  # England's, for KPIs rated against England's change
@@ -474,7 +476,7 @@ async def series_for(
     wanted.append(({kpi_id: {period} for kpi_id, period in at.items()}, None))
     figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
     comparators: dict[int, list[Figure]] = defaultdict(list)
-    for figure in await _figures(session, scopes, wanted, before):
+    for figure in await _figures(session, scopes, wanted, moment):
         scope_id = figure.scope.id
         if scope_id in (local.id, national):
             figures[(figure.kpi_id, scope_id)][figure.period] = figure
@@ -513,10 +515,10 @@ async def standings(
     kpis: Sequence[Kpi],
     asked: str | None,
     scope: Scope | None = None,
-    as_of: date | None = None,
+    moment: AsAt | None = None,
 ) -> list[Standing]:
-    """Each KPI's standing for a period; with ``as_of``, from the figures as they stood at the end of that day."""
-    series = await series_for(session, kpis, asked=asked, as_of=as_of, scope=scope)
+    """Each KPI's standing for a period; with a moment, from the figures as at and as known at it."""
+    series = await series_for(session, kpis, asked=asked, moment=moment, scope=scope)
     return [stand(kpi, asked, series) for kpi in kpis]
 
 

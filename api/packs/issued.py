@@ -28,7 +28,7 @@ class NotIssuedInFormat(AppError):
 
 
 async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *, actor: Actor) -> IssuedPack:
-    pack = await service.build_pack(session, body, data.period, data.as_of)
+    pack = await service.build_pack(session, body, data.period, data.as_at, data.known_at)
     await lock_rows(session, "governance_body", [body.id])  # two issuers for one meeting get versions 1 and 2
     last = await session.scalar(
         select(func.max(IssuedPack.version)).where(
@@ -42,7 +42,8 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
         meeting_date=data.meeting_date,
         version=version,
         period=data.period,
-        as_of=pack.as_of,
+        as_at=pack.as_at,
+        known_at=pack.known_at,
         issued_by=actor.name,
         api_key_id=actor.principal.api_key_pk,
         content=pack.model_dump(mode="json"),
@@ -53,7 +54,13 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
     )
     session.add(issued)
     await session.flush()
-    after = {"meeting_date": data.meeting_date, "version": issued.version, "as_of": pack.as_of, "period": data.period}
+    after = {
+        "meeting_date": data.meeting_date,
+        "version": issued.version,
+        "as_at": pack.as_at,
+        "known_at": pack.known_at,
+        "period": data.period,
+    }
     await audit.record(session, actor, resource="issued_pack", key=str(issued.id), action="issue", after=after)
     return issued
 
@@ -86,7 +93,8 @@ def read(issued: IssuedPack, body_key: str) -> IssuedPackRead:
         meeting_date=issued.meeting_date,
         version=issued.version,
         period=issued.period,
-        as_of=issued.as_of,
+        as_at=issued.as_at,
+        known_at=issued.known_at,
         issued_at=issued.issued_at,
         issued_by=issued.issued_by,
     )

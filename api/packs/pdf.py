@@ -307,7 +307,7 @@ def _details(pack: Pack, meeting: Meeting | None) -> list[Flowable]:
         ("Cadence", pack.body.cadence),
         ("Period", pack.period or "Latest available"),
         ("Financial year", pack.financial_year),
-        ("Data as of", render.uk_date(pack.as_of)),
+        ("Data as of", render.uk_date(pack.as_at)),
         ("Generated", render.uk_date(pack.generated_at)),
         ("Routing rules", ", ".join(pack.rules) or "None"),
     ]
@@ -358,7 +358,7 @@ def _footer(words: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
 
 def footer_words(pack: Pack, meeting: Meeting | None) -> str:
     """E.g. "Cabinet · data as of 30 September 2016 · meeting 12 October 2016, version 2"."""
-    words = f"{pack.body.name} · data as of {render.uk_date(pack.as_of)}"
+    words = f"{pack.body.name} · data as of {render.uk_date(pack.as_at)}"
     if meeting is not None:
         words += f" · meeting {render.uk_date(meeting.meeting_date)}, version {meeting.version}"
     return words.translate(CLEAN)
@@ -375,7 +375,7 @@ def render_pdf(pack: Pack, meeting: Meeting | None = None) -> bytes:
         topMargin=MARGIN,
         bottomMargin=FOOT,
         title=pack.title,
-        subject=f"{pack.body.name}: data as of {render.uk_date(pack.as_of)}",
+        subject=f"{pack.body.name}: data as of {render.uk_date(pack.as_at)}",
         creator="cs-strategy",
         lang="en-GB",
     )

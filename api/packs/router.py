@@ -20,7 +20,7 @@ from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 from api.pagination import Page, UpdatedSince
 from api.params import IdPath
 from api.routing import domain_router
-from api.schemas import Day, SafeStr
+from api.schemas import Day, Moment, SafeStr
 from api.spreadsheets import csv_response
 from api.tags import Tag
 
@@ -123,15 +123,22 @@ async def get_pack(
     session: SessionDep,
     key: BodyKey,
     period: Annotated[SafeStr | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
-    as_of: Annotated[Day | None, Query(description="Data as it stood at the end of this day.")] = None,
+    as_at: Annotated[
+        Day | None,
+        Query(description="The date it reports as at (default: the period's end, or today if earlier)."),
+    ] = None,
+    known_at: Annotated[
+        Moment | None,
+        Query(description="The data as known at this moment (ISO 8601 with an offset; default now)."),
+    ] = None,
     format: Annotated[
         PackFormat, Query(description="json, csv, html (printable), pdf (A4) or xlsx (an Excel workbook).")
     ] = PackFormat.json,
 ) -> Response:
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
     body = await service.body_by_key(session, key)
-    pack = await service.build_pack(session, body, period, as_of)
-    return _respond(pack, format, f"{key}-{pack.as_of}")
+    pack = await service.build_pack(session, body, period, as_at, known_at)
+    return _respond(pack, format, f"{key}-{pack.as_at}")
 
 
 @router.post(

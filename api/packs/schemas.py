@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel, Field, field_validator
 
 from api.delivery import DeliveryStatus, Rag
-from api.kpis.schemas import KpiStatusRead
+from api.kpis.schemas import KpiStatusRead, RatingCounts
 from api.projects.schemas import SavingsTotals
-from api.schemas import Counts, Day, Moment, WriteModel
+from api.schemas import Counts, Day, Moment, Number, WriteModel
 
 
 class PackBody(BaseModel):
@@ -15,6 +15,15 @@ class PackBody(BaseModel):
     code: str | None
     name: str
     cadence: str
+
+
+class PackComment(BaseModel):
+    """Commentary an owner wrote: why a figure or an item stands where it does, and what is being done about it."""
+
+    text: str
+    author: str = Field(description="Who wrote it (the key's holder).")
+    written_at: datetime = Field(description="When this wording was recorded (its latest revision known to the pack).")
+    period: str | None = Field(default=None, description="The period a KPI's commentary is about, e.g. 2016/17.")
 
 
 class PackAction(BaseModel):
@@ -30,6 +39,10 @@ class PackAction(BaseModel):
     stale: bool
     last_update_on: date | None
     commentary: str | None = Field(description="From the latest progress update on or before the pack's date.")
+    commentary_by: str | None = Field(default=None, description="Who made that progress update.")
+    comments: list[PackComment] = Field(
+        default_factory=list, description="Commentary added to that progress update, oldest first."
+    )
 
 
 class PackFocusArea(BaseModel):
@@ -62,7 +75,57 @@ class PackProject(BaseModel):
     stale: bool
     last_update_on: date | None
     commentary: str | None
+    commentary_by: str | None = Field(default=None, description="Who made the latest progress update.")
+    comments: list[PackComment] = Field(
+        default_factory=list, description="Commentary added to that progress update, oldest first."
+    )
     savings: PackSavings | None = Field(description="This financial year's savings, when any are planned.")
+
+
+class TrendPoint(BaseModel):
+    """One period of a KPI's trend: ours, the target, England's and the statistical neighbours' average."""
+
+    period: str
+    label: str = Field(description="The period as a report writes it, e.g. 2016/17.")
+    value: Number | None = Field(description="Our figure (None: none, or withheld).")
+    target: Number | None
+    england: Number | None
+    neighbours_mean: Number | None
+
+
+class PackKpi(KpiStatusRead):
+    trend: list[TrendPoint] = Field(
+        default_factory=list, description="The periods up to the one reported (at most six), oldest first."
+    )
+    comments: list[PackComment] = Field(
+        default_factory=list, description="Owners' commentary on the KPI for the periods in its trend, newest first."
+    )
+
+
+class SavingsYear(BaseModel):
+    """The pack's projects' savings for one financial year of the strategy."""
+
+    financial_year: str
+    label: str = Field(description="e.g. 2016/17")
+    target_pence: int
+    forecast_pence: int
+    delivered_pence: int
+
+
+class PackHeadline(BaseModel):
+    """The front page's figures, and the sentence it opens with."""
+
+    sentence: str = Field(
+        examples=["7 of 11 Council Plan KPIs on or above target; 2 off target; 2 not yet rated."],
+    )
+    kpis: int = Field(description="KPIs in the pack.")
+    kpis_by_rating: RatingCounts
+    exceptions: int
+    actions: int
+    actions_overdue: int
+    actions_stale: int
+    projects: int
+    projects_red: int
 
 
 class PackException(BaseModel):
@@ -111,17 +174,27 @@ class Pack(BaseModel):
     """Every section is present for every body; a section no routing rule fills is an empty list."""
 
     body: PackBody
-    title: str = Field(examples=["Children's Services Management Team: performance report"])
+    title: str = Field(examples=["Children's Services Management Team: performance and progress, 2016/17"])
+    reports: list[str] = Field(description="The reports this pack brings together, as the routing rules name them.")
     period: str | None = Field(description="The reporting period asked for, e.g. 2016/17.")
+    period_label: str | None = Field(description="That period as a report writes it.")
     financial_year: str = Field(description="The financial year whose savings are shown.")
-    as_of: date = Field(description="The data as it stood at the end of this day.")
+    financial_year_label: str = Field(description="e.g. 2016/17")
+    as_at: date = Field(
+        description="The date the pack reports as at: overdue, stale and latest figures are judged at the end of it."
+    )
+    known_at: datetime = Field(description="The data as it was known at this moment (later corrections left out).")
     generated_at: datetime
     rules: list[str] = Field(description="The routing rules that filled this pack.")
+    headline: PackHeadline
     actions_by_focus_area: list[PackFocusArea]
-    kpis: list[KpiStatusRead]
+    kpis: list[PackKpi]
     exceptions: list[PackException]
     projects: list[PackProject]
     savings_totals: SavingsTotals | None
+    savings_by_year: list[SavingsYear] = Field(
+        description="The pack's projects' savings in each financial year of the strategy, for the savings chart."
+    )
     progress_summary: list[FocusAreaProgress]
 
 
@@ -130,7 +203,12 @@ class PackIssue(WriteModel):
 
     meeting_date: Day
     period: str | None = Field(default=None, max_length=20, description="e.g. 2016/17; default: each KPI's latest.")
-    as_of: Day | None = Field(default=None, description="Data as it stood at the end of this day (default today).")
+    as_at: Day | None = Field(
+        default=None, description="The date it reports as at (default: the period's end, or today if earlier)."
+    )
+    known_at: Moment | None = Field(
+        default=None, description="The data as known at this moment, in the past (default: now)."
+    )
 
 
 class IssuedPackRead(BaseModel):
@@ -139,7 +217,8 @@ class IssuedPackRead(BaseModel):
     meeting_date: date
     version: int = Field(description="1 for the first issue for this meeting; re-issuing adds a version.")
     period: str | None
-    as_of: date
+    as_at: date
+    known_at: datetime
     issued_at: datetime
     issued_by: str
 

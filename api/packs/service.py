@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from sqlalchemy import func, or_, select
@@ -11,12 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import tracking
 from api.actions import service as actions_service
 from api.actions.live import LiveAction
+from api.bitemporal import AsAt
 from api.db import utcnow
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance import challenge, routing
 from api.governance.models import GovernanceBody, RoutingRule
 from api.kpis import service as kpis_service
 from api.kpis import status as status_service
+from api.kpis.models import Tier
+from api.kpis.rating import RatingStatus
+from api.kpis.schemas import RatingCounts
 from api.packs.schemas import (
     FocusAreaProgress,
     Pack,
@@ -24,9 +28,12 @@ from api.packs.schemas import (
     PackBody,
     PackException,
     PackFocusArea,
+    PackHeadline,
+    PackKpi,
     PackProject,
     PackSavings,
     RagCounts,
+    SavingsYear,
     StatusCounts,
 )
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
@@ -83,6 +90,7 @@ def _action(action: LiveAction, inputs: challenge.Inputs) -> PackAction:
         stale=tracking.action_stale(action, inputs.window, state),
         last_update_on=state.last_update_on,
         commentary=update.commentary if update else None,
+        commentary_by=update.created_by if update else None,
     )
 
 
@@ -126,6 +134,7 @@ def _project(project: TransformationProject, inputs: challenge.Inputs) -> PackPr
         stale=tracking.project_stale(project, inputs.window, state),
         last_update_on=state.last_update_on,
         commentary=update.commentary if update else None,
+        commentary_by=update.created_by if update else None,
         savings=_savings(inputs.savings.get(project.id)),
     )
 
@@ -161,14 +170,108 @@ def _progress(area: FocusArea, actions: list[PackAction], projects: list[PackPro
     )
 
 
-def _title(body: GovernanceBody, rules: Sequence[RoutingRule]) -> str:
-    """'CSMT: Monthly performance report · Performance challenge', from the reports its rules name."""
-    reports = list(dict.fromkeys(rule.report for rule in rules if rule.report))
-    return f"{body.name}: {' · '.join(reports) if reports else 'pack'}"
+def reports(rules: Sequence[RoutingRule]) -> list[str]:
+    """The reports a body's rules name ('Monthly performance report', 'Performance challenge'), each once."""
+    return list(dict.fromkeys(rule.report for rule in rules if rule.report))
 
 
-async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | None, as_of: date | None) -> Pack:
-    as_of = as_of or date.today()
+def title(body: GovernanceBody, period_label: str | None, as_at: date) -> str:
+    """One title for the pack: the body, and the period it reports on (else the date it is as at)."""
+    when = period_label or f"as at {as_at.day} {as_at:%B %Y}"
+    return f"{body.name}: performance and progress, {when}"
+
+
+_RATING_PHRASES = (
+    (RatingStatus.green, "on or above target"),
+    (RatingStatus.amber, "near target"),
+    (RatingStatus.red, "off target"),
+    (RatingStatus.not_rated, "not yet rated"),
+)
+
+
+def headline_sentence(kpis: Sequence[PackKpi], counts: RatingCounts) -> str:
+    """'7 of 11 Council Plan KPIs on or above target; 2 off target; 2 not yet rated.' Council Plan KPIs are named
+    as such when the pack holds only them; a rating no KPI has is left out."""
+    if not kpis:
+        return "No KPIs are reported to this body."
+    plan_only = all(kpi.tier is Tier.council_plan for kpi in kpis)
+    noun = "Council Plan KPIs" if plan_only else "KPIs"
+    if len(kpis) == 1:
+        noun = noun.removesuffix("s")
+    parts = [(getattr(counts, status.value), phrase) for status, phrase in _RATING_PHRASES]
+    shown = [(count, phrase) for count, phrase in parts if count]
+    first_count, first_phrase = shown[0]
+    words = [f"{first_count} of {len(kpis)} {noun} {first_phrase}"]
+    words += [f"{count} {phrase}" for count, phrase in shown[1:]]
+    return "; ".join(words) + "."
+
+
+def headline(
+    kpis: Sequence[PackKpi],
+    exceptions: Sequence[PackException],
+    actions: Sequence[PackAction],
+    projects: Sequence[PackProject],
+) -> PackHeadline:
+    counts = RatingCounts.of(kpi.rating.status for kpi in kpis)
+    return PackHeadline(
+        sentence=headline_sentence(kpis, counts),
+        kpis=len(kpis),
+        kpis_by_rating=counts,
+        exceptions=len(exceptions),
+        actions=len(actions),
+        actions_overdue=sum(a.overdue for a in actions),
+        actions_stale=sum(a.stale for a in actions),
+        projects=len(projects),
+        projects_red=sum(p.rag == "red" for p in projects),
+    )
+
+
+def as_at_for(period: str | None, as_at: date | None, today: date) -> date:
+    """The date a pack reports as at: the one asked for, else the period's end, or today if that is earlier."""
+    if as_at is not None:
+        return as_at
+    if period:
+        try:
+            end = parse_period(period, year_type=PeriodType.financial_year).end
+        except InvalidPeriod as error:
+            raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
+        return min(end, today)
+    return today
+
+
+def _savings_years(projects: Sequence[TransformationProject], rows: Sequence[ProjectSavings]) -> list[SavingsYear]:
+    ids = {project.id for project in projects}
+    by_year: defaultdict[str, list[ProjectSavings]] = defaultdict(list)
+    for row in rows:
+        if row.project_id in ids:
+            by_year[row.financial_year].append(row)
+    return [
+        SavingsYear(
+            financial_year=fy,
+            label=parse_period(fy).label,
+            target_pence=sum(row.target_pence for row in by_year[fy]),
+            forecast_pence=sum(row.forecast_pence or 0 for row in by_year[fy]),
+            delivered_pence=sum(row.delivered_pence or 0 for row in by_year[fy]),
+        )
+        for fy in sorted(by_year)
+    ]
+
+
+async def build_pack(
+    session: AsyncSession,
+    body: GovernanceBody,
+    period: str | None,
+    as_at: date | None = None,
+    known_at: datetime | None = None,
+) -> Pack:
+    now = utcnow()
+    if known_at is not None and known_at > now:
+        message = "known_at is in the future: a pack can only be built from what was known by now"
+        raise InvalidInput(message, errors=[ProblemError(loc=["query", "known_at"], msg=message)])
+    as_at = as_at_for(period, as_at, date.today())
+    moment = AsAt(as_at, known_at)
+    known_at = known_at or now
+    as_of = as_at
     rules = [rule for rule in await routing.live_rules(session) if rule.body_id == body.id]
     actions = await actions_service.list_live(session)
     projects = await projects_service.list_live(session)
@@ -181,38 +284,53 @@ async def build_pack(session: AsyncSession, body: GovernanceBody, period: str | 
         session,
         kpis,
         asked=period,
-        as_of=as_of,
+        moment=moment,
         run_length=challenge.run_length(exception_rules),
         shown=routed_kpis,
     )
-    inputs = await challenge.gather(session, as_of, kpis, actions, projects, fy, rules=exception_rules, series=series)
+    inputs = await challenge.gather(session, moment, kpis, actions, projects, fy, rules=exception_rules, series=series)
     areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]
     live_by_area = _by_area(actions, all_actions)
-    routed_by_area = _by_area(_routed(rules, actions, routing.action_facts), all_actions)
+    routed_actions = _routed(rules, actions, routing.action_facts)
+    routed_by_area = _by_area(routed_actions, all_actions)
     by_area = [PackFocusArea(key=area.key, title=area.title, actions=routed_by_area[area.id]) for area in areas]
     standings = [status_service.stand(kpi, period, series) for kpi in routed_kpis]
+    pack_kpis = [PackKpi(**status_service.to_read(s).model_dump()) for s in standings]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
         for e in challenge.evaluate(inputs)
         if routing.routes(rules, challenge.facts(e))
     ]
-    routed_projects = {p.key for p in _routed(rules, projects, routing.project_facts)}
+    routed_project_rows = _routed(rules, projects, routing.project_facts)
+    routed_projects = {p.key for p in routed_project_rows}
     pack_projects = [p for p in all_projects if p.key in routed_projects]
     progress_areas = _routed(rules, areas, routing.focus_area_facts)
+    all_savings = (
+        await session.scalars(
+            select(ProjectSavings).where(ProjectSavings.project_id.in_([p.id for p in routed_project_rows]))
+        )
+    ).all()
+    period_label = parse_period(period).label if period else None
     return Pack(
         body=PackBody(key=body.key, code=body.code, name=body.name, cadence=body.cadence),
-        title=_title(body, rules),
+        title=title(body, period_label, as_at),
+        reports=reports(rules),
         period=period,
+        period_label=period_label,
         financial_year=fy,
-        as_of=as_of,
-        generated_at=utcnow(),
+        financial_year_label=parse_period(fy).label,
+        as_at=as_at,
+        known_at=known_at,
+        generated_at=now,
         rules=[rule.key for rule in rules],
+        headline=headline(pack_kpis, exceptions, [all_actions[a.id] for a in routed_actions], pack_projects),
         actions_by_focus_area=[area for area in by_area if area.actions],
-        kpis=[status_service.to_read(s) for s in standings],
+        kpis=pack_kpis,
         exceptions=exceptions,
         projects=pack_projects,
         savings_totals=_totals(pack_projects),
+        savings_by_year=_savings_years(routed_project_rows, all_savings),
         progress_summary=[_progress(area, live_by_area[area.id], all_projects) for area in progress_areas],
     )

@@ -118,7 +118,7 @@ def _summary(book: Workbook, pack: Pack, meeting: Meeting | None) -> None:
         ("Cadence", pack.body.cadence),
         ("Period", pack.period or "Latest available"),
         ("Financial year", pack.financial_year),
-        ("Data as of", pack.as_of),
+        ("Data as of", pack.as_at),
         ("Generated (UTC)", pack.generated_at),
         ("Routing rules", ", ".join(pack.rules) or "None"),
     ]

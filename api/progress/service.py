@@ -11,10 +11,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from api.actions.models import BusinessImprovementAction
 from api.audit import service as audit
 from api.auth.principal import Actor
+from api.bitemporal import AsAt
 from api.db import lock_rows
 from api.delivery import DeliveryStatus, Rag
 from api.errors import Conflict, InvalidInput, ProblemError
-from api.periods import end_of
 from api.progress.models import ProgressUpdate
 from api.progress.schemas import ProgressIn
 from api.projects.models import TransformationProject
@@ -84,13 +84,15 @@ class LatestUpdate:
     percent_complete: int | None
     commentary: str | None
     as_of_date: date
+    id: int
+    created_by: str
 
 
 async def latest_by(
-    session: AsyncSession, column: InstrumentedAttribute[int | None], ids: Sequence[int], as_of: date
+    session: AsyncSession, column: InstrumentedAttribute[int | None], ids: Sequence[int], moment: AsAt
 ) -> dict[int, LatestUpdate]:
-    """Each item's latest update as it stood at the end of ``as_of`` (later reports, and back-dated ones entered
-    later, excluded)."""
+    """Each item's latest update dated on or before the moment's as_at, of those made by its known_at (a back-dated
+    report counts for the date it is dated; one entered after known_at does not)."""
     if not ids:
         return {}
     update = ProgressUpdate
@@ -103,14 +105,18 @@ async def latest_by(
             update.percent_complete,
             update.commentary,
             update.as_of_date,
+            update.id,
+            update.created_by,
             rank.label("rank"),
         )
-        .where(column.in_(ids), update.created_at < end_of(as_of), update.as_of_date <= as_of)
+        .where(column.in_(ids), *moment.clauses(recorded=update.created_at, dated=update.as_of_date))
         .subquery()
     )
     c = ranked.c
     rows = await (await session.connection()).execute(
-        select(c.item_id, c.status, c.rag, c.percent_complete, c.commentary, c.as_of_date).where(c.rank == 1)
+        select(c.item_id, c.status, c.rag, c.percent_complete, c.commentary, c.as_of_date, c.id, c.created_by).where(
+            c.rank == 1
+        )
     )
     return {item_id: LatestUpdate(*fields) for item_id, *fields in rows}
 

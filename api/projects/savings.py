@@ -14,6 +14,8 @@ from api.errors import InvalidInput, ProblemError
 from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.projects.models import ProjectSavings, TransformationProject
 from api.projects.schemas import ProgrammeSavings, SavingsIn, SavingsRead, SavingsTotals
+from api.revisions import service as revisions
+from api.revisions.models import PlanKind
 
 FIGURES = ("target_pence", "forecast_pence", "delivered_pence", "note")
 
@@ -74,6 +76,7 @@ async def set_savings(
     for name in FIGURES:
         setattr(row, name, getattr(data, name))
     await session.flush()
+    await revisions.record_for(session, PlanKind.savings, [row.id], actor)
     was, now = audit.changes(before, {name: getattr(row, name) for name in FIGURES})
     if now:
         await audit.record(

@@ -15,6 +15,8 @@ from api.owners.models import Owner
 from api.projects import service
 from api.projects.models import ProjectFocusArea, TransformationProject
 from api.projects.schemas import ProjectCreate, ProjectUpdate
+from api.revisions import service as revisions
+from api.revisions.models import PlanKind
 from api.strategy.models import FocusArea
 from api.versioning import Preconditions, claim_by_key, save_change
 
@@ -93,6 +95,7 @@ async def create_project(session: AsyncSession, data: ProjectCreate, *, actor: A
     )
     await session.flush()
     project = await service.get_project(session, data.key)
+    await revisions.record_for(session, PlanKind.project, [project.id], actor)
     await audit.record(
         session,
         actor,
@@ -162,6 +165,8 @@ async def _save(
     async def reload() -> TransformationProject:
         return await service.get_project(session, project.key, populate_existing=True)
 
-    return await save_change(
+    saved = await save_change(
         session, reload, snapshot, actor=actor, resource=RESOURCE, verb=verb, before=before, version=version
     )
+    await revisions.record_for(session, PlanKind.project, [saved.id], actor)
+    return saved

@@ -13,12 +13,16 @@ from api.benchmarks import neighbours
 from api.governance.models import GovernanceBody
 from api.kpis.models import Scope
 from api.owners.models import Owner
+from api.revisions import service as revisions
+from api.revisions.models import PlanKind
 from api.seeding import load_plan
 from api.seeding.load_routing import load_routing
 from api.seeding.reader import SeedBundle
 from api.seeding.references import owner_names
 from api.seeding.sync import Tally, assign, outcome, replace_children
 from api.strategy.models import KeyObjective, Organisation, PolicyPrinciple, Strategy
+
+SEED_AUTHOR = "seed"
 
 
 async def load_bundle(session: AsyncSession, bundle: SeedBundle) -> Tally:
@@ -33,6 +37,8 @@ async def load_bundle(session: AsyncSession, bundle: SeedBundle) -> Tally:
     await load_routing(session, bundle, areas, owners, tally)
     await _load_neighbours(session, bundle, tally)
     await session.flush()
+    for kind in PlanKind:  # what the seed made or changed, as revisions of the plan
+        await revisions.record(session, kind, None, by=SEED_AUTHOR)
     return tally
 
 

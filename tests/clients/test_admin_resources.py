@@ -32,10 +32,10 @@ def test_the_audit_trail_and_the_change_feed(sdk: Client) -> None:
 
 
 def test_a_pack_in_every_format_live_and_issued(sdk: Client) -> None:
-    pack = sdk.packs.get("csmt", period="2016/17", as_of="2016-10-01")
+    pack = sdk.packs.get("csmt", period="2016/17", as_at="2016-10-01")
     assert isinstance(pack, models.Pack)
     assert pack.body.key == "csmt"
-    csv = sdk.packs.get("csmt", period="2016/17", as_of="2016-10-01", format="csv")
+    csv = sdk.packs.get("csmt", period="2016/17", as_at="2016-10-01", format="csv")
     assert csv.splitlines()[0]
     html = sdk.packs.get("csmt", format="html")
     assert html.lstrip().lower().startswith("<!doctype html")

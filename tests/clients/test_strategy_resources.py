@@ -66,7 +66,7 @@ def test_exception_rules_and_the_exceptions_they_raise(sdk: Client) -> None:
     rule = sdk.exception_rules.get(rules[0].key)
     changed = sdk.exception_rules.update(rule, description="Checked by the SDK")
     assert changed.description == "Checked by the SDK"
-    found = list(sdk.performance_exceptions.list(as_of="2016-10-01"))
+    found = list(sdk.performance_exceptions.list(as_at="2016-10-01"))
     assert all(isinstance(item, models.ExceptionRead) for item in found)
 
 

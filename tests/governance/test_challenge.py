@@ -108,6 +108,7 @@ class TestKpiRuns:
         revised = {"value": 8, "reason": "late returns"}  # and FY2016-17 revised: no longer worse than FY2015-16
         assert (await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json=revised)).status_code == 200
         assert ("kpi-worsening-three-periods", f"kpi:{NEET}") not in await _raised(governor)
-        then = (await governor.get("/api/v1/performance-exceptions?as_of=2017-11-01")).json()["items"]
+        asked = "as_at=2017-11-01&known_at=2017-11-02T00:00:00Z"  # as the figures stood then
+        then = (await governor.get(f"/api/v1/performance-exceptions?{asked}")).json()["items"]
         worse = next(e for e in then if (e["rule"], e["item"]) == ("kpi-worsening-three-periods", f"kpi:{NEET}"))
         assert worse["reason"] == "Worse than the period before in FY2014-15, FY2015-16, FY2016-17."

@@ -43,7 +43,10 @@ class TestCsmtPack:
             "stale": False,
             "last_update_on": "2016-08-31",
             "commentary": "Audit delayed",
+            "commentary_by": toxic["commentary_by"],
+            "comments": [],
         }
+        assert toxic["commentary_by"].endswith("(CSMT)"), "the key that reported it"
         raised = {(e["rule"], e["item"]) for e in pack["exceptions"]}
         assert ("action-overdue-30-days", f"action:{TOXIC_TRIO}") in raised
         assert ("action-off-track", f"action:{PLACEMENTS}") in raised
@@ -115,43 +118,84 @@ class TestCabinetPack:
         assert_problem(await client.get("/api/v1/governance-bodies/cabinet/pack?format=docx"), 422)
 
 
-class TestAsOf:
-    async def test_later_revisions_and_updates_are_excluded(
+class TestAsAtAndKnownAt:
+    """Two dates kept apart: the date a pack reports as at, and the moment whose knowledge it uses."""
+
+    async def test_a_later_correction_is_left_out_by_known_at(
         self, client: AsyncClient, submitter: AsyncClient, scenario: None
     ) -> None:
-        async with db.get_engine().begin() as connection:  # the first figures and reports were made in autumn 2016
-            await connection.execute(update(KpiValue).values(submitted_at=datetime(2016, 10, 5, tzinfo=UTC)))
-            await connection.execute(update(ProgressUpdate).values(created_at=datetime(2016, 11, 1, tzinfo=UTC)))
+        async with db.get_engine().begin() as connection:  # the first figures were submitted in spring 2017
+            await connection.execute(update(KpiValue).values(submitted_at=datetime(2017, 4, 20, tzinfo=UTC)))
         await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json={"value": "6.5", "reason": "late returns"})
-        then = await _pack(client, "cabinet", "period=2016/17&as_of=2016-11-15")
-        now = (await client.get("/api/v1/governance-bodies/cabinet/pack?period=2016/17")).json()
+        then = await _pack(client, "cabinet", "period=2016/17&known_at=2017-05-01T00:00:00Z")
+        now = await _pack(client, "cabinet", "period=2016/17")
+        assert (then["as_at"], now["as_at"]) == ("2017-03-31", "2017-03-31"), "the period's end, before today"
+        assert then["known_at"] == "2017-05-01T00:00:00Z"
         assert next(k for k in then["kpis"] if k["code"] == NEET)["figure"]["display"] == "8%"
         assert next(k for k in now["kpis"] if k["code"] == NEET)["figure"]["display"] == "7%"  # 6.5 shown as 7%
-        before = (await client.get("/api/v1/governance-bodies/csmt/pack?as_of=2016-10-20")).json()
-        placements = next(
-            a for area in before["actions_by_focus_area"] for a in area["actions"] if a["key"] == PLACEMENTS
-        )
-        assert placements["status"] == "not_started", "the off-track report was made on 1 November"
 
-    async def test_each_kpis_latest_period_as_it_stood(
+    async def test_a_back_dated_update_counts_for_the_date_it_is_dated(
+        self, client: AsyncClient, csmt: AsyncClient, scenario: None
+    ) -> None:
+        """Progress back-filled today for September 2016 is in a pack as at October 2016."""
+        back_filled = {"status": "on_track", "rag": "green", "percent_complete": 20, "as_of": "2016-09-15"}
+        assert (await csmt.post(f"/api/v1/actions/{TOXIC_TRIO}/updates", json=back_filled)).status_code == 201
+        october = await _pack(client, "csmt", "as_at=2016-10-20")
+        toxic = next(a for area in october["actions_by_focus_area"] for a in area["actions"] if a["key"] == TOXIC_TRIO)
+        assert (toxic["status"], toxic["last_update_on"], toxic["overdue"]) == ("on_track", "2016-09-15", True)
+        placements = next(
+            a for area in october["actions_by_focus_area"] for a in area["actions"] if a["key"] == PLACEMENTS
+        )
+        assert placements["status"] == "off_track", "reported on 1 October 2016"
+        august = await _pack(client, "csmt", "as_at=2016-08-31")
+        toxic = next(a for area in august["actions_by_focus_area"] for a in area["actions"] if a["key"] == TOXIC_TRIO)
+        assert (toxic["status"], toxic["overdue"]) == ("at_risk", False), "dated 31 August; due in September"
+
+    async def test_known_at_before_a_back_dated_update_was_entered_leaves_it_out(
+        self, client: AsyncClient, csmt: AsyncClient, scenario: None
+    ) -> None:
+        async with db.get_engine().begin() as connection:  # the first reports were made in autumn 2016
+            await connection.execute(update(ProgressUpdate).values(created_at=datetime(2016, 11, 1, tzinfo=UTC)))
+        back_filled = {"status": "complete", "rag": "green", "percent_complete": 100, "as_of": "2016-09-15"}
+        assert (await csmt.post(f"/api/v1/actions/{TOXIC_TRIO}/updates", json=back_filled)).status_code == 201
+        both = await _pack(client, "csmt", "as_at=2016-10-20&known_at=2016-11-02T00:00:00Z")
+        toxic = next(a for area in both["actions_by_focus_area"] for a in area["actions"] if a["key"] == TOXIC_TRIO)
+        assert (toxic["status"], toxic["last_update_on"]) == ("at_risk", "2016-08-31"), "entered after known_at"
+        now = await _pack(client, "csmt", "as_at=2016-10-20")
+        toxic = next(a for area in now["actions_by_focus_area"] for a in area["actions"] if a["key"] == TOXIC_TRIO)
+        assert (toxic["status"], toxic["overdue"]) == ("complete", False)
+
+    async def test_a_figure_counts_once_its_period_has_ended(
         self, client: AsyncClient, submitter: AsyncClient, scenario: None
     ) -> None:
-        async with db.get_engine().begin() as connection:
-            await connection.execute(update(KpiValue).values(submitted_at=datetime(2016, 10, 5, tzinfo=UTC)))
-        rows = [{"kpi": NEET, "period": "FY2017-18", "value": 7}]  # a later year, reported after the pack's date
+        rows = [{"kpi": NEET, "period": "FY2017-18", "value": 7}]
         assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
-        await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json={"value": "6.5", "reason": "late returns"})
-        then = next(k for k in (await _pack(client, "cabinet", "as_of=2016-11-15"))["kpis"] if k["code"] == NEET)
-        assert (then["period"], then["figure"]["display"], then["figure"]["revision"]) == ("FY2016-17", "8%", 1)
-        assert (then["vs_previous"]["against"], then["vs_previous"]["change"]) == ("FY2015-16", -1)
-        assert then["rating"]["word"] == "Off target"
+        then = next(k for k in (await _pack(client, "cabinet", "as_at=2016-11-15"))["kpis"] if k["code"] == NEET)
+        assert (then["period"], then["figure"]["display"]) == ("FY2015-16", "9%"), "2016/17 had not ended"
+        spring = next(k for k in (await _pack(client, "cabinet", "as_at=2017-04-01"))["kpis"] if k["code"] == NEET)
+        assert (spring["period"], spring["figure"]["display"]) == ("FY2016-17", "8%")
+        assert (spring["vs_previous"]["against"], spring["vs_previous"]["change"]) == ("FY2015-16", -1)
         now = next(k for k in (await _pack(client, "cabinet", ""))["kpis"] if k["code"] == NEET)
         assert (now["period"], now["figure"]["display"], now["rating"]["reason"]) == (
             "FY2017-18",
             "7%",
             "No target set for FY2017-18.",
         )
-        assert (now["vs_previous"]["against"], now["vs_previous"]["word"]) == ("FY2016-17", "Stable"), "6.5 shows as 7"
+
+    async def test_overdue_is_judged_at_the_end_of_the_period_not_today(
+        self, client: AsyncClient, scenario: None
+    ) -> None:
+        pack = await _pack(client, "csmt", "period=2016/17")
+        assert pack["as_at"] == "2017-03-31"
+        overdue = {a["due_date"] for area in pack["actions_by_focus_area"] for a in area["actions"] if a["overdue"]}
+        assert overdue
+        assert all(due < "2017-03-31" for due in overdue if due is not None)
+        later = await _pack(client, "csmt", "period=2016/17&as_at=2018-06-30")
+        assert later["headline"]["actions_overdue"] > pack["headline"]["actions_overdue"]
+
+    async def test_known_at_in_the_future_is_refused(self, client: AsyncClient, scenario: None) -> None:
+        assert_problem(await client.get("/api/v1/governance-bodies/csmt/pack?known_at=2999-01-01T00:00:00Z"), 422)
+        assert_problem(await client.get("/api/v1/governance-bodies/csmt/pack?known_at=2016-01-01"), 422)
 
 
 class TestIssuedPacks:

@@ -15,8 +15,8 @@ from api.kpis.rating import Direction, RatingStatus
 from api.kpis.schemas import (
     ComparatorRead,
     FigureRead,
-    KpiStatusRead,
     NeighboursRead,
+    RatingCounts,
     RatingRead,
     StatusBenchmarkRead,
     TargetSummary,
@@ -30,6 +30,8 @@ from api.packs.schemas import (
     PackBody,
     PackException,
     PackFocusArea,
+    PackHeadline,
+    PackKpi,
     PackProject,
     PackSavings,
     RagCounts,
@@ -58,8 +60,8 @@ def _toxic_trio() -> PackAction:
     )
 
 
-def _neet() -> KpiStatusRead:
-    return KpiStatusRead(
+def _neet() -> PackKpi:
+    return PackKpi(
         code="neet-not-known-16-19",
         title="Percentage of young people aged 16-19 who are NEET or Not Known",
         tier=Tier.council_plan,
@@ -160,17 +162,33 @@ def _progress() -> FocusAreaProgress:
 def _empty_pack() -> Pack:
     return Pack(
         body=PackBody(key="csmt", code="CSMT", name="Children's Services Management Team", cadence="monthly"),
-        title="Children's Services Management Team: performance report",
+        title="Children's Services Management Team: performance and progress, 2016/17",
+        reports=["Monthly performance report", "Performance challenge"],
         period="FY2016-17",
+        period_label="2016/17",
         financial_year="FY2016-17",
-        as_of=date(2016, 10, 31),
+        financial_year_label="2016/17",
+        as_at=date(2016, 10, 31),
+        known_at=datetime(2016, 11, 1, 9, 15, tzinfo=UTC),
         generated_at=datetime(2016, 11, 1, 9, 15, tzinfo=UTC),
         rules=["csmt-service-indicators", "csmt-exceptions"],
+        headline=PackHeadline(
+            sentence="No KPIs are reported to this body.",
+            kpis=0,
+            kpis_by_rating=RatingCounts.of([]),
+            exceptions=0,
+            actions=0,
+            actions_overdue=0,
+            actions_stale=0,
+            projects=0,
+            projects_red=0,
+        ),
         actions_by_focus_area=[],
         kpis=[],
         exceptions=[],
         projects=[],
         savings_totals=None,
+        savings_by_year=[],
         progress_summary=[],
     )
 
@@ -231,8 +249,8 @@ class TestRenderHtml:
         assert html.startswith("<!DOCTYPE html>")
         assert '<html lang="en-GB">' in html
         assert (
-            "<title>Children&#39;s Services Management Team: performance report – Children&#39;s Services "
-            "Management Team – as of 31 October 2016</title>"
+            "<title>Children&#39;s Services Management Team: performance and progress, 2016/17 – Children&#39;s "
+            "Services Management Team – as of 31 October 2016</title>"
         ) in html
         assert html.rstrip().endswith("</html>")
 

@@ -403,7 +403,8 @@ class IssuedPackRead(Model):
     1 for the first issue for this meeting; re-issuing adds a version.
     """
     period: Annotated[str | None, Field(title="Period")]
-    as_of: Annotated[date, Field(title="As Of")]
+    as_at: Annotated[date, Field(title="As At")]
+    known_at: Annotated[datetime, Field(title="Known At")]
     issued_at: Annotated[datetime, Field(title="Issued At")]
     issued_by: Annotated[str, Field(title="Issued By")]
 
@@ -568,6 +569,26 @@ class PackBody(Model):
     cadence: Annotated[str, Field(title="Cadence")]
 
 
+class PackComment(Model):
+    """
+    Commentary an owner wrote: why a figure or an item stands where it does, and what is being done about it.
+    """
+
+    text: Annotated[str, Field(title="Text")]
+    author: Annotated[str, Field(title="Author")]
+    """
+    Who wrote it (the key's holder).
+    """
+    written_at: Annotated[datetime, Field(title="Written At")]
+    """
+    When this wording was recorded (its latest revision known to the pack).
+    """
+    period: Annotated[str | None, Field(title="Period")] = None
+    """
+    The period a KPI's commentary is about, e.g. 2016/17.
+    """
+
+
 class PackException(Model):
     rule: Annotated[str, Field(title="Rule")]
     """
@@ -601,9 +622,13 @@ class PackIssue(Model):
     """
     e.g. 2016/17; default: each KPI's latest.
     """
-    as_of: Annotated[date | None, Field(title="As Of")] = None
+    as_at: Annotated[date | None, Field(title="As At")] = None
     """
-    Data as it stood at the end of this day (default today).
+    The date it reports as at (default: the period's end, or today if earlier).
+    """
+    known_at: Annotated[datetime | None, Field(title="Known At")] = None
+    """
+    The data as known at this moment, in the past (default: now).
     """
 
 
@@ -1035,6 +1060,21 @@ class SavingsTotals(Model):
     delivered_gap_pence: Annotated[int, Field(title="Delivered Gap Pence")]
 
 
+class SavingsYear(Model):
+    """
+    The pack's projects' savings for one financial year of the strategy.
+    """
+
+    financial_year: Annotated[str, Field(title="Financial Year")]
+    label: Annotated[str, Field(title="Label")]
+    """
+    e.g. 2016/17
+    """
+    target_pence: Annotated[int, Field(title="Target Pence")]
+    forecast_pence: Annotated[int, Field(title="Forecast Pence")]
+    delivered_pence: Annotated[int, Field(title="Delivered Pence")]
+
+
 Scope = TypeAliasType(
     "Scope",
     Annotated[
@@ -1226,6 +1266,25 @@ class TravelRead(Model):
     This figure minus the earlier one, as shown.
     """
     reason: Annotated[str, Field(title="Reason")]
+
+
+class TrendPoint(Model):
+    """
+    One period of a KPI's trend: ours, the target, England's and the statistical neighbours' average.
+    """
+
+    period: Annotated[str, Field(title="Period")]
+    label: Annotated[str, Field(title="Label")]
+    """
+    The period as a report writes it, e.g. 2016/17.
+    """
+    value: Annotated[int | float | None, Field(title="Value")]
+    """
+    Our figure (None: none, or withheld).
+    """
+    target: Annotated[int | float | None, Field(title="Target")]
+    england: Annotated[int | float | None, Field(title="England")]
+    neighbours_mean: Annotated[int | float | None, Field(title="Neighbours Mean")]
 
 
 Unit = TypeAliasType(
@@ -1973,12 +2032,45 @@ class PackAction(Model):
     """
     From the latest progress update on or before the pack's date.
     """
+    commentary_by: Annotated[str | None, Field(title="Commentary By")] = None
+    """
+    Who made that progress update.
+    """
+    comments: Annotated[list[PackComment] | None, Field(title="Comments")] = None
+    """
+    Commentary added to that progress update, oldest first.
+    """
 
 
 class PackFocusArea(Model):
     key: Annotated[str, Field(title="Key")]
     title: Annotated[str, Field(title="Title")]
     actions: Annotated[list[PackAction], Field(title="Actions")]
+
+
+class PackHeadline(Model):
+    """
+    The front page's figures, and the sentence it opens with.
+    """
+
+    sentence: Annotated[
+        str,
+        Field(
+            examples=["7 of 11 Council Plan KPIs on or above target; 2 off target; 2 not yet rated."],
+            title="Sentence",
+        ),
+    ]
+    kpis: Annotated[int, Field(title="Kpis")]
+    """
+    KPIs in the pack.
+    """
+    kpis_by_rating: RatingCounts
+    exceptions: Annotated[int, Field(title="Exceptions")]
+    actions: Annotated[int, Field(title="Actions")]
+    actions_overdue: Annotated[int, Field(title="Actions Overdue")]
+    actions_stale: Annotated[int, Field(title="Actions Stale")]
+    projects: Annotated[int, Field(title="Projects")]
+    projects_red: Annotated[int, Field(title="Projects Red")]
 
 
 class PackProject(Model):
@@ -1996,6 +2088,14 @@ class PackProject(Model):
     stale: Annotated[bool, Field(title="Stale")]
     last_update_on: Annotated[date | None, Field(title="Last Update On")]
     commentary: Annotated[str | None, Field(title="Commentary")]
+    commentary_by: Annotated[str | None, Field(title="Commentary By")] = None
+    """
+    Who made the latest progress update.
+    """
+    comments: Annotated[list[PackComment] | None, Field(title="Comments")] = None
+    """
+    Commentary added to that progress update, oldest first.
+    """
     savings: PackSavings | None
     """
     This financial year's savings, when any are planned.
@@ -2757,42 +2857,51 @@ class KpiStatusRead(Model):
     """
 
 
-class Pack(Model):
+class PackKpi(Model):
+    code: Annotated[str, Field(title="Code")]
+    title: Annotated[str, Field(title="Title")]
+    tier: Tier
+    position: Annotated[int, Field(title="Position")]
     """
-    Every section is present for every body; a section no routing rule fills is an empty list.
+    Place in the strategy's order (1 = first); lists give KPIs tier by tier, each tier in this order.
     """
-
-    body: PackBody
-    title: Annotated[
-        str,
-        Field(
-            examples=["Children's Services Management Team: performance report"],
-            title="Title",
-        ),
-    ]
+    unit: Unit
+    polarity: Polarity
+    decimal_places: Annotated[int, Field(title="Decimal Places")]
+    scope: Annotated[str, Field(title="Scope")]
     period: Annotated[str | None, Field(title="Period")]
     """
-    The reporting period asked for, e.g. 2016/17.
+    The period reported (the latest with a figure when none was asked for).
     """
-    financial_year: Annotated[str, Field(title="Financial Year")]
+    baseline_period: Annotated[str | None, Field(title="Baseline Period")]
+    baseline_value: Annotated[int | float | None, Field(title="Baseline Value")]
+    figure: FigureRead | None
+    target: TargetSummary | None
+    rating: RatingRead
+    vs_previous: TravelRead | None
     """
-    The financial year whose savings are shown.
+    Direction of travel since the previous period.
     """
-    as_of: Annotated[date, Field(title="As Of")]
+    vs_last_year: TravelRead | None
     """
-    The data as it stood at the end of this day.
+    Since the same period last year (sub-annual KPIs only).
     """
-    generated_at: Annotated[datetime, Field(title="Generated At")]
-    rules: Annotated[list[str], Field(title="Rules")]
+    comparators: Annotated[list[ComparatorRead], Field(title="Comparators")]
     """
-    The routing rules that filled this pack.
+    England, the region and the council's own comparators, each with the difference in words.
     """
-    actions_by_focus_area: Annotated[list[PackFocusArea], Field(title="Actions By Focus Area")]
-    kpis: Annotated[list[KpiStatusRead], Field(title="Kpis")]
-    exceptions: Annotated[list[PackException], Field(title="Exceptions")]
-    projects: Annotated[list[PackProject], Field(title="Projects")]
-    savings_totals: SavingsTotals | None
-    progress_summary: Annotated[list[FocusAreaProgress], Field(title="Progress Summary")]
+    benchmark: StatusBenchmarkRead | None
+    """
+    Rank, quartile, neighbours' mean and gap to England, once DfE's figures are imported.
+    """
+    trend: Annotated[list[TrendPoint] | None, Field(title="Trend")] = None
+    """
+    The periods up to the one reported (at most six), oldest first.
+    """
+    comments: Annotated[list[PackComment] | None, Field(title="Comments")] = None
+    """
+    Owners' commentary on the KPI for the periods in its trend, newest first.
+    """
 
 
 class PageProgressRead(Model):
@@ -2883,3 +2992,62 @@ class BenchmarkRead(Model):
     """
     Every period with a figure for the subject, England or a neighbour, oldest first.
     """
+
+
+class Pack(Model):
+    """
+    Every section is present for every body; a section no routing rule fills is an empty list.
+    """
+
+    body: PackBody
+    title: Annotated[
+        str,
+        Field(
+            examples=["Children's Services Management Team: performance and progress, 2016/17"],
+            title="Title",
+        ),
+    ]
+    reports: Annotated[list[str], Field(title="Reports")]
+    """
+    The reports this pack brings together, as the routing rules name them.
+    """
+    period: Annotated[str | None, Field(title="Period")]
+    """
+    The reporting period asked for, e.g. 2016/17.
+    """
+    period_label: Annotated[str | None, Field(title="Period Label")]
+    """
+    That period as a report writes it.
+    """
+    financial_year: Annotated[str, Field(title="Financial Year")]
+    """
+    The financial year whose savings are shown.
+    """
+    financial_year_label: Annotated[str, Field(title="Financial Year Label")]
+    """
+    e.g. 2016/17
+    """
+    as_at: Annotated[date, Field(title="As At")]
+    """
+    The date the pack reports as at: overdue, stale and latest figures are judged at the end of it.
+    """
+    known_at: Annotated[datetime, Field(title="Known At")]
+    """
+    The data as it was known at this moment (later corrections left out).
+    """
+    generated_at: Annotated[datetime, Field(title="Generated At")]
+    rules: Annotated[list[str], Field(title="Rules")]
+    """
+    The routing rules that filled this pack.
+    """
+    headline: PackHeadline
+    actions_by_focus_area: Annotated[list[PackFocusArea], Field(title="Actions By Focus Area")]
+    kpis: Annotated[list[PackKpi], Field(title="Kpis")]
+    exceptions: Annotated[list[PackException], Field(title="Exceptions")]
+    projects: Annotated[list[PackProject], Field(title="Projects")]
+    savings_totals: SavingsTotals | None
+    savings_by_year: Annotated[list[SavingsYear], Field(title="Savings By Year")]
+    """
+    The pack's projects' savings in each financial year of the strategy, for the savings chart.
+    """
+    progress_summary: Annotated[list[FocusAreaProgress], Field(title="Progress Summary")]

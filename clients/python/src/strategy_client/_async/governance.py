@@ -1,7 +1,7 @@
 """Routing of items to governance bodies, and the exception rules behind performance challenges."""
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from typing import Unpack
 
 from strategy_client import models
@@ -63,9 +63,15 @@ class AsyncExceptionRules(AsyncCollection[models.ExceptionRuleRead]):
 class AsyncPerformanceExceptions(AsyncResource):
     """`/api/v1/performance-exceptions`: what the exception rules raise now (or as of a date)."""
 
-    async def list_page(self, *, as_of: date | str | None = None) -> models.PageExceptionRead:
-        return await self._http.get(path("performance-exceptions"), models.PageExceptionRead, {"as_of": as_of})
+    async def list_page(
+        self, *, as_at: date | str | None = None, known_at: datetime | str | None = None
+    ) -> models.PageExceptionRead:
+        """Exceptions judged as at a date (default today) from the data as known at a moment (default now)."""
+        params = {"as_at": as_at, "known_at": known_at}
+        return await self._http.get(path("performance-exceptions"), models.PageExceptionRead, params)
 
-    async def list(self, *, as_of: date | str | None = None) -> AsyncIterator[models.ExceptionRead]:
-        for found in (await self.list_page(as_of=as_of)).items:
+    async def list(
+        self, *, as_at: date | str | None = None, known_at: datetime | str | None = None
+    ) -> AsyncIterator[models.ExceptionRead]:
+        for found in (await self.list_page(as_at=as_at, known_at=known_at)).items:
             yield found

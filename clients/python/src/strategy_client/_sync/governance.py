@@ -2,7 +2,7 @@
 """Routing of items to governance bodies, and the exception rules behind performance challenges."""
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Unpack
 
 from strategy_client import models
@@ -62,9 +62,15 @@ class ExceptionRules(Collection[models.ExceptionRuleRead]):
 class PerformanceExceptions(Resource):
     """`/api/v1/performance-exceptions`: what the exception rules raise now (or as of a date)."""
 
-    def list_page(self, *, as_of: date | str | None = None) -> models.PageExceptionRead:
-        return self._http.get(path("performance-exceptions"), models.PageExceptionRead, {"as_of": as_of})
+    def list_page(
+        self, *, as_at: date | str | None = None, known_at: datetime | str | None = None
+    ) -> models.PageExceptionRead:
+        """Exceptions judged as at a date (default today) from the data as known at a moment (default now)."""
+        params = {"as_at": as_at, "known_at": known_at}
+        return self._http.get(path("performance-exceptions"), models.PageExceptionRead, params)
 
-    def list(self, *, as_of: date | str | None = None) -> Iterator[models.ExceptionRead]:
-        for found in (self.list_page(as_of=as_of)).items:
+    def list(
+        self, *, as_at: date | str | None = None, known_at: datetime | str | None = None
+    ) -> Iterator[models.ExceptionRead]:
+        for found in (self.list_page(as_at=as_at, known_at=known_at)).items:
             yield found

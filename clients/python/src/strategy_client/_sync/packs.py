@@ -2,7 +2,7 @@
 """Governance packs: the report for a body's meeting, live or as issued."""
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal, overload
 
 from strategy_client import models
@@ -26,28 +26,54 @@ class Packs(Resource):
 
     @overload
     def get(
-        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["json"] = ...
+        self,
+        body: BodyRef,
+        *,
+        period: str | None = ...,
+        as_at: date | str | None = ...,
+        known_at: datetime | str | None = ...,
+        format: Literal["json"] = ...,
     ) -> models.Pack: ...
     @overload
     def get(
-        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["csv", "html"]
+        self,
+        body: BodyRef,
+        *,
+        period: str | None = ...,
+        as_at: date | str | None = ...,
+        known_at: datetime | str | None = ...,
+        format: Literal["csv", "html"],
     ) -> str: ...
     @overload
     def get(
-        self, body: BodyRef, *, period: str | None = ..., as_of: date | str | None = ..., format: Literal["pdf", "xlsx"]
+        self,
+        body: BodyRef,
+        *,
+        period: str | None = ...,
+        as_at: date | str | None = ...,
+        known_at: datetime | str | None = ...,
+        format: Literal["pdf", "xlsx"],
     ) -> bytes: ...
     def get(
-        self, body: BodyRef, *, period: str | None = None, as_of: date | str | None = None, format: Format = "json"
+        self,
+        body: BodyRef,
+        *,
+        period: str | None = None,
+        as_at: date | str | None = None,
+        known_at: datetime | str | None = None,
+        format: Format = "json",
     ) -> models.Pack | str | bytes:
-        """The pack as it stands: a model for json, the text for csv and html (printable), the file's bytes for pdf
+        """The pack as at a date (default: the period's end, or today if earlier), from the data as known at a
+        moment (default: now): a model for json, the text for csv and html (printable), the file's bytes for pdf
         (A4) and xlsx (an Excel workbook)."""
-        params = {"period": period, "as_of": as_of, "format": format}
+        params = {"period": period, "as_at": as_at, "known_at": known_at, "format": format}
         return self._fetch(path("governance-bodies", key_of(body), "pack"), params, format)
 
     def issue(
         self, body: BodyRef, data: Model | None = None, /, *, idempotency_key: str | None = None, **fields: Any
     ) -> models.IssuedPackRead:
-        """Issue the pack for a meeting (``meeting_date``, ``period``, ``as_of``): stored as shown, never changed."""
+        """Issue the pack for a meeting (``meeting_date``, ``period``, ``as_at``, ``known_at``): stored as shown,
+        never changed."""
         url = path("governance-bodies", key_of(body), "packs")
         return self._http.send(
             "POST", url, models.IssuedPackRead, json=payload(data, fields), idempotency_key=idempotency_key

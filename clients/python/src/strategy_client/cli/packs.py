@@ -28,7 +28,12 @@ def pack(
         typer.Argument(metavar="BODY", help="Governance body key or code: csmt, CSMT, childrens-programme-board ..."),
     ],
     period: Annotated[str | None, typer.Option(help="e.g. 2016/17 or FY2016-17 (default: the latest).")] = None,
-    as_of: Annotated[str | None, typer.Option(help="The data as it stood at the end of this day (YYYY-MM-DD).")] = None,
+    as_at: Annotated[
+        str | None, typer.Option(help="The date it reports as at (YYYY-MM-DD; default: the period's end or today).")
+    ] = None,
+    known_at: Annotated[
+        str | None, typer.Option(help="The data as known at this moment (ISO 8601 with an offset; default: now).")
+    ] = None,
     format: Annotated[
         PackFormat,
         typer.Option("--format", help="html (printable), csv (opens in Excel), json, pdf or xlsx (an Excel workbook)."),
@@ -38,7 +43,7 @@ def pack(
     """Assemble a governance body's pack: the actions, KPIs, exceptions and projects routed to it."""
     if out is None and format in (PackFormat.pdf, PackFormat.xlsx) and sys.stdout.isatty():
         raise UsageProblem(f"A {format.value} pack is a file, not text for a terminal: give -o FILE (or pipe it).")
-    found = client_of(context).packs.get(body, period=period, as_of=as_of, format=format.value)
+    found = client_of(context).packs.get(body, period=period, as_at=as_at, known_at=known_at, format=format.value)
     text = found if isinstance(found, str | bytes) else output.to_json(found) + "\n"
     if out is None:
         if isinstance(text, bytes):
