@@ -14,6 +14,18 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
+from api.db import utcnow
+from api.errors import InvalidInput, ProblemError
+
+
+def known_by_now(known_at: datetime | None) -> datetime | None:
+    """``known_at`` as asked for (a query parameter): a moment to come is refused (422), since what will be known
+    then is not known now."""
+    if known_at is not None and known_at > utcnow():
+        message = "known_at is in the future: a report can only use what is known by now"
+        raise InvalidInput(message, errors=[ProblemError(loc=["query", "known_at"], msg=message)])
+    return known_at
+
 
 @dataclass(frozen=True)
 class AsAt:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.actions.live import LiveAction
 from api.actions.models import ActionMilestone, BusinessImprovementAction
 from api.delivery import DeliveryStatus, DueKind
+from api.projects.live import LiveProject
 from api.projects.models import TransformationProject
 from api.settings import get_settings
 from api.strategy.models import Strategy
@@ -46,7 +47,7 @@ class State:
     last_update_on: date | None
 
 
-def current(item: BusinessImprovementAction | LiveAction | TransformationProject) -> State:
+def current(item: BusinessImprovementAction | LiveAction | TransformationProject | LiveProject) -> State:
     return State(item.status, item.last_update_on)
 
 
@@ -69,12 +70,12 @@ def action_stale(action: BusinessImprovementAction | LiveAction, w: Window, stat
     )
 
 
-def project_overdue(project: TransformationProject, w: Window, state: State | None = None) -> bool:
+def project_overdue(project: TransformationProject | LiveProject, w: Window, state: State | None = None) -> bool:
     state = state or current(project)
     return _open(state.status) and project.deadline_date is not None and project.deadline_date < w.as_of
 
 
-def project_stale(project: TransformationProject, w: Window, state: State | None = None) -> bool:
+def project_stale(project: TransformationProject | LiveProject, w: Window, state: State | None = None) -> bool:
     """A programme board expects every open project to report, whatever its deadline."""
     state = state or current(project)
     return _open(state.status) and (state.last_update_on or w.since) < w.threshold

@@ -1,20 +1,20 @@
 """Builders for arranging data in tests: each adds, flushes and returns one model with sensible defaults."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import count
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
 from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovementAction
 from api.delivery import parse_due
-from api.governance.models import Cadence, GovernanceBody
+from api.governance.models import Cadence, ExceptionRule, GovernanceBody, RoutingRule
 from api.kpis.models import (
     GeographyLevel,
     Kpi,
@@ -30,7 +30,10 @@ from api.kpis.models import (
 from api.models import Base
 from api.owners.models import Owner, OwnerKind
 from api.periods import PeriodType, parse_period
+from api.progress.models import ProgressUpdate
 from api.projects.models import ProjectFocusArea, TransformationProject
+from api.revisions import service as revisions
+from api.revisions.models import PlanKind, PlanRevision
 from api.seeding.sync import Tally
 from api.strategy.models import FocusArea, KeyObjective, Organisation, PolicyPrinciple, Priority, Strategy
 from tests import dfe
@@ -374,3 +377,17 @@ async def make_scenario(session: AsyncSession) -> Scenario:
         stockton,
         england,
     )
+
+
+async def entered_at(when: datetime) -> None:
+    """As if everything in the database so far had been entered at ``when``: figures submitted, progress reported,
+    plans revised and rules made then (what packs built as known at a past moment read)."""
+    async with db.get_sessionmaker()() as session:
+        for kind in PlanKind:  # items made by the factories here have no revision yet
+            await revisions.record(session, kind, None, by="factory")
+        await session.execute(update(KpiValue).values(submitted_at=when))
+        await session.execute(update(ProgressUpdate).values(created_at=when))
+        await session.execute(update(PlanRevision).values(recorded_at=when))
+        await session.execute(update(RoutingRule).values(created_at=when))
+        await session.execute(update(ExceptionRule).values(created_at=when))
+        await session.commit()

@@ -1,24 +1,24 @@
-"""Performance challenge: the exception rules applied to the figures and progress as they stood on a date."""
+"""Performance challenge: the exception rules, as pure functions over a snapshot (api/snapshot.py) of the figures,
+progress and plans as at a date and as known at a moment."""
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from api import tracking
 from api.actions.live import LiveAction
-from api.bitemporal import AsAt
 from api.governance import routing
 from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
 from api.kpis.models import Kpi
 from api.kpis.rating import Direction, RatingStatus
-from api.kpis.status import Series, Standing, back_from, series_for, stand_at
-from api.periods import Period, PeriodType
-from api.progress.models import ProgressUpdate
-from api.progress.service import LatestUpdate, latest_by, state_of
-from api.projects.models import ProjectSavings, TransformationProject
+from api.kpis.status import Series, Standing, back_from, stand_at
+from api.periods import Period, parse_period
+from api.progress.service import state_of
+from api.projects.live import LiveProject
+
+if TYPE_CHECKING:
+    from api.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,11 @@ class Challenge:
     item: str
     title: str
     reason: str
-    facts_item: LiveAction | TransformationProject | Kpi
+    facts_item: LiveAction | LiveProject | Kpi
 
 
-@dataclass(frozen=True)
-class Inputs:
-    as_of: date
-    window: tracking.Window
-    rules: Sequence[ExceptionRule]
-    kpis: Sequence[Kpi]
-    series: Series
-    actions: Sequence[LiveAction]
-    action_updates: dict[int, LatestUpdate]
-    projects: Sequence[TransformationProject]
-    project_updates: dict[int, LatestUpdate]
-    savings: dict[int, ProjectSavings]
+def _day(value: date | None) -> str:
+    return f"{value:%-d %B %Y}" if value else "no date"
 
 
 KPI_RULES = (ExceptionKind.kpi_red_consecutive, ExceptionKind.kpi_worsening_run)
@@ -55,10 +45,6 @@ def _length(rule: ExceptionRule) -> int:
 def run_length(rules: Sequence[ExceptionRule]) -> int:
     """The longest run of periods the KPI rules look at (0 when none is enabled): what series_for must load."""
     return max((_length(rule) for rule in rules if rule.kind in KPI_RULES), default=0)
-
-
-async def enabled_rules(session: AsyncSession) -> Sequence[ExceptionRule]:
-    return (await session.scalars(select(ExceptionRule).where(ExceptionRule.enabled).order_by(ExceptionRule.key))).all()
 
 
 class _Standings:
@@ -90,13 +76,13 @@ class _Standings:
         return run if len(run) == length and all(period.code in local for period in run) else []
 
 
-def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, standings: _Standings) -> Iterator[Challenge]:
+def _kpi_exceptions(rule: ExceptionRule, inputs: "Snapshot", standings: _Standings) -> Iterator[Challenge]:
     length = _length(rule)
     for kpi in inputs.kpis:
         run = standings.run(kpi, length)
         if not run:
             continue
-        periods = ", ".join(period.code for period in reversed(run))
+        periods = ", ".join(period.label for period in reversed(run))
         if rule.kind is ExceptionKind.kpi_red_consecutive and all(
             standings.at(kpi, period).rating.status is RatingStatus.red for period in run
         ):
@@ -110,9 +96,9 @@ def _kpi_exceptions(rule: ExceptionRule, inputs: Inputs, standings: _Standings) 
             yield Challenge(rule, f"kpi:{kpi.code}", kpi.title, f"Worse than the period before in {periods}.", kpi)
 
 
-def _action_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
+def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Challenge]:
     days = rule.threshold or 30
-    late = tracking.Window(inputs.as_of - timedelta(days=days), inputs.window.stale_after_days, inputs.window.since)
+    late = tracking.Window(inputs.as_at - timedelta(days=days), inputs.window.stale_after_days, inputs.window.since)
     for action in inputs.actions:
         state = state_of(inputs.action_updates.get(action.id))
         if rule.kind is ExceptionKind.action_overdue_days and tracking.action_overdue(action, late, state):
@@ -120,23 +106,27 @@ def _action_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challeng
                 rule,
                 f"action:{action.key}",
                 action.what,
-                f"Overdue by more than {days} days at {inputs.as_of} (due {action.due_text}).",
+                f"Overdue by more than {days} days at {inputs.as_at:%-d %B %Y} (due {action.due_text}).",
                 action,
             )
         if rule.kind is ExceptionKind.action_off_track and state.status == "off_track":
             yield Challenge(
-                rule, f"action:{action.key}", action.what, f"Reported off track on {state.last_update_on}.", action
+                rule,
+                f"action:{action.key}",
+                action.what,
+                f"Reported off track on {_day(state.last_update_on)}.",
+                action,
             )
 
 
-def _project_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challenge]:
+def _project_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Challenge]:
     for project in inputs.projects:
         update = inputs.project_updates.get(project.id)
         if rule.kind is ExceptionKind.project_red and update is not None and update.rag == "red":
             yield Challenge(
-                rule, f"project:{project.key}", project.title, f"Rated red on {update.as_of_date}.", project
+                rule, f"project:{project.key}", project.title, f"Rated red on {_day(update.as_of_date)}.", project
             )
-        savings = inputs.savings.get(project.id)
+        savings = inputs.savings_for(project.id)
         behind = (
             savings is not None
             and savings.forecast_pence is not None
@@ -148,55 +138,17 @@ def _project_exceptions(rule: ExceptionRule, inputs: Inputs) -> Iterator[Challen
                 rule,
                 f"project:{project.key}",
                 project.title,
-                f"{savings.financial_year} forecast is £{gap:,.0f} short of its savings target.",
+                f"{parse_period(savings.financial_year).label} forecast is £{gap:,.0f} short of its savings target.",
                 project,
             )
 
 
-async def gather(
-    session: AsyncSession,
-    moment: AsAt,
-    kpis: Sequence[Kpi],
-    actions: Sequence[LiveAction],
-    projects: Sequence[TransformationProject],
-    financial_year: str | None = None,
-    *,
-    rules: Sequence[ExceptionRule] | None = None,
-    series: Series | None = None,
-) -> Inputs:
-    """Everything the rules look at, as at and as known at the moment; savings for ``financial_year`` (default: the
-    one the moment's as_at falls in). ``rules`` are the enabled exception rules and ``series`` the borough's figures
-    for ``kpis`` at the moment covering runs of run_length(rules), when the caller has them already."""
-    as_of = moment.as_at or date.today()
-    fy = financial_year or Period.containing(as_of, PeriodType.financial_year).code
-    savings_rows = await session.scalars(
-        select(ProjectSavings).where(
-            ProjectSavings.financial_year == fy, ProjectSavings.project_id.in_([p.id for p in projects])
-        )
-    )
-    if rules is None:
-        rules = await enabled_rules(session)
-    if series is None:
-        series = await series_for(session, kpis, moment=moment, run_length=run_length(rules), shown=())
-    return Inputs(
-        as_of=as_of,
-        window=await tracking.window(session, as_of),
-        rules=rules,
-        kpis=kpis,
-        series=series,
-        actions=actions,
-        action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], moment),
-        projects=projects,
-        project_updates=await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], moment),
-        savings={row.project_id: row for row in savings_rows},
-    )
-
-
-def evaluate(inputs: Inputs) -> list[Challenge]:
+def evaluate(inputs: "Snapshot") -> list[Challenge]:
+    """Every exception the enabled rules raise at the snapshot's dates."""
     found: list[Challenge] = []
     # Shared by the KPI rules: a shorter run is the start of a longer one.
-    standings = _Standings(inputs.series, run_length(inputs.rules))
-    for rule in inputs.rules:
+    standings = _Standings(inputs.series, run_length(inputs.exception_rules))
+    for rule in inputs.exception_rules:
         if rule.kind in KPI_RULES:
             found += _kpi_exceptions(rule, inputs, standings)
         elif rule.kind in (ExceptionKind.action_overdue_days, ExceptionKind.action_off_track):
@@ -211,7 +163,7 @@ def facts(found: Challenge) -> routing.Facts:
     item = found.facts_item
     if isinstance(item, LiveAction):
         about = routing.action_facts(item)
-    elif isinstance(item, TransformationProject):
+    elif isinstance(item, LiveProject):
         about = routing.project_facts(item)
     else:
         about = routing.kpi_facts(item)

@@ -4,11 +4,11 @@ from typing import Annotated
 from fastapi import Depends, Query, Response
 from sqlalchemy import select
 
-from api.actions import service as actions_service
+from api import snapshot
 from api.auth.deps import require
 from api.auth.models import Scope
 from api.auth.principal import Actor
-from api.bitemporal import AsAt
+from api.bitemporal import AsAt, known_by_now
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.governance import challenge, routing, service
@@ -28,10 +28,8 @@ from api.governance.schemas import (
 )
 from api.governance.service import GovernanceBodyQuery
 from api.idempotency.service import idempotent
-from api.kpis import service as kpis_service
 from api.pagination import ChangedQuery, Page, UpdatedSince, page_of
 from api.params import KeyPath
-from api.projects import service as projects_service
 from api.routing import domain_router
 from api.schemas import Day, Moment, SafeStr
 from api.tags import Tag
@@ -260,15 +258,8 @@ async def list_performance_exceptions(
     ] = None,
 ) -> Page[ExceptionRead]:
     """Performance challenge: every exception the rules raise, and the bodies each is routed to."""
-    kpis = await kpis_service.all_kpis(session)
-    inputs = await challenge.gather(
-        session,
-        AsAt(as_at or date.today(), known_at),
-        kpis,
-        await actions_service.list_live(session),
-        await projects_service.list_live(session),
-    )
-    rules = await routing.live_rules(session)
+    inputs = await snapshot.take(session, AsAt(as_at or date.today(), known_by_now(known_at)))
+    rules = inputs.routing_rules
     items = [
         ExceptionRead(
             rule=found.rule.key,

@@ -15,7 +15,7 @@ from api.governance.models import ItemKind, RoutingRule
 from api.kpis import service as kpis_service
 from api.kpis.models import Kpi, Tier
 from api.projects import service as projects_service
-from api.projects.models import TransformationProject
+from api.projects.live import LiveProject
 from api.strategy.models import FocusArea
 
 PREFIXES = {
@@ -68,12 +68,12 @@ def action_facts(action: BusinessImprovementAction | LiveAction) -> Facts:
     )
 
 
-def project_facts(project: TransformationProject) -> Facts:
+def project_facts(project: LiveProject) -> Facts:
     return Facts(
         ItemKind.transformation_project,
         f"project:{project.key}",
         project.title,
-        focus_area_ids=frozenset(link.focus_area_id for link in project.focus_area_links),
+        focus_area_ids=frozenset(project.focus_area_ids),
         owner_ids=frozenset({project.lead_owner_id} if project.lead_owner_id else ()),
     )
 
@@ -100,7 +100,7 @@ async def facts_for(session: AsyncSession, ref: str) -> Facts:
     if prefix == "action":
         return action_facts(await actions_service.get_action(session, key))
     if prefix == "project":
-        return project_facts(await projects_service.get_project(session, key))
+        return project_facts(projects_service.light(await projects_service.get_project(session, key)))
     if prefix == "kpi":
         return kpi_facts(await kpis_service.get_kpi(session, key))
     if prefix == "focus-area":

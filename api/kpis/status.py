@@ -100,6 +100,8 @@ class Series:
     comparators: dict[int, list[Figure]]  # kpi id -> the comparators' figures for that period, in scope order
     targets: dict[int, dict[str, KpiTarget]]  # kpi id -> period code -> target, for the KPIs loaded
     neighbours: "Neighbours | None" = None  # the scope's statistical neighbours, where DfE lists it
+    trends: dict[int, list[Period]] = field(default_factory=dict)  # kpi id -> its trend's periods, oldest first
+    near: dict[tuple[int, str], list[Figure]] = field(default_factory=dict)  # (kpi, period) -> neighbours' figures
 
     def target(self, kpi: Kpi, period: Period) -> KpiTarget | None:
         return self.targets[kpi.id].get(period.code)
@@ -366,7 +368,8 @@ _FIGURE_COLUMNS = (
     KpiValue.revision,
     KpiValue.submitted_at,
 )
-Wanted = tuple[dict[int, set[Period]], int | None]  # (kpi id -> periods, a scope id or None for every scope)
+# (kpi id -> periods, a scope id, some scopes' ids, or None for every scope)
+Wanted = tuple[dict[int, set[Period]], int | frozenset[int] | None]
 
 
 def _latest_revisions(wanted: Sequence[Wanted], moment: AsAt) -> Select[Any]:
@@ -384,7 +387,12 @@ def _latest_revisions(wanted: Sequence[Wanted], moment: AsAt) -> Select[Any]:
             every.update(periods)
         for (first, last), kpi_ids in spans.items():
             span = and_(KpiValue.kpi_id.in_(kpi_ids), KpiValue.period_end_date.between(first.end, last.end))
-            wanted_here.append(span if scope_id is None else and_(KpiValue.scope_id == scope_id, span))
+            if scope_id is None:
+                wanted_here.append(span)
+            elif isinstance(scope_id, frozenset):
+                wanted_here.append(and_(KpiValue.scope_id.in_(scope_id), span))
+            else:
+                wanted_here.append(and_(KpiValue.scope_id == scope_id, span))
     rank = func.row_number().over(
         partition_by=(KpiValue.kpi_id, KpiValue.scope_id, KpiValue.period), order_by=KpiValue.revision.desc()
     )
@@ -430,6 +438,7 @@ async def series_for(
     scope: Scope | None = None,
     run_length: int = 0,
     shown: Iterable[Kpi] | None = None,
+    trend: int = 0,
 ) -> Series:
     """What standings of ``kpis`` for ``scope`` (default: the borough) read, from the figures for periods ended by
     the moment's ``as_at`` as they were known at its ``known_at`` (default: every figure, as it is now).
@@ -438,8 +447,10 @@ async def series_for(
     latest): ours for it, the period before and the same period last year, England's for it and the period before,
     and the comparators' for it. With ``run_length``, for every KPI, what stand_at(full=False) reads for each of
     the last ``run_length`` periods up to its latest (the performance challenge's runs): ours and England's for
-    each period and the one before. In all, three queries (two when a period was asked for and there are no runs):
-    the scopes, each KPI's latest period, and the figures."""
+    each period and the one before. With ``trend``, for the KPIs shown, ours, England's and the statistical
+    neighbours' figures for the ``trend`` periods up to the one each stands in (a pack's charts). In all, three
+    queries (two when a period was asked for and there are no runs), and one for the neighbours when a trend or a
+    comparison is wanted: the scopes, each KPI's latest period, and the figures."""
     moment = moment or AsAt.now()
     scopes = await load_scopes(session)
     local = scope or scopes.borough
@@ -466,20 +477,31 @@ async def series_for(
         for period in standing:
             if _against_national(targets[kpi.id].get(period.code)):
                 theirs[kpi.id].update((period, period.previous()))
+    trends = {kpi_id: back_from(period, trend)[::-1] for kpi_id, period in at.items()} if trend else {}
+    for kpi_id, periods in trends.items():
+        ours[kpi_id].update(periods)
+        theirs[kpi_id].update(periods)
     england = scopes.england
     national = england.id if england is not None and england.id != local.id else None
     wanted: list[Wanted] = [(ours, local.id)]
     if national is not None:
         wanted.append((theirs, national))
+    neighbours = await _neighbours(session, scopes, local) if at else None
+    if trends and neighbours is not None and neighbours.scope_ids:
+        wanted.append(({kpi_id: set(periods) for kpi_id, periods in trends.items()}, neighbours.scope_ids))
     # Every scope's figures for the compared periods (the index on kpi and end date serves that better than naming
     # 150 comparators), of which the comparators' are kept, in scope order.
     wanted.append(({kpi_id: {period} for kpi_id, period in at.items()}, None))
     figures: dict[tuple[int, int], dict[str, Figure]] = defaultdict(dict)
     comparators: dict[int, list[Figure]] = defaultdict(list)
+    near: defaultdict[tuple[int, str], list[Figure]] = defaultdict(list)
+    near_ids = neighbours.scope_ids if trends and neighbours is not None else frozenset()
     for figure in await _figures(session, scopes, wanted, moment):
         scope_id = figure.scope.id
         if scope_id in (local.id, national):
             figures[(figure.kpi_id, scope_id)][figure.period] = figure
+        if scope_id in near_ids:
+            near[(figure.kpi_id, figure.period)].append(figure)
         asked_for = at.get(figure.kpi_id)
         if figure.scope.kind is ScopeKind.comparator and asked_for and asked_for.code == figure.period:
             comparators[figure.kpi_id].append(figure)
@@ -487,8 +509,44 @@ async def series_for(
     for found in comparators.values():
         found.sort(key=lambda figure: order[figure.scope.id])
     compared_at = {kpi_id: period.code for kpi_id, period in at.items()}
-    neighbours = await _neighbours(session, scopes, local) if at else None
-    return Series(local, scopes, dict(figures), latest, compared_at, dict(comparators), targets, neighbours)
+    return Series(
+        local, scopes, dict(figures), latest, compared_at, dict(comparators), targets, neighbours, trends, dict(near)
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    value: Decimal | None  # ours, as shown (None: no figure, or withheld)
+    target: Decimal | None  # a numeric target for the period
+    england: Decimal | None
+    neighbours_mean: Decimal | None  # the mean of the neighbours' figures as shown, itself as shown
+
+
+def trend_of(kpi: Kpi, series: Series) -> list[TrendPoint]:
+    """The KPI's trend over the periods series_for(trend=) loaded for it, oldest first; [] when it stands nowhere."""
+
+    def shown(figure: Figure | None) -> Decimal | None:
+        if figure is None or figure.value is None:
+            return None
+        return rating.as_shown(figure.value, kpi.unit, kpi.decimal_places)
+
+    points = []
+    local, national = series.local(kpi), series.national(kpi)
+    for period in series.trends.get(kpi.id, []):
+        target = series.target(kpi, period)
+        near = [n for figure in series.near.get((kpi.id, period.code), []) if (n := shown(figure)) is not None]
+        mean = statistics.mean(near)
+        points.append(
+            TrendPoint(
+                period=period,
+                value=shown(local.get(period.code)),
+                target=target.value if target is not None and target.kind is TargetKind.numeric else None,
+                england=shown(national.get(period.code)),
+                neighbours_mean=rating.as_shown(mean, kpi.unit, kpi.decimal_places) if mean is not None else None,
+            )
+        )
+    return points
 
 
 async def _neighbours(session: AsyncSession, scopes: Scopes, local: Scope) -> Neighbours | None:

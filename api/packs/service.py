@@ -1,4 +1,5 @@
-"""Assembling a governance body's pack from the routing rules, as the data stood at the end of a day."""
+"""Assembling a governance body's pack from the routing rules: pure functions over a snapshot (api/snapshot.py) of
+the data as at one date and as known at one moment."""
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -8,15 +9,14 @@ from typing import TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import snapshot as snapshots
 from api import tracking
-from api.actions import service as actions_service
 from api.actions.live import LiveAction
-from api.bitemporal import AsAt
+from api.bitemporal import AsAt, known_by_now
 from api.db import utcnow
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance import challenge, routing
 from api.governance.models import GovernanceBody, RoutingRule
-from api.kpis import service as kpis_service
 from api.kpis import status as status_service
 from api.kpis.models import Tier
 from api.kpis.rating import RatingStatus
@@ -26,6 +26,7 @@ from api.packs.schemas import (
     Pack,
     PackAction,
     PackBody,
+    PackComment,
     PackException,
     PackFocusArea,
     PackHeadline,
@@ -35,14 +36,16 @@ from api.packs.schemas import (
     RagCounts,
     SavingsYear,
     StatusCounts,
+    TrendPoint,
 )
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.progress.service import state_of
-from api.projects import savings as savings_service
-from api.projects import service as projects_service
-from api.projects.models import ProjectSavings, TransformationProject
+from api.projects.live import LiveProject, YearSavings
 from api.projects.schemas import SavingsTotals
+from api.snapshot import Comment, Snapshot
 from api.strategy.models import FocusArea
+
+TREND_PERIODS = 6  # how many periods a KPI's chart shows, up to the one reported
 
 ItemT = TypeVar("ItemT")
 
@@ -74,7 +77,11 @@ def _routed(
     return [item for item in items if routing.routes(rules, facts(item))]
 
 
-def _action(action: LiveAction, inputs: challenge.Inputs) -> PackAction:
+def _comments(comments: Sequence[Comment]) -> list[PackComment]:
+    return [PackComment(text=c.text, author=c.author, written_at=c.written_at, period=c.period) for c in comments]
+
+
+def _action(action: LiveAction, inputs: Snapshot) -> PackAction:
     update = inputs.action_updates.get(action.id)
     state = state_of(update)
     return PackAction(
@@ -91,6 +98,7 @@ def _action(action: LiveAction, inputs: challenge.Inputs) -> PackAction:
         last_update_on=state.last_update_on,
         commentary=update.commentary if update else None,
         commentary_by=update.created_by if update else None,
+        comments=_comments(inputs.update_comments.get(update.id, [])) if update else [],
     )
 
 
@@ -102,28 +110,31 @@ def _by_area(actions: Sequence[LiveAction], read: dict[int, PackAction]) -> defa
     return grouped
 
 
-def _savings(row: ProjectSavings | None) -> PackSavings | None:
+def _gap(target: int, other: int | None) -> int | None:
+    return None if other is None else target - other
+
+
+def _savings(row: YearSavings | None) -> PackSavings | None:
     if row is None:
         return None
-    read = savings_service.read(row, "")
     return PackSavings(
-        financial_year=read.financial_year,
-        target_pence=read.target_pence,
-        forecast_pence=read.forecast_pence,
-        delivered_pence=read.delivered_pence,
-        forecast_gap_pence=read.forecast_gap_pence,
-        delivered_gap_pence=read.delivered_gap_pence,
+        financial_year=row.financial_year,
+        target_pence=row.target_pence,
+        forecast_pence=row.forecast_pence,
+        delivered_pence=row.delivered_pence,
+        forecast_gap_pence=_gap(row.target_pence, row.forecast_pence),
+        delivered_gap_pence=_gap(row.target_pence, row.delivered_pence),
     )
 
 
-def _project(project: TransformationProject, inputs: challenge.Inputs) -> PackProject:
+def _project(project: LiveProject, inputs: Snapshot) -> PackProject:
     update = inputs.project_updates.get(project.id)
     state = state_of(update)
     return PackProject(
         key=project.key,
         title=project.title,
-        lead=project.lead.code if project.lead else None,
-        focus_areas=project.focus_areas,
+        lead=project.lead,
+        focus_areas=list(project.focus_areas),
         pid_status=project.pid_status,
         deadline_text=project.deadline_text,
         deadline_date=project.deadline_date,
@@ -135,7 +146,8 @@ def _project(project: TransformationProject, inputs: challenge.Inputs) -> PackPr
         last_update_on=state.last_update_on,
         commentary=update.commentary if update else None,
         commentary_by=update.created_by if update else None,
-        savings=_savings(inputs.savings.get(project.id)),
+        comments=_comments(inputs.update_comments.get(update.id, [])) if update else [],
+        savings=_savings(inputs.savings_for(project.id)),
     )
 
 
@@ -239,12 +251,13 @@ def as_at_for(period: str | None, as_at: date | None, today: date) -> date:
     return today
 
 
-def _savings_years(projects: Sequence[TransformationProject], rows: Sequence[ProjectSavings]) -> list[SavingsYear]:
+def _savings_years(projects: Sequence[LiveProject], inputs: Snapshot) -> list[SavingsYear]:
+    """The projects' savings summed for each financial year any of them plans savings in."""
     ids = {project.id for project in projects}
-    by_year: defaultdict[str, list[ProjectSavings]] = defaultdict(list)
-    for row in rows:
-        if row.project_id in ids:
-            by_year[row.financial_year].append(row)
+    by_year: defaultdict[str, list[YearSavings]] = defaultdict(list)
+    for (project_id, fy), row in inputs.savings.items():
+        if project_id in ids:
+            by_year[fy].append(row)
     return [
         SavingsYear(
             financial_year=fy,
@@ -257,6 +270,35 @@ def _savings_years(projects: Sequence[TransformationProject], rows: Sequence[Pro
     ]
 
 
+def _kpi(standing: status_service.Standing, inputs: Snapshot) -> PackKpi:
+    kpi = standing.kpi
+    trend = [
+        TrendPoint(
+            period=point.period.code,
+            label=point.period.label,
+            value=point.value,
+            target=point.target,
+            england=point.england,
+            neighbours_mean=point.neighbours_mean,
+        )
+        for point in status_service.trend_of(kpi, inputs.series)
+    ]
+    shown = {point.period for point in trend}
+    comments = [
+        c
+        for c in inputs.kpi_comments.get(kpi.id, [])
+        if c.period in shown or (standing.period and c.period == standing.period.code)
+    ]
+    read = status_service.to_read(standing)
+    return PackKpi(**dict(read), trend=trend, comments=_comments(comments))
+
+
+def dates_for(period: str | None, as_at: date | None, known_at: datetime | None) -> AsAt:
+    """The pack's two dates: as at the date asked for (default: the period's end, or today if earlier), from the
+    data known at the moment asked for (default: now; a moment to come is refused)."""
+    return AsAt(as_at_for(period, as_at, date.today()), known_by_now(known_at))
+
+
 async def build_pack(
     session: AsyncSession,
     body: GovernanceBody,
@@ -264,40 +306,31 @@ async def build_pack(
     as_at: date | None = None,
     known_at: datetime | None = None,
 ) -> Pack:
-    now = utcnow()
-    if known_at is not None and known_at > now:
-        message = "known_at is in the future: a pack can only be built from what was known by now"
-        raise InvalidInput(message, errors=[ProblemError(loc=["query", "known_at"], msg=message)])
-    as_at = as_at_for(period, as_at, date.today())
-    moment = AsAt(as_at, known_at)
-    known_at = known_at or now
-    as_of = as_at
-    rules = [rule for rule in await routing.live_rules(session) if rule.body_id == body.id]
-    actions = await actions_service.list_live(session)
-    projects = await projects_service.list_live(session)
-    kpis = await kpis_service.all_kpis(session)
-    fy = financial_year(period, as_of)
-    routed_kpis = _routed(rules, kpis, routing.kpi_facts)
-    exception_rules = await challenge.enabled_rules(session)
-    # One read of the figures serves both the pack's KPI standings and the challenge's runs.
-    series = await status_service.series_for(
+    dates = dates_for(period, as_at, known_at)
+    assert dates.as_at is not None
+    inputs = await snapshots.take(
         session,
-        kpis,
-        asked=period,
-        moment=moment,
-        run_length=challenge.run_length(exception_rules),
-        shown=routed_kpis,
+        dates,
+        financial_year=financial_year(period, dates.as_at),
+        period=period,
+        shown=snapshots.ShownKpis(body.id),
+        trend=TREND_PERIODS,
     )
-    inputs = await challenge.gather(session, moment, kpis, actions, projects, fy, rules=exception_rules, series=series)
-    areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
+    return assemble(inputs, body, period)
+
+
+def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack:
+    """The pack for a body, from a snapshot: what its routing rules send it."""
+    rules = [rule for rule in inputs.routing_rules if rule.body_id == body.id]
+    actions, projects, areas = inputs.actions, inputs.projects, inputs.areas
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]
     live_by_area = _by_area(actions, all_actions)
     routed_actions = _routed(rules, actions, routing.action_facts)
     routed_by_area = _by_area(routed_actions, all_actions)
     by_area = [PackFocusArea(key=area.key, title=area.title, actions=routed_by_area[area.id]) for area in areas]
-    standings = [status_service.stand(kpi, period, series) for kpi in routed_kpis]
-    pack_kpis = [PackKpi(**status_service.to_read(s).model_dump()) for s in standings]
+    routed_kpis = _routed(rules, inputs.kpis, routing.kpi_facts)
+    pack_kpis = [_kpi(status_service.stand(kpi, period, inputs.series), inputs) for kpi in routed_kpis]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
         for e in challenge.evaluate(inputs)
@@ -307,23 +340,18 @@ async def build_pack(
     routed_projects = {p.key for p in routed_project_rows}
     pack_projects = [p for p in all_projects if p.key in routed_projects]
     progress_areas = _routed(rules, areas, routing.focus_area_facts)
-    all_savings = (
-        await session.scalars(
-            select(ProjectSavings).where(ProjectSavings.project_id.in_([p.id for p in routed_project_rows]))
-        )
-    ).all()
     period_label = parse_period(period).label if period else None
     return Pack(
         body=PackBody(key=body.key, code=body.code, name=body.name, cadence=body.cadence),
-        title=title(body, period_label, as_at),
+        title=title(body, period_label, inputs.as_at),
         reports=reports(rules),
         period=period,
         period_label=period_label,
-        financial_year=fy,
-        financial_year_label=parse_period(fy).label,
-        as_at=as_at,
-        known_at=known_at,
-        generated_at=now,
+        financial_year=inputs.financial_year,
+        financial_year_label=parse_period(inputs.financial_year).label,
+        as_at=inputs.as_at,
+        known_at=inputs.known_at,
+        generated_at=utcnow(),
         rules=[rule.key for rule in rules],
         headline=headline(pack_kpis, exceptions, [all_actions[a.id] for a in routed_actions], pack_projects),
         actions_by_focus_area=[area for area in by_area if area.actions],
@@ -331,6 +359,6 @@ async def build_pack(
         exceptions=exceptions,
         projects=pack_projects,
         savings_totals=_totals(pack_projects),
-        savings_by_year=_savings_years(routed_project_rows, all_savings),
+        savings_by_year=_savings_years(routed_project_rows, inputs),
         progress_summary=[_progress(area, live_by_area[area.id], all_projects) for area in progress_areas],
     )

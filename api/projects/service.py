@@ -1,4 +1,4 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import Field
 from sqlalchemy import Select, select
@@ -10,6 +10,7 @@ from api.delivery import DeliveryStatus, Rag
 from api.errors import NotFound
 from api.owners.models import Owner
 from api.pagination import ChangedQuery, fetch_page
+from api.projects.live import LiveProject
 from api.projects.models import PidStatus, ProjectFocusArea, TransformationProject
 from api.projects.schemas import ProjectRead
 from api.schemas import Day
@@ -94,9 +95,28 @@ def read_project(project: TransformationProject, window: tracking.Window) -> Pro
     return ProjectRead.model_validate(project).model_copy(update=flags)
 
 
-async def list_live(session: AsyncSession) -> Sequence[TransformationProject]:
-    """Every project not archived, by key (each focus area read once, not with every link: they carry the strategy's
-    text)."""
+def light(project: TransformationProject) -> LiveProject:
+    """A project (loaded with its lead and focus areas) as reports read it."""
+    return LiveProject(
+        id=project.id,
+        key=project.key,
+        title=project.title,
+        lead_owner_id=project.lead_owner_id,
+        lead=project.lead.code if project.lead else None,
+        pid_status=project.pid_status,
+        deadline_text=project.deadline_text,
+        deadline_kind=project.deadline_kind,
+        deadline_date=project.deadline_date,
+        focus_area_ids=tuple(link.focus_area_id for link in project.focus_area_links),
+        focus_areas=tuple(project.focus_areas),
+        status=project.status,
+        last_update_on=project.last_update_on,
+    )
+
+
+async def list_live(session: AsyncSession) -> list[LiveProject]:
+    """Every project not archived, in the plan's order (its primary focus area's, then by key), as light rows (each
+    focus area read once, not with every link: they carry the strategy's text)."""
     statement = (
         select(TransformationProject)
         .options(
@@ -106,4 +126,18 @@ async def list_live(session: AsyncSession) -> Sequence[TransformationProject]:
         .where(TransformationProject.archived_at.is_(None))
         .order_by(TransformationProject.key)
     )
-    return (await session.scalars(statement)).all()
+    projects = [light(project) for project in await session.scalars(statement)]
+    return sorted(projects, key=plan_order(await area_positions(session)))
+
+
+async def area_positions(session: AsyncSession) -> dict[int, int]:
+    return {area_id: position for area_id, position in await session.execute(select(FocusArea.id, FocusArea.position))}
+
+
+def plan_order(positions: dict[int, int]) -> Callable[[LiveProject], tuple[int, str]]:
+    """Projects in the plan's order: by their primary focus area's place in the strategy, then by key."""
+    last = max(positions.values(), default=0) + 1
+    return lambda project: (
+        positions.get(project.focus_area_ids[0], last) if project.focus_area_ids else last,
+        project.key,
+    )

@@ -4,12 +4,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from httpx import AsyncClient
-from sqlalchemy import update
 
-from api import db
-from api.kpis.models import KpiValue
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
+from tests.factories import entered_at
 
 NEET = "neet-not-known-16-19"
 
@@ -35,7 +33,7 @@ class TestKpiExceptions:
         await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})
         raised = await _raised(governor)
         red = raised[("kpi-red-two-periods", f"kpi:{NEET}")]
-        assert red["reason"] == "Off target 2 periods running (FY2015-16, FY2016-17)."
+        assert red["reason"] == "Off target 2 periods running (2015/16, 2016/17)."
         assert [r["body"] for r in red["routes"]] == ["csmt"]
         assert ("kpi-worsening-three-periods", f"kpi:{NEET}") in raised
 
@@ -94,15 +92,14 @@ class TestKpiRuns:
         rows = _financial_years((2015, 9))
         assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
         worse = (await _raised(governor))[("kpi-worsening-three-periods", f"kpi:{NEET}")]
-        assert worse["reason"] == "Worse than the period before in FY2014-15, FY2015-16, FY2016-17."
+        assert worse["reason"] == "Worse than the period before in 2014/15, 2015/16, 2016/17."
 
     async def test_runs_as_the_figures_stood(
         self, submitter: AsyncClient, governor: AsyncClient, loaded: Tally
     ) -> None:
         rows = _financial_years((2013, 7), (2014, 8), (2015, 9), (2016, 10))
         assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
-        async with db.get_engine().begin() as connection:  # reported in autumn 2017
-            await connection.execute(update(KpiValue).values(submitted_at=datetime(2017, 10, 5, tzinfo=UTC)))
+        await entered_at(datetime(2017, 10, 5, tzinfo=UTC))  # reported in autumn 2017
         rows = _financial_years((2017, 6))  # a later, better year
         assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
         revised = {"value": 8, "reason": "late returns"}  # and FY2016-17 revised: no longer worse than FY2015-16
@@ -111,4 +108,4 @@ class TestKpiRuns:
         asked = "as_at=2017-11-01&known_at=2017-11-02T00:00:00Z"  # as the figures stood then
         then = (await governor.get(f"/api/v1/performance-exceptions?{asked}")).json()["items"]
         worse = next(e for e in then if (e["rule"], e["item"]) == ("kpi-worsening-three-periods", f"kpi:{NEET}"))
-        assert worse["reason"] == "Worse than the period before in FY2014-15, FY2015-16, FY2016-17."
+        assert worse["reason"] == "Worse than the period before in 2014/15, 2015/16, 2016/17."

@@ -5,15 +5,13 @@ import io
 from datetime import UTC, datetime
 
 from httpx import AsyncClient
-from sqlalchemy import update
 
 from api import db
 from api.governance.models import IssuedPack
-from api.kpis.models import KpiValue, Tier
-from api.progress.models import ProgressUpdate
+from api.kpis.models import Tier
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
-from tests.factories import kpis_in_plan_order
+from tests.factories import entered_at, kpis_in_plan_order
 from tests.packs.conftest import NEET, PLACEMENTS, TOXIC_TRIO
 
 
@@ -53,7 +51,7 @@ class TestCsmtPack:
         assert ("project-red", "project:lean-review") in raised
         assert ("project-behind-savings", "project:lean-review") in raised
         behind = next(e for e in pack["exceptions"] if e["rule"] == "project-behind-savings")
-        assert behind["reason"] == "FY2016-17 forecast is £150,000 short of its savings target."
+        assert behind["reason"] == "2016/17 forecast is £150,000 short of its savings target."
         assert (pack["projects"], pack["progress_summary"]) == ([], [])
         # the seed's one service indicator, which service-indicators-to-csmt routes here
         assert [kpi["code"] for kpi in pack["kpis"]] == ["child-protection-plans-second-or-subsequent"]
@@ -124,8 +122,7 @@ class TestAsAtAndKnownAt:
     async def test_a_later_correction_is_left_out_by_known_at(
         self, client: AsyncClient, submitter: AsyncClient, scenario: None
     ) -> None:
-        async with db.get_engine().begin() as connection:  # the first figures were submitted in spring 2017
-            await connection.execute(update(KpiValue).values(submitted_at=datetime(2017, 4, 20, tzinfo=UTC)))
+        await entered_at(datetime(2017, 4, 20, tzinfo=UTC))  # the first figures were submitted in spring 2017
         await submitter.put(f"/api/v1/kpis/{NEET}/values/FY2016-17", json={"value": "6.5", "reason": "late returns"})
         then = await _pack(client, "cabinet", "period=2016/17&known_at=2017-05-01T00:00:00Z")
         now = await _pack(client, "cabinet", "period=2016/17")
@@ -154,8 +151,7 @@ class TestAsAtAndKnownAt:
     async def test_known_at_before_a_back_dated_update_was_entered_leaves_it_out(
         self, client: AsyncClient, csmt: AsyncClient, scenario: None
     ) -> None:
-        async with db.get_engine().begin() as connection:  # the first reports were made in autumn 2016
-            await connection.execute(update(ProgressUpdate).values(created_at=datetime(2016, 11, 1, tzinfo=UTC)))
+        await entered_at(datetime(2016, 11, 1, tzinfo=UTC))  # the first reports were made in autumn 2016
         back_filled = {"status": "complete", "rag": "green", "percent_complete": 100, "as_of": "2016-09-15"}
         assert (await csmt.post(f"/api/v1/actions/{TOXIC_TRIO}/updates", json=back_filled)).status_code == 201
         both = await _pack(client, "csmt", "as_at=2016-10-20&known_at=2016-11-02T00:00:00Z")
