@@ -34,6 +34,7 @@ from api.problem_types import router as problem_types_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
+from api.revisions.router import router as revisions_router
 from api.routing import API_PREFIX, add_routes
 from api.settings import get_settings
 from api.strategy.router import router as strategy_router
@@ -58,6 +59,7 @@ DOMAIN_ROUTERS = (
     governance_router,
     actions_router,
     projects_router,
+    revisions_router,
     kpis_router,
     kpi_submissions_router,
     national_router,

@@ -40,7 +40,7 @@ IMPORT_ROWS = [
 ]
 NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
 MADE = "{made}"
-PACK = ("/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12", "as_of": "2016-10-01"})
+PACK = ("/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12", "as_at": "2016-10-01"})
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -238,7 +238,7 @@ WRITES: dict[tuple[str, str], Write] = {
     ),
     ("POST", "/governance-bodies/{key}/packs"): Write(
         "/api/v1/governance-bodies/csmt/packs",
-        {"meeting_date": "2016-10-12", "period": "2016/17", "as_of": "2016-10-01"},
+        {"meeting_date": "2016-10-12", "period": "2016/17", "as_at": "2016-10-01"},
     ),
     ("POST", "/packs/{pack_id}/shares"): Write(
         f"{MADE}/shares", {"expires_at": (datetime.now(UTC) + timedelta(days=7)).isoformat()}, made_by=(PACK,)

@@ -210,6 +210,13 @@ class PackIssue(WriteModel):
         default=None, description="The data as known at this moment, in the past (default: now)."
     )
 
+    @field_validator("known_at")
+    @classmethod
+    def _not_to_come(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value > datetime.now(UTC):
+            raise ValueError("must not be in the future: a pack can only use what is known by now")
+        return value
+
 
 class IssuedPackRead(BaseModel):
     id: int

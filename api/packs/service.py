@@ -1,7 +1,7 @@
 """Assembling a governance body's pack from the routing rules: pure functions over a snapshot (api/snapshot.py) of
 the data as at one date and as known at one moment."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
@@ -193,25 +193,46 @@ def title(body: GovernanceBody, period_label: str | None, as_at: date) -> str:
     return f"{body.name}: performance and progress, {when}"
 
 
-_RATING_PHRASES = (
-    (RatingStatus.green, "on or above target"),
-    (RatingStatus.amber, "near target"),
-    (RatingStatus.red, "off target"),
-    (RatingStatus.not_rated, "not yet rated"),
+MONITOR_ONLY = "Monitor only"  # the word rating.rate_monitor() gives
+
+
+def _standing_phrase(kpi: PackKpi) -> str:
+    """How the headline counts a KPI: by its rating, and a KPI not rated by why."""
+    match kpi.rating.status:
+        case RatingStatus.green:
+            return "on or above target"
+        case RatingStatus.amber:
+            return "near target"
+        case RatingStatus.red:
+            return "off target"
+    if kpi.rating.word == MONITOR_ONLY:
+        return "monitored without a target"
+    if kpi.figure is None or kpi.figure.value is None:
+        return "not yet rated"
+    return "with no target for the period"
+
+
+_PHRASE_ORDER = (
+    "on or above target",
+    "near target",
+    "off target",
+    "monitored without a target",
+    "with no target for the period",
+    "not yet rated",
 )
 
 
-def headline_sentence(kpis: Sequence[PackKpi], counts: RatingCounts) -> str:
+def headline_sentence(kpis: Sequence[PackKpi]) -> str:
     """'7 of 11 Council Plan KPIs on or above target; 2 off target; 2 not yet rated.' Council Plan KPIs are named
-    as such when the pack holds only them; a rating no KPI has is left out."""
+    as such when the pack holds only them; a standing no KPI has is left out."""
     if not kpis:
         return "No KPIs are reported to this body."
     plan_only = all(kpi.tier is Tier.council_plan for kpi in kpis)
     noun = "Council Plan KPIs" if plan_only else "KPIs"
     if len(kpis) == 1:
         noun = noun.removesuffix("s")
-    parts = [(getattr(counts, status.value), phrase) for status, phrase in _RATING_PHRASES]
-    shown = [(count, phrase) for count, phrase in parts if count]
+    counts = Counter(_standing_phrase(kpi) for kpi in kpis)
+    shown = [(counts[phrase], phrase) for phrase in _PHRASE_ORDER if counts[phrase]]
     first_count, first_phrase = shown[0]
     words = [f"{first_count} of {len(kpis)} {noun} {first_phrase}"]
     words += [f"{count} {phrase}" for count, phrase in shown[1:]]
@@ -226,7 +247,7 @@ def headline(
 ) -> PackHeadline:
     counts = RatingCounts.of(kpi.rating.status for kpi in kpis)
     return PackHeadline(
-        sentence=headline_sentence(kpis, counts),
+        sentence=headline_sentence(kpis),
         kpis=len(kpis),
         kpis_by_rating=counts,
         exceptions=len(exceptions),

@@ -393,3 +393,23 @@ class TestReportsUseIt:
         assert f"rank {rank['position']} of {rank['of']} local authorities (quartile {rank['quartile']})" in row["note"]
         assert "England" in row["note"]
         assert "(ours " in row["note"]
+
+
+class TestPackTrend:
+    async def test_a_packs_kpi_trend_is_ours_englands_and_the_neighbours_average_each_year(
+        self, client: AsyncClient
+    ) -> None:
+        """CSMT's pack charts the service indicator over its last six years, from D3 and the 2025 neighbours alone."""
+        response = await client.get("/api/v1/governance-bodies/csmt/pack")
+        assert response.status_code == 200, response.text
+        [kpi] = [kpi for kpi in response.json()["kpis"] if kpi["code"] == KPI]
+        periods = sorted({row.period for row in d3_rows()})[-6:]
+        assert [point["period"] for point in kpi["trend"]] == periods
+        assert [point["label"] for point in kpi["trend"]][-1] == "2024/25"
+        for point in kpi["trend"]:
+            ours, england = _one(point["period"], STOCKTON).value, _england(point["period"])
+            assert point["value"] == (float(ours) if ours is not None else None), point
+            assert point["england"] == (float(england) if england is not None else None), point
+            numbers = _neighbour_numbers(point["period"], "sn_model_2025_wide.csv", 4)
+            assert point["neighbours_mean"] == float(_shown(mean(numbers))), point
+            assert point["target"] is None, "the seed sets no numeric target for this indicator"

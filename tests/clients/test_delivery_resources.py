@@ -55,6 +55,12 @@ def test_an_action_created_reported_on_changed_and_archived(sdk: Client) -> None
     assert changed.comments == "Report to LSCB"
     archived = sdk.actions.archive(changed)
     assert archived.archived_at is not None
+    revisions = sdk.actions.revisions(action).items
+    assert [(r.revision, r.when, r.archived) for r in revisions] == [
+        (3, "Jan 2017", True),
+        (2, "Jan 2017", False),
+        (1, None, False),
+    ]
 
 
 def test_a_project_created_reported_on_and_its_savings_set(sdk: Client) -> None:
@@ -65,10 +71,13 @@ def test_a_project_created_reported_on_and_its_savings_set(sdk: Client) -> None:
     saving = sdk.projects.savings.put(project, "FY2016-17", target_pence=25_000_000, forecast_pence=20_000_000)
     assert saving.target_pence == 25_000_000
     assert [found.target_pence for found in sdk.projects.savings.list(project)] == [25_000_000]
+    [first] = sdk.projects.savings.revisions(project, "FY2016-17").items
+    assert (first.revision, first.forecast_pence) == (1, 20_000_000)
     totals = sdk.projects.savings.programme(fy="FY2016-17")
     assert isinstance(totals, models.ProgrammeSavings)
     changed = sdk.projects.update("edge-of-care-service", lead="AD SLAC")
     assert sdk.projects.archive(changed).archived_at is not None
+    assert [r.lead for r in sdk.projects.revisions(changed).items] == ["AD SLAC", "AD SLAC", None]
     assert changed.lead is not None
     assert "edge-of-care-service" not in {found.key for found in sdk.projects.list()}
     assert "edge-of-care-service" in {found.key for found in sdk.projects.list(include_archived=True)}

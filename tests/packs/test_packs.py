@@ -116,6 +116,38 @@ class TestCabinetPack:
         assert_problem(await client.get("/api/v1/governance-bodies/cabinet/pack?format=docx"), 422)
 
 
+class TestHeadline:
+    async def test_the_front_page_counts_the_council_plan_kpis_by_standing(
+        self, client: AsyncClient, submitter: AsyncClient, scenario: None
+    ) -> None:
+        rows = [  # besides the scenario's NEET (8% against 7%: off) and care leavers (56% against 55%: on)
+            {"kpi": "children-under-5-in-each-childrens-centre", "period": "FY2016-17", "value": 81},  # target 80
+            {"kpi": "assessments-completed-in-45-days", "period": "FY2016-17", "value": 90},  # target 95
+            {"kpi": "repeat-child-protection-plans-within-2-years", "period": "FY2016-17", "value": 7},  # monitored
+            # an academic year's figure: 2016/17's ends in August 2017, after this pack's date (31 March 2017)
+            {"kpi": "primary-pupils-in-good-or-better-schools", "period": "AY2016-17", "value": 93},
+        ]
+        assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+        pack = await _pack(client, "cabinet")
+        headline = pack["headline"]
+        assert headline["sentence"] == (
+            "2 of 11 Council Plan KPIs on or above target; 2 off target; 1 monitored without a target; 6 not yet rated."
+        )
+        assert headline["kpis"] == len(pack["kpis"]) == 11
+        assert headline["kpis_by_rating"] == {"green": 2, "amber": 0, "red": 2, "not_rated": 7}
+        assert (headline["exceptions"], headline["actions"], headline["projects"]) == (len(pack["exceptions"]), 0, 0)
+        assert pack["title"] == "Cabinet: performance and progress, 2016/17"
+        assert (pack["period_label"], pack["financial_year_label"]) == ("2016/17", "2016/17")
+        csmt = await _pack(client, "csmt")
+        flagged = [a for area in csmt["actions_by_focus_area"] for a in area["actions"]]
+        assert csmt["headline"]["actions"] == len(flagged) == 56
+        assert csmt["headline"]["actions_overdue"] == sum(a["overdue"] for a in flagged)
+        assert csmt["headline"]["sentence"] == "1 of 1 KPI not yet rated."
+        board = await _pack(client, "childrens-programme-board")
+        assert board["headline"]["projects_red"] == 1, "lean review"
+        assert board["headline"]["sentence"] == "No KPIs are reported to this body."
+
+
 class TestAsAtAndKnownAt:
     """Two dates kept apart: the date a pack reports as at, and the moment whose knowledge it uses."""
 

@@ -58,6 +58,7 @@ class TestIdempotence:
         assert await _row_counts() == before | {
             "action_owner": before["action_owner"] + 1,
             "audit_event": before["audit_event"] + 1,  # the load itself is recorded
+            "plan_revision": before["plan_revision"] + 1,  # the edited action's plan, as a revision
         }
         body = (await client.get("/api/v1/actions/cin-implement-graded-care-profile-2")).json()
         assert body["comments"] == "Rolled out across all teams"

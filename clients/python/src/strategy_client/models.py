@@ -446,6 +446,13 @@ class MilestoneIn(Model):
     when: Annotated[str | None, Field(examples=["Sep 2016"], title="When")] = None
 
 
+class MilestonePlan(Model):
+    title: Annotated[str, Field(title="Title")]
+    when: Annotated[str | None, Field(title="When")]
+    due_date: Annotated[date | None, Field(title="Due Date")]
+    status: DeliveryStatus
+
+
 class NamedText(Model):
     name: Annotated[str, Field(title="Name")]
     """
@@ -921,6 +928,44 @@ class ProjectCreate(Model):
     note: Annotated[str | None, Field(title="Note")] = None
 
 
+class ProjectPlanRevision(Model):
+    revision: Annotated[int, Field(title="Revision")]
+    """
+    1 for the plan as first recorded; each write that changed it adds one.
+    """
+    recorded_at: Annotated[datetime, Field(title="Recorded At")]
+    """
+    When this revision was recorded: packs known at or after it read it.
+    """
+    recorded_by: Annotated[str, Field(title="Recorded By")]
+    """
+    Who recorded it: the key's holder, 'seed' or 'migration'.
+    """
+    archived: Annotated[bool, Field(title="Archived")]
+    """
+    The item was archived by this revision.
+    """
+    title: Annotated[str, Field(title="Title")]
+    description: Annotated[str | None, Field(title="Description")]
+    lead: Annotated[str | None, Field(title="Lead")]
+    """
+    The lead's owner code.
+    """
+    pid_status: PidStatus
+    deadline: Annotated[str | None, Field(title="Deadline")]
+    """
+    The deadline as written.
+    """
+    deadline_date: Annotated[date | None, Field(title="Deadline Date")]
+    focus_areas: Annotated[list[str], Field(title="Focus Areas")]
+    """
+    Focus area keys, the primary first.
+    """
+    savings_target_pence: Annotated[int | None, Field(title="Savings Target Pence")]
+    savings_target_when: Annotated[str | None, Field(title="Savings Target When")]
+    note: Annotated[str | None, Field(title="Note")]
+
+
 class ProjectUpdate(Model):
     """
     Fields to change; status and RAG change only through progress updates.
@@ -1050,6 +1095,30 @@ class SavingsRead(Model):
     """
     note: Annotated[str | None, Field(title="Note")]
     updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
+class SavingsRevision(Model):
+    revision: Annotated[int, Field(title="Revision")]
+    """
+    1 for the plan as first recorded; each write that changed it adds one.
+    """
+    recorded_at: Annotated[datetime, Field(title="Recorded At")]
+    """
+    When this revision was recorded: packs known at or after it read it.
+    """
+    recorded_by: Annotated[str, Field(title="Recorded By")]
+    """
+    Who recorded it: the key's holder, 'seed' or 'migration'.
+    """
+    archived: Annotated[bool, Field(title="Archived")]
+    """
+    The item was archived by this revision.
+    """
+    financial_year: Annotated[str, Field(title="Financial Year")]
+    target_pence: Annotated[int, Field(title="Target Pence")]
+    forecast_pence: Annotated[int | None, Field(title="Forecast Pence")]
+    delivered_pence: Annotated[int | None, Field(title="Delivered Pence")]
+    note: Annotated[str | None, Field(title="Note")]
 
 
 class SavingsTotals(Model):
@@ -1319,6 +1388,44 @@ class ActionCreate(Model):
     comments: Annotated[str | None, Field(title="Comments")] = None
     milestones: Annotated[list[MilestoneIn] | None, Field(title="Milestones")] = None
     note: Annotated[str | None, Field(title="Note")] = None
+
+
+class ActionPlanRevision(Model):
+    revision: Annotated[int, Field(title="Revision")]
+    """
+    1 for the plan as first recorded; each write that changed it adds one.
+    """
+    recorded_at: Annotated[datetime, Field(title="Recorded At")]
+    """
+    When this revision was recorded: packs known at or after it read it.
+    """
+    recorded_by: Annotated[str, Field(title="Recorded By")]
+    """
+    Who recorded it: the key's holder, 'seed' or 'migration'.
+    """
+    archived: Annotated[bool, Field(title="Archived")]
+    """
+    The item was archived by this revision.
+    """
+    focus_area: Annotated[str | None, Field(title="Focus Area")]
+    """
+    The focus area's key.
+    """
+    theme: Annotated[str | None, Field(title="Theme")]
+    what: Annotated[str, Field(title="What")]
+    detail: Annotated[str | None, Field(title="Detail")]
+    when: Annotated[str | None, Field(title="When")]
+    """
+    The due date as written.
+    """
+    due_date: Annotated[date | None, Field(title="Due Date")]
+    who: Annotated[list[str], Field(title="Who")]
+    """
+    Owner codes, as the strategy writes them.
+    """
+    milestones: Annotated[list[MilestonePlan], Field(title="Milestones")]
+    comments: Annotated[str | None, Field(title="Comments")]
+    note: Annotated[str | None, Field(title="Note")]
 
 
 class ActionRead(Model):
@@ -2102,6 +2209,22 @@ class PackProject(Model):
     """
 
 
+class PageActionPlanRevision(Model):
+    items: Annotated[list[ActionPlanRevision], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageActionRead(Model):
     items: Annotated[list[ActionRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -2246,8 +2369,40 @@ class PageProblemTypeRead(Model):
     """
 
 
+class PageProjectPlanRevision(Model):
+    items: Annotated[list[ProjectPlanRevision], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageSavingsRead(Model):
     items: Annotated[list[SavingsRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PageSavingsRevision(Model):
+    items: Annotated[list[SavingsRevision], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.

@@ -61,6 +61,11 @@ class AsyncActions(AsyncArchivable[models.ActionDetail]):
         """One action with its milestones; the model carries its ETag."""
         return await self._get(action, as_of=as_of)
 
+    async def revisions(self, action: ActionRef) -> models.PageActionPlanRevision:
+        """Every revision of the action's plan, newest first, with who recorded it and when."""
+        url = path(self.name, key_of(action), "revisions")
+        return await self._http.get(url, models.PageActionPlanRevision, {})
+
     async def list_page(
         self, *, page: int = 1, limit: int = 50, **filters: Unpack[ActionFilters]
     ) -> models.PageActionRead:

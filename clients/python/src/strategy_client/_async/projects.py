@@ -35,6 +35,11 @@ class AsyncSavings(AsyncResource):
         url = f"{item_url}/savings/{segment(period_code(financial_year))}"
         return await self._http.send("PUT", url, models.SavingsRead, json=payload(data, fields), item_url=item_url)
 
+    async def revisions(self, project: ProjectRef, financial_year: str) -> models.PageSavingsRevision:
+        """Every revision of a project's savings for a financial year, newest first."""
+        url = f"{path('projects', key_of(project))}/savings/{segment(period_code(financial_year))}/revisions"
+        return await self._http.get(url, models.PageSavingsRevision, {})
+
     async def programme(self, *, fy: str | None = None) -> models.ProgrammeSavings:
         """The programme's totals for a financial year and the gap to its target."""
         return await self._http.get(path("projects", "savings"), models.ProgrammeSavings, {"fy": fy})
@@ -50,6 +55,11 @@ class AsyncProjects(AsyncArchivable[models.ProjectRead]):
         super().__init__(http)
         self.updates = AsyncProgressUpdates(http, self.name)
         self.savings = AsyncSavings(http)
+
+    async def revisions(self, project: ProjectRef) -> models.PageProjectPlanRevision:
+        """Every revision of the project's plan, newest first, with who recorded it and when."""
+        url = path(self.name, key_of(project), "revisions")
+        return await self._http.get(url, models.PageProjectPlanRevision, {})
 
     async def get(self, project: ProjectRef, *, as_of: date | str | None = None) -> models.ProjectRead:
         return await self._get(project, as_of=as_of)

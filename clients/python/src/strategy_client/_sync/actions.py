@@ -62,6 +62,11 @@ class Actions(Archivable[models.ActionDetail]):
         """One action with its milestones; the model carries its ETag."""
         return self._get(action, as_of=as_of)
 
+    def revisions(self, action: ActionRef) -> models.PageActionPlanRevision:
+        """Every revision of the action's plan, newest first, with who recorded it and when."""
+        url = path(self.name, key_of(action), "revisions")
+        return self._http.get(url, models.PageActionPlanRevision, {})
+
     def list_page(self, *, page: int = 1, limit: int = 50, **filters: Unpack[ActionFilters]) -> models.PageActionRead:
         return self._http.get(path(self.name), models.PageActionRead, {**filters, "page": page, "limit": limit})
 

@@ -36,6 +36,11 @@ class Savings(Resource):
         url = f"{item_url}/savings/{segment(period_code(financial_year))}"
         return self._http.send("PUT", url, models.SavingsRead, json=payload(data, fields), item_url=item_url)
 
+    def revisions(self, project: ProjectRef, financial_year: str) -> models.PageSavingsRevision:
+        """Every revision of a project's savings for a financial year, newest first."""
+        url = f"{path('projects', key_of(project))}/savings/{segment(period_code(financial_year))}/revisions"
+        return self._http.get(url, models.PageSavingsRevision, {})
+
     def programme(self, *, fy: str | None = None) -> models.ProgrammeSavings:
         """The programme's totals for a financial year and the gap to its target."""
         return self._http.get(path("projects", "savings"), models.ProgrammeSavings, {"fy": fy})
@@ -51,6 +56,11 @@ class Projects(Archivable[models.ProjectRead]):
         super().__init__(http)
         self.updates = ProgressUpdates(http, self.name)
         self.savings = Savings(http)
+
+    def revisions(self, project: ProjectRef) -> models.PageProjectPlanRevision:
+        """Every revision of the project's plan, newest first, with who recorded it and when."""
+        url = path(self.name, key_of(project), "revisions")
+        return self._http.get(url, models.PageProjectPlanRevision, {})
 
     def get(self, project: ProjectRef, *, as_of: date | str | None = None) -> models.ProjectRead:
         return self._get(project, as_of=as_of)
