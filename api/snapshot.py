@@ -35,8 +35,7 @@ from api.projects.live import LiveProject, YearSavings
 from api.projects.models import PidStatus, ProjectSavings
 from api.revisions import service as revisions
 from api.revisions.models import PlanKind
-from api.settings import get_settings
-from api.strategy.models import FocusArea, Strategy
+from api.strategy.models import FocusArea
 
 
 @dataclass(frozen=True)
@@ -228,11 +227,10 @@ async def take(
         shown=shown(kpis, routing_rules) if shown else (),
         trend=trend,
     )
-    since = await session.scalar(select(Strategy.period_start_date).order_by(Strategy.period_start_date).limit(1))
     return Snapshot(
         dates=dates,
         known_at=known_at or utcnow(),
-        window=tracking.Window(as_at, get_settings().stale_after_days, since or as_at),
+        window=await tracking.window(session, as_at),
         financial_year=financial_year or Period.containing(as_at, PeriodType.financial_year).code,
         areas=areas,
         kpis=kpis,
