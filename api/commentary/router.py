@@ -26,7 +26,7 @@ from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
 from api.kpis import service as kpi_service
-from api.pagination import Page, PageParams
+from api.pagination import Page, PageParams, UpdatedSince
 from api.params import CodePath, KeyPath
 from api.projects import service as project_service
 from api.routing import domain_router
@@ -244,9 +244,10 @@ async def withdraw_commentary(
     responses=problem_responses(404),
 )
 async def list_commentary_revisions(
-    session: SessionDep, commentary_id: CommentaryIdPath
+    session: SessionDep, commentary_id: CommentaryIdPath, updated_since: UpdatedSince = None
 ) -> Page[CommentaryRevisionRead]:
-    """Every revision of a commentary, the first first: its text, whether it withdrew it, who recorded it and when."""
+    """Every revision of a commentary, the first first: its text, whether it withdrew it, who recorded it and when
+    (updated_since: those recorded since)."""
     commentary = await service.get_commentary(session, commentary_id)
-    revisions = await service.revisions(session, commentary)
+    revisions = await service.revisions(session, commentary, updated_since)
     return Page[CommentaryRevisionRead].whole([CommentaryRevisionRead.model_validate(row) for row in revisions])

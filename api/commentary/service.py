@@ -105,13 +105,17 @@ async def list_for_update(
     return await fetch_page(session, _listed(statement, query), query)
 
 
-async def revisions(session: AsyncSession, commentary: Commentary) -> Sequence[CommentaryRevision]:
-    """Every revision of a commentary, the first first."""
+async def revisions(
+    session: AsyncSession, commentary: Commentary, recorded_since: datetime | None = None
+) -> Sequence[CommentaryRevision]:
+    """Every revision of a commentary (or those recorded since a moment), the first first."""
     statement = (
         select(CommentaryRevision)
         .where(CommentaryRevision.commentary_id == commentary.id)
         .order_by(CommentaryRevision.revision)
     )
+    if recorded_since is not None:  # revisions are never edited: this selects those recorded since
+        statement = statement.where(CommentaryRevision.recorded_at >= recorded_since)
     return (await session.scalars(statement)).all()
 
 

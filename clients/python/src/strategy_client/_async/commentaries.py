@@ -9,7 +9,7 @@ from strategy_client._async.actions import ActionRef
 from strategy_client._async.kpis import KpiRef
 from strategy_client._async.projects import ProjectRef
 from strategy_client._encoding import path
-from strategy_client._pages import CommentaryFilters, KpiCommentaryFilters
+from strategy_client._pages import Changed, CommentaryFilters, KpiCommentaryFilters
 
 CommentaryRef = int | models.CommentaryRead
 UpdateRef = int | models.ProgressRead
@@ -75,10 +75,13 @@ class AsyncCommentaries(AsyncResource):
         etag = await self._http.if_match(url, commentary, if_match)
         return await self._http.send("DELETE", url, models.CommentaryRead, if_match=etag)
 
-    async def revisions(self, commentary: CommentaryRef) -> list[models.CommentaryRevisionRead]:
-        """Every revision, the first first, with who recorded it and when."""
+    async def revisions(
+        self, commentary: CommentaryRef, **filters: Unpack[Changed]
+    ) -> list[models.CommentaryRevisionRead]:
+        """Every revision (or those recorded since ``updated_since``), the first first, with who recorded it and
+        when."""
         url = f"{self.url(commentary)}/revisions"
-        return (await self._http.get(url, models.PageCommentaryRevisionRead)).items
+        return (await self._http.get(url, models.PageCommentaryRevisionRead, filters)).items
 
     async def list_on_kpi_page(
         self, kpi: KpiRef, *, page: int = 1, limit: int = 50, **filters: Unpack[KpiCommentaryFilters]

@@ -6,7 +6,7 @@ from typing import Unpack
 
 from strategy_client import models
 from strategy_client._encoding import path
-from strategy_client._pages import CommentaryFilters, KpiCommentaryFilters
+from strategy_client._pages import Changed, CommentaryFilters, KpiCommentaryFilters
 from strategy_client._sync._core import Resource, key_of, paginate
 from strategy_client._sync.actions import ActionRef
 from strategy_client._sync.kpis import KpiRef
@@ -72,10 +72,11 @@ class Commentaries(Resource):
         etag = self._http.if_match(url, commentary, if_match)
         return self._http.send("DELETE", url, models.CommentaryRead, if_match=etag)
 
-    def revisions(self, commentary: CommentaryRef) -> list[models.CommentaryRevisionRead]:
-        """Every revision, the first first, with who recorded it and when."""
+    def revisions(self, commentary: CommentaryRef, **filters: Unpack[Changed]) -> list[models.CommentaryRevisionRead]:
+        """Every revision (or those recorded since ``updated_since``), the first first, with who recorded it and
+        when."""
         url = f"{self.url(commentary)}/revisions"
-        return (self._http.get(url, models.PageCommentaryRevisionRead)).items
+        return (self._http.get(url, models.PageCommentaryRevisionRead, filters)).items
 
     def list_on_kpi_page(
         self, kpi: KpiRef, *, page: int = 1, limit: int = 50, **filters: Unpack[KpiCommentaryFilters]
