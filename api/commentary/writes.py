@@ -29,7 +29,8 @@ from api.commentary.service import Subject
 from api.db import utcnow
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound, ProblemError
 from api.kpis import service as kpi_service
-from api.kpis.models import Kpi, Tier
+from api.kpis import validation
+from api.kpis.models import Kpi
 from api.periods import Period
 from api.progress.models import ProgressUpdate
 from api.projects import service as project_service
@@ -116,16 +117,11 @@ async def progress_update(session: AsyncSession, item: Item, update_id: int) -> 
 
 
 def kpi_period(kpi: Kpi, text: str) -> Period:
-    """The period a figure of this KPI would be for: of its kind (a context figure's may be any), not in the future."""
+    """The period a figure of this KPI could be for, as a figure's period is read and checked (422 otherwise)."""
     period = kpi_service.parse_period_param(text, "period", kpi, where="body")
-    if period.type is not kpi.period_type and kpi.tier is not Tier.context:
-        reason = f"{period.code} is a {period.type.value.replace('_', ' ')} period, but {kpi.code} is reported by "
-        reason += kpi.period_type.value.replace("_", " ")
-    elif period.start > date.today():
-        reason = f"{period.code} is in the future (it starts {period.start})"
-    else:
-        return period
-    raise InvalidInput(reason, errors=[ProblemError(loc=["body", "period"], msg=reason)])
+    if (problem := validation.period_problem(period, kpi, date.today())) is not None:
+        raise InvalidInput(problem, errors=[ProblemError(loc=["body", "period"], msg=problem)])
+    return period
 
 
 def snapshot(commentary: Commentary, subject: Subject) -> dict[str, Any]:
@@ -187,7 +183,13 @@ async def create(
     await session.flush()
     after = snapshot(commentary, target.subject)
     await audit.record(
-        session, actor, resource=RESOURCE, key=str(commentary.id), action="create", after=after, version=1
+        session,
+        actor,
+        resource=RESOURCE,
+        key=str(commentary.id),
+        action="create",
+        after=after,
+        version=commentary.version,
     )
     return commentary
 

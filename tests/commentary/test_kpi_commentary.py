@@ -38,7 +38,7 @@ class TestCreate:
         ("period", "says"),
         [
             ("2016-17", "not a period code"),
-            ("2016-07", "is a month period, but neet-not-known-16-19 is reported by financial year"),
+            ("2016-07", "is a month, but neet-not-known-16-19 is reported by financial year"),
             ("FY2098-99", "in the future"),
         ],
     )
