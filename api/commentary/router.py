@@ -3,9 +3,10 @@
 traced at /commentaries/{commentary_id}."""
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Response, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.actions import service as action_service
 from api.auth.deps import require, require_one_of
@@ -42,7 +43,17 @@ ProjectWriter = Annotated[Actor, Depends(require(Scope.projects_write))]
 Editor = Annotated[Actor, Depends(require_one_of(Scope.kpi_submit, Scope.actions_write, Scope.projects_write))]
 CommentaryIdPath = Annotated[Id, Path(description="The commentary's numeric id.")]
 UpdateIdPath = Annotated[Id, Path(description="The progress update's numeric id (`id` in its list).")]
-CREATE_PROBLEMS = problem_responses(404, 409)
+CREATE_ROUTE: dict[str, Any] = {
+    "tags": [Tag.commentaries],
+    "status_code": status.HTTP_201_CREATED,
+    "response_model": CommentaryRead,
+    "responses": {**CREATED, **problem_responses(404, 409)},
+}
+LIST_ROUTE: dict[str, Any] = {
+    "tags": [Tag.commentaries],
+    "response_model": Page[CommentaryRead],
+    "responses": problem_responses(404),
+}
 
 
 def _created(response: Response, commentary: Commentary, subject: Subject) -> CommentaryRead:
@@ -56,14 +67,7 @@ def _page(rows: Sequence[Commentary], total: int, query: PageParams, subject: Su
     return Page[CommentaryRead](items=items, page=query.page, limit=query.limit, total=total)
 
 
-@router.post(
-    "/kpis/{code}/commentaries",
-    operation_id="kpi_commentary_create",
-    tags=[Tag.commentaries],
-    status_code=status.HTTP_201_CREATED,
-    response_model=CommentaryRead,
-    responses={**CREATED, **CREATE_PROBLEMS},
-)
+@router.post("/kpis/{code}/commentaries", operation_id="kpi_commentary_create", **CREATE_ROUTE)
 @idempotent()
 async def create_kpi_commentary(
     session: SessionDep, actor: KpiWriter, code: CodePath, data: KpiCommentaryIn, response: Response
@@ -78,13 +82,7 @@ async def create_kpi_commentary(
     return _created(response, commentary, target.subject)
 
 
-@router.get(
-    "/kpis/{code}/commentaries",
-    operation_id="kpi_commentaries_list",
-    tags=[Tag.commentaries],
-    response_model=Page[CommentaryRead],
-    responses=problem_responses(404),
-)
+@router.get("/kpis/{code}/commentaries", operation_id="kpi_commentaries_list", **LIST_ROUTE)
 async def list_kpi_commentaries(
     session: SessionDep, code: CodePath, query: Annotated[KpiCommentaryQuery, Query()]
 ) -> Page[CommentaryRead]:
@@ -95,13 +93,26 @@ async def list_kpi_commentaries(
     return _page(rows, total, query, Subject(kpi=kpi.code))
 
 
+async def _create_on_update(
+    session: AsyncSession, actor: Actor, item: writes.Item, update_id: int, data: CommentaryIn, response: Response
+) -> CommentaryRead:
+    update = await writes.progress_update(session, item, update_id)
+    target = writes.item_target(item)
+    target.authorise(actor)
+    commentary = await writes.create(session, target, data.text, actor=actor, update=update)
+    return _created(response, commentary, target.subject)
+
+
+async def _list_on_update(
+    session: AsyncSession, item: writes.Item, update_id: int, query: CommentaryQuery
+) -> Page[CommentaryRead]:
+    update = await writes.progress_update(session, item, update_id)
+    rows, total = await service.list_for_update(session, update, query)
+    return _page(rows, total, query, writes.item_target(item).subject)
+
+
 @router.post(
-    "/actions/{key}/updates/{update_id}/commentaries",
-    operation_id="action_update_commentary_create",
-    tags=[Tag.commentaries],
-    status_code=status.HTTP_201_CREATED,
-    response_model=CommentaryRead,
-    responses={**CREATED, **CREATE_PROBLEMS},
+    "/actions/{key}/updates/{update_id}/commentaries", operation_id="action_update_commentary_create", **CREATE_ROUTE
 )
 @idempotent()
 async def create_action_update_commentary(
@@ -115,38 +126,21 @@ async def create_action_update_commentary(
     """Write commentary on one of an action's progress updates. Needs what reporting its progress needs
     (`actions:write`, and one of its owners among a limited key's)."""
     action = await action_service.get_action(session, key)
-    update = await writes.progress_update(session, action, update_id)
-    target = writes.item_target(action)
-    target.authorise(actor)
-    commentary = await writes.create(session, target, data.text, actor=actor, update=update)
-    return _created(response, commentary, target.subject)
+    return await _create_on_update(session, actor, action, update_id, data, response)
 
 
 @router.get(
-    "/actions/{key}/updates/{update_id}/commentaries",
-    operation_id="action_update_commentaries_list",
-    tags=[Tag.commentaries],
-    response_model=Page[CommentaryRead],
-    responses=problem_responses(404),
+    "/actions/{key}/updates/{update_id}/commentaries", operation_id="action_update_commentaries_list", **LIST_ROUTE
 )
 async def list_action_update_commentaries(
     session: SessionDep, key: KeyPath, update_id: UpdateIdPath, query: Annotated[CommentaryQuery, Query()]
 ) -> Page[CommentaryRead]:
     """Commentary on one of an action's progress updates, in the order written (oldest first)."""
-    action = await action_service.get_action(session, key)
-    rows, total = await service.list_for_update(
-        session, await writes.progress_update(session, action, update_id), query
-    )
-    return _page(rows, total, query, Subject(action=action.key))
+    return await _list_on_update(session, await action_service.get_action(session, key), update_id, query)
 
 
 @router.post(
-    "/projects/{key}/updates/{update_id}/commentaries",
-    operation_id="project_update_commentary_create",
-    tags=[Tag.commentaries],
-    status_code=status.HTTP_201_CREATED,
-    response_model=CommentaryRead,
-    responses={**CREATED, **CREATE_PROBLEMS},
+    "/projects/{key}/updates/{update_id}/commentaries", operation_id="project_update_commentary_create", **CREATE_ROUTE
 )
 @idempotent()
 async def create_project_update_commentary(
@@ -160,28 +154,17 @@ async def create_project_update_commentary(
     """Write commentary on one of a project's progress updates. Needs what reporting its progress needs
     (`projects:write`, and its lead among a limited key's owners)."""
     project = await project_service.get_project(session, key)
-    update = await writes.progress_update(session, project, update_id)
-    target = writes.item_target(project)
-    target.authorise(actor)
-    commentary = await writes.create(session, target, data.text, actor=actor, update=update)
-    return _created(response, commentary, target.subject)
+    return await _create_on_update(session, actor, project, update_id, data, response)
 
 
 @router.get(
-    "/projects/{key}/updates/{update_id}/commentaries",
-    operation_id="project_update_commentaries_list",
-    tags=[Tag.commentaries],
-    response_model=Page[CommentaryRead],
-    responses=problem_responses(404),
+    "/projects/{key}/updates/{update_id}/commentaries", operation_id="project_update_commentaries_list", **LIST_ROUTE
 )
 async def list_project_update_commentaries(
     session: SessionDep, key: KeyPath, update_id: UpdateIdPath, query: Annotated[CommentaryQuery, Query()]
 ) -> Page[CommentaryRead]:
     """Commentary on one of a project's progress updates, in the order written (oldest first)."""
-    project = await project_service.get_project(session, key)
-    update = await writes.progress_update(session, project, update_id)
-    rows, total = await service.list_for_update(session, update, query)
-    return _page(rows, total, query, Subject(project=project.key))
+    return await _list_on_update(session, await project_service.get_project(session, key), update_id, query)
 
 
 @router.get(

@@ -71,21 +71,18 @@ def kpi_target(kpi: Kpi) -> Target:
 def item_target(item: Item) -> Target:
     if isinstance(item, BusinessImprovementAction):
         action = item
-        return Target(
-            Subject(action=action.key),
-            Scope.actions_write,
-            lambda actor: action_writes.grant_action(actor, action),
-            action.archived_at is not None,
-            f"action '{action.key}'",
-        )
-    project = item
-    return Target(
-        Subject(project=project.key),
-        Scope.projects_write,
-        lambda actor: project_writes.grant_project(actor, project),
-        project.archived_at is not None,
-        f"project '{project.key}'",
-    )
+        subject, scope, kind = Subject(action=action.key), Scope.actions_write, "action"
+
+        def grant(actor: Actor) -> None:
+            action_writes.grant_action(actor, action)
+    else:
+        project = item
+        subject, scope, kind = Subject(project=project.key), Scope.projects_write, "project"
+
+        def grant(actor: Actor) -> None:
+            project_writes.grant_project(actor, project)
+
+    return Target(subject, scope, grant, item.archived_at is not None, f"{kind} '{item.key}'")
 
 
 async def target_of(session: AsyncSession, commentary: Commentary) -> Target:
