@@ -17,6 +17,7 @@ from api.benchmarks.benchmark_router import router as benchmark_router
 from api.benchmarks.groups_router import router as comparator_groups_router
 from api.benchmarks.router import router as benchmarks_router
 from api.body_limit import BodyLimitMiddleware
+from api.commentary.router import router as commentary_router
 from api.db import dispose_engines
 from api.errors import install_problem_handlers
 from api.governance.router import router as governance_router
@@ -62,6 +63,7 @@ DOMAIN_ROUTERS = (
     revisions_router,
     kpis_router,
     kpi_submissions_router,
+    commentary_router,
     national_router,
     comparator_groups_router,
     benchmark_router,

@@ -4,6 +4,7 @@ from api.actions import models as actions
 from api.audit import models as audit
 from api.auth import models as auth
 from api.benchmarks import models as benchmarks
+from api.commentary import models as commentary
 from api.db import Base
 from api.governance import models as governance
 from api.idempotency import models as idempotency
@@ -20,6 +21,7 @@ __all__ = [
     "audit",
     "auth",
     "benchmarks",
+    "commentary",
     "governance",
     "idempotency",
     "kpis",

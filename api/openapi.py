@@ -102,14 +102,14 @@ def _headers_never_null(spec: dict[str, Any]) -> None:
 
 
 def _if_match_required(spec: dict[str, Any]) -> None:
-    """If-Match is required where the operation answers 428 without it. A PUT that does (a KPI's target for a
-    period: an upsert) also takes If-None-Match: * in its place, to create only: neither header alone is required
-    there, and both say so."""
+    """If-Match is required where the operation answers 428 without it. A PUT that creates as well (a KPI's target
+    for a period: an upsert) also takes If-None-Match: * in its place, to create only: neither header alone is
+    required there, and both say so."""
     for method, operation in _operations(spec):
         headers = _precondition_headers(operation)
         if "428" not in operation["responses"] or "if-match" not in headers:
             continue
-        if method == "put":
+        if method == "put" and "if-none-match" in headers:
             for parameter in headers.values():
                 parameter["description"] += " One of If-Match and If-None-Match: * is required (428 without either)."
             continue

@@ -153,6 +153,9 @@ GssCode = Annotated[str, StringConstraints(pattern=r"^[EKNSW]\d{8}$", min_length
 # A local authority's old three-digit number, as DfE's files give it (808).
 LaNumber = Annotated[str, StringConstraints(pattern=r"^\d{3}$", min_length=3, max_length=3)]
 OwnerCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# Prose a person writes (commentary on a figure or a progress update): a TEXT column, bounded all the same; leading
+# and trailing blanks are dropped, and nothing but blanks is no text.
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 # A figure as stored: NUMERIC(18, 6), as a JSON number or as text (which keeps every digit).
 FIGURE_LIMIT = 999_999_999_999.999999
 Figure = Annotated[

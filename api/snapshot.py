@@ -19,6 +19,8 @@ from api import tracking
 from api.actions import service as actions_service
 from api.actions.live import LiveAction, MilestoneDue, OwnerRef
 from api.bitemporal import AsAt
+from api.commentary import service as commentary
+from api.commentary.service import Comment
 from api.db import utcnow
 from api.delivery import DeliveryStatus, DueKind
 from api.governance import challenge, routing
@@ -54,8 +56,8 @@ class Snapshot:
     savings: dict[tuple[int, str], YearSavings]  # (project id, financial year) -> its savings
     routing_rules: Sequence[RoutingRule]
     exception_rules: Sequence[ExceptionRule]
-    kpi_comments: dict[int, list["Comment"]] = field(default_factory=dict)
-    update_comments: dict[int, list["Comment"]] = field(default_factory=dict)
+    kpi_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the KPIs shown's commentary
+    update_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the latest updates' commentary
 
     @property
     def as_at(self) -> date:
@@ -64,16 +66,6 @@ class Snapshot:
 
     def savings_for(self, project_id: int, financial_year: str | None = None) -> YearSavings | None:
         return self.savings.get((project_id, financial_year or self.financial_year))
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    """Commentary as a report shows it (the wording of its latest revision known at the moment)."""
-
-    text: str
-    author: str
-    written_at: datetime
-    period: str | None  # a KPI's commentary is about a period
 
 
 async def _routing_rules(session: AsyncSession, known_at: datetime | None) -> Sequence[RoutingRule]:
@@ -218,15 +210,22 @@ async def take(
         owners = await _owner_codes(session)
         actions = await _planned_actions(session, known_at, {area.id: area.position for area in areas}, owners)
         projects = await _planned_projects(session, known_at, areas, owners)
+    shown_kpis = shown(kpis, routing_rules) if shown else []
     series = await series_for(
         session,
         kpis,
         asked=period,
         moment=dates,
         run_length=challenge.run_length(exception_rules),
-        shown=shown(kpis, routing_rules) if shown else (),
+        shown=shown_kpis,
         trend=trend,
     )
+    action_updates = await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], dates)
+    project_updates = await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], dates)
+    # Commentary is shown in packs (those asking for KPIs), not read by the challenge.
+    latest = [update.id for update in (*action_updates.values(), *project_updates.values())]
+    kpi_comments = await commentary.kpi_comments(session, [kpi.id for kpi in shown_kpis], known_at) if shown else {}
+    update_comments = await commentary.update_comments(session, latest, known_at) if shown else {}
     return Snapshot(
         dates=dates,
         known_at=known_at or utcnow(),
@@ -236,12 +235,14 @@ async def take(
         kpis=kpis,
         series=series,
         actions=actions,
-        action_updates=await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], dates),
+        action_updates=action_updates,
         projects=projects,
-        project_updates=await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], dates),
+        project_updates=project_updates,
         savings=await _savings(session, projects, known_at),
         routing_rules=routing_rules,
         exception_rules=exception_rules,
+        kpi_comments=kpi_comments,
+        update_comments=update_comments,
     )
 
 

@@ -25,6 +25,7 @@ class Tag(StrEnum):
     kpi_values = "KPI values"
     kpi_status = "KPI status"
     kpi_submissions = "KPI submissions"
+    commentaries = "Commentaries"
     scopes = "Scopes"
     national_indicators = "National indicators"
     comparator_groups = "Comparator groups"
@@ -56,6 +57,8 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.kpi_values: "KPI figures by period and scope; every correction is kept as a revision.",
     Tag.kpi_status: "How KPIs stand for a period: rating, direction of travel, comparators; the scorecard.",
     Tag.kpi_submissions: "KPI figures submitted in batches (JSON or CSV), and what each batch did.",
+    Tag.commentaries: "Owners' commentary on a KPI's figure for a period or on a progress update (why, and what "
+    "is being done about it): edited and withdrawn as revisions, shown in packs with its author.",
     Tag.scopes: "What figures can be about: the borough, teams, England, regions and local authorities.",
     Tag.national_indicators: "DfE's LAIT indicator definitions, and adopting one as a KPI.",
     Tag.comparator_groups: "Groups a KPI is compared with: built-in (England, region, statistical neighbours) or own.",

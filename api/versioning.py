@@ -90,14 +90,17 @@ class Preconditions:
 TAG_LIST_LENGTH = 1000  # If-Match and If-None-Match: a list of ETags
 
 
+IfMatchHeader = Annotated[
+    SafeStr | None,
+    Header(
+        max_length=TAG_LIST_LENGTH,
+        description="The ETag you last read: the write happens only if it is still current.",
+    ),
+]
+
+
 async def preconditions(
-    if_match: Annotated[
-        SafeStr | None,
-        Header(
-            max_length=TAG_LIST_LENGTH,
-            description="The ETag you last read: the write happens only if it is still current.",
-        ),
-    ] = None,
+    if_match: IfMatchHeader = None,
     if_none_match: Annotated[
         SafeStr | None,
         Header(max_length=TAG_LIST_LENGTH, description="`*`: the write happens only if there is nothing there yet."),
@@ -106,7 +109,13 @@ async def preconditions(
     return Preconditions(if_match, if_none_match)
 
 
+async def if_match_only(if_match: IfMatchHeader = None) -> Preconditions:
+    return Preconditions(if_match)
+
+
 PreconditionsDep = Annotated[Preconditions, Depends(preconditions)]
+# A write to an item that exists already (a PUT that replaces, never creates): If-Match alone.
+IfMatchDep = Annotated[Preconditions, Depends(if_match_only)]
 # What a write to an existing record can answer besides success.
 WRITE_PROBLEMS = problem_responses(404, 409, 412, 428)
 # A versioned item read or written: the answer carries its ETag.

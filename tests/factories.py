@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
 from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovementAction
+from api.commentary.models import CommentaryRevision
 from api.delivery import parse_due
 from api.governance.models import Cadence, ExceptionRule, GovernanceBody, RoutingRule
 from api.kpis.models import (
@@ -381,13 +382,14 @@ async def make_scenario(session: AsyncSession) -> Scenario:
 
 async def entered_at(when: datetime) -> None:
     """As if everything in the database so far had been entered at ``when``: figures submitted, progress reported,
-    plans revised and rules made then (what packs built as known at a past moment read)."""
+    plans revised, commentary written and rules made then (what packs built as known at a past moment read)."""
     async with db.get_sessionmaker()() as session:
         for kind in PlanKind:  # items made by the factories here have no revision yet
             await revisions.record(session, kind, None, by="factory")
         await session.execute(update(KpiValue).values(submitted_at=when))
         await session.execute(update(ProgressUpdate).values(created_at=when))
         await session.execute(update(PlanRevision).values(recorded_at=when))
+        await session.execute(update(CommentaryRevision).values(recorded_at=when))
         await session.execute(update(RoutingRule).values(created_at=when))
         await session.execute(update(ExceptionRule).values(created_at=when))
         await session.commit()

@@ -40,7 +40,10 @@ IMPORT_ROWS = [
 ]
 NOT_COUNTED = ("rate_limit_window",)  # counts requests, bad or not
 MADE = "{made}"
+MADE_ID = "{made_id}"  # the id in the answer of the POST made last (a progress update has no Location)
 PACK = ("/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12", "as_at": "2016-10-01"})
+COMMENTARY = {"period": "FY2016-17", "text": "Not known fell after tracking; NEET is the focus now"}
+KPI_COMMENTARY = (f"/api/v1/kpis/{KPI}/commentaries", COMMENTARY)
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -52,8 +55,8 @@ class Write:
     body: dict[str, Any] | None = None
     item: str | None = None  # where its ETag comes from, sent as If-Match
     query: dict[str, str] = field(default_factory=dict)
-    # POSTs that make the item first, in turn, where the seed has none; MADE in a path stands for the Location of
-    # the one made last
+    # POSTs that make the item first, in turn, where the seed has none; MADE in a path (or item) stands for the
+    # Location of the one made last, MADE_ID for the id in its answer
     made_by: tuple[tuple[str, dict[str, Any]], ...] = ()
     csv: str | None = None  # the body of an endpoint that takes a file (as text/csv), not JSON
 
@@ -244,6 +247,21 @@ WRITES: dict[tuple[str, str], Write] = {
         f"{MADE}/shares", {"expires_at": (datetime.now(UTC) + timedelta(days=7)).isoformat()}, made_by=(PACK,)
     ),
     ("DELETE", "/packs/{pack_id}/shares/{share_id}"): Write(MADE, made_by=(PACK, (f"{MADE}/shares", {}))),
+    ("POST", "/kpis/{code}/commentaries"): Write(f"/api/v1/kpis/{KPI}/commentaries", COMMENTARY),
+    ("POST", "/actions/{key}/updates/{update_id}/commentaries"): Write(
+        f"/api/v1/actions/{ACTION}/updates/{MADE_ID}/commentaries",
+        {"text": "Training dates are set"},
+        made_by=((f"/api/v1/actions/{ACTION}/updates", {"status": "at_risk", "as_of": "2016-09-30"}),),
+    ),
+    ("POST", "/projects/{key}/updates/{update_id}/commentaries"): Write(
+        f"/api/v1/projects/lean-review/updates/{MADE_ID}/commentaries",
+        {"text": "Mapping starts in October"},
+        made_by=(("/api/v1/projects/lean-review/updates", {"status": "at_risk", "as_of": "2016-09-30"}),),
+    ),
+    ("PUT", "/commentaries/{commentary_id}"): Write(
+        MADE, {"text": "Fewer not known after the tracking exercise"}, item=MADE, made_by=(KPI_COMMENTARY,)
+    ),
+    ("DELETE", "/commentaries/{commentary_id}"): Write(MADE, item=MADE, made_by=(KPI_COMMENTARY,)),
 }
 
 
@@ -468,13 +486,18 @@ async def _row_counts() -> dict[str, int]:
 
 
 async def _make(admin: AsyncClient, write: Write) -> Write:
-    """Make what the request needs (made_by, in turn); the request, with MADE replaced by where the last was made."""
-    location = ""
+    """Make what the request needs (made_by, in turn); the request, with MADE replaced by where the last was made
+    and MADE_ID by its id."""
+    location, made_id = "", ""
     for path, body in write.made_by:
         made = await admin.post(path.replace(MADE, location), json=body)
         assert made.status_code == 201, made.text
-        location = made.headers["location"]
-    return replace(write, path=write.path.replace(MADE, location))
+        location, made_id = made.headers.get("location", ""), str(made.json().get("id", ""))
+
+    def made_in(text: str) -> str:
+        return text.replace(MADE, location).replace(MADE_ID, made_id)
+
+    return replace(write, path=made_in(write.path), item=made_in(write.item) if write.item else None)
 
 
 async def _send(admin: AsyncClient, method: str, write: Write, case: Case) -> Response:

@@ -33,7 +33,7 @@ async def _lists(client: AsyncClient, samples: dict[str, str]) -> list[str]:
     for path, operations in spec["paths"].items():
         names = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
         if "updated_since" in names:
-            for placeholder, value in (SAMPLES | samples).items():
+            for placeholder, value in (samples | SAMPLES).items():  # the longer placeholders first
                 path = path.replace(placeholder, value)
             paths.append(path)
     return paths
@@ -42,11 +42,19 @@ async def _lists(client: AsyncClient, samples: dict[str, str]) -> list[str]:
 async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: AsyncClient, loaded: Tally) -> None:
     await submitter.put("/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", json={"value": 8})
     update = {"status": "on_track", "as_of": "2016-09-30"}
-    await admin.post("/api/v1/actions/cin-thematic-review-toxic-trio/updates", json=update)
-    await admin.post("/api/v1/projects/lean-review/updates", json=update)
+    samples = {"/packs/{pack_id}": ""}
+    for kind, key in (("actions", "cin-thematic-review-toxic-trio"), ("projects", "lean-review")):
+        reported = await admin.post(f"/api/v1/{kind}/{key}/updates", json=update)
+        updated = f"/{kind}/{key}/updates/{reported.json()['id']}"
+        samples[f"/{kind}/{{key}}/updates/{{update_id}}"] = updated
+        await admin.post(f"/api/v1{updated}/commentaries", json={"text": "Why"})
+    comment = {"period": "FY2016-17", "text": "Why"}
+    commentary = await submitter.post("/api/v1/kpis/neet-not-known-16-19/commentaries", json=comment)
+    samples["/commentaries/{commentary_id}"] = commentary.headers["location"].removeprefix("/api/v1")
     issued = await admin.post("/api/v1/governance-bodies/csmt/packs", json={"meeting_date": "2016-11-21"})
     await admin.post(f"{issued.headers['location']}/shares", json={})
-    paths = await _lists(admin, {"/packs/{pack_id}": issued.headers["location"].removeprefix("/api/v1")})
+    samples["/packs/{pack_id}"] = issued.headers["location"].removeprefix("/api/v1")
+    paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]
     assert {p for p in lists if "updated_since" not in str(spec["paths"][p]["get"].get("parameters"))} == UNTIMED_LISTS

@@ -1,8 +1,8 @@
 """Authentication and authorisation as FastAPI dependencies.
 
 Every route under /api/v1 authenticates (router-level dependency `access_control`); safe methods also need the
-`read` scope. A route that writes declares the scope it needs with `Depends(require(Scope.x))`; a test checks that
-none forgets to.
+`read` scope. A route that writes declares the scope it needs with `Depends(require(Scope.x))` (or, where the item
+decides, the scopes it may need with `require_one_of`); a test checks that none forgets to.
 """
 
 from collections.abc import Awaitable, Callable
@@ -70,15 +70,38 @@ def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
+def ensure(principal: Principal, scope: Scope) -> None:
+    """403 unless the key holds ``scope`` (admin has every scope)."""
+    if not principal.has(scope):
+        raise Forbidden(f"This key ({principal.name}) lacks the '{scope.value}' scope this request needs.")
+
+
 def require(scope: Scope) -> Callable[..., Awaitable[Actor]]:
     """A dependency that lets the request through only for a key with ``scope`` (admin has every scope)."""
 
     async def dependency(request: Request, principal: AuthenticatedPrincipal) -> Actor:
-        if not principal.has(scope):
-            raise Forbidden(f"This key ({principal.name}) lacks the '{scope.value}' scope this request needs.")
+        ensure(principal, scope)
         return Actor(principal, _request_id(request))
 
     dependency.required_scope = scope  # type: ignore[attr-defined]
+    return dependency
+
+
+def require_one_of(*scopes: Scope) -> Callable[..., Awaitable[Actor]]:
+    """For a route whose item decides which scope a write needs (a commentary: its KPI's `kpi:submit`, or its action's
+    or project's write scope): lets through a key with at least one of ``scopes``. The route then calls `ensure` with
+    the item's own scope once it has found the item."""
+
+    async def dependency(request: Request, principal: AuthenticatedPrincipal) -> Actor:
+        if not any(principal.has(scope) for scope in scopes):
+            *first, last = (f"'{scope.value}'" for scope in scopes)
+            raise Forbidden(
+                f"This key ({principal.name}) lacks the scope this request needs: {', '.join(first)} or {last}, "
+                "as the item written decides."
+            )
+        return Actor(principal, _request_id(request))
+
+    dependency.required_scopes = scopes  # type: ignore[attr-defined]
     return dependency
 
 

@@ -153,21 +153,23 @@ def _period(number: int, text: str, kpi: Kpi, today: date, problems: list[Proble
     except InvalidPeriod as error:
         problems.append(Problem(number, "period", str(error)))
         return None
-    if period.type is not kpi.period_type and kpi.tier is not Tier.context:
-        article = "an" if period.type.value[0] in "aeiou" else "a"
-        problems.append(
-            Problem(
-                number,
-                "period",
-                f"{period.code} is {article} {period.type.value.replace('_', ' ')}, but {kpi.code} is reported by "
-                f"{kpi.period_type.value.replace('_', ' ')}",
-            )
-        )
-        return None
-    if period.start > today:
-        problems.append(Problem(number, "period", f"{period.code} is in the future (it starts {period.start})"))
+    if (problem := period_problem(period, kpi, today)) is not None:
+        problems.append(Problem(number, "period", problem))
         return None
     return period
+
+
+def period_problem(period: Period, kpi: Kpi, today: date) -> str | None:
+    """Why no figure of this KPI can be for this period (of another kind, or not begun), or None."""
+    if period.type is not kpi.period_type and kpi.tier is not Tier.context:
+        article = "an" if period.type.value[0] in "aeiou" else "a"
+        return (
+            f"{period.code} is {article} {period.type.value.replace('_', ' ')}, but {kpi.code} is reported by "
+            f"{kpi.period_type.value.replace('_', ' ')}"
+        )
+    if period.start > today:
+        return f"{period.code} is in the future (it starts {period.start})"
+    return None
 
 
 def _figures(number: int, row: RowIn, kpi: Kpi, problems: list[Problem], *, strict: bool) -> Decimal | None:

@@ -13,6 +13,7 @@ from api import snapshot as snapshots
 from api import tracking
 from api.actions.live import LiveAction
 from api.bitemporal import AsAt, known_by_now
+from api.commentary.service import Comment
 from api.db import utcnow
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance import challenge, routing
@@ -42,7 +43,7 @@ from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.progress.service import state_of
 from api.projects.live import LiveProject, YearSavings
 from api.projects.schemas import SavingsTotals
-from api.snapshot import Comment, Snapshot
+from api.snapshot import Snapshot
 from api.strategy.models import FocusArea
 
 TREND_PERIODS = 6  # how many periods a KPI's chart shows, up to the one reported

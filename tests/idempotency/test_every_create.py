@@ -96,6 +96,12 @@ CREATES = {
     "issued pack": Create(
         "POST", "/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12"}, {"meeting_date": "2016-11-09"}
     ),
+    "KPI commentary": Create(
+        "POST",
+        "/api/v1/kpis/neet-not-known-16-19/commentaries",
+        {"period": "FY2016-17", "text": "Tracking cut the not known"},
+        {"period": "FY2016-17", "text": "Tracking cut the NEET"},
+    ),
     "KPI figure": Create("PUT", "/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", {"value": 7.4}, {"value": 7.5}),
 }
 

@@ -284,3 +284,38 @@ class TestAddressing:
             == {"key": "csmt", "code": "CSMT", "name": by_key["body"]["name"], "cadence": "monthly"}
         )
         assert by_code["rules"] == by_key["rules"]
+
+
+class TestCommentary:
+    async def test_packs_show_commentary_with_its_author_as_known_then(
+        self, client: AsyncClient, submitter: AsyncClient, csmt: AsyncClient, scenario: None
+    ) -> None:
+        await entered_at(datetime(2017, 4, 20, tzinfo=UTC))  # the figures and reports, in April 2017
+        why = {"period": "2016/17", "text": "Not known fell after tracking; NEET is now the focus"}
+        written = await submitter.post(f"/api/v1/kpis/{NEET}/commentaries", json=why)
+        assert written.status_code == 201, written.text
+        updates = (await csmt.get(f"/api/v1/actions/{TOXIC_TRIO}/updates")).json()["items"]
+        on_update = {"text": "The audit restarts in October with a second auditor"}
+        added = await csmt.post(f"/api/v1/actions/{TOXIC_TRIO}/updates/{updates[0]['id']}/commentaries", json=on_update)
+        assert added.status_code == 201, added.text
+        before = await _pack(client, "cabinet", "period=2016/17&known_at=2017-05-01T00:00:00Z")
+        assert next(k for k in before["kpis"] if k["code"] == NEET)["comments"] == [], "written later"
+        await entered_at(datetime(2017, 5, 10, tzinfo=UTC))  # the commentary too, in May
+        url = f"/api/v1/commentaries/{written.json()['id']}"
+        etag = (await submitter.get(url)).headers["etag"]
+        edited = await submitter.put(url, json={"text": "NEET is the focus now"}, headers={"If-Match": etag})
+        assert edited.status_code == 200, edited.text
+        cabinet = await _pack(client, "cabinet")
+        [comment] = next(k for k in cabinet["kpis"] if k["code"] == NEET)["comments"]
+        assert (comment["text"], comment["period"]) == ("NEET is the focus now", "FY2016-17")
+        assert comment["author"].endswith("(performance officer)")
+        then = await _pack(client, "cabinet", "period=2016/17&known_at=2017-06-01T00:00:00Z")
+        [comment] = next(k for k in then["kpis"] if k["code"] == NEET)["comments"]
+        assert comment["text"] == why["text"], "the wording known then"
+        csmt_pack = await _pack(client, "csmt")
+        toxic = next(
+            a for area in csmt_pack["actions_by_focus_area"] for a in area["actions"] if a["key"] == TOXIC_TRIO
+        )
+        [comment] = toxic["comments"]
+        assert (comment["text"], comment["period"]) == (on_update["text"], None)
+        assert comment["author"].endswith("(CSMT)")

@@ -173,6 +173,27 @@ class TestBenchmarks:
         assert values_of(server, officer, SUBSEQUENT_PLANS) == []
 
 
+class TestKpiComment:
+    async def test_commentary_written_on_a_figure_with_the_keys_name(
+        self, server: str, officer: str, invoke: Runner
+    ) -> None:
+        ran = invoke(
+            "kpi", "comment", ASSESSMENTS, "Two teams short in August", "--period", "2016/17", "--format", "json",
+            env=as_user(server, officer),
+        )  # fmt: skip
+
+        assert ran.code == 0, ran.stderr
+        written = json.loads(ran.stdout)
+        assert (written["kpi"], written["period"]) == (ASSESSMENTS, "FY2016-17")
+        assert written["created_by"].endswith("(performance officer)")
+        with api(server, officer) as client:
+            [listed] = client.get(f"/kpis/{ASSESSMENTS}/commentaries").json()["items"]
+        assert listed["text"] == "Two teams short in August"
+        future = invoke("kpi", "comment", ASSESSMENTS, "x", "--period", "FY2098-99", env=as_user(server, officer))
+        assert future.code == 2
+        assert "in the future" in future.stderr
+
+
 class TestActions:
     async def test_overdue_actions_of_an_owner_as_csv(self, server: str, officer: str, invoke: Runner) -> None:
         ran = invoke(

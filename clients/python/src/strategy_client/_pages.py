@@ -115,3 +115,11 @@ class AuditFilters(TypedDict, total=False):
 
 class ApiKeyFilters(Changed, total=False):
     active: bool
+
+
+class CommentaryFilters(Changed, total=False):
+    include_withdrawn: bool
+
+
+class KpiCommentaryFilters(CommentaryFilters, total=False):
+    period: str

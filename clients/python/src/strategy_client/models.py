@@ -84,6 +84,82 @@ class CheckCounts(Model):
     owner_name_inferred: Annotated[int, Field(title="Owner Name Inferred")]
 
 
+class CommentaryIn(Model):
+    """
+    Commentary on a progress update, or a commentary's new text.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: Annotated[str, Field(title="Text")]
+    """
+    Why, and what we are doing about it (at most 4,000 characters).
+    """
+
+
+class CommentaryRead(Model):
+    """
+    A commentary as it now stands. It is about a KPI's figure for a period (`kpi` and `period`) or a progress
+    update (`progress_update_id`, with the `action` or `project` it reports on); the rest are null.
+    """
+
+    id: Annotated[int, Field(title="Id")]
+    kpi: Annotated[str | None, Field(title="Kpi")]
+    """
+    The KPI's code, for commentary on its figure.
+    """
+    period: Annotated[str | None, Field(title="Period")]
+    """
+    The period's code, for commentary on a KPI's figure.
+    """
+    action: Annotated[str | None, Field(title="Action")]
+    """
+    The action's key, for commentary on one of its progress updates.
+    """
+    project: Annotated[str | None, Field(title="Project")]
+    """
+    The project's key, for commentary on one of its progress updates.
+    """
+    progress_update_id: Annotated[int | None, Field(title="Progress Update Id")]
+    """
+    The progress update, for commentary on one.
+    """
+    text: Annotated[str, Field(title="Text")]
+    """
+    The latest revision's text (a withdrawn commentary keeps its last).
+    """
+    revision: Annotated[int, Field(title="Revision")]
+    """
+    The latest revision's number (also the ETag): 1 when written, +1 a change.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    created_by: Annotated[str, Field(title="Created By")]
+    """
+    Who wrote it first (the key's public id and name).
+    """
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+    updated_by: Annotated[str, Field(title="Updated By")]
+    """
+    Who recorded the latest revision.
+    """
+    withdrawn_at: Annotated[datetime | None, Field(title="Withdrawn At")]
+    """
+    When it was withdrawn; packs no longer show it.
+    """
+
+
+class CommentaryRevisionRead(Model):
+    revision: Annotated[int, Field(title="Revision")]
+    text: Annotated[str, Field(title="Text")]
+    withdrawn: Annotated[bool, Field(title="Withdrawn")]
+    """
+    This revision withdrew the commentary (its text is the last it had).
+    """
+    recorded_at: Annotated[datetime, Field(title="Recorded At")]
+    recorded_by: Annotated[str, Field(title="Recorded By")]
+
+
 class ComparatorGroupCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -438,6 +514,24 @@ class KeyActionRead(Model):
     text: Annotated[str, Field(title="Text")]
 
 
+class KpiCommentaryIn(Model):
+    """
+    Commentary on a KPI's figure for the borough in one period.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    period: Annotated[str, Field(title="Period")]
+    """
+    The period's code (FY2016-17, 2016-07 ...) or 2016/17, read as the KPI's kind of year.
+    """
+    text: Annotated[str, Field(title="Text")]
+    """
+    Why, and what we are doing about it (at most 4,000 characters).
+    """
+
+
 class MilestoneIn(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -716,6 +810,38 @@ class PackShareRead(Model):
     How many times the link has been opened.
     """
     last_viewed_at: Annotated[datetime | None, Field(title="Last Viewed At")]
+
+
+class PageCommentaryRead(Model):
+    items: Annotated[list[CommentaryRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PageCommentaryRevisionRead(Model):
+    items: Annotated[list[CommentaryRevisionRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
 
 
 class PageComparatorGroupRead(Model):

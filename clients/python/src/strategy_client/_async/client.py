@@ -9,6 +9,7 @@ from strategy_client._async._core import AsyncHTTP
 from strategy_client._async.actions import AsyncActions
 from strategy_client._async.admin import AsyncApiKeys, AsyncAudit, AsyncDataQuality, AsyncEvents, AsyncHealth
 from strategy_client._async.benchmarks import AsyncBenchmarks, AsyncComparatorGroups
+from strategy_client._async.commentaries import AsyncCommentaries
 from strategy_client._async.governance import (
     AsyncExceptionRules,
     AsyncPerformanceExceptions,
@@ -63,6 +64,7 @@ class AsyncClient:
         self.scopes = AsyncScopes(http)
         self.scorecard = AsyncScorecard(http)
         self.kpi_submissions = AsyncKpiSubmissions(http)
+        self.commentaries = AsyncCommentaries(http)
         self.national_indicators = AsyncNationalIndicators(http)
         self.comparator_groups = AsyncComparatorGroups(http)
         self.benchmarks = AsyncBenchmarks(http)

@@ -11,6 +11,7 @@ from strategy_client._sync._core import HTTP
 from strategy_client._sync.actions import Actions
 from strategy_client._sync.admin import ApiKeys, Audit, DataQuality, Events, Health
 from strategy_client._sync.benchmarks import Benchmarks, ComparatorGroups
+from strategy_client._sync.commentaries import Commentaries
 from strategy_client._sync.governance import (
     ExceptionRules,
     PerformanceExceptions,
@@ -64,6 +65,7 @@ class Client:
         self.scopes = Scopes(http)
         self.scorecard = Scorecard(http)
         self.kpi_submissions = KpiSubmissions(http)
+        self.commentaries = Commentaries(http)
         self.national_indicators = NationalIndicators(http)
         self.comparator_groups = ComparatorGroups(http)
         self.benchmarks = Benchmarks(http)

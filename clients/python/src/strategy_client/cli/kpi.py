@@ -1,4 +1,4 @@
-"""`strategy kpi ...`: submit figures from a file, write a template to fill in, see how a KPI stands."""
+"""`strategy kpi ...`: submit figures from a file, write a template to fill in, see how a KPI stands, say why."""
 
 import sys
 from pathlib import Path
@@ -9,6 +9,7 @@ import typer
 from strategy_client._pages import KpiFilters
 from strategy_client.cli import output
 from strategy_client.cli.figures_file import COLUMNS
+from strategy_client.cli.output import Listing, Report
 from strategy_client.cli.periods import ACCEPTED, parse_span, periods_for
 from strategy_client.cli.session import client_of
 from strategy_client.cli.standings import status
@@ -16,7 +17,7 @@ from strategy_client.cli.submit import submit
 from strategy_client.cli.vocabulary import Tier
 
 kpi_app = typer.Typer(
-    help="KPI figures: submit a file, write a template, see a KPI's status.",
+    help="KPI figures: submit a file, write a template, see a KPI's status, write commentary on a figure.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
@@ -59,3 +60,25 @@ def template(
     else:
         out.write_text(text, encoding="utf-8-sig", newline="")  # the byte-order mark tells Excel it is UTF-8
         output.err().print(f"wrote {out}: {len(rows)} rows to fill in", highlight=False)
+
+
+@kpi_app.command("comment")
+def comment(
+    context: typer.Context,
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The KPI's code.")],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="Why the figure is what it is, and what is being done about it.")
+    ],
+    period: Annotated[str, typer.Option(help=f"The figure's period: {ACCEPTED}.")],
+    format: Annotated[Report, typer.Option("--format", help="table or json.")] = Report.table,
+) -> None:
+    """Write commentary on the borough's figure of a KPI for a period; packs show it with the key's name.
+
+    It needs what submitting the KPI's figures needs. Edit or withdraw it through the API or the SDK
+    (`client.commentaries.update` / `withdraw`), with the id shown here.
+    """
+    written = client_of(context).commentaries.create_on_kpi(code, period, text)
+    listing = Listing(f"commentary {written.id} on {written.kpi} for {written.period}", ("field", "value"))
+    for name in ("id", "text", "created_by", "created_at"):
+        listing.add(name, getattr(written, name))
+    output.show(listing, format.as_format, document=written)
