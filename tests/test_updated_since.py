@@ -54,6 +54,9 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
     issued = await admin.post("/api/v1/governance-bodies/csmt/packs", json={"meeting_date": "2016-11-21"})
     await admin.post(f"{issued.headers['location']}/shares", json={})
     samples["/packs/{pack_id}"] = issued.headers["location"].removeprefix("/api/v1")
+    savings = {"target_pence": 100_000, "forecast_pence": 90_000}
+    assert (await admin.put("/api/v1/projects/lean-review/savings/FY2016-17", json=savings)).status_code in (200, 201)
+    samples["/savings/{fy}"] = "/savings/FY2016-17"
     paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]

@@ -11,7 +11,7 @@ from api.actions import service as actions_service
 from api.db import SessionDep
 from api.errors import NotFound, problem_responses
 from api.owners.models import Owner
-from api.pagination import Page
+from api.pagination import Page, UpdatedSince
 from api.params import KeyPath
 from api.projects import savings
 from api.projects import service as projects_service
@@ -50,13 +50,15 @@ async def _names(session: AsyncSession) -> tuple[dict[int, str], dict[int, str]]
     response_model=Page[ActionPlanRevision],
     responses=problem_responses(404),
 )
-async def list_action_revisions(session: SessionDep, key: KeyPath) -> Page[ActionPlanRevision]:
+async def list_action_revisions(
+    session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
+) -> Page[ActionPlanRevision]:
     """Every revision of an action's plan (what, detail, when, who, milestones), newest first, with who recorded it
-    and when."""
+    and when (updated_since: those recorded since)."""
     action = await actions_service.get_action(session, key)
     owners, areas = await _names(session)
     items = []
-    for row in await service.history(session, PlanKind.action, action.id):
+    for row in await service.history(session, PlanKind.action, action.id, updated_since):
         plan = row.content
         items.append(
             ActionPlanRevision(
@@ -86,12 +88,14 @@ async def list_action_revisions(session: SessionDep, key: KeyPath) -> Page[Actio
     response_model=Page[ProjectPlanRevision],
     responses=problem_responses(404),
 )
-async def list_project_revisions(session: SessionDep, key: KeyPath) -> Page[ProjectPlanRevision]:
+async def list_project_revisions(
+    session: SessionDep, key: KeyPath, updated_since: UpdatedSince = None
+) -> Page[ProjectPlanRevision]:
     """Every revision of a project's plan (title, lead, PID, deadline, focus areas, savings target), newest first."""
     project = await projects_service.get_project(session, key)
     owners, areas = await _names(session)
     items = []
-    for row in await service.history(session, PlanKind.project, project.id):
+    for row in await service.history(session, PlanKind.project, project.id, updated_since):
         plan = row.content
         items.append(
             ProjectPlanRevision(
@@ -122,6 +126,7 @@ async def list_savings_revisions(
     session: SessionDep,
     key: KeyPath,
     fy: Annotated[SafeStr, Path(max_length=20, description="Financial year, e.g. FY2016-17.")],
+    updated_since: UpdatedSince = None,
 ) -> Page[SavingsRevision]:
     """Every revision of a project's savings for a financial year (target, forecast, delivered), newest first."""
     project = await projects_service.get_project(session, key)
@@ -140,6 +145,6 @@ async def list_savings_revisions(
             delivered_pence=row.content["delivered_pence"],
             note=row.content["note"],
         )
-        for row in await service.history(session, PlanKind.savings, row_id)
+        for row in await service.history(session, PlanKind.savings, row_id, updated_since)
     ]
     return Page[SavingsRevision].whole(items)

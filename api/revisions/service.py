@@ -180,11 +180,15 @@ async def known(session: AsyncSession, kind: PlanKind, known_at: datetime) -> di
     }
 
 
-async def history(session: AsyncSession, kind: PlanKind, item_id: int) -> Sequence[PlanRevision]:
-    """An item's revisions, newest first."""
+async def history(
+    session: AsyncSession, kind: PlanKind, item_id: int, recorded_since: datetime | None = None
+) -> Sequence[PlanRevision]:
+    """An item's revisions (those recorded since ``recorded_since``, when given), newest first."""
     statement = (
         select(PlanRevision)
         .where(PlanRevision.item_kind == kind, PlanRevision.item_id == item_id)
         .order_by(PlanRevision.revision.desc())
     )
+    if recorded_since is not None:
+        statement = statement.where(PlanRevision.recorded_at >= recorded_since)
     return (await session.scalars(statement)).all()
