@@ -12,9 +12,14 @@ from api.kpis.models import Polarity, Unit
 
 NATIONAL = "England"
 NOT_SHOWN = "–"
+# A figure's movement: these three mean that and nothing else.
 RISE = "▲"
 FALL = "▼"
 STEADY = "◆"
+# A rating's or a RAG's symbol, beside its word: never a shape that also says which way a figure moved.
+ON_TARGET = "✔"
+NEAR_TARGET = "●"
+OFF_TARGET = "✖"
 
 
 class RatingStatus(StrEnum):
@@ -55,10 +60,10 @@ _WORDS = {
     RatingStatus.red: "Off target",
     RatingStatus.not_rated: "Not rated",
 }
-_SYMBOLS = {
-    RatingStatus.green: "✔",
-    RatingStatus.amber: "▲",
-    RatingStatus.red: "✖",
+SYMBOLS = {
+    RatingStatus.green: ON_TARGET,
+    RatingStatus.amber: NEAR_TARGET,
+    RatingStatus.red: OFF_TARGET,
     RatingStatus.not_rated: NOT_SHOWN,
 }
 # Multiplying a difference by this turns it into an improvement, whichever way is better.
@@ -182,7 +187,7 @@ def direction_of_travel(
 
 
 def _rating(status: RatingStatus, reason: str, word: str | None = None) -> Rating:
-    return Rating(status=status, word=word or _WORDS[status], symbol=_SYMBOLS[status], reason=reason)
+    return Rating(status=status, word=word or _WORDS[status], symbol=SYMBOLS[status], reason=reason)
 
 
 def _judge(shortfall: Decimal, amber_tolerance: Decimal | None) -> RatingStatus:

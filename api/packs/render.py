@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.models import Unit
-from api.kpis.rating import NOT_SHOWN, format_figure
+from api.kpis.rating import NEAR_TARGET, NOT_SHOWN, OFF_TARGET, ON_TARGET, format_figure
 from api.kpis.schemas import KpiStatusRead
 from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject, PackSavings, RagCounts
 from api.projects.schemas import SavingsTotals
@@ -52,7 +52,7 @@ STATUS_WORDS = {
 }
 # Keyed by the RAG's value, with "none" for not yet rated, as the progress summary counts them.
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "Not rated"}
-RAG_SYMBOLS = {"red": "✖", "amber": "▲", "green": "✔", "none": NOT_SHOWN}
+RAG_SYMBOLS = {"red": OFF_TARGET, "amber": NEAR_TARGET, "green": ON_TARGET, "none": NOT_SHOWN}  # as ratings' are
 
 Row = dict[str, str]
 

@@ -179,7 +179,7 @@ class TestRateNumeric:
         ("status", "value", "tolerance", "word", "symbol"),
         [
             (GREEN, "7", None, "On target", "✔"),
-            (AMBER, "8", "1", "Near target", "▲"),
+            (AMBER, "8", "1", "Near target", "●"),
             (RED, "9", None, "Off target", "✖"),
         ],
     )
@@ -364,7 +364,7 @@ class TestRateRelativeToNational:
 
     def test_shortfall_within_tolerance_is_amber_and_says_so(self) -> None:
         rating = eyfs_rating(("59", "61"), ("69", "72"), tolerance="1")
-        assert (rating.status, rating.word, rating.symbol) == (AMBER, "Near target", "▲")
+        assert (rating.status, rating.word, rating.symbol) == (AMBER, "Near target", "●")
         assert rating.reason.endswith(
             "England improved 3 points. 1 point behind England, within the tolerance of 1 point."
         )

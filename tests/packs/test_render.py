@@ -285,7 +285,7 @@ class TestRenderHtml:
 
     def test_rag_and_flags_are_words_not_colour_alone(self, pack: Pack) -> None:
         html = render_html(pack)
-        assert '<span class="rag rag-amber">▲ Amber</span>' in html
+        assert '<span class="rag rag-amber">● Amber</span>' in html
         assert '<span class="rag rag-red">✖ Red</span>' in html
         assert ">Overdue<" in html
         assert ">Stale<" in html

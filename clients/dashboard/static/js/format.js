@@ -60,9 +60,9 @@ export function moment(iso) {
 }
 
 const RAG = {
-  green: { symbol: "●", word: "Green" },
-  amber: { symbol: "▲", word: "Amber" },
-  red: { symbol: "■", word: "Red" },
+  green: { symbol: "✔", word: "Green" },
+  amber: { symbol: "●", word: "Amber" },
+  red: { symbol: "✖", word: "Red" },
 };
 
 /** A KPI rating as the service words it: symbol, word, and colour as a third cue; the reason as a tooltip. */

@@ -4,9 +4,10 @@ import { label } from "../format.js";
 import { choices, filterForm, select } from "./common.js";
 
 const SEVERITY = {
-  error: { symbol: "■", word: "Error", tone: "red" },
-  warning: { symbol: "▲", word: "Warning", tone: "amber" },
-  info: { symbol: "●", word: "Information", tone: "grey" },
+  // The API's rating symbols for red and amber; ▲ ▼ ◆ are kept for a figure's movement.
+  error: { symbol: "✖", word: "Error", tone: "red" },
+  warning: { symbol: "●", word: "Warning", tone: "amber" },
+  info: { symbol: "ℹ", word: "Information", tone: "grey" },
 };
 
 function severity(value) {
