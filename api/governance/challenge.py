@@ -96,6 +96,13 @@ def _kpi_exceptions(rule: ExceptionRule, inputs: "Snapshot", standings: _Standin
             yield Challenge(rule, f"kpi:{kpi.code}", kpi.title, f"Worse than the period before in {periods}.", kpi)
 
 
+def _due(action: LiveAction) -> str:
+    """When an action was due as the strategy words it, else its date (an action due by a milestone has no words)."""
+    if action.due_text:
+        return action.due_text
+    return f"{action.due_date:%-d %B %Y}" if action.due_date else "no date given"
+
+
 def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Challenge]:
     days = rule.threshold or 30
     late = tracking.Window(inputs.as_at - timedelta(days=days), inputs.window.stale_after_days, inputs.window.since)
@@ -106,7 +113,7 @@ def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Chal
                 rule,
                 f"action:{action.key}",
                 action.what,
-                f"Overdue by more than {days} days at {inputs.as_at:%-d %B %Y} (due {action.due_text}).",
+                f"Overdue by more than {days} days at {inputs.as_at:%-d %B %Y} (due {_due(action)}).",
                 action,
             )
         if rule.kind is ExceptionKind.action_off_track and state.status == "off_track":
