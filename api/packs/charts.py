@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from api.kpis.models import Unit
 from api.kpis.rating import format_figure
+from api.packs.render import trend_points
 from api.packs.schemas import PackKpi, SavingsYear, TrendPoint
 
 SVG = "http://www.w3.org/2000/svg"
@@ -99,7 +100,7 @@ def trend_words(kpi: PackKpi) -> str:
     2016/17; statistical neighbours' average 7% in 2016/17." ("" with no figures at all)."""
     parts = []
     for series in TREND_SERIES:
-        figures = [(series.value(p), p.label) for p in kpi.trend]
+        figures = [(series.value(p), p.label) for p in trend_points(kpi)]
         said = ", ".join(f"{figure(value, kpi)} in {label}" for value, label in figures if value is not None)
         if said:
             parts.append(f"{series.words} {said}".strip())
@@ -110,7 +111,7 @@ def trend_words(kpi: PackKpi) -> str:
 
 def no_trend(kpi: PackKpi) -> str | None:
     """Why the KPI has no trend chart, in one line; None when it has one (or has no trend to speak of)."""
-    if not kpi.trend:
+    if not trend_points(kpi):
         return None
     mine = ours(kpi)
     if len(mine) >= 2:
@@ -125,7 +126,7 @@ def no_trend(kpi: PackKpi) -> str | None:
 def _nice_step(span: float, steps: int = 4) -> float:
     rough = span / steps
     magnitude = float(10 ** math.floor(math.log10(rough)))
-    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
 
 
 def _ticks(low: float, high: float) -> list[float]:
@@ -140,7 +141,9 @@ def _ticks(low: float, high: float) -> list[float]:
 
 
 def _decimals(step: float) -> int:
-    return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+    """The places a step's multiples need: 2.5 needs one, 0.25 two, 5 none."""
+    exponent = Decimal(str(step)).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _width(text: str, font: str) -> float:
@@ -240,8 +243,9 @@ def trend_chart(kpi: PackKpi, font: str = "Helvetica", width: float = WIDTH, hei
     has fewer than two figures of ours."""
     if len(ours(kpi)) < 2:
         return None
-    shown = [s for s in TREND_SERIES if any(s.value(p) is not None for p in kpi.trend)]
-    values = [float(v) for s in shown for p in kpi.trend if (v := s.value(p)) is not None]
+    trend = trend_points(kpi)
+    shown = [s for s in TREND_SERIES if any(s.value(p) is not None for p in trend)]
+    values = [float(v) for s in shown for p in trend if (v := s.value(p)) is not None]
     drawing = Drawing(width, height)
     legend, legend_height = _legend([_trend_key(s) for s in shown], width, height, font)
     drawing.add(legend)
@@ -262,11 +266,11 @@ def trend_chart(kpi: PackKpi, font: str = "Helvetica", width: float = WIDTH, hei
         return bottom + (value - ticks[0]) / (ticks[-1] - ticks[0]) * (top - bottom)
 
     _y_axis(drawing, ticks, left, right, y_of, label, font)
-    step = (right - left) / len(kpi.trend)
-    for i, point in enumerate(kpi.trend):
+    step = (right - left) / len(trend)
+    for i, point in enumerate(trend):
         drawing.add(_text(left + (i + 0.5) * step, bottom - SIZE - 4, point.label, font, "middle"))
     for series in reversed(shown):  # ours drawn last, on top
-        points = [(left + (i + 0.5) * step, series.value(point)) for i, point in enumerate(kpi.trend)]
+        points = [(left + (i + 0.5) * step, series.value(point)) for i, point in enumerate(trend)]
         _draw_series(drawing, series, [(x, None if v is None else y_of(float(v))) for x, v in points])
     return Chart(drawing, f"{kpi.title}: trend", trend_words(kpi))
 

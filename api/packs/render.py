@@ -1,6 +1,7 @@
 """A governance body's pack as a printable HTML document and as one flat CSV a performance officer opens in Excel;
 and the words, figures and dates every format of a pack shows them in (PDF: pdf.py; Excel workbook: workbook.py)."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -8,12 +9,23 @@ from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.models import Unit
-from api.kpis.rating import NEAR_TARGET, NOT_SHOWN, OFF_TARGET, ON_TARGET, format_figure
-from api.kpis.schemas import KpiStatusRead
-from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackProject, PackSavings, RagCounts
+from api.kpis.rating import FALL, NEAR_TARGET, NOT_SHOWN, OFF_TARGET, ON_TARGET, RISE, STEADY, format_figure
+from api.kpis.schemas import KpiStatusRead, TravelRead
+from api.packs.schemas import (
+    FocusAreaProgress,
+    Pack,
+    PackAction,
+    PackKpi,
+    PackProject,
+    PackSavings,
+    RagCounts,
+    TrendPoint,
+)
+from api.periods import InvalidPeriod, parse_period
 from api.projects.schemas import SavingsTotals
 from api.spreadsheets import write_csv
 
@@ -53,6 +65,33 @@ STATUS_WORDS = {
 # Keyed by the RAG's value, with "none" for not yet rated, as the progress summary counts them.
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "none": "Not rated"}
 RAG_SYMBOLS = {"red": OFF_TARGET, "amber": NEAR_TARGET, "green": ON_TARGET, "none": NOT_SHOWN}  # as ratings' are
+
+# The words for what the machine keys: a performance-challenge exception's kind, an item's type, a PID's state.
+EXCEPTION_WORDS = {
+    "kpi_red_consecutive": "Off target period after period",
+    "kpi_worsening_run": "Worsening period after period",
+    "action_overdue_days": "Overdue",
+    "action_off_track": "Off track",
+    "project_red": "Rated red",
+    "project_behind_savings": "Behind on savings",
+}
+ITEM_WORDS = {"kpi": "KPI", "action": "Action", "project": "Project"}
+PID_WORDS = {"none": "No PID yet", "draft": "PID drafted", "approved": "PID approved"}
+# The key to the symbols, on the front page: what each means, and that ▲ ▼ ◆ say only which way a figure moved.
+SYMBOL_KEY = (
+    (ON_TARGET, "On target (KPIs); Green (actions and projects)"),
+    (NEAR_TARGET, "Near target; Amber"),
+    (OFF_TARGET, "Off target; Red"),
+    (NOT_SHOWN, "Not rated, or no figure"),
+    (RISE, "The figure rose since the period before (whether that is better is said in words)"),
+    (FALL, "The figure fell since the period before"),
+    (STEADY, "The figure is unchanged"),
+)
+# A period code inside a sentence (FY2015-16, FY2016-17-Q1, AY2015-16, CY2016, 2016-07), never part of a date.
+_PERIOD_CODE = re.compile(
+    r"(?<![\w-])(?:FY\d{4}-\d{2}(?:-Q[1-4])?|AY\d{4}-\d{2}|CY\d{4}|\d{4}-(?:0[1-9]|1[0-2]))(?![\w-])"
+)
+_KEY_ACTOR = re.compile(r"^key:\w+ \((?P<name>.+)\)$")
 
 Row = dict[str, str]
 
@@ -113,6 +152,98 @@ def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def period_label(code: str | None) -> str:
+    """A period as a report writes it: FY2015-16 is "2015/16", 2016-07 "July 2016" (nothing for none)."""
+    if not code:
+        return ""
+    try:
+        return parse_period(code).label
+    except InvalidPeriod:
+        return code
+
+
+def plain(text: str | None) -> str:
+    """Text for a person to read: any period code in it written as a report writes the period."""
+    return _PERIOD_CODE.sub(lambda code: period_label(code.group()), text or "")
+
+
+def person(actor: str | None) -> str:
+    """Who made a change as a reader knows them: an API key by its name ("AD SLAC"), not its id."""
+    if not actor:
+        return ""
+    match = _KEY_ACTOR.match(actor)
+    return match["name"] if match else actor
+
+
+def said_by(actor: str | None, when: date | None) -> str:
+    """E.g. "AD SLAC, 31 August 2016"; either part alone when the other is unknown."""
+    return ", ".join(part for part in (person(actor), uk_date(when)) if part)
+
+
+def exception_words(kind: str) -> str:
+    return EXCEPTION_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def item_words(item: str) -> str:
+    """What an exception is about: "action:<key>" is an Action."""
+    return ITEM_WORDS.get(item.partition(":")[0], "Item")
+
+
+def pid_words(status: str) -> str:
+    return PID_WORDS.get(status, status.capitalize())
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+
+
+def contents(pack: Pack) -> list[Section]:
+    """The sections after the front page that this pack has, in their order."""
+    present = (
+        ("progress", "Progress by focus area", pack.progress_summary),
+        ("kpis", "Key performance indicators", pack.kpis),
+        ("actions", "Business improvement actions by focus area", pack.actions_by_focus_area),
+        ("projects", "Transformation projects", pack.projects),
+        ("savings", "Savings", pack.savings_totals is not None or pack.savings_by_year),
+    )
+    return [Section(anchor, title) for anchor, title, shown in present if shown]
+
+
+def headline_figures(pack: Pack) -> list[str]:
+    """The front page's figures under the headline sentence, for the parts the pack has."""
+    headline = pack.headline
+    figures = [f"{counted(headline.exceptions, 'exception')} raised for a decision"] if headline.exceptions else []
+    if headline.actions:
+        figures.append(
+            f"{headline.actions_overdue} of {counted(headline.actions, 'business improvement action')} overdue; "
+            f"{headline.actions_stale} stale (no recent update)"
+        )
+    if headline.projects:
+        figures.append(f"{headline.projects_red} of {counted(headline.projects, 'transformation project')} rated red")
+    return figures
+
+
+def version_words(pack: Pack, meeting: Meeting | None) -> str:
+    """An issued pack's version and meeting; a live pack is not issued."""
+    if meeting is None:
+        return f"Not issued: made on request on {uk_date(pack.generated_at)}"
+    return f"Version {meeting.version}, issued for the meeting on {uk_date(meeting.meeting_date)}"
+
+
+def travel_words(travel: TravelRead | None) -> str:
+    """E.g. "Improving since 2015/16"; "No earlier figure" when there is nothing to compare with."""
+    if travel is None:
+        return "No earlier figure"
+    since = f" since {period_label(travel.against)}" if travel.against else ""
+    return f"{travel.word}{since}"
+
+
 def baseline(kpi: KpiStatusRead) -> str:
     if kpi.baseline_value is None:
         return ""
@@ -143,7 +274,18 @@ def comparators(kpi: KpiStatusRead) -> str:
             parts.append(f"rank {rank.position} of {rank.of} local authorities{quartile}")
         if (near := benchmark.neighbours) is not None:
             parts.append(f"statistical neighbours {near.display or NOT_SHOWN}")
-    return "; ".join(parts)
+    return plain("; ".join(parts))
+
+
+def trend_figure(value: Decimal | None, kpi: KpiStatusRead) -> str:
+    """A figure in a KPI's trend table, in the KPI's unit and places; the dash where there is none."""
+    return NOT_SHOWN if value is None else format_figure(value, kpi.unit, kpi.decimal_places)
+
+
+def trend_points(kpi: PackKpi) -> list[TrendPoint]:
+    """A KPI's trend less the periods with no figure at all (ours, target, England or neighbours'): those are left
+    out of its chart and tables."""
+    return [p for p in kpi.trend if any(v is not None for v in (p.value, p.target, p.england, p.neighbours_mean))]
 
 
 def status_breakdown(progress: FocusAreaProgress) -> str:
@@ -169,6 +311,16 @@ _FILTERS = {
     "comparators": comparators,
     "status_breakdown": status_breakdown,
     "rag_breakdown": rag_breakdown,
+    "plain": plain,
+    "period_label": period_label,
+    "person": person,
+    "said_by": said_by,
+    "exception_words": exception_words,
+    "item_words": item_words,
+    "pid_words": pid_words,
+    "travel_words": travel_words,
+    "trend_figure": trend_figure,
+    "trend_points": trend_points,
 }
 
 _environment = Environment(
@@ -179,12 +331,41 @@ _environment = Environment(
     lstrip_blocks=True,
 )
 _environment.filters.update(_FILTERS)
-_environment.globals["RAG_SYMBOLS"] = RAG_SYMBOLS
+_environment.globals.update(
+    RAG_SYMBOLS=RAG_SYMBOLS,
+    SYMBOL_KEY=SYMBOL_KEY,
+    contents=contents,
+    headline_figures=headline_figures,
+    version_words=version_words,
+)
 
 
-def render_html(pack: Pack) -> str:
-    """The pack as one self-contained, printable HTML5 document."""
-    return _environment.get_template("pack.html.j2").render(pack=pack)
+@dataclass(frozen=True)
+class Picture:
+    """A chart as inline SVG, named by its figure's caption: the sentence that gives its figures."""
+
+    svg: Markup
+    caption_id: str
+    caption: str
+
+
+def render_html(pack: Pack, meeting: Meeting | None = None) -> str:
+    """The pack as one self-contained, printable HTML5 document, its charts inline SVG (nothing is fetched)."""
+    from api.packs import charts  # reportlab: loaded with the first pack made as HTML, PDF or a workbook
+
+    def picture(chart: "charts.Chart | None", caption_id: str) -> Picture | None:
+        if chart is None:
+            return None
+        return Picture(Markup(charts.svg(chart, caption_id)), caption_id, chart.text)
+
+    trends = {kpi.code: picture(charts.trend_chart(kpi), f"trend-{n}-caption") for n, kpi in enumerate(pack.kpis, 1)}
+    return _environment.get_template("pack.html.j2").render(
+        pack=pack,
+        meeting=meeting,
+        trends={code: shown for code, shown in trends.items() if shown},
+        savings_picture=picture(charts.savings_chart(pack.savings_by_year), "savings-caption"),
+        no_trend=charts.no_trend,
+    )
 
 
 def render_csv(pack: Pack) -> str:

@@ -107,10 +107,22 @@ class TestTrendChart:
         assert {"0%", "5%", "10%"} <= set(_labels(root))
 
     def test_a_gap_breaks_our_line(self) -> None:
-        kpi = trending(_point(2013, "11"), _point(2014, "10"), _point(2015, None), _point(2016, "8"), _point(2017, "7"))
+        kpi = trending(
+            _point(2013, "11"),
+            _point(2014, "10"),
+            _point(2015, None, england="6"),
+            _point(2016, "8"),
+            _point(2017, "7"),
+        )
         _, root = _svg(charts.trend_chart(kpi))
         ours = [line for line in root.findall(".//svg:polyline", NS) if "stroke-width: 2;" in line.get("style", "")]
         assert len(ours) == 1 + 2, "the legend's sample, and a line each side of the gap"
+
+    def test_a_period_with_no_figure_at_all_is_left_out(self) -> None:
+        kpi = trending(_point(2012, None), _point(2015, "9"), _point(2016, "8"))
+        _, root = _svg(charts.trend_chart(kpi))
+        assert [label for label in _labels(root) if "/" in label] == ["2015/16", "2016/17"]
+        assert "2012/13" not in charts.trend_words(kpi)
 
     def test_a_kpi_with_one_figure_of_ours_gets_no_chart_and_a_line_saying_why(self) -> None:
         kpi = trending(_point(2015, None, england="6"), _point(2016, "8", "7", "6"))
