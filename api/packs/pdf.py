@@ -1,290 +1,244 @@
-"""A governance body's pack as a PDF for a meeting's papers: A4 portrait, the HTML's sections in its order.
+"""A governance body's pack as a PDF for a meeting's papers: A4 portrait, a front page, then the HTML's sections in
+its order, each on a new page.
 
-- Font: Bitstream Vera, which ships inside reportlab (so `pip install` brings it), embedded so that the PDF looks the
-  same wherever it is opened. It has the strategy's ‘ ’ – £ but not ▲ ▼ ◆ ✔ ✖: the PDF says ratings, RAG and
-  movements in words (the HTML prints those words beside its symbols), and those symbols in any text become words.
-- Tables repeat their header row on every page, and a heading is never left at a page's foot without its table.
-- Every page's foot names the body, the data's date, the meeting and version when issued, and "Page N of M".
+- The front page: the title, the body, the reports, the period, the dates it is as at and as known at, its version;
+  the headline and its figures; the exceptions that need a decision; the contents with each section's page; a key
+  to the symbols. Each section is a bookmark in the reader's outline too.
+- Charts are the HTML's (api/packs/charts.py), drawn as vector graphics, each with its sentence under it.
+- Every page's foot names the body, the date the pack is as at and its version (issued for a meeting, or not
+  issued), and "Page N of M"; every page after the first has the title at its head.
 """
 
 from collections.abc import Callable, Sequence
 from io import BytesIO
-from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from api.kpis.rating import FALL, RISE, STEADY
 from api.kpis.schemas import KpiStatusRead, TravelRead
-from api.packs import render
+from api.packs import charts, render
+from api.packs.pdf_front import contents, front_page
+from api.packs.pdf_layout import (
+    BODY,
+    CAPTION,
+    CELL,
+    FONT,
+    FOOT,
+    H2,
+    H3,
+    H4,
+    MARGIN,
+    MUTED,
+    NOTE,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    WIDTH,
+    Row,
+    block,
+    cell,
+    markup,
+    number,
+    table,
+    tints,
+    word,
+)
 from api.packs.render import Meeting
-from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackFocusArea, PackProject
+from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackComment, PackFocusArea, PackKpi, PackProject
 
-FONT = "Vera"
-BOLD = "Vera-Bold"
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 15 * mm
-FOOT = 20 * mm  # the bottom margin, with the footer in it
-WIDTH = PAGE_WIDTH - 2 * MARGIN
-FRAME_HEIGHT = PAGE_HEIGHT - MARGIN - FOOT - 12  # a frame pads 6 points above and below
-PAD = 3  # a table cell's padding
 PAGE_COUNT = "pageCount"  # a form drawn once the last page is known, shown on every page
-# Symbols the font lacks, as words; C0 control characters (but line breaks) as spaces.
-SYMBOL_WORDS = {RISE: "up", FALL: "down", STEADY: "unchanged", "✔": "yes", "✖": "no"}
-CLEAN = str.maketrans({**SYMBOL_WORDS, **{chr(code): " " for code in (*range(9), 11, 12, *range(14, 32))}})
-TINTS = {"red": "#f6d7d2", "amber": "#fff7bf", "green": "#cce2d8", "none": "#eeefef", "not_rated": "#eeefef"}
-MUTED = "#505a5f"
-GRID = colors.HexColor("#b1b4b6")
-HEADER_FILL = colors.HexColor("#f3f2f1")
-
-Row = Sequence[Flowable]
 
 
-def _register_fonts() -> None:
-    folder = Path(reportlab.__file__).parent / "fonts"
-    for name, file in ((FONT, "Vera.ttf"), (BOLD, "VeraBd.ttf")):
-        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)  # <b> in markup
-
-
-_register_fonts()
-
-
-def _style(name: str, size: float, font: str = FONT, **more: Any) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.25, **more)
-
-
-TITLE = _style("title", 16, BOLD, spaceAfter=8)
-H2 = _style("h2", 13, BOLD, spaceBefore=12, spaceAfter=6)
-H3 = _style("h3", 11, BOLD, spaceBefore=10, spaceAfter=4)
-CAPTION = _style("caption", 8.5, BOLD, spaceBefore=8, spaceAfter=3)
-LABEL = _style("label", 9, BOLD)
-BODY = _style("body", 9)
-CELL = _style("cell", 7.5)
-HEAD = _style("head", 7.5, BOLD)
-NUMBER = _style("number", 7.5, alignment=TA_RIGHT)
-
-
-def markup(value: str) -> str:
-    """Plain text as Paragraph markup: escaped, the symbols the font lacks as words, line breaks kept."""
-    return escape(value.replace("\r\n", "\n").translate(CLEAN)).replace("\n", "<br/>")
-
-
-def _note(note: str | None) -> str:
-    return f'<br/><font size="6.5" color="{MUTED}">{markup(note)}</font>' if note else ""
-
-
-def _cell(value: str, note: str | None = None, style: ParagraphStyle = CELL) -> Paragraph:
-    """A cell's text, wrapped within the cell, with an optional smaller grey note under it."""
-    return Paragraph(markup(value) + _note(note), style)
-
-
-def _word(value: str, note: str | None = None) -> Paragraph:
-    """A rating, a RAG or a direction of travel: the word in bold (a cell's tint is only a help)."""
-    return Paragraph(f"<b>{markup(value)}</b>" + _note(note), CELL)
-
-
-def _number(value: object) -> Paragraph:
-    return Paragraph(markup(str(value)), NUMBER)
-
-
-def _tints(column: int, keys: Sequence[str]) -> list[tuple[Any, ...]]:
-    return [
-        ("BACKGROUND", (column, row), (column, row), colors.HexColor(TINTS[key])) for row, key in enumerate(keys, 1)
-    ]
-
-
-def _widths(head: Sequence[str], shares: Sequence[float]) -> list[float]:
-    """The columns' widths: their shares of the page's width, but each wide enough for its heading's longest word
-    (taken from the widest columns), so that no heading breaks inside a word."""
-    least = [max(pdfmetrics.stringWidth(word, BOLD, HEAD.fontSize) for word in h.split()) + 2 * PAD for h in head]
-    widths = [max(share * WIDTH / sum(shares), floor) for share, floor in zip(shares, least, strict=True)]
-    spare = [width - floor for width, floor in zip(widths, least, strict=True)]
-    excess = sum(widths) - WIDTH
-    if excess <= 0 or sum(spare) <= 0:
-        return widths
-    return [width - excess * room / sum(spare) for width, room in zip(widths, spare, strict=True)]
-
-
-def _table(head: Sequence[str], rows: Sequence[Row], shares: Sequence[float], tints: Sequence[Any] = ()) -> Table:
-    """A table whose header row repeats on every page; ``shares`` are the columns' parts of the page's width."""
-    cells: list[list[Flowable]] = [[_cell(h, style=HEAD) for h in head], *(list(row) for row in rows)]
-    table = Table(cells, colWidths=_widths(head, shares), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
-                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), PAD),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), PAD + 0.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-                ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-                *tints,
-            ]
-        )
-    )
-    return table
-
-
-def _height(flowables: Sequence[Flowable]) -> float:
-    return sum(f.wrap(WIDTH, FRAME_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
-
-
-def _block(
-    intro: Sequence[Flowable],
-    head: Sequence[str],
-    rows: Sequence[Row],
-    shares: Sequence[float],
-    tints: Sequence[Any] = (),
-) -> list[Flowable]:
-    """Headings and their table. The block starts a new page if it would fit on one page but not in the space left;
-    a longer table starts where it is if its header and first two rows fit there (its header row repeats on every
-    page), else on a new page. So a heading or a header row never ends a page on its own."""
-    table = _table(head, rows, shares, tints)
-    whole = _height([*intro, table])
-    first_rows = _height([*intro, _table(head, rows[:2], shares)])
-    return [CondPageBreak(whole if whole <= FRAME_HEIGHT else min(first_rows, FRAME_HEIGHT / 2)), *intro, table]
-
-
-def _section(title: str, caption: str) -> list[Flowable]:
-    return [Paragraph(markup(title), H2), Paragraph(markup(caption), CAPTION)]
+def _heading(title: str, anchor: str) -> Paragraph:
+    """A section's heading: an entry in the contents and the outline (see _Document.afterFlowable)."""
+    heading = Paragraph(markup(title), H2)
+    heading.anchor = anchor  # type: ignore[attr-defined]
+    return heading
 
 
 def _progress(areas: Sequence[FocusAreaProgress]) -> list[Flowable]:
     head = ["Focus area", "Actions", "By status", "By RAG", "Overdue", "Stale", "Projects", "Projects by RAG"]
     rows = [
         [
-            _cell(area.title),
-            _number(area.actions),
-            _cell(render.status_breakdown(area) or "None"),
-            _cell(render.rag_breakdown(area.actions_by_rag) or "None"),
-            _number(area.actions_overdue),
-            _number(area.actions_stale),
-            _number(area.projects),
-            _cell(render.rag_breakdown(area.projects_by_rag) or "None"),
+            cell(area.title),
+            number(area.actions),
+            cell(render.status_breakdown(area) or "No actions"),
+            cell(render.rag_breakdown(area.actions_by_rag) or "No actions"),
+            number(area.actions_overdue),
+            number(area.actions_stale),
+            number(area.projects),
+            cell(render.rag_breakdown(area.projects_by_rag) or "No projects"),
         ]
         for area in areas
     ]
-    intro = _section(
-        "Progress summary by focus area", "Business improvement actions and transformation projects by focus area"
-    )
-    return _block(intro, head, rows, [20, 8, 18, 17, 8, 7, 8, 17])
+    intro = [
+        _heading("Progress by focus area", "progress"),
+        Paragraph("Business improvement actions and transformation projects by focus area", CAPTION),
+    ]
+    return block(intro, head, rows, [20, 8, 18, 17, 8, 7, 8, 17])
 
 
 def _travel(travel: TravelRead | None) -> Paragraph:
     if travel is None:
-        return _cell("No comparison")
-    against = f" vs {travel.against}" if travel.against else ""
-    return _word(travel.word + against, travel.reason)
+        return cell("No earlier figure")
+    return word(f"{travel.symbol} {render.travel_words(travel)}", render.plain(travel.reason))
+
+
+def _in(period: str | None) -> str | None:
+    return f"({render.period_label(period)})" if period else None
 
 
 def _kpi_row(kpi: KpiStatusRead) -> Row:
-    figure = kpi.figure
+    figure, target = kpi.figure, kpi.target
     return [
-        _cell(kpi.title, kpi.code),
-        _cell(render.baseline(kpi), f"({kpi.baseline_period})" if kpi.baseline_period else None),
-        _cell(kpi.target.display, f"({kpi.target.period})") if kpi.target else _cell(""),
-        _cell(render.latest_figure(kpi), f"({figure.period})") if figure else _cell("No figure"),
-        _word(kpi.rating.word, kpi.rating.reason),
+        cell(kpi.title),
+        cell(render.baseline(kpi), _in(kpi.baseline_period)) if kpi.baseline_value is not None else cell("No baseline"),
+        cell(target.display, _in(target.period)) if target else cell("No target set"),
+        cell(render.latest_figure(kpi), _in(figure.period)) if figure else cell("No figure yet"),
+        word(f"{kpi.rating.symbol} {kpi.rating.word}", render.plain(kpi.rating.reason)),
         _travel(kpi.vs_previous),
-        _cell(render.comparators(kpi)),
+        cell(render.comparators(kpi) or "No comparators yet"),
     ]
 
 
-def _kpis(kpis: Sequence[KpiStatusRead]) -> list[Flowable]:
-    head = ["KPI", "Baseline", "Target", "Latest figure", "Rating", "Direction of travel", "Comparators"]
-    intro = _section(
-        "Key performance indicators", "KPIs: latest figure against target, direction of travel and comparators"
-    )
-    tints = _tints(4, [kpi.rating.status.value for kpi in kpis])
-    return _block(intro, head, [_kpi_row(kpi) for kpi in kpis], [22, 10, 10, 10, 17, 15, 16], tints)
+def _comments(comments: Sequence[PackComment], with_period: bool = False) -> list[Paragraph]:
+    def said(comment: PackComment) -> str:
+        period = f"<b>{markup(render.period_label(comment.period))}:</b> " if with_period and comment.period else ""
+        by = markup(f" – {render.said_by(comment.author, comment.written_at)}")
+        return f'{period}{markup(comment.text)}<font color="{MUTED}">{by}</font>'
+
+    return [Paragraph(said(comment), BODY, bulletText="•") for comment in comments]
 
 
-def _exceptions(pack: Pack) -> list[Flowable]:
-    head = ["Item", "Title", "Rule", "Why it is an exception"]
-    rows = [[_cell(e.item), _cell(e.title), _cell(e.rule, f"({e.kind})"), _cell(e.reason)] for e in pack.exceptions]
-    intro = _section("Performance challenge exceptions", "Items that met a performance-challenge rule")
-    return _block(intro, head, rows, [21, 27, 20, 32])
+def _kpi_detail(kpi: PackKpi) -> list[Flowable]:
+    """A KPI's trend chart (or why it has none), its figures by period and its commentary, kept together."""
+    parts: list[Flowable] = [Paragraph(markup(kpi.title), H3)]
+    if render.trend_points(kpi):
+        chart = charts.trend_chart(kpi, font=FONT)
+        if chart is not None:
+            parts += [chart.drawing, Paragraph(markup(chart.text), NOTE)]
+        else:
+            parts.append(Paragraph(markup(charts.no_trend(kpi) or ""), NOTE))
+        head = ["Period", "Our figure", "Target", "England", "Statistical neighbours' average"]
+        rows = [
+            [
+                cell(p.label),
+                *(number(render.trend_figure(v, kpi)) for v in (p.value, p.target, p.england, p.neighbours_mean)),
+            ]
+            for p in render.trend_points(kpi)
+        ]
+        parts.append(table(head, rows, [16, 14, 14, 14, 24], width=WIDTH * 0.75))
+    if kpi.comments:
+        parts += [Paragraph("Commentary", H4), *_comments(kpi.comments, with_period=True)]
+    return [KeepTogether(parts), Spacer(0, 6)]
+
+
+def _kpis(kpis: Sequence[PackKpi]) -> list[Flowable]:
+    head = ["KPI", "Baseline", "Target", "Latest figure", "Rating", "Direction of travel", "Compared with others"]
+    intro = [
+        _heading("Key performance indicators", "kpis"),
+        Paragraph(
+            "KPIs in the plan's order: latest figure against target, direction of travel and comparators", CAPTION
+        ),
+    ]
+    shading = tints(4, [kpi.rating.status.value for kpi in kpis])
+    flowables = block(intro, head, [_kpi_row(kpi) for kpi in kpis], [22, 10, 10, 10, 17, 15, 16], shading)
+    for kpi in kpis:
+        if render.trend_points(kpi) or kpi.comments:
+            flowables += _kpi_detail(kpi)
+    return flowables
+
+
+def _update(item: PackAction | PackProject) -> Paragraph:
+    """The latest update's date, its commentary and who made it, and the comments on it."""
+    text = markup(render.uk_date(item.last_update_on) if item.last_update_on else "No update yet")
+    if item.commentary:
+        by = f" – {render.person(item.commentary_by)}" if item.commentary_by else ""
+        text += f'<br/>{markup(item.commentary)}<font color="{MUTED}">{markup(by)}</font>'
+    for comment in item.comments:
+        by = f" – {render.said_by(comment.author, comment.written_at)}"
+        text += f'<br/>• {markup(comment.text)}<font color="{MUTED}">{markup(by)}</font>'
+    return Paragraph(text, CELL)
 
 
 def _delivery(item: PackAction | PackProject) -> Row:
     """The cells an action and a project share: status, RAG, how complete, flags and the latest update."""
     flags = ", ".join(flag for flag, raised in (("Overdue", item.overdue), ("Stale", item.stale)) if raised)
-    updated = render.uk_date(item.last_update_on) if item.last_update_on else "No update"
+    key = render.rag_key(item.rag)
+    complete = "Not reported" if item.percent_complete is None else f"{item.percent_complete}%"
     return [
-        _cell(render.status_word(item.status)),
-        _word(render.rag_word(item.rag)),
-        _number("" if item.percent_complete is None else f"{item.percent_complete}%"),
-        _cell(flags),
-        _cell(updated, item.commentary),
+        cell(render.status_word(item.status)),
+        word(f"{render.RAG_SYMBOLS[key]} {render.rag_word(item.rag)}"),
+        number(complete),
+        cell(flags),
+        _update(item),
     ]
 
 
 def _actions(area: PackFocusArea, first: bool) -> list[Flowable]:
     head = ["Action", "Owners", "Due", "Status", "RAG", "Complete", "Flags", "Latest update"]
     rows = [
-        [_cell(a.what), _cell(", ".join(a.owners)), _cell(a.due_text or "Not stated"), *_delivery(a)]
+        [
+            cell(a.what),
+            cell(", ".join(a.owners) or "No owner named"),
+            cell(a.due_text or "Not stated"),
+            *_delivery(a),
+        ]
         for a in area.actions
     ]
-    intro: list[Flowable] = [Paragraph(markup("Business improvement actions by focus area"), H2)] if first else []
+    intro: list[Flowable] = [_heading("Business improvement actions by focus area", "actions")] if first else []
     intro += [
         Paragraph(markup(area.title), H3),
         Paragraph(markup(f"{area.title}: business improvement actions"), CAPTION),
     ]
-    tints = _tints(4, [render.rag_key(a.rag) for a in area.actions])
-    return _block(intro, head, rows, [27, 10, 11, 9, 8, 8, 8, 19], tints)
+    shading = tints(4, [render.rag_key(a.rag) for a in area.actions])
+    return block(intro, head, rows, [26, 9, 10, 9, 10, 9, 8, 19], shading)
 
 
 def _projects(projects: Sequence[PackProject]) -> list[Flowable]:
     head = ["Project", "Lead", "PID", "Deadline", "Status", "RAG", "Complete", "Flags", "Latest update"]
     rows = [
         [
-            _cell(p.title),
-            _cell(p.lead or "Not named"),
-            _cell(p.pid_status.capitalize()),
-            _cell(p.deadline_text or "Not stated"),
+            cell(p.title),
+            cell(p.lead or "No lead named"),
+            cell(render.pid_words(p.pid_status)),
+            cell(p.deadline_text or "Not stated"),
             *_delivery(p),
         ]
         for p in projects
     ]
-    tints = _tints(5, [render.rag_key(p.rag) for p in projects])
-    intro = _section("Transformation projects", "Transformation projects: delivery")
-    return _block(intro, head, rows, [20, 8, 10, 9, 9, 7, 8, 8, 21], tints)
+    shading = tints(5, [render.rag_key(p.rag) for p in projects])
+    intro = [_heading("Transformation projects", "projects"), Paragraph("Transformation projects: delivery", CAPTION)]
+    return block(intro, head, rows, [19, 8, 10, 9, 8, 9, 9, 7, 21], shading)
 
 
-def _project_savings(projects: Sequence[PackProject]) -> list[Flowable]:
-    head = ["Project", "Financial year", "Target", "Forecast", "Delivered", "Forecast gap", "Still to bank"]
-    rows = [
-        [
-            _cell(p.title),
-            _cell(p.savings.financial_year),
-            *(_number(render.pounds(pence)) for pence in render.savings_pence(p.savings)),
+def _savings(pack: Pack) -> list[Flowable]:
+    """The year's totals, the chart of savings by year and its figures, and each project's savings this year."""
+    flowables: list[Flowable] = [_heading("Savings", "savings")]
+    money = ["Target", "Forecast", "Delivered", "Forecast gap", "Still to bank"]
+    year = pack.financial_year_label
+    if (totals := pack.savings_totals) is not None:
+        rows = [[number(render.pounds(pence)) for pence in render.savings_pence(totals)]]
+        flowables += block([Paragraph(markup(f"Savings totals for {year}"), CAPTION)], money, rows, [1] * 5)
+    if (chart := charts.savings_chart(pack.savings_by_year, font=FONT)) is not None:
+        rows = [
+            [cell(y.label), *(number(render.pounds(p)) for p in (y.target_pence, y.forecast_pence, y.delivered_pence))]
+            for y in pack.savings_by_year
         ]
-        for p in projects
+        caption = Paragraph("Savings by financial year", CAPTION)
+        by_year = table(["Financial year", "Target", "Forecast", "Delivered"], rows, [1] * 4, width=WIDTH * 0.75)
+        flowables.append(KeepTogether([caption, chart.drawing, Paragraph(markup(chart.text), NOTE), by_year]))
+    rows = [
+        [cell(p.title), *(number(render.pounds(pence)) for pence in render.savings_pence(p.savings))]
+        for p in pack.projects
         if p.savings is not None
     ]
-    if not rows:
-        return []
-    return _block([Paragraph("Transformation projects: savings", CAPTION)], head, rows, [30, 10, 12, 12, 12, 12, 12])
-
-
-def _savings_totals(pack: Pack) -> list[Flowable]:
-    if (totals := pack.savings_totals) is None:
-        return []
-    head = ["Target", "Forecast", "Delivered", "Forecast gap", "Still to bank"]
-    intro = _section("Savings totals", f"Savings totals for {pack.financial_year}")
-    return _block(intro, head, [[_number(render.pounds(pence)) for pence in render.savings_pence(totals)]], [1] * 5)
+    if rows:
+        caption = Paragraph(markup(f"Transformation projects: savings for {year}"), CAPTION)
+        flowables += block([caption], ["Project", *money], rows, [30, 14, 14, 14, 14, 14])
+    return flowables
 
 
 def _sections(pack: Pack) -> list[list[Flowable]]:
@@ -292,34 +246,23 @@ def _sections(pack: Pack) -> list[list[Flowable]]:
     sections = [
         _progress(pack.progress_summary) if pack.progress_summary else [],
         _kpis(pack.kpis) if pack.kpis else [],
-        _exceptions(pack) if pack.exceptions else [],
         [f for i, area in enumerate(pack.actions_by_focus_area) for f in _actions(area, first=i == 0)],
-        [*_projects(pack.projects), *_project_savings(pack.projects)] if pack.projects else [],
-        _savings_totals(pack),
+        _projects(pack.projects) if pack.projects else [],
+        _savings(pack) if pack.savings_totals is not None or pack.savings_by_year else [],
     ]
     return [section for section in sections if section]
 
 
-def _details(pack: Pack, meeting: Meeting | None) -> list[Flowable]:
-    body = pack.body.name + (f" ({pack.body.code})" if pack.body.code else "")
-    details = [
-        ("Governance body", body),
-        ("Cadence", pack.body.cadence),
-        ("Period", pack.period or "Latest available"),
-        ("Financial year", pack.financial_year),
-        ("Data as of", render.uk_date(pack.as_at)),
-        ("Generated", render.uk_date(pack.generated_at)),
-        ("Routing rules", ", ".join(pack.rules) or "None"),
-    ]
-    if meeting is not None:
-        details += [("Meeting", render.uk_date(meeting.meeting_date)), ("Version", str(meeting.version))]
-    table = Table(
-        [[_cell(label, style=LABEL), _cell(value, style=BODY)] for label, value in details],
-        colWidths=[35 * mm, WIDTH - 35 * mm],
-        hAlign="LEFT",
-    )
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return [Paragraph(markup(pack.title), TITLE), table]
+class _Document(SimpleDocTemplate):
+    """Lists each section's heading in the contents, with its page, and in the reader's outline."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        anchor = getattr(flowable, "anchor", None)
+        if isinstance(flowable, Paragraph) and anchor:
+            text = flowable.getPlainText()
+            self.canv.bookmarkPage(anchor)
+            self.canv.addOutlineEntry(text, anchor, level=0)
+            self.notify("TOCEntry", (0, text, self.page, anchor))
 
 
 class _Canvas(Canvas):
@@ -339,13 +282,18 @@ class _Canvas(Canvas):
         super().save()
 
 
-def _footer(words: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
+def _page_furniture(head: str, foot: Sequence[str]) -> Callable[[Canvas, SimpleDocTemplate], None]:
+    """The title at the head of every page after the first; the foot's lines and "Page N of M" on every page."""
+
     def draw(canvas: Canvas, _doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(colors.HexColor(MUTED))
-        y = FOOT / 2
-        canvas.drawString(MARGIN, y, words)
+        if canvas.getPageNumber() > 1:
+            canvas.drawString(MARGIN, PAGE_HEIGHT - MARGIN / 2 - 2, head)
+        y = FOOT / 2 + 4
+        for row, line in enumerate(foot):
+            canvas.drawString(MARGIN, y - 9 * row, line)
         page = f"Page {canvas.getPageNumber()} of "
         x = PAGE_WIDTH - MARGIN - 15 - pdfmetrics.stringWidth(page, FONT, 7.5)
         canvas.drawString(x, y, page)
@@ -356,18 +304,24 @@ def _footer(words: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
     return draw
 
 
-def footer_words(pack: Pack, meeting: Meeting | None) -> str:
-    """E.g. "Cabinet · data as of 30 September 2016 · meeting 12 October 2016, version 2"."""
-    words = f"{pack.body.name} · data as of {render.uk_date(pack.as_at)}"
-    if meeting is not None:
-        words += f" · meeting {render.uk_date(meeting.meeting_date)}, version {meeting.version}"
-    return words.translate(CLEAN)
+def footer_words(pack: Pack, meeting: Meeting | None) -> list[str]:
+    """Two lines, e.g. "Cabinet · as at 30 September 2016" and "Version 2, issued for the meeting on 12 October
+    2016" (a pack made on request: "Not issued")."""
+    version = render.version_words(pack, meeting) if meeting else "Not issued"
+    return [f"{pack.body.name} · as at {render.uk_date(pack.as_at)}", version]
+
+
+def _fitted(words: str, width: float) -> str:
+    """Words cut with an ellipsis to fit the width at the page furniture's size."""
+    while pdfmetrics.stringWidth(words, FONT, 7.5) > width and len(words) > 1:
+        words = words[:-2] + "…"
+    return words
 
 
 def render_pdf(pack: Pack, meeting: Meeting | None = None) -> bytes:
-    """The pack as a PDF (A4 portrait); an issued pack's meeting and version go on each page's foot."""
+    """The pack as a PDF (A4 portrait); an issued pack's meeting and version are on its front page and every foot."""
     buffer = BytesIO()
-    document = SimpleDocTemplate(
+    document = _Document(
         buffer,
         pagesize=A4,
         leftMargin=MARGIN,
@@ -375,16 +329,14 @@ def render_pdf(pack: Pack, meeting: Meeting | None = None) -> bytes:
         topMargin=MARGIN,
         bottomMargin=FOOT,
         title=pack.title,
-        subject=f"{pack.body.name}: data as of {render.uk_date(pack.as_at)}",
+        subject=f"{pack.body.name}: as at {render.uk_date(pack.as_at)}",
         creator="cs-strategy",
         lang="en-GB",
     )
-    story: list[Flowable] = _details(pack, meeting)
-    sections = _sections(pack)
-    if render.is_empty(pack):
-        story.append(Paragraph("Nothing is routed to this body for this pack.", BODY))
-    for number, section in enumerate(sections):
-        story += [PageBreak(), *section] if number else section
-    draw = _footer(footer_words(pack, meeting))
-    document.build(story, onFirstPage=draw, onLaterPages=draw, canvasmaker=_Canvas)
+    story = front_page(pack, meeting, contents())
+    for section in _sections(pack):
+        story += [PageBreak(), *section]
+    foot = [_fitted(line, WIDTH - 70) for line in footer_words(pack, meeting)]
+    draw = _page_furniture(_fitted(pack.title, WIDTH), foot)
+    document.multiBuild(story, onFirstPage=draw, onLaterPages=draw, canvasmaker=_Canvas)
     return buffer.getvalue()

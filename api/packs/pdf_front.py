@@ -47,7 +47,7 @@ def _exceptions(pack: Pack) -> list[Flowable]:
         ]
         for e in pack.exceptions
     ]
-    return block([heading], ["Item", "Exception", "Why"], rows, [45, 15, 40])
+    return block([heading], ["Item", "Exception", "Why"], rows, [45, 15, 40], run_on=True)  # begun on the front page
 
 
 def _key() -> list[Flowable]:

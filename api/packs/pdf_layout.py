@@ -60,10 +60,10 @@ def style(name: str, size: float, font: str = FONT, **more: Any) -> ParagraphSty
 
 TITLE = style("title", 16, BOLD, spaceAfter=8)
 H2 = style("h2", 13, BOLD, spaceBefore=12, spaceAfter=6)
-H3 = style("h3", 11, BOLD, spaceBefore=10, spaceAfter=4, keepWithNext=1)
+H3 = style("h3", 11, BOLD, spaceBefore=10, spaceAfter=4)
 H4 = style("h4", 9.5, BOLD, spaceBefore=6, spaceAfter=2, keepWithNext=1)
 HEADLINE = style("headline", 12, BOLD, spaceBefore=4, spaceAfter=6)
-CAPTION = style("caption", 8.5, BOLD, spaceBefore=8, spaceAfter=3, keepWithNext=1)
+CAPTION = style("caption", 8.5, BOLD, spaceBefore=8, spaceAfter=3)
 LABEL = style("label", 9, BOLD)
 BODY = style("body", 9, spaceAfter=2)
 NOTE = style("note", 8, textColor=colors.HexColor(MUTED), spaceBefore=2, spaceAfter=4)
@@ -150,14 +150,16 @@ def block(
     rows: Sequence[Row],
     shares: Sequence[float],
     shading: Sequence[Any] = (),
+    *,
+    run_on: bool = False,
 ) -> list[Flowable]:
     """Headings and their table. The block starts a new page if it would fit on one page but not in the space left;
-    a longer table starts where it is if its header and first two rows fit there (its header row repeats on every
-    page), else on a new page. So a heading or a header row never ends a page on its own."""
+    a longer table (or any, ``run_on``) starts where it is if its header and first two rows fit there (its header
+    row repeats on every page), else on a new page. So a heading or a header row never ends a page on its own."""
     made = table(head, rows, shares, shading)
     whole = height([*intro, made])
-    first_rows = height([*intro, table(head, rows[:2], shares)])
-    return [CondPageBreak(whole if whole <= FRAME_HEIGHT else min(first_rows, FRAME_HEIGHT / 2)), *intro, made]
+    first_rows = min(height([*intro, table(head, rows[:2], shares)]), FRAME_HEIGHT / 2)
+    return [CondPageBreak(whole if whole <= FRAME_HEIGHT and not run_on else first_rows), *intro, made]
 
 
 def details(pairs: Sequence[tuple[str, str]], label_width: float = 35 * mm) -> Table:
