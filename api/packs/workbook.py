@@ -7,7 +7,7 @@ decimal places (a percentage is the figure as reported, 8 for 8%, shown as "8%")
 (api/spreadsheets.py).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -24,7 +24,16 @@ from api.kpis.models import Unit
 from api.kpis.schemas import KpiStatusRead
 from api.packs import render
 from api.packs.render import Meeting
-from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackException, PackProject, PackSavings
+from api.packs.schemas import (
+    FocusAreaProgress,
+    Pack,
+    PackAction,
+    PackException,
+    PackKpi,
+    PackProject,
+    PackSavings,
+    SavingsYear,
+)
 from api.projects.schemas import SavingsTotals
 from api.spreadsheets import FORMULA_STARTS
 
@@ -110,23 +119,52 @@ def _sheet(book: Workbook, title: str, columns: Sequence[Column], rows: Iterable
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def _summary(book: Workbook, pack: Pack, meeting: Meeting | None) -> None:
-    details: list[tuple[str, Value]] = [
+SHEETS = {
+    "Progress": "Actions and projects by focus area",
+    "KPIs": "Key performance indicators: latest figure, target, rating, direction of travel, comparators",
+    "Trends": "Each KPI's figures by period: ours, the target, England, the statistical neighbours' average",
+    "KPI commentary": "Owners' commentary on the KPIs",
+    "Exceptions": "Exceptions raised by the performance challenge",
+    "Actions": "Business improvement actions",
+    "Projects": "Transformation projects",
+    "Savings": "Each project's savings this financial year",
+    "Savings totals": "The projects' savings this financial year, added up",
+    "Savings by year": "The projects' savings in each financial year",
+}
+
+
+def _front(pack: Pack, meeting: Meeting | None) -> list[tuple[str, Value]]:
+    """What the pack is, as the front page of the HTML and PDF says it."""
+    rows: list[tuple[str, Value]] = [
         ("Title", pack.title),
-        ("Governance body", pack.body.name),
-        ("Code", pack.body.code),
-        ("Cadence", pack.body.cadence),
-        ("Period", pack.period or "Latest available"),
-        ("Financial year", pack.financial_year),
-        ("Data as of", pack.as_at),
-        ("Generated (UTC)", pack.generated_at),
-        ("Routing rules", ", ".join(pack.rules) or "None"),
+        ("Governance body", pack.body.name + (f" ({pack.body.code})" if pack.body.code else "")),
     ]
-    if meeting is not None:
-        details += [("Meeting", meeting.meeting_date), ("Version", meeting.version)]
-    if render.is_empty(pack):
-        details.append(("Contents", "Nothing is routed to this body for this pack."))
-    _sheet(book, "Summary", [Column("Detail", 20), Column("Value", 80, wrap=True)], details)
+    if pack.reports:
+        rows.append(("Reports", "; ".join(pack.reports)))
+    rows += [
+        ("Period", pack.period_label or "Each KPI's latest figure"),
+        ("As at", pack.as_at),
+        ("Data as known at (UTC)", pack.known_at),
+        ("Savings year", pack.financial_year_label),
+    ]
+    if meeting is None:
+        return [*rows, ("Version", "Not issued"), ("Made (UTC)", pack.generated_at)]
+    return [*rows, ("Meeting", meeting.meeting_date), ("Version", meeting.version)]
+
+
+def _summary(book: Workbook, pack: Pack, meeting: Meeting | None, sheets: Sequence[str]) -> None:
+    rows = _front(pack, meeting)
+    rows.append(("Headline", pack.headline.sentence))
+    rows += [("", line) for line in render.headline_figures(pack)]
+    if not pack.exceptions:
+        rows.append(("Exceptions that need a decision", "No exceptions were raised."))
+    for e in pack.exceptions:
+        what = f"{e.title} ({render.item_words(e.item)}): {render.plain(e.reason)}"
+        rows.append((f"Exception: {render.exception_words(e.kind)}", what))
+    rows += [(f"Sheet: {name}", SHEETS[name]) for name in sheets] or [
+        ("Contents", "Nothing is routed to this body for this pack.")
+    ]
+    _sheet(book, "Summary", [Column("Detail", 30, wrap=True), Column("Value", 90, wrap=True)], rows)
 
 
 def _progress(book: Workbook, areas: Sequence[FocusAreaProgress]) -> None:
@@ -160,6 +198,12 @@ def _progress(book: Workbook, areas: Sequence[FocusAreaProgress]) -> None:
     _sheet(book, "Progress", columns, rows)
 
 
+TIER_WORDS = {
+    "council_plan": "Council Plan",
+    "service_indicator": "Service indicator",
+    "management_information": "Management information",
+    "context": "Context",
+}
 KPI_COLUMNS = (
     Column("Code", 30),
     Column("KPI", 50, wrap=True),
@@ -190,23 +234,23 @@ def _kpi_row(kpi: KpiStatusRead) -> list[Value]:
     return [
         kpi.code,
         kpi.title,
-        kpi.tier.value,
-        kpi.unit.value,
-        figure.period if figure else kpi.period,
+        TIER_WORDS.get(kpi.tier.value, kpi.tier.value),
+        kpi.unit.value.capitalize(),
+        render.period_label(figure.period if figure else kpi.period),
         _kpi_figure(kpi, figure.value if figure else None),
         render.latest_figure(kpi),
         _yes_no(figure.provisional) if figure else None,
-        kpi.baseline_period,
+        render.period_label(kpi.baseline_period),
         _kpi_figure(kpi, kpi.baseline_value),
-        target.period if target else None,
+        render.period_label(target.period) if target else None,
         _kpi_figure(kpi, target.value if target else None),
         target.display if target else None,
         kpi.rating.word,
-        kpi.rating.reason,
-        travel.word if travel else "No comparison",
-        travel.against if travel else None,
+        render.plain(kpi.rating.reason),
+        travel.word if travel else "No earlier figure",
+        render.period_label(travel.against) if travel else None,
         None if change is None else Figure(_number(change), figure_format(Unit.count, kpi.decimal_places)),
-        travel.reason if travel else None,
+        render.plain(travel.reason) if travel else None,
         render.comparators(kpi),
     ]
 
@@ -216,8 +260,19 @@ def _kpi_figure(kpi: KpiStatusRead, value: Decimal | None) -> Figure | None:
 
 
 def _exceptions(book: Workbook, exceptions: Sequence[PackException]) -> None:
-    columns = [Column("Item", 40), TITLE, Column("Rule", 28), Column("Kind", 24), Column("Why", 60, wrap=True)]
-    _sheet(book, "Exceptions", columns, [[e.item, e.title, e.rule, e.kind, e.reason] for e in exceptions])
+    columns = [
+        Column("Item", 12),
+        TITLE,
+        Column("Exception", 28),
+        Column("Why", 60, wrap=True),
+        Column("Item key", 40),
+        Column("Rule key", 28),
+    ]
+    rows = [
+        [render.item_words(e.item), e.title, render.exception_words(e.kind), render.plain(e.reason), e.item, e.rule]
+        for e in exceptions
+    ]
+    _sheet(book, "Exceptions", columns, rows)
 
 
 DELIVERY_COLUMNS = (
@@ -228,6 +283,8 @@ DELIVERY_COLUMNS = (
     Column("Stale", 8),
     Column("Last update", 13),
     COMMENTARY,
+    Column("Commentary by", 20, wrap=True),
+    Column("Comments", 60, wrap=True),
 )
 
 
@@ -241,6 +298,8 @@ def _delivery(item: PackAction | PackProject) -> list[Value]:
         _yes_no(item.stale),
         item.last_update_on,
         item.commentary,
+        render.person(item.commentary_by) or None,
+        "\n".join(f"{c.text} – {render.said_by(c.author, c.written_at)}" for c in item.comments) or None,
     ]
 
 
@@ -267,14 +326,22 @@ def _projects(book: Workbook, projects: Sequence[PackProject]) -> None:
         Column("Key", 30),
         Column("Project", 45, wrap=True),
         Column("Lead", 12),
-        Column("Focus areas", 30, wrap=True),
-        Column("PID", 12),
+        Column("Focus area keys", 30, wrap=True),
+        Column("PID", 14),
         Column("Deadline", 14),
         Column("Deadline date", 14),
         *DELIVERY_COLUMNS,
     ]
     rows = [
-        [p.key, p.title, p.lead, ", ".join(p.focus_areas), p.pid_status, p.deadline_text, p.deadline_date]
+        [
+            p.key,
+            p.title,
+            p.lead,
+            ", ".join(p.focus_areas),
+            render.pid_words(p.pid_status),
+            p.deadline_text,
+            p.deadline_date,
+        ]
         + _delivery(p)
         for p in projects
     ]
@@ -294,39 +361,100 @@ def _money(savings: PackSavings | SavingsTotals) -> list[Value]:
     return [None if pence is None else Figure(pence / 100, MONEY_FORMAT) for pence in render.savings_pence(savings)]
 
 
-def _savings(book: Workbook, pack: Pack) -> None:
-    with_savings = [(p, p.savings) for p in pack.projects if p.savings is not None]
-    if with_savings:
-        columns = [Column("Key", 30), Column("Project", 45, wrap=True), Column("Financial year", 14), *MONEY_COLUMNS]
-        rows = [[p.key, p.title, s.financial_year, *_money(s)] for p, s in with_savings]
-        _sheet(book, "Savings", columns, rows)
-    if (totals := pack.savings_totals) is not None:
+def _project_savings(book: Workbook, pack: Pack, with_savings: Sequence[tuple[PackProject, PackSavings]]) -> None:
+    columns = [Column("Key", 30), Column("Project", 45, wrap=True), Column("Financial year", 14), *MONEY_COLUMNS]
+    rows = [[p.key, p.title, render.period_label(s.financial_year), *_money(s)] for p, s in with_savings]
+    _sheet(book, "Savings", columns, rows)
+
+
+def _savings_totals(book: Workbook, pack: Pack, totals: SavingsTotals | None) -> None:
+    if totals is not None:
         columns = [Column("Financial year", 14), *MONEY_COLUMNS]
-        _sheet(book, "Savings totals", columns, [[pack.financial_year, *_money(totals)]])
+        _sheet(book, "Savings totals", columns, [[pack.financial_year_label, *_money(totals)]])
+
+
+def _savings_by_year(book: Workbook, years: Sequence[SavingsYear]) -> None:
+    columns = [Column("Financial year", 14), *MONEY_COLUMNS[:3]]
+    rows: list[list[Value]] = [
+        [
+            year.label,
+            *(
+                Figure(pence / 100, MONEY_FORMAT)
+                for pence in (year.target_pence, year.forecast_pence, year.delivered_pence)
+            ),
+        ]
+        for year in years
+    ]
+    _sheet(book, "Savings by year", columns, rows)
+
+
+def _trends(book: Workbook, kpis: Sequence[PackKpi]) -> None:
+    columns = [
+        Column("KPI", 50, wrap=True),
+        Column("Period", 12),
+        Column("Our figure", 12),
+        Column("Target", 12),
+        Column("England", 12),
+        Column("Statistical neighbours' average", 16, wrap=True),
+        Column("Code", 30),
+    ]
+    rows = [
+        [
+            kpi.title,
+            p.label,
+            *(_kpi_figure(kpi, v) for v in (p.value, p.target, p.england, p.neighbours_mean)),
+            kpi.code,
+        ]
+        for kpi in kpis
+        for p in render.trend_points(kpi)
+    ]
+    _sheet(book, "Trends", columns, rows)
+
+
+def _kpi_comments(book: Workbook, kpis: Sequence[PackKpi]) -> None:
+    columns = [TITLE, Column("Period", 12), COMMENTARY, Column("By", 24, wrap=True), Column("Written (UTC)", 17)]
+    rows: list[list[Value]] = [
+        [kpi.title, render.period_label(c.period), c.text, render.person(c.author), c.written_at]
+        for kpi in kpis
+        for c in kpi.comments
+    ]
+    _sheet(book, "KPI commentary", columns, rows)
 
 
 def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
 
+def _writers(pack: Pack) -> list[tuple[str, Callable[[Workbook], None]]]:
+    """The sheets after the summary that this pack has, in the HTML's order, each with what writes it."""
+    kpis, projects = pack.kpis, pack.projects
+    with_savings = [(p, p.savings) for p in projects if p.savings is not None]
+    totals = pack.savings_totals
+    present: list[tuple[str, object, Callable[[Workbook], None]]] = [
+        ("Progress", pack.progress_summary, lambda book: _progress(book, pack.progress_summary)),
+        ("KPIs", kpis, lambda book: _sheet(book, "KPIs", KPI_COLUMNS, [_kpi_row(kpi) for kpi in kpis])),
+        ("Trends", any(render.trend_points(kpi) for kpi in kpis), lambda book: _trends(book, kpis)),
+        ("KPI commentary", any(kpi.comments for kpi in kpis), lambda book: _kpi_comments(book, kpis)),
+        ("Exceptions", pack.exceptions, lambda book: _exceptions(book, pack.exceptions)),
+        ("Actions", pack.actions_by_focus_area, lambda book: _actions(book, pack)),
+        ("Projects", projects, lambda book: _projects(book, projects)),
+        ("Savings", with_savings, lambda book: _project_savings(book, pack, with_savings)),
+        ("Savings totals", totals, lambda book: _savings_totals(book, pack, totals)),
+        ("Savings by year", pack.savings_by_year, lambda book: _savings_by_year(book, pack.savings_by_year)),
+    ]
+    return [(name, write) for name, shown, write in present if shown]
+
+
 def render_xlsx(pack: Pack, meeting: Meeting | None = None) -> bytes:
-    """The pack as a workbook; an issued pack's meeting and version are on its summary sheet."""
+    """The pack as a workbook: a summary sheet (the front page), then a sheet for each section the pack has."""
     book = Workbook()
     book.remove(book.worksheets[0])  # the sheet a new workbook starts with
     book.properties.title = pack.title
     book.properties.creator = "cs-strategy"
-    _summary(book, pack, meeting)
-    if pack.progress_summary:
-        _progress(book, pack.progress_summary)
-    if pack.kpis:
-        _sheet(book, "KPIs", KPI_COLUMNS, [_kpi_row(kpi) for kpi in pack.kpis])
-    if pack.exceptions:
-        _exceptions(book, pack.exceptions)
-    if pack.actions_by_focus_area:
-        _actions(book, pack)
-    if pack.projects:
-        _projects(book, pack.projects)
-    _savings(book, pack)
+    writers = _writers(pack)
+    _summary(book, pack, meeting, [name for name, _ in writers])
+    for _, write in writers:
+        write(book)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
