@@ -284,7 +284,9 @@ def trend_figure(value: Decimal | None, kpi: KpiStatusRead) -> str:
 
 def trend_points(kpi: PackKpi) -> list[TrendPoint]:
     """A KPI's trend less the periods with no figure at all (ours, target, England or neighbours'): those are left
-    out of its chart and tables."""
+    out of its chart and tables. A trend of targets alone is no trend: the KPI's row already gives its target."""
+    if all(p.value is None and p.england is None and p.neighbours_mean is None for p in kpi.trend):
+        return []
     return [p for p in kpi.trend if any(v is not None for v in (p.value, p.target, p.england, p.neighbours_mean))]
 
 

@@ -137,6 +137,10 @@ class TestTrendChart:
             ": no figures of ours; England 6% in 2016/17; statistical neighbours' average 7% in 2016/17."
         )
 
+    def test_a_trend_of_targets_alone_is_no_trend(self) -> None:
+        kpi = trending(_point(2016, None, "7"))
+        assert (charts.trend_chart(kpi), charts.no_trend(kpi), charts.trend_words(kpi)) == (None, None, "")
+
     def test_a_kpi_without_a_trend_has_nothing_to_show_or_explain(self) -> None:
         kpi = trending()
         assert (charts.trend_chart(kpi), charts.no_trend(kpi), charts.trend_words(kpi)) == (None, None, "")
