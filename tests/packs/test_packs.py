@@ -319,3 +319,7 @@ class TestCommentary:
         [comment] = toxic["comments"]
         assert (comment["text"], comment["period"]) == (on_update["text"], None)
         assert comment["author"].endswith("(CSMT)")
+        html = (await client.get("/api/v1/governance-bodies/cabinet/pack?period=2016/17&format=html")).text
+        assert "NEET is the focus now" in html
+        csmt_html = (await client.get("/api/v1/governance-bodies/csmt/pack?format=html")).text
+        assert on_update["text"] in csmt_html
