@@ -124,20 +124,13 @@ class Period:
         return self.start <= other <= self.end
 
     def previous(self) -> "Period":
-        return self._shift(-1)
+        return _shifted(self, -1)
 
     def next(self) -> "Period":
-        return self._shift(1)
+        return _shifted(self, 1)
 
     def same_period_last_year(self) -> "Period":
-        return Period(self.type, self.year - 1, self.index)
-
-    def _shift(self, step: int) -> "Period":
-        size = _PER_YEAR.get(self.type)
-        if size is None:
-            return Period(self.type, self.year + step, 0)
-        ordinal = self.year * size + (self.index - 1) + step
-        return Period(self.type, ordinal // size, ordinal % size + 1)
+        return _shifted(self, -_PER_YEAR.get(self.type, 1))
 
     @classmethod
     def containing(cls, day: date, period_type: PeriodType) -> "Period":
@@ -151,6 +144,17 @@ class Period:
             case _:
                 start_month = YEAR_START_MONTH[period_type]
                 return cls(period_type, day.year if day.month >= start_month else day.year - 1)
+
+
+@lru_cache(maxsize=8192)
+def _shifted(period: Period, step: int) -> Period:
+    """The period ``step`` periods of its type later (earlier when negative). Kept: a pack's ratings and runs ask
+    for the same few hundred periods' neighbours thousands of times, and a Period checks itself when made."""
+    size = _PER_YEAR.get(period.type)
+    if size is None:
+        return Period(period.type, period.year + step, 0)
+    ordinal = period.year * size + (period.index - 1) + step
+    return Period(period.type, ordinal // size, ordinal % size + 1)
 
 
 def _add_months(day: date, months: int) -> date:

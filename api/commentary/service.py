@@ -119,6 +119,9 @@ async def revisions(
     return (await session.scalars(statement)).all()
 
 
+MANY_SUBJECTS = 500
+
+
 @dataclass(frozen=True, slots=True)
 class Comment:
     """A commentary as a pack shows it."""
@@ -166,7 +169,13 @@ async def _shown(
         revision.recorded_at,
         revision.recorded_by,
         newest_first.label("rank"),
-    ).where(revision.commentary_id.in_(select(Commentary.id).where(subject.in_(ids))))
+    )
+    # A pack asks about every live item's latest update (thousands on a large council) and few have commentary:
+    # past a few hundred ids, all commentary on such subjects is read and the rest dropped here, not sent as an IN.
+    few = len(ids) <= MANY_SUBJECTS
+    ranked = ranked.where(
+        revision.commentary_id.in_(select(Commentary.id).where(subject.in_(ids) if few else subject.is_not(None)))
+    )
     if known_at is not None:
         ranked = ranked.where(revision.recorded_at <= known_at)
     known = ranked.subquery()
@@ -177,5 +186,6 @@ async def _shown(
         .order_by(*order)
     )
     for subject_id, period, text, author, written_at in await (await session.connection()).execute(statement):
-        shown[subject_id].append(Comment(text, author, written_at, period))
+        if subject_id in shown:
+            shown[subject_id].append(Comment(text, author, written_at, period))
     return shown

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
-from api.commentary.service import Comment, kpi_comments, update_comments
+from api.commentary.service import MANY_SUBJECTS, Comment, kpi_comments, update_comments
 from api.kpis.models import Kpi
 from api.seeding.sync import Tally
 from tests.commentary.conftest import ACTION, KPI, KPI_COMMENTARIES, OTHER_KPI, update_commentaries
@@ -143,3 +143,21 @@ class TestUpdateComments:
         ]
         assert await shown(withdrawn) == [Comment("Recovery plan agreed", author, second_at, None)]
         assert await shown(None) == [Comment("Recovery plan agreed", author, second_at, None)]
+
+    async def test_asked_about_every_live_items_update_it_still_answers_for_just_those(
+        self, csmt: AsyncClient, action_update: int
+    ) -> None:
+        """Past MANY_SUBJECTS ids (a large council's pack) they are not sent as an IN list: the answer is the same."""
+        await _write(csmt, update_commentaries("actions", ACTION, action_update), text="Slipped to November")
+        others = [action_update + n for n in range(1, MANY_SUBJECTS + 10)]
+        async with _session() as session:
+            with _selects() as run:
+                many = await update_comments(session, [action_update, *others], None)
+                few = await update_comments(session, [action_update], None)
+        assert len(run) == 2
+        assert set(many) == {action_update, *others}
+        assert many[action_update] == few[action_update]
+        assert [comment.text for comment in many[action_update]] == ["Slipped to November"]
+        assert all(many[other] == [] for other in others)
+        async with _session() as session:
+            assert await update_comments(session, others, None) == dict.fromkeys(others, [])
