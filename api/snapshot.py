@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from api import tracking
 from api.actions import service as actions_service
@@ -66,19 +65,6 @@ class Snapshot:
 
     def savings_for(self, project_id: int, financial_year: str | None = None) -> YearSavings | None:
         return self.savings.get((project_id, financial_year or self.financial_year))
-
-
-async def _routing_rules(session: AsyncSession, known_at: datetime | None) -> Sequence[RoutingRule]:
-    """The rules in force at the moment: made by then, and not archived by then."""
-    rule = RoutingRule
-    statement = select(rule).options(joinedload(rule.body), joinedload(rule.focus_area), joinedload(rule.owner))
-    if known_at is None:
-        statement = statement.where(rule.archived_at.is_(None))
-    else:
-        statement = statement.where(
-            rule.created_at <= known_at, or_(rule.archived_at.is_(None), rule.archived_at > known_at)
-        )
-    return (await session.scalars(statement.order_by(rule.key))).all()
 
 
 async def _exception_rules(session: AsyncSession, known_at: datetime | None) -> Sequence[ExceptionRule]:
@@ -200,7 +186,7 @@ async def take(
     assert as_at is not None, "a snapshot is as at a date"
     known_at = dates.known_at
     areas = (await session.scalars(select(FocusArea).order_by(FocusArea.position))).all()
-    routing_rules = await _routing_rules(session, known_at)
+    routing_rules = await routing.live_rules(session, known_at)
     exception_rules = await _exception_rules(session, known_at)
     kpis = await kpis_service.all_kpis(session)
     if known_at is None:

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -48,14 +49,17 @@ def matches(rule: RoutingRule, facts: Facts) -> bool:
     )
 
 
-async def live_rules(session: AsyncSession) -> Sequence[RoutingRule]:
-    statement = (
-        select(RoutingRule)
-        .where(RoutingRule.archived_at.is_(None))
-        .options(joinedload(RoutingRule.body), joinedload(RoutingRule.focus_area), joinedload(RoutingRule.owner))
-        .order_by(RoutingRule.key)
-    )
-    return (await session.scalars(statement)).all()
+async def live_rules(session: AsyncSession, known_at: datetime | None = None) -> Sequence[RoutingRule]:
+    """The rules in force now, or at ``known_at``: made by then and not archived by then."""
+    rule = RoutingRule
+    statement = select(rule).options(joinedload(rule.body), joinedload(rule.focus_area), joinedload(rule.owner))
+    if known_at is None:
+        statement = statement.where(rule.archived_at.is_(None))
+    else:
+        statement = statement.where(
+            rule.created_at <= known_at, or_(rule.archived_at.is_(None), rule.archived_at > known_at)
+        )
+    return (await session.scalars(statement.order_by(rule.key))).all()
 
 
 def action_facts(action: BusinessImprovementAction | LiveAction) -> Facts:

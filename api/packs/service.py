@@ -51,15 +51,17 @@ TREND_PERIODS = 6  # how many periods a KPI's chart shows, up to the one reporte
 ItemT = TypeVar("ItemT")
 
 
+def _asked(period: str) -> Period:
+    """The period a pack was asked for ('2016/17' is a financial year); a 422 naming the forms if it is none."""
+    try:
+        return parse_period(period, year_type=PeriodType.financial_year)
+    except InvalidPeriod as error:
+        raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
+
+
 def financial_year(period: str | None, as_of: date) -> str:
     """The year whose savings a pack shows: the one the period asked for starts in, else the one as_of is in."""
-    if period:
-        try:
-            asked = parse_period(period, year_type=PeriodType.financial_year)
-        except InvalidPeriod as error:
-            raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
-        return Period.containing(asked.start, PeriodType.financial_year).code
-    return Period.containing(as_of, PeriodType.financial_year).code
+    return Period.containing(_asked(period).start if period else as_of, PeriodType.financial_year).code
 
 
 async def body_by_key(session: AsyncSession, key: str) -> GovernanceBody:
@@ -264,13 +266,7 @@ def as_at_for(period: str | None, as_at: date | None, today: date) -> date:
     """The date a pack reports as at: the one asked for, else the period's end, or today if that is earlier."""
     if as_at is not None:
         return as_at
-    if period:
-        try:
-            end = parse_period(period, year_type=PeriodType.financial_year).end
-        except InvalidPeriod as error:
-            raise InvalidInput(str(error), errors=[ProblemError(loc=["query", "period"], msg=str(error))]) from error
-        return min(end, today)
-    return today
+    return min(_asked(period).end, today) if period else today
 
 
 def _savings_years(projects: Sequence[LiveProject], inputs: Snapshot) -> list[SavingsYear]:

@@ -126,12 +126,12 @@ async def list_live(session: AsyncSession) -> list[LiveProject]:
         .where(TransformationProject.archived_at.is_(None))
         .order_by(TransformationProject.key)
     )
-    projects = [light(project) for project in await session.scalars(statement)]
-    return sorted(projects, key=plan_order(await area_positions(session)))
-
-
-async def area_positions(session: AsyncSession) -> dict[int, int]:
-    return {area_id: position for area_id, position in await session.execute(select(FocusArea.id, FocusArea.position))}
+    loaded = (await session.scalars(statement)).all()
+    # The positions come with the focus areas already loaded: no query of their own.
+    positions = {
+        link.focus_area_id: link.focus_area.position for project in loaded for link in project.focus_area_links
+    }
+    return sorted((light(project) for project in loaded), key=plan_order(positions))
 
 
 def plan_order(positions: dict[int, int]) -> Callable[[LiveProject], tuple[int, str]]:
