@@ -12,7 +12,7 @@ from api.governance import routing
 from api.governance.models import ExceptionKind, ExceptionRule, ItemKind
 from api.kpis.models import Kpi
 from api.kpis.rating import Direction, RatingStatus
-from api.kpis.status import Series, Standing, back_from, stand_at
+from api.kpis.status import Series, back_from, direction_at, status_at
 from api.periods import Period, parse_period
 from api.progress.service import state_of
 from api.projects.live import LiveProject
@@ -48,21 +48,28 @@ def run_length(rules: Sequence[ExceptionRule]) -> int:
 
 
 class _Standings:
-    """The borough's standings in the periods the KPI rules look at, each worked out when a rule first reads it
-    (the rules stop at the first period that breaks a run)."""
+    """The borough's rating and travel in the periods the KPI rules look at, each worked out when a rule first reads
+    it (the rules stop at the first period that breaks a run), without the sentences a pack words them in."""
 
     def __init__(self, series: Series, longest: int) -> None:
         self.series = series
         self.longest = longest
-        self.known: dict[tuple[int, str], Standing] = {}
+        self.statuses: dict[tuple[int, str], RatingStatus] = {}
+        self.directions: dict[tuple[int, str], Direction | None] = {}
         self.recent: dict[int, list[Period]] = {}  # kpi id -> the longest run's periods
 
-    def at(self, kpi: Kpi, period: Period) -> Standing:
+    def red(self, kpi: Kpi, period: Period) -> bool:
         key = (kpi.id, period.code)
-        found = self.known.get(key)
+        found = self.statuses.get(key)
         if found is None:
-            found = self.known[key] = stand_at(kpi, period, self.series, full=False)
-        return found
+            found = self.statuses[key] = status_at(kpi, period, self.series)
+        return found is RatingStatus.red
+
+    def worsening(self, kpi: Kpi, period: Period) -> bool:
+        key = (kpi.id, period.code)
+        if key not in self.directions:
+            self.directions[key] = direction_at(kpi, period, self.series)
+        return self.directions[key] is Direction.worsening
 
     def run(self, kpi: Kpi, length: int) -> list[Period]:
         """The last ``length`` consecutive periods up to the KPI's latest figure, newest first, if each has a
@@ -82,17 +89,13 @@ def _kpi_exceptions(rule: ExceptionRule, inputs: "Snapshot", standings: _Standin
         run = standings.run(kpi, length)
         if not run:
             continue
-        periods = ", ".join(period.label for period in reversed(run))
-        if rule.kind is ExceptionKind.kpi_red_consecutive and all(
-            standings.at(kpi, period).rating.status is RatingStatus.red for period in run
-        ):
+        if rule.kind is ExceptionKind.kpi_red_consecutive and all(standings.red(kpi, period) for period in run):
+            periods = ", ".join(period.label for period in reversed(run))
             yield Challenge(
                 rule, f"kpi:{kpi.code}", kpi.title, f"Off target {length} periods running ({periods}).", kpi
             )
-        if rule.kind is ExceptionKind.kpi_worsening_run and all(
-            (travel := standings.at(kpi, period).vs_previous) is not None and travel.direction is Direction.worsening
-            for period in run
-        ):
+        if rule.kind is ExceptionKind.kpi_worsening_run and all(standings.worsening(kpi, period) for period in run):
+            periods = ", ".join(period.label for period in reversed(run))
             yield Challenge(rule, f"kpi:{kpi.code}", kpi.title, f"Worse than the period before in {periods}.", kpi)
 
 

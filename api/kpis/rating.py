@@ -108,6 +108,21 @@ def rate_numeric(
     return _rating(status, f"{figures} ({_WHICH_WAY[polarity]}): {gap}{tolerance}.")
 
 
+def numeric_status(
+    value: Decimal,
+    target: Decimal,
+    *,
+    polarity: Polarity,
+    amber_tolerance: Decimal | None,
+    unit: Unit,
+    decimal_places: int,
+) -> RatingStatus:
+    """rate_numeric()'s status alone, without its sentence: for rules that read thousands of ratings and word none."""
+    if polarity is Polarity.none:
+        return RatingStatus.not_rated
+    return _judge(-(as_shown(value, unit, decimal_places) - target) * _BETTER[polarity], amber_tolerance)
+
+
 def rate_monitor() -> Rating:
     """A monitor target has nothing to be on or off: the direction of travel is what a reader should look at."""
     return _rating(RatingStatus.not_rated, "Monitored, not targeted: see the direction of travel.", "Monitor only")
@@ -170,20 +185,34 @@ def direction_of_travel(
         reason = f"No figure for {against} to compare with." if against else "No earlier figure."
         return Travel(Direction.not_comparable, "No comparison", NOT_SHOWN, against, None, reason)
     change = as_shown(current, unit, decimal_places) - as_shown(earlier, unit, decimal_places)
-    if change == 0:
+    direction = _direction(change, polarity)
+    if direction is Direction.stable:
         reason = f"Unchanged at {format_figure(current, unit, decimal_places)}{since}."
         return Travel(Direction.stable, "Stable", STEADY, against, change, reason)
     arrow, verb = (RISE, "Rose") if change > 0 else (FALL, "Fell")
     before, now = format_figure(earlier, unit, decimal_places), format_figure(current, unit, decimal_places)
     movement = f"{verb} from {before} to {now}{since}"
-    if polarity is Polarity.none:
-        return Travel(
-            Direction.not_comparable, "Changed", arrow, against, change, f"{movement}; no direction is better."
-        )
-    direction, word = (
-        (Direction.improving, "Improving") if change * _BETTER[polarity] > 0 else (Direction.worsening, "Worsening")
-    )
+    if direction is Direction.not_comparable:
+        return Travel(direction, "Changed", arrow, against, change, f"{movement}; no direction is better.")
+    word = "Improving" if direction is Direction.improving else "Worsening"
     return Travel(direction, word, arrow, against, change, f"{movement}; {_WHICH_WAY[polarity]}.")
+
+
+def travel_direction(
+    current: Decimal, earlier: Decimal | None, *, polarity: Polarity, decimal_places: int, unit: Unit
+) -> Direction:
+    """direction_of_travel()'s direction alone, without its sentence."""
+    if earlier is None:
+        return Direction.not_comparable
+    return _direction(as_shown(current, unit, decimal_places) - as_shown(earlier, unit, decimal_places), polarity)
+
+
+def _direction(change: Decimal, polarity: Polarity) -> Direction:
+    if change == 0:
+        return Direction.stable
+    if polarity is Polarity.none:
+        return Direction.not_comparable
+    return Direction.improving if change * _BETTER[polarity] > 0 else Direction.worsening
 
 
 def _rating(status: RatingStatus, reason: str, word: str | None = None) -> Rating:

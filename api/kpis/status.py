@@ -28,7 +28,7 @@ from api.benchmarks.models import StatisticalNeighbour
 from api.bitemporal import AsAt
 from api.kpis import rating
 from api.kpis.models import GeographyLevel, Kpi, KpiTarget, KpiValue, Scope, ScopeKind, StatusSymbol, TargetKind, Tier
-from api.kpis.rating import Rating, RatingStatus, Travel
+from api.kpis.rating import Direction, Rating, RatingStatus, Travel
 from api.kpis.schemas import (
     ComparatorRead,
     FigureRead,
@@ -281,6 +281,43 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
         vs_last_year=_travel(kpi, value, last_year, local) if last_year != earlier else None,
         comparators=[figure for figure in others if _shown(figure.scope, series.scope)],
         benchmark=_benchmark(kpi, series, value, others, series.national(kpi).get(period.code)) if full else None,
+    )
+
+
+def status_at(kpi: Kpi, period: Period, series: Series) -> RatingStatus:
+    """The rating's status that stand_at() would give the period, without its sentences (the challenge reads
+    thousands of them and words none); a rating against England's change is worked out in full."""
+    local = series.local(kpi)
+    value = local.get(period.code)
+    target = series.target(kpi, period)
+    if value is None or value.value is None or target is None:
+        return RatingStatus.not_rated
+    if target.kind is TargetKind.monitor:
+        return rating.rate_monitor().status
+    if target.kind is TargetKind.numeric and target.value is not None:
+        return rating.numeric_status(
+            value.value,
+            target.value,
+            polarity=kpi.polarity,
+            amber_tolerance=target.amber_tolerance,
+            unit=kpi.unit,
+            decimal_places=kpi.decimal_places,
+        )
+    return _rate(kpi, period, value, target, local, series.national(kpi)).status
+
+
+def direction_at(kpi: Kpi, period: Period, series: Series) -> Direction | None:
+    """The direction of stand_at()'s travel since the period before, without its sentence (None: no figure)."""
+    local = series.local(kpi)
+    value = local.get(period.code)
+    if value is None or value.value is None:
+        return None
+    return rating.travel_direction(
+        value.value,
+        _earlier(kpi, period.previous(), local),
+        polarity=kpi.polarity,
+        decimal_places=kpi.decimal_places,
+        unit=kpi.unit,
     )
 
 

@@ -12,9 +12,11 @@ from api.kpis.rating import (
     Travel,
     direction_of_travel,
     format_figure,
+    numeric_status,
     rate_monitor,
     rate_numeric,
     rate_relative_to_national,
+    travel_direction,
 )
 
 HIGHER = Polarity.higher_better
@@ -174,6 +176,16 @@ class TestRateNumeric:
         self, value: str, target: str, polarity: Polarity, tolerance: str | None, places: int, status: RatingStatus
     ) -> None:
         assert percent_rating(value, target, polarity, tolerance, places).status is status
+        # The challenge's lean judgement (no sentence) agrees with the rating a pack words.
+        lean = numeric_status(
+            Decimal(value),
+            Decimal(target),
+            polarity=polarity,
+            amber_tolerance=_tolerance(tolerance),
+            unit=Unit.percent,
+            decimal_places=places,
+        )
+        assert lean is status
 
     @pytest.mark.parametrize(
         ("status", "value", "tolerance", "word", "symbol"),
@@ -467,6 +479,14 @@ class TestDirectionOfTravel:
     ) -> None:
         result = travel(current, earlier, polarity, places=places)
         assert (result.direction, result.word, result.symbol) == (direction, word, symbol)
+        lean = travel_direction(
+            Decimal(current),
+            None if earlier is None else Decimal(earlier),
+            polarity=polarity,
+            decimal_places=places,
+            unit=Unit.percent,
+        )
+        assert lean is direction
 
     @pytest.mark.parametrize(
         ("current", "earlier", "polarity", "unit", "reason"),
