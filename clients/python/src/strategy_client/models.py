@@ -1430,6 +1430,49 @@ class TargetSummary(Model):
     ]
 
 
+TeamKind = TypeAliasType("TeamKind", Annotated[Literal["team", "locality"], Field(title="TeamKind")])
+"""
+The kinds of scope this resource manages (ScopeKind's team and locality).
+"""
+
+
+class TeamRead(Model):
+    key: Annotated[str, Field(title="Key")]
+    name: Annotated[str, Field(title="Name")]
+    kind: TeamKind
+    parent: Annotated[str | None, Field(title="Parent")]
+    """
+    Key of the scope it rolls up to: the borough, or a locality.
+    """
+    service_owner: Annotated[str | None, Field(title="Service Owner")]
+    """
+    Code of the owner the team answers to (e.g. 'AD SLAC').
+    """
+    manager_role: Annotated[str | None, Field(title="Manager Role")]
+    description: Annotated[str | None, Field(title="Description")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to change the team.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
+class TeamUpdate(Model):
+    """
+    Fields to change; the key never changes (figures are filed under it).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str | None, Field(title="Name")] = None
+    parent: Annotated[str | None, Field(title="Parent")] = None
+    service_owner: Annotated[str | None, Field(title="Service Owner")] = None
+    manager_role: Annotated[str | None, Field(title="Manager Role")] = None
+    description: Annotated[str | None, Field(title="Description")] = None
+
+
 class TextItem(Model):
     key: Annotated[str, Field(title="Key")]
     position: Annotated[int, Field(title="Position")]
@@ -2591,6 +2634,22 @@ class PageSubmissionRecord(Model):
     """
 
 
+class PageTeamRead(Model):
+    items: Annotated[list[TeamRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageUnroutedItem(Model):
     items: Annotated[list[UnroutedItem], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -2932,6 +2991,25 @@ class TargetIn(Model):
     Numeric targets only: how far short of target still counts as amber.
     """
     note: Annotated[str | None, Field(title="Note")] = None
+
+
+class TeamCreate(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    key: Annotated[str, Field(examples=["children-in-care-team"], title="Key")]
+    name: Annotated[str, Field(examples=["Children in Care Team"], title="Name")]
+    kind: TeamKind | None = "team"
+    parent: Annotated[str | None, Field(title="Parent")] = None
+    """
+    Key of the borough or locality it rolls up to (default: the borough).
+    """
+    service_owner: Annotated[str | None, Field(title="Service Owner")] = None
+    """
+    Code of the owner the team answers to.
+    """
+    manager_role: Annotated[str | None, Field(title="Manager Role")] = None
+    description: Annotated[str | None, Field(title="Description")] = None
 
 
 class ActionDetail(Model):
