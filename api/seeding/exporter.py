@@ -287,6 +287,7 @@ async def _routing(session: AsyncSession) -> files.RoutingFile:
                 kpi_tier=r.kpi_tier,
                 body=r.body.key,
                 report=r.report,
+                step=r.step,
                 note=r.note,
                 focus_area=r.focus_area.key if r.focus_area else None,
                 owner=r.owner.code if r.owner else None,

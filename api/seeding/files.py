@@ -218,6 +218,7 @@ class RoutingRuleFile(SeedModel):
     owner: str | None = None
     body: Key
     report: str | None = None
+    step: int | None = Field(default=None, ge=1, le=20)
     note: str | None = None
 
 

@@ -12,7 +12,10 @@ from strategy_client._model import Model
 
 BodyStatus = TypeAliasType(
     "BodyStatus",
-    Annotated[Literal["active", "stood_down", "proposed"], Field(title="BodyStatus")],
+    Annotated[
+        Literal["active", "stand_down_proposed", "stood_down", "proposed"],
+        Field(title="BodyStatus"),
+    ],
 )
 
 
@@ -494,6 +497,7 @@ ItemKind = TypeAliasType(
             "kpi",
             "performance_exception",
             "focus_area_progress",
+            "procedure_change",
         ],
         Field(title="ItemKind"),
     ],
@@ -1190,6 +1194,10 @@ class RouteRead(Model):
     body_name: Annotated[str, Field(title="Body Name")]
     rule: Annotated[str, Field(title="Rule")]
     report: Annotated[str | None, Field(title="Report")]
+    step: Annotated[int | None, Field(title="Step")]
+    """
+    Where bodies take an item in turn, this rule's place in that order (procedure changes: tested with the ODG, 1, then approved at CSMT, 2); null where bodies take it side by side. Routes are listed in step order.
+    """
 
 
 class SavingsIn(Model):
@@ -2885,6 +2893,7 @@ class RoutingRuleCreate(Model):
     Governance body key.
     """
     report: Annotated[str | None, Field(title="Report")] = None
+    step: Annotated[int | None, Field(title="Step")] = None
     note: Annotated[str | None, Field(title="Note")] = None
 
 
@@ -2899,6 +2908,10 @@ class RoutingRuleRead(Model):
     Governance body key.
     """
     report: Annotated[str | None, Field(title="Report")]
+    step: Annotated[int | None, Field(title="Step")]
+    """
+    Where bodies take an item in turn, this rule's place in that order (procedure changes: tested with the ODG, 1, then approved at CSMT, 2); null where bodies take it side by side. Routes are listed in step order.
+    """
     note: Annotated[str | None, Field(title="Note")]
     version: Annotated[int, Field(title="Version")]
     archived_at: Annotated[datetime | None, Field(title="Archived At")]
@@ -2920,6 +2933,7 @@ class RoutingRuleUpdate(Model):
     """
     body: Annotated[str | None, Field(title="Body")] = None
     report: Annotated[str | None, Field(title="Report")] = None
+    step: Annotated[int | None, Field(title="Step")] = None
     note: Annotated[str | None, Field(title="Note")] = None
 
 
