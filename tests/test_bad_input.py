@@ -80,6 +80,29 @@ WRITES: dict[tuple[str, str], Write] = {
         item="/api/v1/owners/ad-slac",
     ),
     ("DELETE", "/owners/{key}"): Write("/api/v1/owners/ad-slac", item="/api/v1/owners/ad-slac"),
+    ("POST", "/teams"): Write(
+        "/api/v1/teams",
+        {
+            "key": "children-in-care-team",
+            "name": "Children in Care Team",
+            "kind": "team",
+            "parent": "stockton-on-tees",
+            "service_owner": "AD SLAC",
+            "manager_role": "Team manager",
+            "description": "Social workers for looked after children.",
+        },
+    ),
+    ("PATCH", "/teams/{key}"): Write(
+        "/api/v1/teams/reviewing-unit",
+        {
+            "name": "Independent Reviewing Unit",
+            "parent": "stockton-on-tees",
+            "service_owner": "AD SLAC",
+            "manager_role": "Service manager",
+            "description": "Chairs reviews and conferences.",
+        },
+        item="/api/v1/teams/reviewing-unit",
+    ),
     ("POST", "/routing-rules"): Write(
         "/api/v1/routing-rules",
         {
@@ -89,6 +112,7 @@ WRITES: dict[tuple[str, str], Write] = {
             "owner": "LSCB",
             "body": "lscb",
             "report": "LSCB business plan update",
+            "step": 1,
             "note": "Safeguarding actions",
         },
     ),
