@@ -12,12 +12,24 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from api.periods import PeriodType
+
 LONDON = ZoneInfo("Europe/London")
 
 
 class DueBasis(StrEnum):
     working_days = "working_days"  # Monday to Friday, not an English bank holiday
     calendar_days = "calendar_days"
+
+
+# The frequencies a KPI's figures may be returned at: its own period, or one that fits inside each of its periods.
+FREQUENCIES = {
+    PeriodType.month: {PeriodType.month},
+    PeriodType.financial_quarter: {PeriodType.financial_quarter, PeriodType.month},
+    PeriodType.financial_year: {PeriodType.financial_year, PeriodType.financial_quarter, PeriodType.month},
+    PeriodType.academic_year: {PeriodType.academic_year, PeriodType.month},
+    PeriodType.calendar_year: {PeriodType.calendar_year, PeriodType.financial_quarter, PeriodType.month},
+}
 
 
 class ReturnStatus(StrEnum):

@@ -19,19 +19,12 @@ from api.owners.lookup import owners_named
 from api.owners.models import Owner
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.returns import book
+from api.returns.due import FREQUENCIES
 from api.returns.models import KpiReturnSchedule
 from api.returns.schemas import ReturnQuery, ReturnScheduleWrite
 from api.strategy.models import Strategy
 from api.versioning import Preconditions
 
-# The frequencies a KPI's figures may be returned at: its own period, or one that fits inside each of its periods.
-FREQUENCIES = {
-    PeriodType.month: {PeriodType.month},
-    PeriodType.financial_quarter: {PeriodType.financial_quarter, PeriodType.month},
-    PeriodType.financial_year: {PeriodType.financial_year, PeriodType.financial_quarter, PeriodType.month},
-    PeriodType.academic_year: {PeriodType.academic_year, PeriodType.month},
-    PeriodType.calendar_year: {PeriodType.calendar_year, PeriodType.financial_quarter, PeriodType.month},
-}
 STRATEGY_START = date(2016, 4, 1)  # when no strategy is loaded: FY2016-17, the strategy's first year
 
 

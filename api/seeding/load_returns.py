@@ -1,0 +1,39 @@
+"""Loading the KPI return schedules (seed/returns.yaml) by KPI code: created, updated in place, never removed."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.kpis.models import Kpi
+from api.owners.models import Owner
+from api.periods import Period, PeriodType, parse_period
+from api.returns.models import KpiReturnSchedule
+from api.seeding.reader import SeedBundle
+from api.seeding.sync import Tally, assign, outcome
+
+
+def _first_period(text: str | None, frequency: PeriodType, bundle: SeedBundle) -> str:
+    if text is None:
+        return Period.containing(bundle.strategy.strategy.period_start, frequency).code
+    academic = frequency is PeriodType.academic_year
+    return parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year).code
+
+
+async def load_returns(session: AsyncSession, bundle: SeedBundle, owners: dict[str, Owner], tally: Tally) -> None:
+    kpis = {kpi.code: kpi for kpi in await session.scalars(select(Kpi))}
+    existing = {schedule.kpi_id: schedule for schedule in await session.scalars(select(KpiReturnSchedule))}
+    for source in bundle.return_schedules:
+        kpi = kpis[source.kpi]
+        frequency = source.frequency or kpi.period_type
+        values: dict[str, object] = {
+            "accountable_owner_id": owners[source.accountable_owner].id,
+            "submitting_owner_id": owners[source.submitting_owner or source.accountable_owner].id,
+            "frequency": frequency,
+            "due_basis": source.due_basis,
+            "due_days": source.due_days,
+            "first_period": _first_period(source.first_period, frequency, bundle),
+        }
+        schedule = existing.get(kpi.id)
+        if schedule is None:
+            session.add(KpiReturnSchedule(kpi_id=kpi.id, **values))
+        tally.record("return_schedules", outcome(schedule is None, schedule is not None and assign(schedule, values)))
+    await session.flush()
