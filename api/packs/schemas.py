@@ -209,7 +209,7 @@ class Pack(BaseModel):
     returns: list[PackReturn] = Field(
         default_factory=list,
         description="KPI returns routed to the body that are missing as at the pack's date, or were received late "
-        "in its financial year, by due date.",
+        "for a period that ended in its financial year, by due date.",
     )
     projects: list[PackProject]
     savings_totals: SavingsTotals | None

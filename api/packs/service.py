@@ -45,7 +45,7 @@ from api.progress.service import state_of
 from api.projects.live import LiveProject, YearSavings
 from api.projects.schemas import SavingsTotals
 from api.returns.book import KpiReturn
-from api.returns.due import ReturnStatus, london_day
+from api.returns.due import ReturnStatus
 from api.snapshot import Snapshot
 from api.strategy.models import FocusArea
 
@@ -317,15 +317,10 @@ def _kpi(standing: status_service.Standing, inputs: Snapshot) -> PackKpi:
 
 
 def _shown_return(item: KpiReturn, inputs: Snapshot) -> bool:
-    """Missing as at the pack's date, or received late in the pack's financial year."""
+    """Missing as at the pack's date, or received late for a period that ended in the pack's financial year."""
     if item.status is ReturnStatus.missing:
         return True
-    year = parse_period(inputs.financial_year)
-    return (
-        item.status is ReturnStatus.late
-        and item.received_at is not None
-        and (year.contains(london_day(item.received_at)))
-    )
+    return item.status is ReturnStatus.late and parse_period(inputs.financial_year).contains(item.period.end)
 
 
 def _return(item: KpiReturn) -> PackReturn:

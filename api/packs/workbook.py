@@ -126,6 +126,7 @@ SHEETS = {
     "Trends": "Each KPI's figures by period: ours, the target, England, the statistical neighbours' average",
     "KPI commentary": "Owners' commentary on the KPIs",
     "Exceptions": "Exceptions raised by the performance challenge",
+    "Returns": "KPI returns late or missing: due date, status, days late, owners",
     "Actions": "Business improvement actions",
     "Projects": "Transformation projects",
     "Savings": "Each project's savings this financial year",
