@@ -35,6 +35,7 @@ from api.problem_types import router as problem_types_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
+from api.returns.router import router as returns_router
 from api.revisions.router import router as revisions_router
 from api.routing import API_PREFIX, add_routes
 from api.settings import get_settings
@@ -66,6 +67,7 @@ DOMAIN_ROUTERS = (
     kpis_router,
     kpi_submissions_router,
     commentary_router,
+    returns_router,
     national_router,
     comparator_groups_router,
     benchmark_router,

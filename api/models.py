@@ -12,6 +12,7 @@ from api.kpis import models as kpis
 from api.owners import models as owners
 from api.progress import models as progress
 from api.projects import models as projects
+from api.returns import models as returns
 from api.revisions import models as revisions
 from api.strategy import models as strategy
 
@@ -28,6 +29,7 @@ __all__ = [
     "owners",
     "progress",
     "projects",
+    "returns",
     "revisions",
     "strategy",
 ]

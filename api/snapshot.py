@@ -2,9 +2,10 @@
 
 A report is built for a date it reports as at and a moment whose knowledge it uses (api/bitemporal.py). take() loads,
 for those two dates, the focus areas, KPIs and their figures, the actions and projects as planned (from the plan's
-revisions when the moment is past), the progress updates that count, the savings, the routing and exception rules and
-the commentary. Routing (api/governance/routing.py), the performance challenge (api/governance/challenge.py), the
-KPI ratings (api/kpis/status.py) and a pack's sections (api/packs/service.py) are then pure functions over it.
+revisions when the moment is past), the progress updates that count, the savings, the routing and exception rules,
+the commentary and the KPI returns owed. Routing (api/governance/routing.py), the performance challenge
+(api/governance/challenge.py), the KPI ratings (api/kpis/status.py) and a pack's sections (api/packs/service.py) are
+then pure functions over it.
 """
 
 from collections.abc import Sequence
@@ -34,6 +35,8 @@ from api.progress.service import LatestUpdate, latest_by
 from api.projects import service as projects_service
 from api.projects.live import LiveProject, YearSavings
 from api.projects.models import PidStatus, ProjectSavings
+from api.returns import book as returns_book
+from api.returns.book import KpiReturn
 from api.revisions import service as revisions
 from api.revisions.models import PlanKind
 from api.strategy.models import FocusArea
@@ -57,6 +60,7 @@ class Snapshot:
     exception_rules: Sequence[ExceptionRule]
     kpi_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the KPIs shown's commentary
     update_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the latest updates' commentary
+    returns: Sequence[KpiReturn] = ()  # every KPI return owed by as_at, in due-date order
 
     @property
     def as_at(self) -> date:
@@ -229,6 +233,7 @@ async def take(
         exception_rules=exception_rules,
         kpi_comments=kpi_comments,
         update_comments=update_comments,
+        returns=(await returns_book.load(session, dates)).owed(as_at),
     )
 
 

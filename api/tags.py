@@ -26,6 +26,7 @@ class Tag(StrEnum):
     kpi_status = "KPI status"
     kpi_submissions = "KPI submissions"
     commentaries = "Commentaries"
+    returns = "Returns"
     scopes = "Scopes"
     teams = "Teams"
     national_indicators = "National indicators"
@@ -60,6 +61,8 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.kpi_submissions: "KPI figures submitted in batches (JSON or CSV), and what each batch did.",
     Tag.commentaries: "Owners' commentary on a KPI's figure for a period or on a progress update (why, and what "
     "is being done about it): edited and withdrawn as revisions, shown in packs with its author.",
+    Tag.returns: "The KPI returns calendar: who returns each KPI's figures, how often and by when (working days skip "
+    "England's bank holidays), and which returns are due, received, late or missing.",
     Tag.scopes: "What figures can be about: the borough, teams, England, regions and local authorities.",
     Tag.teams: "Teams and localities: the service each answers to, its manager's role, and where its figures roll up.",
     Tag.national_indicators: "DfE's LAIT indicator definitions, and adopting one as a KPI.",

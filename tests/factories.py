@@ -35,6 +35,7 @@ from api.owners.models import Owner, OwnerKind
 from api.periods import PeriodType, parse_period
 from api.progress.models import ProgressUpdate
 from api.projects.models import ProjectFocusArea, TransformationProject
+from api.returns.models import KpiReturnSchedule
 from api.revisions import service as revisions
 from api.revisions.models import PlanKind, PlanRevision
 from api.seeding.sync import Tally
@@ -420,4 +421,5 @@ async def entered_at(when: datetime) -> None:
         await session.execute(update(CommentaryRevision).values(recorded_at=when))
         await session.execute(update(RoutingRule).values(created_at=when))
         await session.execute(update(ExceptionRule).values(created_at=when))
+        await session.execute(update(KpiReturnSchedule).values(created_at=when))
         await session.commit()

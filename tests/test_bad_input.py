@@ -225,6 +225,21 @@ WRITES: dict[tuple[str, str], Write] = {
     ("DELETE", "/kpis/{code}/targets/{period}"): Write(
         f"/api/v1/kpis/{KPI}/targets/FY2016-17", item=f"/api/v1/kpis/{KPI}"
     ),
+    ("PUT", "/kpis/{code}/return-schedule"): Write(
+        f"/api/v1/kpis/{KPI}/return-schedule",
+        {
+            "accountable_owner": "AD Schools",
+            "submitting_owner": "AD SLAC",
+            "frequency": "financial_quarter",
+            "due_basis": "calendar_days",
+            "due_days": 20,
+            "first_period": "FY2016-17-Q2",
+        },
+        item=f"/api/v1/kpis/{KPI}/return-schedule",
+    ),
+    ("DELETE", "/kpis/{code}/return-schedule"): Write(
+        f"/api/v1/kpis/{KPI}/return-schedule", item=f"/api/v1/kpis/{KPI}/return-schedule"
+    ),
     ("PUT", "/kpis/{code}/values/{period}"): Write(
         f"/api/v1/kpis/{KPI}/values/FY2016-17",
         {"value": 7.4, "provisional": True, "note": "n", "source": "LCS", "reason": "r"},

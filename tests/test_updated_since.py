@@ -21,6 +21,7 @@ UNTIMED_LISTS = {
     "/api/v1/audit",
     "/api/v1/routing/unrouted",
     "/api/v1/performance-exceptions",
+    "/api/v1/returns",  # computed from the schedules and the figures as at a date: as_at and known_at, not a change
     "/api/v1/national-indicators",
     "/api/v1/comparator-groups",
     "/api/v1/benchmarks/mappings",

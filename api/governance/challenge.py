@@ -16,6 +16,8 @@ from api.kpis.status import Series, back_from, direction_at, status_at
 from api.periods import Period, parse_period
 from api.progress.service import state_of
 from api.projects.live import LiveProject
+from api.returns.book import KpiReturn, recently_late
+from api.returns.due import ReturnStatus
 
 if TYPE_CHECKING:
     from api.snapshot import Snapshot
@@ -27,7 +29,7 @@ class Challenge:
     item: str
     title: str
     reason: str
-    facts_item: LiveAction | LiveProject | Kpi
+    facts_item: LiveAction | LiveProject | Kpi | KpiReturn
 
 
 def _day(value: date | None) -> str:
@@ -153,6 +155,24 @@ def _project_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Cha
             )
 
 
+def _return_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Challenge]:
+    """A return still missing more than ``threshold`` days (default 0) after it was due, or one received that late
+    in the month up to as_at (CSMT's monthly report: an older late return has been reported already)."""
+    grace = rule.threshold or 0
+    for item in inputs.returns:
+        if item.days_late is None or item.days_late <= grace:
+            continue
+        due = f"due {_day(item.due_date)}"
+        if item.status is ReturnStatus.missing:
+            reason = f"Not received by {_day(inputs.as_at)} ({due}, {item.days_late} days ago)."
+        elif recently_late(item, inputs.as_at):
+            reason = f"Received {item.days_late} days late ({due})."
+        else:
+            continue
+        title = f"{item.kpi.title}: {item.period.label} return"
+        yield Challenge(rule, item.item, title, reason, item)
+
+
 def evaluate(inputs: "Snapshot") -> list[Challenge]:
     """Every exception the enabled rules raise at the snapshot's dates."""
     found: list[Challenge] = []
@@ -163,6 +183,8 @@ def evaluate(inputs: "Snapshot") -> list[Challenge]:
             found += _kpi_exceptions(rule, inputs, standings)
         elif rule.kind in (ExceptionKind.action_overdue_days, ExceptionKind.action_off_track):
             found += _action_exceptions(rule, inputs)
+        elif rule.kind is ExceptionKind.return_overdue:
+            found += _return_exceptions(rule, inputs)
         else:
             found += _project_exceptions(rule, inputs)
     return found
@@ -175,6 +197,8 @@ def facts(found: Challenge) -> routing.Facts:
         about = routing.action_facts(item)
     elif isinstance(item, LiveProject):
         about = routing.project_facts(item)
+    elif isinstance(item, KpiReturn):
+        about = routing.return_facts(item)
     else:
         about = routing.kpi_facts(item)
     return routing.Facts(

@@ -62,6 +62,7 @@ class ItemKind(StrEnum):
     performance_exception = "performance_exception"
     focus_area_progress = "focus_area_progress"  # the progress summary of a focus area
     procedure_change = "procedure_change"  # an immediate change to a procedure or process (tested, then approved)
+    kpi_return = "kpi_return"  # a KPI's return for a period that is late or missing (api/returns/)
 
 
 class RoutingRule(VersionedMixin, TimestampMixin, Base):
@@ -99,6 +100,7 @@ class ExceptionKind(StrEnum):
     action_off_track = "action_off_track"  # latest update says off track
     project_red = "project_red"  # latest update's RAG is red
     project_behind_savings = "project_behind_savings"  # this year's forecast falls short of target
+    return_overdue = "return_overdue"  # a KPI return missing more than `threshold` days after its due date
 
 
 class ExceptionRule(VersionedMixin, TimestampMixin, Base):

@@ -17,6 +17,7 @@ from api.kpis import service as kpis_service
 from api.kpis.models import Kpi, Tier
 from api.projects import service as projects_service
 from api.projects.live import LiveProject
+from api.returns.book import KpiReturn
 from api.strategy.models import FocusArea
 
 STEPLESS = 1_000  # after every step a rule can have
@@ -87,6 +88,14 @@ def project_facts(project: LiveProject) -> Facts:
 def kpi_facts(kpi: Kpi) -> Facts:
     areas = frozenset({kpi.focus_area_id} if kpi.focus_area_id else ())
     return Facts(ItemKind.kpi, f"kpi:{kpi.code}", kpi.title, tier=kpi.tier, focus_area_ids=areas)
+
+
+def return_facts(item: KpiReturn) -> Facts:
+    """A KPI's return routes by the KPI (its tier and focus area) and by who is accountable for it and submits it."""
+    kpi = item.kpi
+    areas = frozenset({kpi.focus_area_id} if kpi.focus_area_id else ())
+    title = f"{kpi.title}: {item.period.label} return"
+    return Facts(ItemKind.kpi_return, item.item, title, tier=kpi.tier, focus_area_ids=areas, owner_ids=item.owner_ids)
 
 
 def focus_area_facts(area: FocusArea) -> Facts:

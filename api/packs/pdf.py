@@ -46,7 +46,16 @@ from api.packs.pdf_layout import (
     word,
 )
 from api.packs.render import Meeting
-from api.packs.schemas import FocusAreaProgress, Pack, PackAction, PackComment, PackFocusArea, PackKpi, PackProject
+from api.packs.schemas import (
+    FocusAreaProgress,
+    Pack,
+    PackAction,
+    PackComment,
+    PackFocusArea,
+    PackKpi,
+    PackProject,
+    PackReturn,
+)
 
 PAGE_COUNT = "pageCount"  # a form drawn once the last page is known, shown on every page
 
@@ -214,6 +223,24 @@ def _projects(projects: Sequence[PackProject]) -> list[Flowable]:
     return block(intro, head, rows, [19, 8, 10, 9, 8, 9, 9, 7, 21], shading)
 
 
+def _returns(returns: Sequence[PackReturn]) -> list[Flowable]:
+    head = ["KPI", "Period", "Due", "Status", "How late", "Accountable", "Submitted by"]
+    rows = [
+        [
+            cell(r.kpi_title),
+            cell(r.period_label),
+            cell(render.uk_date(r.due_date)),
+            cell(render.return_words(r.status)),
+            cell(render.return_lateness(r)),
+            cell(r.accountable_owner),
+            cell(r.submitting_owner),
+        ]
+        for r in returns
+    ]
+    intro = [_heading("KPI returns late or missing", "returns"), Paragraph("KPI returns by due date", CAPTION)]
+    return block(intro, head, rows, [30, 10, 12, 10, 16, 11, 11])
+
+
 def _savings(pack: Pack) -> list[Flowable]:
     """The year's totals, the chart of savings by year and its figures, and each project's savings this year."""
     flowables: list[Flowable] = [_heading("Savings", "savings")]
@@ -246,6 +273,7 @@ def _sections(pack: Pack) -> list[list[Flowable]]:
     sections = [
         _progress(pack.progress_summary) if pack.progress_summary else [],
         _kpis(pack.kpis) if pack.kpis else [],
+        _returns(pack.returns) if pack.returns else [],
         [f for i, area in enumerate(pack.actions_by_focus_area) for f in _actions(area, first=i == 0)],
         _projects(pack.projects) if pack.projects else [],
         _savings(pack) if pack.savings_totals is not None or pack.savings_by_year else [],

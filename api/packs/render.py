@@ -21,12 +21,14 @@ from api.packs.schemas import (
     PackAction,
     PackKpi,
     PackProject,
+    PackReturn,
     PackSavings,
     RagCounts,
     TrendPoint,
 )
 from api.periods import InvalidPeriod, parse_period
 from api.projects.schemas import SavingsTotals
+from api.returns.due import london_day
 from api.spreadsheets import write_csv
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -74,8 +76,10 @@ EXCEPTION_WORDS = {
     "action_off_track": "Off track",
     "project_red": "Rated red",
     "project_behind_savings": "Behind on savings",
+    "return_overdue": "Return overdue",
 }
-ITEM_WORDS = {"kpi": "KPI", "action": "Action", "project": "Project"}
+ITEM_WORDS = {"kpi": "KPI", "action": "Action", "project": "Project", "return": "KPI return"}
+RETURN_WORDS = {"late": "Received late", "missing": "Missing", "due": "Due", "received": "Received"}
 PID_WORDS = {"none": "No PID yet", "draft": "PID drafted", "approved": "PID approved"}
 # The key to the symbols, on the front page: what each means, and that ▲ ▼ ◆ say only which way a figure moved.
 SYMBOL_KEY = (
@@ -106,7 +110,14 @@ class Meeting:
 
 def is_empty(pack: Pack) -> bool:
     """Nothing is routed to the body for this pack."""
-    sections = (pack.progress_summary, pack.kpis, pack.exceptions, pack.actions_by_focus_area, pack.projects)
+    sections = (
+        pack.progress_summary,
+        pack.kpis,
+        pack.exceptions,
+        pack.returns,
+        pack.actions_by_focus_area,
+        pack.projects,
+    )
     return not any(sections) and pack.savings_totals is None
 
 
@@ -184,6 +195,18 @@ def exception_words(kind: str) -> str:
     return EXCEPTION_WORDS.get(kind, kind.replace("_", " ").capitalize())
 
 
+def return_words(status: str) -> str:
+    return RETURN_WORDS.get(status, status.capitalize())
+
+
+def return_lateness(item: PackReturn) -> str:
+    """How late a return is, in words: "Received 3 days late on 21 April 2017", "12 days overdue"."""
+    days = counted(item.days_late or 0, "day")
+    if item.status == "late" and item.received_at is not None:
+        return f"Received {days} late, on {uk_date(london_day(item.received_at))}"
+    return f"{days} overdue"
+
+
 def item_words(item: str) -> str:
     """What an exception is about: "action:<key>" is an Action."""
     return ITEM_WORDS.get(item.partition(":")[0], "Item")
@@ -208,6 +231,7 @@ def contents(pack: Pack) -> list[Section]:
     present = (
         ("progress", "Progress by focus area", pack.progress_summary),
         ("kpis", "Key performance indicators", pack.kpis),
+        ("returns", "KPI returns late or missing", pack.returns),
         ("actions", "Business improvement actions by focus area", pack.actions_by_focus_area),
         ("projects", "Transformation projects", pack.projects),
         ("savings", "Savings", pack.savings_totals is not None or pack.savings_by_year),
@@ -219,6 +243,8 @@ def headline_figures(pack: Pack) -> list[str]:
     """The front page's figures under the headline sentence, for the parts the pack has."""
     headline = pack.headline
     figures = [f"{counted(headline.exceptions, 'exception')} raised for a decision"] if headline.exceptions else []
+    if headline.returns:
+        figures.append(f"{counted(headline.returns, 'KPI return')} late or missing")
     if headline.actions:
         figures.append(
             f"{headline.actions_overdue} of {counted(headline.actions, 'business improvement action')} overdue; "
@@ -319,6 +345,8 @@ _FILTERS = {
     "said_by": said_by,
     "exception_words": exception_words,
     "item_words": item_words,
+    "return_words": return_words,
+    "return_lateness": return_lateness,
     "pid_words": pid_words,
     "travel_words": travel_words,
     "trend_figure": trend_figure,
@@ -385,6 +413,16 @@ def _csv_rows(pack: Pack) -> Iterator[Row]:
             "title": exception.title,
             "status": exception.kind,
             "note": exception.reason,
+        }
+    for item in pack.returns:
+        yield {
+            "section": "return",
+            "item": f"return:{item.kpi}:{item.period}",
+            "title": item.kpi_title,
+            "owner_or_lead": f"{item.accountable_owner}; submitted by {item.submitting_owner}",
+            "period": item.period,
+            "status": item.status,
+            "note": f"Due {uk_date(item.due_date)}; {return_lateness(item)}",
         }
     for area in pack.actions_by_focus_area:
         yield from (_action_row(area.key, action) for action in area.actions)

@@ -126,6 +126,7 @@ class PackHeadline(BaseModel):
     actions_stale: int
     projects: int
     projects_red: int
+    returns: int = Field(default=0, description="KPI returns routed to the body that are late or missing.")
 
 
 class PackException(BaseModel):
@@ -134,6 +135,21 @@ class PackException(BaseModel):
     item: str = Field(description="The item it is about, e.g. kpi:neet-not-known-16-19 or action:<key>.")
     title: str
     reason: str
+
+
+class PackReturn(BaseModel):
+    """A KPI return late or missing as at the pack's date (see GET /api/v1/returns)."""
+
+    kpi: str = Field(description="The KPI's code.")
+    kpi_title: str
+    period: str
+    period_label: str = Field(description="e.g. December 2016, 2016/17 Q4.")
+    due_date: date
+    status: str = Field(description="late or missing.")
+    received_at: datetime | None
+    days_late: int | None
+    accountable_owner: str = Field(description="Owner code.")
+    submitting_owner: str = Field(description="Owner code.")
 
 
 class StatusCounts(Counts):
@@ -190,6 +206,11 @@ class Pack(BaseModel):
     actions_by_focus_area: list[PackFocusArea]
     kpis: list[PackKpi]
     exceptions: list[PackException]
+    returns: list[PackReturn] = Field(
+        default_factory=list,
+        description="KPI returns routed to the body that are missing as at the pack's date, or were received late "
+        "for a period that ended in its financial year, by due date.",
+    )
     projects: list[PackProject]
     savings_totals: SavingsTotals | None
     savings_by_year: list[SavingsYear] = Field(

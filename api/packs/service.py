@@ -33,6 +33,7 @@ from api.packs.schemas import (
     PackHeadline,
     PackKpi,
     PackProject,
+    PackReturn,
     PackSavings,
     RagCounts,
     SavingsYear,
@@ -43,6 +44,8 @@ from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.progress.service import state_of
 from api.projects.live import LiveProject, YearSavings
 from api.projects.schemas import SavingsTotals
+from api.returns.book import KpiReturn
+from api.returns.due import ReturnStatus
 from api.snapshot import Snapshot
 from api.strategy.models import FocusArea
 
@@ -247,6 +250,7 @@ def headline(
     exceptions: Sequence[PackException],
     actions: Sequence[PackAction],
     projects: Sequence[PackProject],
+    returns: Sequence[PackReturn] = (),
 ) -> PackHeadline:
     counts = RatingCounts.of(kpi.rating.status for kpi in kpis)
     return PackHeadline(
@@ -259,6 +263,7 @@ def headline(
         actions_stale=sum(a.stale for a in actions),
         projects=len(projects),
         projects_red=sum(p.rag == "red" for p in projects),
+        returns=len(returns),
     )
 
 
@@ -311,6 +316,29 @@ def _kpi(standing: status_service.Standing, inputs: Snapshot) -> PackKpi:
     return PackKpi(**dict(read), trend=trend, comments=_comments(comments))
 
 
+def _shown_return(item: KpiReturn, inputs: Snapshot) -> bool:
+    """Missing as at the pack's date, or received late for a period that ended in the pack's financial year."""
+    if item.status is ReturnStatus.missing:
+        return True
+    return item.status is ReturnStatus.late and parse_period(inputs.financial_year).contains(item.period.end)
+
+
+def _return(item: KpiReturn) -> PackReturn:
+    schedule = item.schedule
+    return PackReturn(
+        kpi=item.kpi.code,
+        kpi_title=item.kpi.title,
+        period=item.period.code,
+        period_label=item.period.label,
+        due_date=item.due_date,
+        status=item.status,
+        received_at=item.received_at,
+        days_late=item.days_late,
+        accountable_owner=schedule.accountable_owner.code,
+        submitting_owner=schedule.submitting_owner.code,
+    )
+
+
 def dates_for(period: str | None, as_at: date | None, known_at: datetime | None) -> AsAt:
     """The pack's two dates: as at the date asked for (default: the period's end, or today if earlier), from the
     data known at the moment asked for (default: now; a moment to come is refused)."""
@@ -345,6 +373,7 @@ SHOWN_KINDS = frozenset(
         ItemKind.kpi,
         ItemKind.performance_exception,
         ItemKind.focus_area_progress,
+        ItemKind.kpi_return,
     }
 )
 
@@ -366,6 +395,8 @@ def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack
         for e in challenge.evaluate(inputs)
         if routing.routes(rules, challenge.facts(e))
     ]
+    shown_returns = [item for item in inputs.returns if _shown_return(item, inputs)]
+    pack_returns = [_return(item) for item in _routed(rules, shown_returns, routing.return_facts)]
     routed_project_rows = _routed(rules, projects, routing.project_facts)
     routed_projects = {p.key for p in routed_project_rows}
     pack_projects = [p for p in all_projects if p.key in routed_projects]
@@ -383,10 +414,13 @@ def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack
         known_at=inputs.known_at,
         generated_at=utcnow(),
         rules=[rule.key for rule in rules],
-        headline=headline(pack_kpis, exceptions, [all_actions[a.id] for a in routed_actions], pack_projects),
+        headline=headline(
+            pack_kpis, exceptions, [all_actions[a.id] for a in routed_actions], pack_projects, pack_returns
+        ),
         actions_by_focus_area=[area for area in by_area if area.actions],
         kpis=pack_kpis,
         exceptions=exceptions,
+        returns=pack_returns,
         projects=pack_projects,
         savings_totals=_totals(pack_projects),
         savings_by_year=_savings_years(routed_project_rows, inputs),

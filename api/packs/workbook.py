@@ -31,6 +31,7 @@ from api.packs.schemas import (
     PackException,
     PackKpi,
     PackProject,
+    PackReturn,
     PackSavings,
     SavingsYear,
 )
@@ -125,6 +126,7 @@ SHEETS = {
     "Trends": "Each KPI's figures by period: ours, the target, England, the statistical neighbours' average",
     "KPI commentary": "Owners' commentary on the KPIs",
     "Exceptions": "Exceptions raised by the performance challenge",
+    "Returns": "KPI returns late or missing: due date, status, days late, owners",
     "Actions": "Business improvement actions",
     "Projects": "Transformation projects",
     "Savings": "Each project's savings this financial year",
@@ -273,6 +275,37 @@ def _exceptions(book: Workbook, exceptions: Sequence[PackException]) -> None:
         for e in exceptions
     ]
     _sheet(book, "Exceptions", columns, rows)
+
+
+def _returns(book: Workbook, returns: Sequence[PackReturn]) -> None:
+    columns = [
+        TITLE,
+        Column("Period", 16),
+        Column("Due", 13),
+        Column("Status", 14),
+        Column("Days late", 10),
+        Column("Received", 20),
+        Column("Accountable", 16),
+        Column("Submitted by", 16),
+        Column("KPI code", 40),
+        Column("Period code", 14),
+    ]
+    rows = [
+        [
+            r.kpi_title,
+            r.period_label,
+            r.due_date,
+            render.return_words(r.status),
+            r.days_late,
+            render.uk_date(r.received_at) if r.received_at else None,
+            r.accountable_owner,
+            r.submitting_owner,
+            r.kpi,
+            r.period,
+        ]
+        for r in returns
+    ]
+    _sheet(book, "Returns", columns, rows)
 
 
 DELIVERY_COLUMNS = (
@@ -436,6 +469,7 @@ def _writers(pack: Pack) -> list[tuple[str, Callable[[Workbook], None]]]:
         ("Trends", any(render.trend_points(kpi) for kpi in kpis), lambda book: _trends(book, kpis)),
         ("KPI commentary", any(kpi.comments for kpi in kpis), lambda book: _kpi_comments(book, kpis)),
         ("Exceptions", pack.exceptions, lambda book: _exceptions(book, pack.exceptions)),
+        ("Returns", pack.returns, lambda book: _returns(book, pack.returns)),
         ("Actions", pack.actions_by_focus_area, lambda book: _actions(book, pack)),
         ("Projects", projects, lambda book: _projects(book, projects)),
         ("Savings", with_savings, lambda book: _project_savings(book, pack, with_savings)),

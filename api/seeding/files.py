@@ -11,6 +11,8 @@ from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
 from api.kpis.models import GeographyLevel, Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
 from api.owners.models import OwnerKind
 from api.periods import PeriodType
+from api.returns.due import DueBasis
+from api.returns.models import DUE_DAYS_LIMIT
 from api.schemas import GssCode, LaNumber
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -233,3 +235,21 @@ class ExceptionRuleFile(SeedModel):
 class RoutingFile(SeedModel):
     routing_rules: list[RoutingRuleFile] = Field(default_factory=list)
     exception_rules: list[ExceptionRuleFile] = Field(default_factory=list)
+
+
+class ReturnScheduleFile(SeedModel):
+    """A KPI's return schedule (api/returns/): who is accountable, who submits, how often and by when."""
+
+    kpi: Key
+    accountable_owner: str
+    submitting_owner: str | None = None  # default: the accountable owner
+    frequency: PeriodType | None = None  # default: the KPI's period type
+    due_basis: DueBasis = DueBasis.working_days
+    due_days: int = Field(default=10, ge=0, le=DUE_DAYS_LIMIT)
+    first_period: str | None = None  # default: the period of its frequency the strategy starts in
+    last_period: str | None = None  # default: the period of its frequency the strategy ends in
+    note: str | None = None
+
+
+class ReturnsFile(SeedModel):
+    return_schedules: list[ReturnScheduleFile] = Field(default_factory=list)

@@ -16,6 +16,7 @@ from api.owners.models import Owner
 from api.revisions import service as revisions
 from api.revisions.models import PlanKind
 from api.seeding import load_plan
+from api.seeding.load_returns import load_returns
 from api.seeding.load_routing import load_routing
 from api.seeding.reader import SeedBundle
 from api.seeding.references import owner_names
@@ -35,6 +36,7 @@ async def load_bundle(session: AsyncSession, bundle: SeedBundle) -> Tally:
     await load_plan.load_projects(session, bundle, areas, owners, tally)
     await load_plan.load_kpis(session, bundle, areas, scopes, tally)
     await load_routing(session, bundle, areas, owners, tally)
+    await load_returns(session, bundle, owners, tally)
     await _load_neighbours(session, bundle, tally)
     await session.flush()
     for kind in PlanKind:  # what the seed made or changed, as revisions of the plan

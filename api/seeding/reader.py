@@ -18,6 +18,8 @@ from api.seeding.files import (
     OwnersFile,
     ProjectFile,
     ProjectsFile,
+    ReturnScheduleFile,
+    ReturnsFile,
     RoutingFile,
     StrategyFile,
 )
@@ -29,6 +31,7 @@ BODIES_FILE = "governance-bodies.yaml"
 PROJECTS_FILE = "projects.yaml"
 KPIS_FILE = "kpis.yaml"
 ROUTING_FILE = "routing.yaml"
+RETURNS_FILE = "returns.yaml"
 FOCUS_AREAS_DIR = "focus-areas"
 NATIONAL_DIR = "national"  # DfE's statistics, of which the statistical neighbour lists are loaded
 
@@ -61,6 +64,7 @@ class SeedBundle:
     projects: list[ProjectFile] = field(default_factory=list)
     kpis: list[KpiFile] = field(default_factory=list)
     routing: RoutingFile = field(default_factory=RoutingFile)
+    return_schedules: list[ReturnScheduleFile] = field(default_factory=list)
     neighbours: dict[str, Lists] = field(default_factory=dict)  # by DfE model: "2021", "2025"
 
 
@@ -109,6 +113,7 @@ def read_seed(directory: Path) -> SeedBundle:
     projects = _read_optional(directory, PROJECTS_FILE, ProjectsFile, problems)
     kpis = _read_optional(directory, KPIS_FILE, KpisFile, problems)
     routing = _read_optional(directory, ROUTING_FILE, RoutingFile, problems)
+    returns = _read_optional(directory, RETURNS_FILE, ReturnsFile, problems)
     focus_areas: dict[str, FocusAreaFile] = {}
     for path in sorted((directory / FOCUS_AREAS_DIR).glob("*.yaml")):
         name = f"{FOCUS_AREAS_DIR}/{path.name}"
@@ -125,6 +130,7 @@ def read_seed(directory: Path) -> SeedBundle:
         projects=projects.projects if projects else [],
         kpis=kpis.kpis if kpis else [],
         routing=routing or RoutingFile(),
+        return_schedules=returns.return_schedules if returns else [],
         neighbours=found_neighbours,
     )
     problems.extend(SeedProblem(*found) for found in check_references(bundle))

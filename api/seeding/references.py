@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from api.kpis.models import ScopeKind
 from api.periods import InvalidPeriod, PeriodType, parse_period
+from api.returns.due import FREQUENCIES
 from api.seeding.files import KpiFile, TargetFile
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def check_references(bundle: "SeedBundle") -> list[Found]:
         *_focus_area_references(bundle),
         *_kpi_references(bundle),
         *_routing_references(bundle),
+        *_return_references(bundle),
     ]
 
 
@@ -166,3 +168,36 @@ def _routing_references(bundle: "SeedBundle") -> Iterator[Found]:
     ):
         for key in _repeated(keys):
             yield "routing.yaml", key, f"{what} key '{key}' is used more than once"
+
+
+def _return_references(bundle: "SeedBundle") -> Iterator[Found]:
+    kpis = {kpi.code: kpi for kpi in bundle.kpis}
+    names = owner_names(bundle)
+    for schedule in bundle.return_schedules:
+        kpi = kpis.get(schedule.kpi)
+        if kpi is None:
+            yield "returns.yaml", schedule.kpi, "is not a KPI code in kpis.yaml"
+            continue
+        for what, name in (
+            ("accountable_owner", schedule.accountable_owner),
+            ("submitting_owner", schedule.submitting_owner),
+        ):
+            if name is not None and name not in names:
+                yield "returns.yaml", schedule.kpi, f"{what} '{name}' is not an owner code or alias"
+        frequency = schedule.frequency or kpi.period_type
+        if frequency not in FREQUENCIES[kpi.period_type]:
+            yield "returns.yaml", schedule.kpi, f"a {kpi.period_type.value} KPI cannot be returned by {frequency.value}"
+        for name, text in (("first_period", schedule.first_period), ("last_period", schedule.last_period)):
+            if text is None:
+                continue
+            try:
+                given = parse_period(
+                    text, year_type=frequency if frequency is PeriodType.academic_year else PeriodType.financial_year
+                )
+            except InvalidPeriod as error:
+                yield "returns.yaml", schedule.kpi, f"{name} {error}"
+                continue
+            if given.type is not frequency:
+                yield "returns.yaml", schedule.kpi, f"{name} '{text}' is not a {frequency.value}"
+    for code in _repeated(schedule.kpi for schedule in bundle.return_schedules):
+        yield "returns.yaml", code, "the KPI has more than one return schedule"

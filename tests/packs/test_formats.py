@@ -111,7 +111,7 @@ class TestWorkbook:
         ("body", "sheets"),
         [
             ("cabinet", ["Summary", "Progress", "KPIs", "Trends"]),
-            ("csmt", ["Summary", "KPIs", "Trends", "Exceptions", "Actions"]),
+            ("csmt", ["Summary", "KPIs", "Trends", "Exceptions", "Returns", "Actions"]),
             ("childrens-programme-board", ["Summary", "Projects", "Savings", "Savings totals", "Savings by year"]),
         ],
     )

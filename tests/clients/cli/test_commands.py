@@ -194,6 +194,24 @@ class TestKpiComment:
         assert "in the future" in future.stderr
 
 
+class TestReturns:
+    async def test_missing_returns_of_an_owner_as_csv(self, server: str, officer: str, invoke: Runner) -> None:
+        args = ("returns", "list", "--status", "missing", "--owner", "AD SLAC", "--as-at", "2017-04-30")
+        ran = invoke(*args, "--format", "csv", env=as_user(server, officer))
+        assert ran.code == 0, ran.stderr
+        rows = list(csv.DictReader(io.StringIO(ran.stdout)))
+        assert {row["status"] for row in rows} == {"missing"}
+        assessments = next(row for row in rows if row["kpi"] == ASSESSMENTS)
+        assert (assessments["period"], assessments["due"], assessments["days_late"]) == (
+            "FY2016-17",
+            "2017-04-18",
+            "12",
+        )
+        both = invoke(*args[:2], "--status", "late", "--status", "missing", "--as-at", "2017-04-30", "--format", "json",
+                      env=as_user(server, officer))  # fmt: skip
+        assert len(json.loads(both.stdout)) >= len(rows)
+
+
 class TestActions:
     async def test_overdue_actions_of_an_owner_as_csv(self, server: str, officer: str, invoke: Runner) -> None:
         ran = invoke(

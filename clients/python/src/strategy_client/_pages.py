@@ -129,3 +129,13 @@ class CommentaryFilters(Changed, total=False):
 
 class KpiCommentaryFilters(CommentaryFilters, total=False):
     period: str
+
+
+class ReturnFilters(TypedDict, total=False):
+    status: str  # one status or several, comma-separated: "late,missing"
+    owner: str
+    due_before: date | str
+    kpi: str
+    period: str
+    as_at: date | str
+    known_at: datetime | str

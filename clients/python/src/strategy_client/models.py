@@ -247,6 +247,12 @@ Direction = TypeAliasType(
 )
 
 
+DueBasis = TypeAliasType(
+    "DueBasis",
+    Annotated[Literal["working_days", "calendar_days"], Field(title="DueBasis")],
+)
+
+
 DueKind = TypeAliasType(
     "DueKind",
     Annotated[
@@ -266,6 +272,7 @@ ExceptionKind = TypeAliasType(
             "action_off_track",
             "project_red",
             "project_behind_savings",
+            "return_overdue",
         ],
         Field(title="ExceptionKind"),
     ],
@@ -498,6 +505,7 @@ ItemKind = TypeAliasType(
             "performance_exception",
             "focus_area_progress",
             "procedure_change",
+            "kpi_return",
         ],
         Field(title="ItemKind"),
     ],
@@ -734,6 +742,38 @@ class PackIssue(Model):
     known_at: Annotated[datetime | None, Field(title="Known At")] = None
     """
     The data as known at this moment, in the past (default: now).
+    """
+
+
+class PackReturn(Model):
+    """
+    A KPI return late or missing as at the pack's date (see GET /api/v1/returns).
+    """
+
+    kpi: Annotated[str, Field(title="Kpi")]
+    """
+    The KPI's code.
+    """
+    kpi_title: Annotated[str, Field(title="Kpi Title")]
+    period: Annotated[str, Field(title="Period")]
+    period_label: Annotated[str, Field(title="Period Label")]
+    """
+    e.g. December 2016, 2016/17 Q4.
+    """
+    due_date: Annotated[date, Field(title="Due Date")]
+    status: Annotated[str, Field(title="Status")]
+    """
+    late or missing.
+    """
+    received_at: Annotated[datetime | None, Field(title="Received At")]
+    days_late: Annotated[int | None, Field(title="Days Late")]
+    accountable_owner: Annotated[str, Field(title="Accountable Owner")]
+    """
+    Owner code.
+    """
+    submitting_owner: Annotated[str, Field(title="Submitting Owner")]
+    """
+    Owner code.
     """
 
 
@@ -1186,6 +1226,66 @@ class Rejection(Model):
     """
     field: Annotated[str, Field(title="Field")]
     reason: Annotated[str, Field(title="Reason")]
+
+
+class ReturnScheduleRead(Model):
+    kpi: Annotated[str, Field(title="Kpi")]
+    """
+    The KPI's code.
+    """
+    accountable_owner: Annotated[str, Field(title="Accountable Owner")]
+    submitting_owner: Annotated[str, Field(title="Submitting Owner")]
+    frequency: PeriodType
+    due_basis: DueBasis
+    due_days: Annotated[int, Field(title="Due Days")]
+    first_period: Annotated[str, Field(title="First Period")]
+    version: Annotated[int, Field(title="Version")]
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+    archived_at: Annotated[datetime | None, Field(title="Archived At")]
+    """
+    Set when the schedule was withdrawn: no returns are owed.
+    """
+
+
+class ReturnScheduleWrite(Model):
+    """
+    A KPI's return schedule, created or replaced whole: a field left out takes its default.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    accountable_owner: Annotated[str, Field(title="Accountable Owner")]
+    """
+    Owner code (or alias) answerable for the return, e.g. AD SLAC.
+    """
+    submitting_owner: Annotated[str | None, Field(title="Submitting Owner")] = None
+    """
+    Owner code (or alias) that submits the figures; default the accountable owner.
+    """
+    frequency: PeriodType | None = None
+    """
+    The period a return is owed for: the KPI's own period type (the default) or a finer one within it (a month or a financial quarter for a yearly KPI).
+    """
+    due_basis: DueBasis | None = "working_days"
+    """
+    working_days skip Saturdays, Sundays and England's bank holidays; calendar_days count every day.
+    """
+    due_days: Annotated[int | None, Field(title="Due Days")] = 10
+    """
+    Days after the period ends that the return is due.
+    """
+    first_period: Annotated[str | None, Field(title="First Period")] = None
+    """
+    The first period a return is owed for (a code of the frequency, e.g. 2016-04 or FY2016-17-Q1); default: the one the strategy starts in.
+    """
+
+
+ReturnStatus = TypeAliasType(
+    "ReturnStatus",
+    Annotated[Literal["due", "received", "late", "missing"], Field(title="ReturnStatus")],
+)
 
 
 class RouteRead(Model):
@@ -2355,6 +2455,10 @@ class PackHeadline(Model):
     actions_stale: Annotated[int, Field(title="Actions Stale")]
     projects: Annotated[int, Field(title="Projects")]
     projects_red: Annotated[int, Field(title="Projects Red")]
+    returns: Annotated[int | None, Field(title="Returns")] = 0
+    """
+    KPI returns routed to the body that are late or missing.
+    """
 
 
 class PackProject(Model):
@@ -2873,6 +2977,41 @@ class Resolution(Model):
     """
 
 
+class ReturnRead(Model):
+    kpi: Annotated[str, Field(title="Kpi")]
+    """
+    The KPI's code.
+    """
+    kpi_title: Annotated[str, Field(title="Kpi Title")]
+    period: Annotated[str, Field(title="Period")]
+    """
+    The period's code, e.g. FY2016-17-Q4.
+    """
+    period_label: Annotated[str, Field(title="Period Label")]
+    """
+    As a report writes it, e.g. 2016/17 Q4.
+    """
+    frequency: PeriodType
+    due_date: Annotated[date, Field(title="Due Date")]
+    status: ReturnStatus
+    received_at: Annotated[datetime | None, Field(title="Received At")]
+    """
+    When its first borough figure was submitted (received or late).
+    """
+    days_late: Annotated[int | None, Field(title="Days Late")]
+    """
+    Days past the due date: to the day received (late) or to as_at (missing); null otherwise.
+    """
+    accountable_owner: Annotated[str, Field(title="Accountable Owner")]
+    """
+    Owner code.
+    """
+    submitting_owner: Annotated[str, Field(title="Submitting Owner")]
+    """
+    Owner code.
+    """
+
+
 class RoutingRuleCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -3309,6 +3448,22 @@ class PageProjectRead(Model):
     """
 
 
+class PageReturnRead(Model):
+    items: Annotated[list[ReturnRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageRoutingRuleRead(Model):
     items: Annotated[list[RoutingRuleRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -3417,6 +3572,10 @@ class Pack(Model):
     actions_by_focus_area: Annotated[list[PackFocusArea], Field(title="Actions By Focus Area")]
     kpis: Annotated[list[PackKpi], Field(title="Kpis")]
     exceptions: Annotated[list[PackException], Field(title="Exceptions")]
+    returns: Annotated[list[PackReturn] | None, Field(title="Returns")] = None
+    """
+    KPI returns routed to the body that are missing as at the pack's date, or were received late for a period that ended in its financial year, by due date.
+    """
     projects: Annotated[list[PackProject], Field(title="Projects")]
     savings_totals: SavingsTotals | None
     savings_by_year: Annotated[list[SavingsYear], Field(title="Savings By Year")]

@@ -20,6 +20,7 @@ from strategy_client._async.kpis import AsyncKpis, AsyncNationalIndicators, Asyn
 from strategy_client._async.owners import AsyncGovernanceBodies, AsyncOwners, AsyncTeams
 from strategy_client._async.packs import AsyncPacks
 from strategy_client._async.projects import AsyncProjects
+from strategy_client._async.returns import AsyncReturns
 from strategy_client._async.strategy import AsyncFocusAreas, AsyncOrganisations, AsyncScopes, AsyncStrategies
 from strategy_client._async.submissions import AsyncKpiSubmissions
 from strategy_client._retry import RetryPolicy
@@ -66,6 +67,7 @@ class AsyncClient:
         self.scorecard = AsyncScorecard(http)
         self.kpi_submissions = AsyncKpiSubmissions(http)
         self.commentaries = AsyncCommentaries(http)
+        self.returns = AsyncReturns(http)
         self.national_indicators = AsyncNationalIndicators(http)
         self.comparator_groups = AsyncComparatorGroups(http)
         self.benchmarks = AsyncBenchmarks(http)

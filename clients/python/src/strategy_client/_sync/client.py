@@ -22,6 +22,7 @@ from strategy_client._sync.kpis import Kpis, NationalIndicators, Scorecard
 from strategy_client._sync.owners import GovernanceBodies, Owners, Teams
 from strategy_client._sync.packs import Packs
 from strategy_client._sync.projects import Projects
+from strategy_client._sync.returns import Returns
 from strategy_client._sync.strategy import FocusAreas, Organisations, Scopes, Strategies
 from strategy_client._sync.submissions import KpiSubmissions
 
@@ -67,6 +68,7 @@ class Client:
         self.scorecard = Scorecard(http)
         self.kpi_submissions = KpiSubmissions(http)
         self.commentaries = Commentaries(http)
+        self.returns = Returns(http)
         self.national_indicators = NationalIndicators(http)
         self.comparator_groups = ComparatorGroups(http)
         self.benchmarks = Benchmarks(http)
