@@ -1,70 +1,17 @@
 """In-year figures of annual KPIs: submitted through the ordinary paths, kept out of the KPI's own reads, and read
 back month by month with the year to date and rolling twelve months worked out by the KPI's combine rule."""
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.kpis.models import Combine, Polarity, TargetKind, Unit
 from api.periods import PeriodType
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
 from tests.factories import Scenario, make_kpi
-
-KPIS = "/api/v1/kpis"
-REFERRALS = "referrals"  # a count of events: months add up
-IN_CARE = "children-in-care-at-month-end"  # a snapshot
-TIMELY = "assessments-in-45-days"  # a rate
-SUBMISSIONS = "/api/v1/kpi-submissions"
-
-
-@pytest.fixture
-async def kpis(session: AsyncSession, scenario: Scenario) -> None:
-    await make_kpi(
-        session,
-        REFERRALS,
-        unit=Unit.count,
-        decimal_places=0,
-        polarity=Polarity.lower_better,
-        combine=Combine.sum,
-        targets=[("FY2016-17", TargetKind.numeric, Decimal(1200))],
-    )
-    await make_kpi(session, IN_CARE, unit=Unit.count, decimal_places=0, polarity=Polarity.none, combine=Combine.latest)
-    await make_kpi(
-        session,
-        TIMELY,
-        decimal_places=1,
-        polarity=Polarity.higher_better,
-        combine=Combine.ratio,
-        targets=[("FY2016-17", TargetKind.numeric, Decimal(90))],
-    )
-    await session.commit()
-
-
-async def post(client: AsyncClient, rows: list[dict[str, Any]], **body: Any) -> dict[str, Any]:
-    response = await client.post(SUBMISSIONS, json={"rows": rows, **body})
-    assert response.status_code == 201, response.text
-    summary: dict[str, Any] = response.json()
-    return summary
-
-
-def months(kpi: str, values: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
-    return [{"kpi": kpi, "period": period, "value": value, **extra} for period, value in values.items()]
-
-
-async def in_year(client: AsyncClient, kpi: str, query: str = "year=FY2016-17") -> dict[str, Any]:
-    response = await client.get(f"{KPIS}/{kpi}/in-year?{query}")
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def row(body: dict[str, Any], period: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(item for item in body["periods"] if item["period"] == period)
-    return found
+from tests.kpis.in_year import IN_CARE, KPIS, REFERRALS, TIMELY, in_year, months, post, row
 
 
 class TestSubmitting:
