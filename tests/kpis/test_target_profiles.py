@@ -40,6 +40,7 @@ class TestSetting:
         read = await governor.get(f"{KPIS}/{REFERRALS}/target-profiles/FY2016-17")
         assert (read.json(), read.headers["etag"]) == (body, '"1"')
         [event] = (await session.scalars(select(AuditEvent).where(AuditEvent.resource == "kpi_target_profile"))).all()
+        assert event.after is not None
         assert (event.resource_key, event.action, event.after["points.FY2016-17-Q4"]) == (
             f"{REFERRALS}/FY2016-17",
             "create",
@@ -213,11 +214,8 @@ async def test_the_case_systems_monthly_feed_is_rated_and_a_correction_changes_t
 ) -> None:
     """The case-management system posts an annual KPI's months in one batch; the in-year read rates the year to
     date against the profile; a corrected month (a new revision) moves the year to date and the rating."""
-    profile = {
-        "basis": "per_period",
-        "points": [{"period": f"2016-{m:02d}", "value": v} for m, v in ((4, 85), (5, 86), (6, 87))],
-    }
-    profile["points"] += [{"period": p, "value": v} for p, v in (("2016-09", 88), ("2016-12", 89), ("2017-03", 90))]
+    points = (("2016-04", 85), ("2016-05", 86), ("2016-06", 87), ("2016-09", 88), ("2016-12", 89), ("2017-03", 90))
+    profile = {"basis": "per_period", "points": [{"period": p, "value": v} for p, v in points]}
     assert (
         await governor.put(f"{KPIS}/{rate}/target-profiles/FY2016-17", json=profile, headers=CREATE)
     ).status_code == 201
