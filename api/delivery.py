@@ -48,18 +48,23 @@ _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.mont
 _MONTHS["sept"] = 9
 _MONTH_YEAR = re.compile(r"^(?:by\s+)?([a-z]+)\.?\s+(\d{4})$")
 _YEAR = re.compile(r"^(?:by\s+)?(\d{4})$")
+_ONGOING_IN = re.compile(r"^ongoing\s+(?:in|during|through|throughout)\s+(.+)$")
 
 
 def parse_due(text: str | None) -> Due:
     """Read a When cell: 'Apr 2016' is due at the end of April 2016; '2016/17' at the end of that financial year.
 
     A bare year ('by 2018') is read as the end of the financial year ending in it (31 March), the council's
-    budget horizon.
+    budget horizon. 'Ongoing in 2016/17' runs to the end of that year, so it is due then; plain 'Ongoing' never is.
     """
     if text is None or not text.strip():
         return Due(None, DueKind.unspecified)
     cleaned = " ".join(text.split())
     lowered = cleaned.lower()
+    if match := _ONGOING_IN.match(lowered):
+        within = parse_due(match[1])
+        if within.kind is DueKind.dated:
+            return Due(cleaned, DueKind.dated, within.due_date)
     if lowered.startswith("ongoing"):
         return Due(cleaned, DueKind.ongoing)
     if "annual" in lowered:

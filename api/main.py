@@ -42,6 +42,7 @@ from api.settings import get_settings
 from api.strategy.router import router as strategy_router
 from api.strict import MethodsMiddleware, require_strict_routes
 from api.tags import openapi_tags
+from api.teams.router import router as teams_router
 
 DESCRIPTION = """
 Stockton-on-Tees Borough Council's *Children's Services Strategy for Change and Improvement 2016-18* as live,
@@ -58,6 +59,7 @@ Periods use URL-safe codes: `2016-07`, `FY2016-17-Q1`, `FY2016-17`, `AY2015-16`,
 DOMAIN_ROUTERS = (
     strategy_router,
     owners_router,
+    teams_router,
     governance_router,
     actions_router,
     projects_router,

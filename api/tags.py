@@ -30,6 +30,7 @@ class Tag(StrEnum):
     kpi_teams = "KPI teams"
     commentaries = "Commentaries"
     scopes = "Scopes"
+    teams = "Teams"
     national_indicators = "National indicators"
     comparator_groups = "Comparator groups"
     benchmarks = "Benchmarks"
@@ -67,6 +68,7 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.commentaries: "Owners' commentary on a KPI's figure for a period or on a progress update (why, and what "
     "is being done about it): edited and withdrawn as revisions, shown in packs with its author.",
     Tag.scopes: "What figures can be about: the borough, teams, England, regions and local authorities.",
+    Tag.teams: "Teams and localities: the service each answers to, its manager's role, and where its figures roll up.",
     Tag.national_indicators: "DfE's LAIT indicator definitions, and adopting one as a KPI.",
     Tag.comparator_groups: "Groups a KPI is compared with: built-in (England, region, statistical neighbours) or own.",
     Tag.benchmarks: "A KPI against every English local authority: rank, quartile, group means and gaps.",

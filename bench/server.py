@@ -127,7 +127,7 @@ def cpu_seconds(base: str) -> float:
 
 async def _wait_until_ready(base: str, path: str) -> None:
     async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(150):
+        for _ in range(600):  # two minutes: a loaded machine can be slow to import and migrate
             try:
                 if (await client.get(path)).status_code == 200:
                     return

@@ -18,7 +18,10 @@ from api.delivery import DueKind, parse_due
         ("by 2018", DueKind.dated, date(2018, 3, 31)),
         ("2016/17", DueKind.dated, date(2017, 3, 31)),
         ("Ongoing", DueKind.ongoing, None),
-        ("Ongoing in 2016/17", DueKind.ongoing, None),
+        # Ongoing through a year ends with it (seed/README.md, judgement 52); plain "Ongoing" is never due.
+        ("Ongoing in 2016/17", DueKind.dated, date(2017, 3, 31)),
+        ("ongoing during Sep 2016", DueKind.dated, date(2016, 9, 30)),
+        ("Ongoing in the service", DueKind.ongoing, None),
         ("Annual plan and implementation", DueKind.annual, None),
         ("When resources allow", DueKind.unparsed, None),
         (None, DueKind.unspecified, None),

@@ -23,8 +23,9 @@ class Cadence(StrEnum):
 
 class BodyStatus(StrEnum):
     active = "active"
+    stand_down_proposed = "stand_down_proposed"  # still meets; the strategy proposes standing it down
     stood_down = "stood_down"
-    proposed = "proposed"
+    proposed = "proposed"  # proposed, not yet set up
 
 
 class GovernanceBody(TimestampMixin, Base):
@@ -60,6 +61,7 @@ class ItemKind(StrEnum):
     kpi = "kpi"
     performance_exception = "performance_exception"
     focus_area_progress = "focus_area_progress"  # the progress summary of a focus area
+    procedure_change = "procedure_change"  # an immediate change to a procedure or process (tested, then approved)
 
 
 class RoutingRule(VersionedMixin, TimestampMixin, Base):
@@ -79,6 +81,9 @@ class RoutingRule(VersionedMixin, TimestampMixin, Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"))
     body_id: Mapped[int] = mapped_column(ForeignKey("governance_body.id"), index=True)
     report: Mapped[str | None] = mapped_column(String(200))  # e.g. "monthly performance report"
+    # Where one body must take an item before another, the order they take it in (procedure changes: tested with
+    # the ODG, 1, then approved at CSMT, 2); none where the bodies take it side by side.
+    step: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -69,7 +69,12 @@ Governor = Annotated[Actor, Depends(require(Scope.governance_write))]
 
 def route_read(rule: RoutingRule) -> RouteRead:
     return RouteRead(
-        body=rule.body.key, body_code=rule.body.code, body_name=rule.body.name, rule=rule.key, report=rule.report
+        body=rule.body.key,
+        body_code=rule.body.code,
+        body_name=rule.body.name,
+        rule=rule.key,
+        report=rule.report,
+        step=rule.step,
     )
 
 
@@ -171,7 +176,9 @@ async def resolve_routing(
     item: Annotated[
         SafeStr,
         Query(
-            max_length=200, description="action:<key>, project:<key>, kpi:<code>, focus-area:<key> or exception:<item>"
+            max_length=200,
+            description="action:<key>, project:<key>, kpi:<code>, focus-area:<key>, exception:<item> or "
+            "procedure-change:<key>",
         ),
     ],
 ) -> Resolution:

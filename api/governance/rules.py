@@ -25,6 +25,7 @@ def snapshot(rule: RoutingRule) -> dict[str, Any]:
         "owner": rule.owner.code if rule.owner else None,
         "body": rule.body.key,
         "report": rule.report,
+        "step": rule.step,
         "note": rule.note,
         "archived_at": rule.archived_at,
     }
@@ -45,7 +46,7 @@ async def get_rule(session: AsyncSession, key: str, *, populate_existing: bool =
 async def _references(session: AsyncSession, fields: dict[str, Any]) -> dict[str, Any]:
     """Body, focus area and owner ids for the keys and codes a request names (422 for unknown ones)."""
     values: dict[str, Any] = {
-        name: fields[name] for name in ("item_kind", "kpi_tier", "report", "note") if name in fields
+        name: fields[name] for name in ("item_kind", "kpi_tier", "report", "step", "note") if name in fields
     }
     lookups = (
         ("body", GovernanceBody, GovernanceBody.key, "body_id"),

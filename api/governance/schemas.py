@@ -1,10 +1,17 @@
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import AliasPath, BaseModel, Field
 
 from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
 from api.kpis.models import Tier
 from api.schemas import INT32_MAX, Key, NotNull, OwnerCode, ReadModel, WriteModel, refuse_null
+
+STEP = (
+    "Where bodies take an item in turn, this rule's place in that order (procedure changes: tested with the ODG, 1, "
+    "then approved at CSMT, 2); null where bodies take it side by side. Routes are listed in step order."
+)
+Step = Annotated[int, Field(ge=1, le=20, description=STEP)]
 
 
 class GovernanceBodyRead(ReadModel):
@@ -29,6 +36,7 @@ class RoutingRuleRead(ReadModel):
     owner: str | None = Field(default=None, validation_alias=AliasPath("owner", "code"))
     body: str = Field(validation_alias=AliasPath("body", "key"), description="Governance body key.")
     report: str | None
+    step: int | None = Field(description=STEP)
     note: str | None
     version: int
     archived_at: datetime | None
@@ -42,6 +50,7 @@ class RoutingRuleCreate(WriteModel):
     owner: OwnerCode | None = Field(default=None, description="Owner code: only the items this owner holds.")
     body: Key = Field(description="Governance body key.")
     report: str | None = Field(default=None, max_length=200)
+    step: Step | None = None
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -52,6 +61,7 @@ class RoutingRuleUpdate(WriteModel):
     owner: OwnerCode | None = Field(default=None, description="Owner code; null for every owner.")
     body: Key | NotNull = None
     report: str | None = Field(default=None, max_length=200)
+    step: Step | None = None
     note: str | None = Field(default=None, max_length=2000)
 
     _not_emptied = refuse_null("item_kind", "body")
@@ -63,6 +73,7 @@ class RouteRead(BaseModel):
     body_name: str
     rule: str
     report: str | None
+    step: int | None = Field(description=STEP)
 
 
 class Resolution(BaseModel):

@@ -136,6 +136,6 @@ async def delete_kpi_target_profile(
     responses=problem_responses(404),
 )
 async def get_kpi_teams(session: SessionDep, code: CodePath, query: Annotated[TeamsQuery, Query()]) -> TeamsRollUpRead:
-    """Each team's figure for a period, the teams combined by the KPI's rule (or why they cannot be), and the
-    borough's own figure beside them with the difference."""
+    """Each team's figure for a period (the teams whose parents reach the borough), the teams combined by the KPI's
+    rule (or why they cannot be), and the borough's own figure beside them with the difference."""
     return await teams.roll_up(session, code, query)

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from api.owners.models import Owner
 from api.periods import PeriodType
 from api.strategy.models import FocusArea
 
@@ -92,14 +93,19 @@ def _enum(enum: type[PyEnum], name: str, length: int = 30) -> Enum:
     )
 
 
-class Scope(TimestampMixin, Base):
+class Scope(VersionedMixin, TimestampMixin, Base):
     """What a value is about: the borough (the default), a team, a locality, or a comparator such as England.
 
     A place in DfE's geography (England, a region, a local authority) has a level, its GSS code, and for a local
     authority its old three-digit LA number and the GSS code of its region. The GSS code, the LA number and the
-    name are accepted wherever a scope's key is (api/kpis/scopes.py)."""
+    name are accepted wherever a scope's key is (api/kpis/scopes.py).
+
+    A team (or a locality) sits under a parent, the borough or a locality, so that teams' figures roll up to the
+    borough; it belongs to a service, the owner it answers to (a children-in-care team to AD SLAC), and is led by a
+    manager, recorded as a role: the service holds no one's name (api/teams/)."""
 
     __tablename__ = "scope"
+    __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
@@ -109,6 +115,13 @@ class Scope(TimestampMixin, Base):
     level: Mapped[GeographyLevel | None] = mapped_column(_enum(GeographyLevel, "geography_level", 20), index=True)
     old_la_code: Mapped[str | None] = mapped_column(String(3), unique=True)
     region_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("scope.id"), index=True)
+    service_owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"), index=True)
+    manager_role: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    parent: Mapped["Scope | None"] = relationship(lazy="raise", remote_side="Scope.id")
+    service_owner: Mapped[Owner | None] = relationship(lazy="raise")
 
 
 class Kpi(VersionedMixin, TimestampMixin, Base):

@@ -14,9 +14,23 @@ from api.kpis.validation import period_problem
 from api.periods import Period
 
 
-async def _teams(session: AsyncSession) -> list[Scope]:
-    """Every team: the scopes of kind team, by key."""
-    return list((await session.scalars(select(Scope).where(Scope.kind == ScopeKind.team).order_by(Scope.key))).all())
+async def _teams(session: AsyncSession, borough: Scope) -> list[Scope]:
+    """The teams that roll up to the borough: scopes of kind team whose chain of parents (through localities)
+    reaches it, by key. A team with no parent, or under another borough, is not the borough's."""
+    scopes = (await session.scalars(select(Scope).order_by(Scope.key))).all()
+    parents = {scope.id: scope.parent_id for scope in scopes}
+
+    def reaches(scope: Scope) -> bool:
+        current = scope.parent_id
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            if current == borough.id:
+                return True
+            seen.add(current)
+            current = parents.get(current)
+        return False
+
+    return [scope for scope in scopes if scope.kind is ScopeKind.team and reaches(scope)]
 
 
 async def _latest(session: AsyncSession, kpi: Kpi, period: Period, scope_ids: list[int]) -> dict[int, KpiValue]:
@@ -58,8 +72,8 @@ async def roll_up(session: AsyncSession, code: str, query: TeamsQuery) -> TeamsR
     period = kpi_service.parse_period_param(query.period, "period", kpi)
     if (problem := period_problem(period, kpi, period.start, in_year=True)) is not None:
         raise InvalidInput(problem, errors=[ProblemError(loc=["query", "period"], msg=problem)])
-    teams = await _teams(session)
     borough = await kpi_service.borough(session)
+    teams = await _teams(session, borough)
     held = await _latest(session, kpi, period, [borough.id, *(team.id for team in teams)])
     missing = [team.key for team in teams if team.id not in held]
     pieces = [

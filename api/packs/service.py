@@ -17,7 +17,7 @@ from api.commentary.service import Comment
 from api.db import utcnow
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance import challenge, routing
-from api.governance.models import GovernanceBody, RoutingRule
+from api.governance.models import GovernanceBody, ItemKind, RoutingRule
 from api.kpis import status as status_service
 from api.kpis.models import Tier
 from api.kpis.rating import RatingStatus
@@ -337,9 +337,21 @@ async def build_pack(
     return assemble(inputs, body, period)
 
 
+# What a pack has a section for; a body's rules for other kinds (procedure changes it approves) are not its pack's.
+SHOWN_KINDS = frozenset(
+    {
+        ItemKind.business_improvement_action,
+        ItemKind.transformation_project,
+        ItemKind.kpi,
+        ItemKind.performance_exception,
+        ItemKind.focus_area_progress,
+    }
+)
+
+
 def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack:
     """The pack for a body, from a snapshot: what its routing rules send it."""
-    rules = [rule for rule in inputs.routing_rules if rule.body_id == body.id]
+    rules = [rule for rule in inputs.routing_rules if rule.body_id == body.id and rule.item_kind in SHOWN_KINDS]
     actions, projects, areas = inputs.actions, inputs.projects, inputs.areas
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]

@@ -45,6 +45,8 @@ async def export_bundle(session: AsyncSession) -> SeedBundle:
         raise LookupError("the database holds no strategy to export")
     organisation = await session.get_one(Organisation, strategy.organisation_id)
     scopes = (await session.scalars(select(Scope).order_by(Scope.id))).all()
+    keys = {scope.id: scope.key for scope in scopes}
+    owner_codes = {row.id: row.code for row in await session.execute(select(Owner.id, Owner.code))}
     return SeedBundle(
         strategy=files.StrategyFile(
             organisation=files.OrganisationFile(
@@ -59,6 +61,10 @@ async def export_bundle(session: AsyncSession) -> SeedBundle:
                     level=s.level,
                     old_la_code=s.old_la_code,
                     region_code=s.region_code,
+                    parent=keys.get(s.parent_id) if s.parent_id else None,
+                    service_owner=owner_codes.get(s.service_owner_id) if s.service_owner_id else None,
+                    manager_role=s.manager_role,
+                    description=s.description,
                 )
                 for s in scopes
             ],
@@ -282,6 +288,7 @@ async def _routing(session: AsyncSession) -> files.RoutingFile:
                 kpi_tier=r.kpi_tier,
                 body=r.body.key,
                 report=r.report,
+                step=r.step,
                 note=r.note,
                 focus_area=r.focus_area.key if r.focus_area else None,
                 owner=r.owner.code if r.owner else None,

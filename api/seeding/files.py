@@ -35,6 +35,11 @@ class ScopeFile(SeedModel):
     level: GeographyLevel | None = None
     old_la_code: LaNumber | None = None
     region_code: GssCode | None = None
+    # A team or locality: the scope it rolls up to, the owner it answers to, its manager's role (never a name).
+    parent: Key | None = None
+    service_owner: Text | None = None
+    manager_role: Text | None = None
+    description: str | None = None
 
 
 class StrategyInfo(SeedModel):
@@ -214,6 +219,7 @@ class RoutingRuleFile(SeedModel):
     owner: str | None = None
     body: Key
     report: str | None = None
+    step: int | None = Field(default=None, ge=1, le=20)
     note: str | None = None
 
 

@@ -23,6 +23,7 @@ async def load_routing(
             "owner_id": owners[source.owner].id if source.owner else None,
             "body_id": bodies[source.body].id,
             "report": source.report,
+            "step": source.step,
             "note": source.note,
         }
         rule = rules.get(source.key)

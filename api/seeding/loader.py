@@ -28,8 +28,8 @@ SEED_AUTHOR = "seed"
 async def load_bundle(session: AsyncSession, bundle: SeedBundle) -> Tally:
     tally = Tally()
     strategy = await _load_strategy(session, bundle, tally)
-    scopes = await _load_scopes(session, bundle, tally)
     owners = await _load_owners(session, bundle, tally)
+    scopes = await _load_scopes(session, bundle, owners, tally)
     await _load_bodies(session, bundle, owners, tally)
     areas = await load_plan.load_focus_areas(session, bundle, strategy, owners, tally)
     await load_plan.load_projects(session, bundle, areas, owners, tally)
@@ -95,18 +95,30 @@ async def _load_strategy(session: AsyncSession, bundle: SeedBundle, tally: Tally
     return strategy
 
 
-async def _load_scopes(session: AsyncSession, bundle: SeedBundle, tally: Tally) -> dict[str, Scope]:
+async def _load_scopes(
+    session: AsyncSession, bundle: SeedBundle, owners: dict[str, Owner], tally: Tally
+) -> dict[str, Scope]:
+    """Places, teams and localities; a team's parent is set once every scope exists (it may come later in the file)."""
     existing = {scope.key: scope for scope in await session.scalars(select(Scope))}
+    outcomes: dict[str, tuple[bool, bool]] = {}  # key -> (created, changed)
     for source in bundle.strategy.scopes:
-        values = source.model_dump(exclude={"key"})
+        values = source.model_dump(exclude={"key", "parent", "service_owner"})
+        values["service_owner_id"] = owners[source.service_owner].id if source.service_owner else None
         scope = existing.get(source.key)
         if scope is None:
             existing[source.key] = scope = Scope(key=source.key, **values)
             session.add(scope)
-            tally.record("scopes", "created")
+            outcomes[source.key] = (True, False)
         else:
-            tally.record("scopes", outcome(False, assign(scope, values)))
+            outcomes[source.key] = (False, assign(scope, values))
     await session.flush()
+    for source in bundle.strategy.scopes:
+        parent = existing[source.parent].id if source.parent else None
+        created, changed = outcomes[source.key]
+        outcomes[source.key] = (created, assign(existing[source.key], {"parent_id": parent}) or changed)
+    await session.flush()
+    for created, changed in outcomes.values():
+        tally.record("scopes", outcome(created, changed))
     return existing
 
 

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from api.kpis.combining import IN_YEAR
+from api.kpis.models import ScopeKind
 from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.seeding.files import KpiFile, TargetFile
 
@@ -30,6 +31,7 @@ def check_references(bundle: "SeedBundle") -> list[Found]:
     return [
         *_unique_keys(bundle),
         *_owner_references(bundle),
+        *_team_references(bundle),
         *_focus_area_references(bundle),
         *_kpi_references(bundle),
         *_routing_references(bundle),
@@ -72,6 +74,24 @@ def _owner_references(bundle: "SeedBundle") -> Iterator[Found]:
     for project in bundle.projects:
         if project.lead is not None and project.lead not in names:
             yield "projects.yaml", project.key, f"lead '{project.lead}' is not an owner code or alias"
+    for scope in bundle.strategy.scopes:
+        if scope.service_owner is not None and scope.service_owner not in names:
+            yield "strategy.yaml", scope.key, f"service_owner '{scope.service_owner}' is not an owner code or alias"
+
+
+def _team_references(bundle: "SeedBundle") -> Iterator[Found]:
+    """A team rolls up to the borough or a locality named among the scopes; a team's links are for teams only."""
+    kinds = {scope.key: scope.kind for scope in bundle.strategy.scopes}
+    for scope in bundle.strategy.scopes:
+        linked = scope.parent or scope.service_owner or scope.manager_role
+        if linked and scope.kind not in (ScopeKind.team, ScopeKind.locality):
+            yield "strategy.yaml", scope.key, "only a team or locality has a parent, service_owner or manager_role"
+        if scope.parent is None:
+            continue
+        if scope.parent not in kinds:
+            yield "strategy.yaml", scope.key, f"parent '{scope.parent}' is not a scope key"
+        elif kinds[scope.parent] not in (ScopeKind.borough, ScopeKind.locality) or scope.parent == scope.key:
+            yield "strategy.yaml", scope.key, f"parent '{scope.parent}' is not the borough or a locality"
 
 
 def _focus_area_references(bundle: "SeedBundle") -> Iterator[Found]:

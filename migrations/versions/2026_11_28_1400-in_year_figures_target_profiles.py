@@ -6,7 +6,7 @@ each KPI's). A figure records its period's type, read from its period code, so t
 own period type once months and quarters of an annual KPI are held beside its years.
 
 Revision ID: 7c1e9a4b2d30
-Revises: 3fdb2a5726f6
+Revises: 2b8f0d6e4c13
 Create Date: 2026-11-28 14:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7c1e9a4b2d30"
-down_revision: str | None = "3fdb2a5726f6"
+down_revision: str | None = "2b8f0d6e4c13"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -41,6 +41,15 @@ def test_an_owner_created_changed_with_its_etag_and_archived(sdk: Client) -> Non
     assert "head-of-virtual-school" in {owner.key for owner in sdk.owners.list(include_archived=True)}
 
 
+def test_a_team_created_and_changed_with_its_etag(sdk: Client) -> None:
+    assert {team.key for team in sdk.teams.list(service_owner="AD SLAC")} == {"reviewing-unit", "child-placement-team"}
+    created = sdk.teams.create(key="children-in-care-team", name="Children in Care Team", service_owner="AD SLAC")
+    assert (created.parent, created.etag) == ("stockton-on-tees", f'"{created.version}"')
+    changed = sdk.teams.update(sdk.teams.get("children-in-care-team"), manager_role="Team manager")
+    assert changed.manager_role == "Team manager"
+    assert sdk.scopes.get("children-in-care-team").kind == "team"
+
+
 def test_governance_bodies(sdk: Client) -> None:
     bodies = list(sdk.governance_bodies.list())
     assert "csmt" in {body.key for body in bodies}

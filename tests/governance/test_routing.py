@@ -39,6 +39,40 @@ class TestTheDocumentsRules:
     ) -> None:
         assert await _bodies(client, item) == expected
 
+    async def test_procedure_changes_are_tested_with_the_odg_then_approved_at_csmt(
+        self, client: AsyncClient, loaded: Tally
+    ) -> None:
+        response = await client.get("/api/v1/routing/resolve", params={"item": "procedure-change:missing-episodes"})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["kind"], body["item"]) == ("procedure_change", "procedure-change:missing-episodes")
+        routes = [(route["step"], route["body"], route["report"]) for route in body["routes"]]
+        assert routes == [
+            (1, "odg", "Sounding board for immediate procedure changes"),
+            (2, "csmt", "Approval of procedure changes"),
+        ]
+
+    async def test_a_rules_step_is_bounded_and_orders_its_routes(self, governor: AsyncClient, loaded: Tally) -> None:
+        rule = {"key": "procedure-changes-first-to-lscb", "item_kind": "procedure_change", "body": "lscb"}
+        for bad in (0, 21, "first"):
+            assert_problem(await governor.post("/api/v1/routing-rules", json=rule | {"step": bad}), 422)
+        created = await governor.post("/api/v1/routing-rules", json=rule | {"step": 1})
+        assert created.json()["step"] == 1
+        etag = (await governor.get("/api/v1/routing-rules/procedure-changes-tested-with-odg")).headers["etag"]
+        later = await governor.patch(
+            "/api/v1/routing-rules/procedure-changes-tested-with-odg", json={"step": 3}, headers={"If-Match": etag}
+        )
+        assert later.json()["step"] == 3
+        resolved = (await governor.get("/api/v1/routing/resolve?item=procedure-change:x")).json()["routes"]
+        assert [route["body"] for route in resolved] == ["lscb", "csmt", "odg"]
+
+    async def test_a_body_that_only_approves_procedure_changes_gets_no_pack_section_for_them(
+        self, client: AsyncClient, loaded: Tally
+    ) -> None:
+        pack = (await client.get("/api/v1/governance-bodies/csmt/pack")).json()
+        assert not {"procedure-changes-approved-at-csmt"} & set(pack["rules"])
+        assert "Approval of procedure changes" not in pack["reports"]
+
     async def test_items_no_rule_reaches_are_reported(self, client: AsyncClient, loaded: Tally) -> None:
         unrouted = (await client.get("/api/v1/routing/unrouted")).json()["items"]
         assert {u["item"] for u in unrouted} == {f"kpi:{code}" for code in CONTEXT_KPIS}

@@ -49,6 +49,12 @@ CREATES = {
         {"status": "on_track", "rag": "green", "as_of": "2016-09-30"},
         {"status": "on_track", "rag": "amber", "as_of": "2016-09-30"},
     ),
+    "team": Create(
+        "POST",
+        "/api/v1/teams",
+        {"key": "children-in-care-team", "name": "Children in Care Team", "service_owner": "AD SLAC"},
+        {"key": "children-in-care-team", "name": "Looked after children team", "service_owner": "AD SLAC"},
+    ),
     "owner": Create(
         "POST",
         "/api/v1/owners",

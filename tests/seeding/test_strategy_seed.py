@@ -143,7 +143,25 @@ class TestSpotChecks:
         for name in ("Children’s Programme Board", "Children’s Services Management Team", "Cabinet"):
             assert name in names
         csmt = next(b for b in bodies if b["code"] == "CSMT")
-        assert (csmt["cadence"], csmt["cadence_inferred"]) == ("monthly", False)
+        # The document gives the monthly cadence of CSMT's performance report, not of its meetings.
+        assert (csmt["cadence"], csmt["cadence_inferred"]) == ("monthly", True)
+        by_key = {b["key"]: b for b in bodies}
+        # Standing them down is a proposal ("the opportunity to stand down"): both still meet.
+        assert by_key["performance-clinic"]["status"] == by_key["procedures-group"]["status"] == "stand_down_proposed"
+        assert by_key["malap"]["description"].startswith("The Multi-Agency Looked After Children Partnership.")
+
+    async def test_corrections_on_review(self, client: AsyncClient, loaded: Tally) -> None:
+        malap = (await client.get("/api/v1/owners/malap")).json()
+        assert (malap["full_name"], malap["name_inferred"]) == ("Multi-Agency Looked After Children Partnership", False)
+        for key in ("review-of-youth-services", "review-of-childrens-centres"):
+            project = (await client.get(f"/api/v1/projects/{key}")).json()
+            assert (project["deadline_text"], project["deadline_date"]) == ("2016/17", "2017-03-31"), key
+        early = (await client.get("/api/v1/projects/review-of-0-5s-healthy-child-programme")).json()
+        assert early["focus_areas"] == ["universal-and-open-access-services", "early-help"]
+        ongoing = (await client.get("/api/v1/actions", params={"limit": 200})).json()["items"]
+        in_year = [a for a in ongoing if a["due_text"] == "Ongoing in 2016/17"]
+        assert in_year
+        assert {(a["due_kind"], a["due_date"]) for a in in_year} == {("dated", "2017-03-31")}
 
     async def test_profile_figures_are_context_values(self, client: AsyncClient, loaded: Tally) -> None:
         body = (await client.get("/api/v1/kpis/children-in-care")).json()

@@ -39,6 +39,12 @@ class OwnerFilters(Changed, total=False):
     include_archived: bool
 
 
+class TeamFilters(Changed, total=False):
+    kind: str
+    parent: str
+    service_owner: str
+
+
 class GovernanceBodyFilters(Changed, total=False):
     status: str
     cadence: str

@@ -12,7 +12,10 @@ from strategy_client._model import Model
 
 BodyStatus = TypeAliasType(
     "BodyStatus",
-    Annotated[Literal["active", "stood_down", "proposed"], Field(title="BodyStatus")],
+    Annotated[
+        Literal["active", "stand_down_proposed", "stood_down", "proposed"],
+        Field(title="BodyStatus"),
+    ],
 )
 
 
@@ -494,6 +497,7 @@ ItemKind = TypeAliasType(
             "kpi",
             "performance_exception",
             "focus_area_progress",
+            "procedure_change",
         ],
         Field(title="ItemKind"),
     ],
@@ -1190,6 +1194,10 @@ class RouteRead(Model):
     body_name: Annotated[str, Field(title="Body Name")]
     rule: Annotated[str, Field(title="Rule")]
     report: Annotated[str | None, Field(title="Report")]
+    step: Annotated[int | None, Field(title="Step")]
+    """
+    Where bodies take an item in turn, this rule's place in that order (procedure changes: tested with the ODG, 1, then approved at CSMT, 2); null where bodies take it side by side. Routes are listed in step order.
+    """
 
 
 class SavingsIn(Model):
@@ -1428,6 +1436,49 @@ class TargetSummary(Model):
             title="Display",
         ),
     ]
+
+
+TeamKind = TypeAliasType("TeamKind", Annotated[Literal["team", "locality"], Field(title="TeamKind")])
+"""
+The kinds of scope this resource manages (ScopeKind's team and locality).
+"""
+
+
+class TeamRead(Model):
+    key: Annotated[str, Field(title="Key")]
+    name: Annotated[str, Field(title="Name")]
+    kind: TeamKind
+    parent: Annotated[str | None, Field(title="Parent")]
+    """
+    Key of the scope it rolls up to: the borough, or a locality.
+    """
+    service_owner: Annotated[str | None, Field(title="Service Owner")]
+    """
+    Code of the owner the team answers to (e.g. 'AD SLAC').
+    """
+    manager_role: Annotated[str | None, Field(title="Manager Role")]
+    description: Annotated[str | None, Field(title="Description")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to change the team.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
+class TeamUpdate(Model):
+    """
+    Fields to change; the key never changes (figures are filed under it).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str | None, Field(title="Name")] = None
+    parent: Annotated[str | None, Field(title="Parent")] = None
+    service_owner: Annotated[str | None, Field(title="Service Owner")] = None
+    manager_role: Annotated[str | None, Field(title="Manager Role")] = None
+    description: Annotated[str | None, Field(title="Description")] = None
 
 
 class TextItem(Model):
@@ -2591,6 +2642,22 @@ class PageSubmissionRecord(Model):
     """
 
 
+class PageTeamRead(Model):
+    items: Annotated[list[TeamRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageUnroutedItem(Model):
     items: Annotated[list[UnroutedItem], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -2826,6 +2893,7 @@ class RoutingRuleCreate(Model):
     Governance body key.
     """
     report: Annotated[str | None, Field(title="Report")] = None
+    step: Annotated[int | None, Field(title="Step")] = None
     note: Annotated[str | None, Field(title="Note")] = None
 
 
@@ -2840,6 +2908,10 @@ class RoutingRuleRead(Model):
     Governance body key.
     """
     report: Annotated[str | None, Field(title="Report")]
+    step: Annotated[int | None, Field(title="Step")]
+    """
+    Where bodies take an item in turn, this rule's place in that order (procedure changes: tested with the ODG, 1, then approved at CSMT, 2); null where bodies take it side by side. Routes are listed in step order.
+    """
     note: Annotated[str | None, Field(title="Note")]
     version: Annotated[int, Field(title="Version")]
     archived_at: Annotated[datetime | None, Field(title="Archived At")]
@@ -2861,6 +2933,7 @@ class RoutingRuleUpdate(Model):
     """
     body: Annotated[str | None, Field(title="Body")] = None
     report: Annotated[str | None, Field(title="Report")] = None
+    step: Annotated[int | None, Field(title="Step")] = None
     note: Annotated[str | None, Field(title="Note")] = None
 
 
@@ -2932,6 +3005,25 @@ class TargetIn(Model):
     Numeric targets only: how far short of target still counts as amber.
     """
     note: Annotated[str | None, Field(title="Note")] = None
+
+
+class TeamCreate(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    key: Annotated[str, Field(examples=["children-in-care-team"], title="Key")]
+    name: Annotated[str, Field(examples=["Children in Care Team"], title="Name")]
+    kind: TeamKind | None = "team"
+    parent: Annotated[str | None, Field(title="Parent")] = None
+    """
+    Key of the borough or locality it rolls up to (default: the borough).
+    """
+    service_owner: Annotated[str | None, Field(title="Service Owner")] = None
+    """
+    Code of the owner the team answers to.
+    """
+    manager_role: Annotated[str | None, Field(title="Manager Role")] = None
+    description: Annotated[str | None, Field(title="Description")] = None
 
 
 class ActionDetail(Model):

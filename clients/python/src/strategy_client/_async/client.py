@@ -17,7 +17,7 @@ from strategy_client._async.governance import (
     AsyncRoutingRules,
 )
 from strategy_client._async.kpis import AsyncKpis, AsyncNationalIndicators, AsyncScorecard
-from strategy_client._async.owners import AsyncGovernanceBodies, AsyncOwners
+from strategy_client._async.owners import AsyncGovernanceBodies, AsyncOwners, AsyncTeams
 from strategy_client._async.packs import AsyncPacks
 from strategy_client._async.projects import AsyncProjects
 from strategy_client._async.strategy import AsyncFocusAreas, AsyncOrganisations, AsyncScopes, AsyncStrategies
@@ -53,6 +53,7 @@ class AsyncClient:
         self.strategies = AsyncStrategies(http)
         self.focus_areas = AsyncFocusAreas(http)
         self.owners = AsyncOwners(http)
+        self.teams = AsyncTeams(http)
         self.governance_bodies = AsyncGovernanceBodies(http)
         self.routing_rules = AsyncRoutingRules(http)
         self.routing = AsyncRouting(http)

@@ -19,7 +19,7 @@ from strategy_client._sync.governance import (
     RoutingRules,
 )
 from strategy_client._sync.kpis import Kpis, NationalIndicators, Scorecard
-from strategy_client._sync.owners import GovernanceBodies, Owners
+from strategy_client._sync.owners import GovernanceBodies, Owners, Teams
 from strategy_client._sync.packs import Packs
 from strategy_client._sync.projects import Projects
 from strategy_client._sync.strategy import FocusAreas, Organisations, Scopes, Strategies
@@ -54,6 +54,7 @@ class Client:
         self.strategies = Strategies(http)
         self.focus_areas = FocusAreas(http)
         self.owners = Owners(http)
+        self.teams = Teams(http)
         self.governance_bodies = GovernanceBodies(http)
         self.routing_rules = RoutingRules(http)
         self.routing = Routing(http)
