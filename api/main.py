@@ -23,6 +23,7 @@ from api.errors import install_problem_handlers
 from api.governance.router import router as governance_router
 from api.health.router import router as health_router
 from api.kpis.figure_lane import FigureLane
+from api.kpis.in_year_router import router as kpi_in_year_router
 from api.kpis.national_router import router as national_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
@@ -66,6 +67,7 @@ DOMAIN_ROUTERS = (
     revisions_router,
     kpis_router,
     kpi_submissions_router,
+    kpi_in_year_router,
     commentary_router,
     returns_router,
     national_router,

@@ -25,6 +25,9 @@ class Tag(StrEnum):
     kpi_values = "KPI values"
     kpi_status = "KPI status"
     kpi_submissions = "KPI submissions"
+    kpi_in_year = "KPI in-year"
+    kpi_target_profiles = "KPI target profiles"
+    kpi_teams = "KPI teams"
     commentaries = "Commentaries"
     returns = "Returns"
     scopes = "Scopes"
@@ -59,6 +62,10 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.kpi_values: "KPI figures by period and scope; every correction is kept as a revision.",
     Tag.kpi_status: "How KPIs stand for a period: rating, direction of travel, comparators; the scorecard.",
     Tag.kpi_submissions: "KPI figures submitted in batches (JSON or CSV), and what each batch did.",
+    Tag.kpi_in_year: "An annual KPI's months and quarters: each period's figure, the year to date and the rolling "
+    "twelve months, combined by the KPI's rule (sum, latest or ratio) and rated against the year's target profile.",
+    Tag.kpi_target_profiles: "A KPI's trajectory toward its target through a year, a point a month or quarter.",
+    Tag.kpi_teams: "A KPI's figures by team for a period, combined and set beside the borough's own figure.",
     Tag.commentaries: "Owners' commentary on a KPI's figure for a period or on a progress update (why, and what "
     "is being done about it): edited and withdrawn as revisions, shown in packs with its author.",
     Tag.returns: "The KPI returns calendar: who returns each KPI's figures, how often and by when (working days skip "

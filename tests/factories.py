@@ -306,6 +306,7 @@ async def make_value(
         "kpi_id": kpi.id,
         "scope_id": scope.id,
         "period": parsed.code,
+        "period_type": parsed.type,
         "period_start_date": parsed.start,
         "period_end_date": parsed.end,
         "revision": 1,

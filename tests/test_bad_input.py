@@ -43,6 +43,17 @@ MADE = "{made}"
 MADE_ID = "{made_id}"  # the id in the answer of the POST made last (a progress update has no Location)
 PACK = ("/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12", "as_at": "2016-10-01"})
 COMMENTARY = {"period": "FY2016-17", "text": "Not known fell after tracking; NEET is the focus now"}
+PROFILE = f"/api/v1/kpis/{KPI}/target-profiles/FY2016-17"
+# NEET's trajectory to its 2016/17 target of 7%, quarter by quarter (a snapshot: the last point is the target).
+PROFILE_BODY = {
+    "basis": "per_period",
+    "points": [
+        {"period": "FY2016-17-Q1", "value": 8.5},
+        {"period": "FY2016-17-Q2", "value": 8},
+        {"period": "FY2016-17-Q3", "value": 7.5},
+        {"period": "FY2016-17-Q4", "value": 7},
+    ],
+}
 KPI_COMMENTARY = (f"/api/v1/kpis/{KPI}/commentaries", COMMENTARY)
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
@@ -58,6 +69,7 @@ class Write:
     # POSTs that make the item first, in turn, where the seed has none; MADE in a path (or item) stands for the
     # Location of the one made last, MADE_ID for the id in its answer
     made_by: tuple[tuple[str, dict[str, Any]], ...] = ()
+    made_with: str = "POST"  # or PUT, for an item made by PUT (sent with If-None-Match: *)
     csv: str | None = None  # the body of an endpoint that takes a file (as text/csv), not JSON
 
 
@@ -193,6 +205,7 @@ WRITES: dict[tuple[str, str], Write] = {
             "decimal_places": 0,
             "polarity": "higher_better",
             "period_type": "academic_year",
+            "combine": "ratio",
             "focus_area": FOCUS_AREA,
             "national_code": "123",
             "baseline_period": "2015/16",
@@ -239,6 +252,16 @@ WRITES: dict[tuple[str, str], Write] = {
     ),
     ("DELETE", "/kpis/{code}/return-schedule"): Write(
         f"/api/v1/kpis/{KPI}/return-schedule", item=f"/api/v1/kpis/{KPI}/return-schedule"
+    ),
+    ("PUT", "/kpis/{code}/target-profiles/{year}"): Write(
+        PROFILE,
+        PROFILE_BODY,
+        item=PROFILE,
+        made_by=((PROFILE, PROFILE_BODY),),
+        made_with="PUT",
+    ),
+    ("DELETE", "/kpis/{code}/target-profiles/{year}"): Write(
+        PROFILE, item=PROFILE, made_by=((PROFILE, PROFILE_BODY),), made_with="PUT"
     ),
     ("PUT", "/kpis/{code}/values/{period}"): Write(
         f"/api/v1/kpis/{KPI}/values/FY2016-17",
@@ -529,7 +552,8 @@ async def _make(admin: AsyncClient, write: Write) -> Write:
     and MADE_ID by its id."""
     location, made_id = "", ""
     for path, body in write.made_by:
-        made = await admin.post(path.replace(MADE, location), json=body)
+        first = {"If-None-Match": "*"} if write.made_with == "PUT" else {}
+        made = await admin.request(write.made_with, path.replace(MADE, location), json=body, headers=first)
         assert made.status_code == 201, made.text
         location, made_id = made.headers.get("location", ""), str(made.json().get("id", ""))
 

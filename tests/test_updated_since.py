@@ -58,6 +58,11 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
     savings = {"target_pence": 100_000, "forecast_pence": 90_000}
     assert (await admin.put("/api/v1/projects/lean-review/savings/FY2016-17", json=savings)).status_code in (200, 201)
     samples["/savings/{fy}"] = "/savings/FY2016-17"
+    trajectory = {"basis": "per_period", "points": [{"period": "FY2016-17-Q4", "value": 7}]}
+    profile = await admin.put(
+        "/api/v1/kpis/neet-not-known-16-19/target-profiles/FY2016-17", json=trajectory, headers={"If-None-Match": "*"}
+    )
+    assert profile.status_code == 201, profile.text
     paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import problems
@@ -107,7 +107,7 @@ async def benchmark(session: AsyncSession, code: str, query: BenchmarkQuery) -> 
     neighbours = {model: group for model, group in zip(MODELS, _neighbour_groups(places), strict=True)}
     followed = {subject.id, *([england.id] if england else [])}
     followed |= {member.scope.id for group in neighbours.values() for member in group.members}
-    history = await _read(session, _latest(kpi.id, KpiValue.scope_id.in_(followed)))
+    history = await _read(session, _latest(kpi.id, and_(KpiValue.scope_id.in_(followed), kpi_service.own_figures(kpi))))
     period = _period(kpi, query.period, subject, history)
     at = dict(await _read(session, _latest(kpi.id, KpiValue.period == period.code)))
     show = AsShown(kpi)

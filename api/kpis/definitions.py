@@ -14,6 +14,7 @@ from api.auth.principal import Actor
 from api.db import utcnow
 from api.errors import Conflict, InvalidInput, NotFound, ProblemError
 from api.kpis import service
+from api.kpis.combining import default_combine
 from api.kpis.models import Kpi, KpiTarget, KpiValue, Tier
 from api.kpis.schemas import KpiCreate, KpiUpdate, TargetIn
 from api.kpis.validation import range_problems
@@ -30,6 +31,7 @@ DEFINITION = (
     "decimal_places",
     "polarity",
     "period_type",
+    "combine",
     "national_code",
     "national_indicator",
     "baseline_period",
@@ -105,7 +107,8 @@ async def create_kpi(
         raise Conflict(f"A KPI with code '{data.code}' already exists.")
     last = await session.scalar(select(func.max(Kpi.position)))
     kpi = Kpi(
-        **data.model_dump(exclude={"focus_area"}),
+        **data.model_dump(exclude={"focus_area", "combine"}),
+        combine=data.combine or default_combine(data.unit),
         position=(last or 0) + 1,
         national_indicator=national_indicator,
         targets=[],

@@ -42,6 +42,21 @@ class TargetKind(StrEnum):
     relative_to_national = "relative_to_national"  # improve at least in line with the national rate
 
 
+class Combine(StrEnum):
+    """How a KPI's figures for shorter periods make one for a longer period (api/kpis/combining.py)."""
+
+    sum = "sum"  # counts: a quarter's figure is its months' added up
+    latest = "latest"  # snapshots ("at month end", "at 31 March"): a quarter's figure is its last month's
+    ratio = "ratio"  # rates: the sum of the numerators over the sum of the denominators
+
+
+class ProfileBasis(StrEnum):
+    """How a target profile's points read: each the total so far, or each its own period's."""
+
+    cumulative = "cumulative"
+    per_period = "per_period"
+
+
 class ScopeKind(StrEnum):
     borough = "borough"
     team = "team"
@@ -124,6 +139,9 @@ class Kpi(VersionedMixin, TimestampMixin, Base):
     decimal_places: Mapped[int] = mapped_column(default=0)
     polarity: Mapped[Polarity] = mapped_column(_enum(Polarity, "polarity"))
     period_type: Mapped[PeriodType] = mapped_column(_enum(PeriodType, "period_type"))
+    combine: Mapped[Combine] = mapped_column(
+        _enum(Combine, "combine", 10), default=Combine.latest, server_default=Combine.latest.value
+    )
     focus_area_id: Mapped[int | None] = mapped_column(ForeignKey("focus_area.id"), index=True)
     national_code: Mapped[str | None] = mapped_column(String(20))
     # The LAIT dictionary entry the KPI was adopted from (api/kpis/national.py): an indicator is adopted once.
@@ -174,6 +192,9 @@ class KpiValue(Base):
     kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id"))
     scope_id: Mapped[int] = mapped_column(ForeignKey("scope.id"), index=True)
     period: Mapped[str] = mapped_column(String(16))
+    # The period's type: the KPI's own, or a shorter one within it (an in-year figure: a month or quarter of an
+    # annual KPI). Reads of a KPI's figures keep to its own type (api/kpis/service.py own_figures).
+    period_type: Mapped[PeriodType] = mapped_column(_enum(PeriodType, "period_type"))
     period_start_date: Mapped[date]
     period_end_date: Mapped[date]
     revision: Mapped[int]
@@ -191,6 +212,35 @@ class KpiValue(Base):
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_submission.id"), index=True)
 
     scope: Mapped[Scope] = relationship(lazy="raise")
+
+
+class KpiTargetProfile(VersionedMixin, TimestampMixin, Base):
+    """A KPI's trajectory toward its target for one year: a target for each month or quarter of it."""
+
+    __tablename__ = "kpi_target_profile"
+    __table_args__ = (UniqueConstraint("kpi_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("kpi.id", ondelete="CASCADE"), index=True)
+    year: Mapped[str] = mapped_column(String(16))  # FY2016-17, or AY2016-17 for an academic-year KPI
+    basis: Mapped[ProfileBasis] = mapped_column(_enum(ProfileBasis, "profile_basis", 20))
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+    kpi: Mapped[Kpi] = relationship(lazy="raise")
+    points: Mapped[list["KpiTargetProfilePoint"]] = relationship(
+        lazy="raise", order_by="KpiTargetProfilePoint.period_end_date", cascade="all, delete-orphan"
+    )
+
+
+class KpiTargetProfilePoint(Base):
+    __tablename__ = "kpi_target_profile_point"
+    __table_args__ = (UniqueConstraint("profile_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("kpi_target_profile.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+    period_end_date: Mapped[date]
+    value: Mapped[Decimal] = mapped_column(VALUE_TYPE)
 
 
 class SubmissionFormat(StrEnum):

@@ -46,6 +46,7 @@ from api.versioning import Preconditions
 ATTEMPTS = 3
 VALUE_COLUMNS = (
     "period",
+    "period_type",
     "period_start_date",
     "period_end_date",
     "revision",
@@ -108,10 +109,10 @@ _WRITE = DriverStatement(
             RETURNING id
         ),
         value AS (
-            INSERT INTO kpi_value (kpi_id, scope_id, period, period_start_date, period_end_date, revision, value,
-                numerator, denominator, status_symbol, provisional, source, note, reason, submitted_at,
-                submitted_by, submitted_by_key_id, submission_id)
-            SELECT :kpi_id, :scope_id, :period, :period_start_date, :period_end_date, :revision, :value,
+            INSERT INTO kpi_value (kpi_id, scope_id, period, period_type, period_start_date, period_end_date,
+                revision, value, numerator, denominator, status_symbol, provisional, source, note, reason,
+                submitted_at, submitted_by, submitted_by_key_id, submission_id)
+            SELECT :kpi_id, :scope_id, :period, :period_type, :period_start_date, :period_end_date, :revision, :value,
                 :numerator, :denominator, :status_symbol, :provisional, :source, :note, :value_reason, :submitted_at,
                 :submitted_by, :key_pk, submission.id
             FROM submission
@@ -131,7 +132,10 @@ _WRITE = DriverStatement(
         bindparam("period_end_date", type_=Date),
         bindparam("provisional", type_=Boolean),
         *(bindparam(name, type_=_FIGURE) for name in ("value", "numerator", "denominator")),
-        *(bindparam(name, type_=String) for name in ("submitted_by", "request", "format", "mode", "period")),
+        *(
+            bindparam(name, type_=String)
+            for name in ("submitted_by", "request", "format", "mode", "period", "period_type")
+        ),
         *(bindparam(name, type_=String) for name in ("source", "status_symbol")),
         *(bindparam(name, type_=Text) for name in ("reason", "value_reason", "note")),
         *audit.EVENT_BINDS,
@@ -270,6 +274,7 @@ def _value(
     """The value's columns, as they are written and answered."""
     return {
         "period": checked.period.code,
+        "period_type": checked.period.type,
         "period_start_date": checked.period.start,
         "period_end_date": checked.period.end,
         "revision": revision,
@@ -300,6 +305,7 @@ def _parameters(
     return {
         **written,
         "status_symbol": written["status_symbol"].value if written["status_symbol"] else None,
+        "period_type": written["period_type"].value,
         "value_reason": written["reason"],
         "reason": reason,
         "kpi_id": checked.kpi.id,

@@ -7,6 +7,7 @@ from pydantic import AliasPath, BaseModel, Field, StringConstraints, ValidationI
 from api.benchmarks.benchmark_schemas import GapRead, RankRead
 from api.benchmarks.statistics import Judgement
 from api.kpis.models import (
+    Combine,
     GeographyLevel,
     Polarity,
     ScopeKind,
@@ -44,6 +45,9 @@ class KpiTargetRead(ReadModel):
 
 class KpiValueRead(ReadModel):
     period: str
+    period_type: PeriodType = Field(
+        description="The KPI's own, or a month or quarter within it (an in-year figure of an annual KPI)."
+    )
     period_start_date: date
     period_end_date: date
     scope: str = Field(validation_alias=AliasPath("scope", "key"), description="Scope key.")
@@ -73,6 +77,10 @@ class KpiRead(ReadModel):
     decimal_places: int
     polarity: Polarity
     period_type: PeriodType
+    combine: Combine = Field(
+        description="How figures combine over periods and teams: sum (counts), latest (snapshots such as children "
+        "in care at month end), ratio (sum of numerators over sum of denominators)."
+    )
     focus_area: str | None = Field(default=None, validation_alias=AliasPath("focus_area", "key"))
     national_code: str | None = Field(description="DfE LAIT measure code, where the measure matches.")
     national_indicator: str | None = Field(
@@ -270,6 +278,11 @@ class KpiCreate(WriteModel):
     decimal_places: int = Field(default=0, ge=0, le=6, description="How many decimals a figure is shown and kept to.")
     polarity: Polarity
     period_type: PeriodType
+    combine: Combine | None = Field(
+        default=None,
+        description="How figures combine over periods and teams (sum, latest or ratio); default by unit: count and "
+        "currency sum, percent and rate ratio, days latest.",
+    )
     focus_area: Code | None = Field(default=None, description="Focus area key.")
     national_code: str | None = Field(default=None, max_length=20, description="DfE LAIT measure code.")
     baseline_period: PeriodText | None = Field(
@@ -290,6 +303,7 @@ class KpiUpdate(WriteModel):
     decimal_places: Annotated[int, Field(ge=0, le=6)] | NotNull = None
     polarity: Polarity | NotNull = None
     period_type: PeriodType | NotNull = None
+    combine: Combine | NotNull = None
     focus_area: Code | None = None
     national_code: str | None = Field(default=None, max_length=20)
     baseline_period: PeriodText | None = None
@@ -297,7 +311,7 @@ class KpiUpdate(WriteModel):
     baseline_note: LongText | None = None
     note: LongText | None = None
 
-    _not_emptied = refuse_null("title", "tier", "unit", "decimal_places", "polarity", "period_type")
+    _not_emptied = refuse_null("title", "tier", "unit", "decimal_places", "polarity", "period_type", "combine")
 
 
 class TargetIn(WriteModel):

@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload, selectinload
 
@@ -40,6 +40,11 @@ class KpiValueQuery(ChangedQuery):
     period_from: str | None = Field(None, max_length=20, description="Periods starting on or after this one's start.")
     period_to: str | None = Field(None, max_length=20, description="Periods ending on or before this period's end.")
     history: bool = Field(False, description="Every revision, not only the latest of each period.")
+    period_type: PeriodType | None = Field(
+        None,
+        description="Figures of this period type. Default: the KPI's own (the type of `period` when one is given); "
+        "month or financial_quarter for an annual KPI's in-year figures.",
+    )
 
 
 class ScopeQuery(ChangedQuery):
@@ -101,14 +106,25 @@ async def kpi_by_code(session: AsyncSession, code: str) -> Kpi:
     return kpi
 
 
-def _ranked(kpi_id: int, *partition: InstrumentedAttribute[Any]) -> Select[int]:
-    """Ids of the newest row in each partition of a KPI's values."""
+def own_figures(kpi: Kpi) -> ColumnElement[bool]:
+    """A KPI's own figures: of its own period type, not its in-year months and quarters (read at
+    /kpis/{code}/in-year). A context KPI takes figures of any period type, and all of them are its own."""
+    return true() if kpi.tier is Tier.context else KpiValue.period_type == kpi.period_type
+
+
+def own_figures_of_each_kpi() -> ColumnElement[bool]:
+    """own_figures() for a query over many KPIs, correlated with the kpi table."""
+    return or_(KpiValue.period_type == Kpi.period_type, Kpi.tier == Tier.context)
+
+
+def _ranked(kpi: Kpi, *partition: InstrumentedAttribute[Any]) -> Select[int]:
+    """Ids of the newest row in each partition of a KPI's own figures."""
     rank = (
         func.row_number()
         .over(partition_by=partition, order_by=(KpiValue.period_end_date.desc(), KpiValue.revision.desc()))
         .label("rank")
     )
-    ranked = select(KpiValue.id, rank).where(KpiValue.kpi_id == kpi_id).subquery()
+    ranked = select(KpiValue.id, rank).where(KpiValue.kpi_id == kpi.id, own_figures(kpi)).subquery()
     return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
@@ -127,7 +143,7 @@ def _latest_revision() -> ColumnElement[bool]:
 
 async def latest_values(session: AsyncSession, kpi: Kpi) -> Sequence[KpiValue]:
     """The latest revision of the most recent period, for each scope."""
-    newest = _ranked(kpi.id, KpiValue.scope_id)
+    newest = _ranked(kpi, KpiValue.scope_id)
     statement = (
         select(KpiValue)
         .where(KpiValue.id.in_(newest))
@@ -167,8 +183,12 @@ async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> 
     if query.scope is not None:
         meant = (await scopes.resolve(session, [query.scope])).get(query.scope)
         statement = statement.where(KpiValue.scope_id == meant.id if meant is not None else false())
+    kind = query.period_type
     if query.period is not None:
-        statement = statement.where(KpiValue.period == parse_period_param(query.period, "period", kpi).code)
+        period = parse_period_param(query.period, "period", kpi)
+        statement = statement.where(KpiValue.period == period.code)
+        kind = kind or period.type
+    statement = statement.where(own_figures(kpi) if kind is None else KpiValue.period_type == kind)
     if query.period_from is not None:
         start = parse_period_param(query.period_from, "period_from", kpi).start
         statement = statement.where(KpiValue.period_start_date >= start)

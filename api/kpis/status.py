@@ -27,6 +27,7 @@ from api.benchmarks.benchmark_schemas import GapRead, RankRead
 from api.benchmarks.models import StatisticalNeighbour
 from api.bitemporal import AsAt
 from api.kpis import rating
+from api.kpis import service as kpi_service
 from api.kpis.models import GeographyLevel, Kpi, KpiTarget, KpiValue, Scope, ScopeKind, StatusSymbol, TargetKind, Tier
 from api.kpis.rating import Direction, Rating, RatingStatus, Travel
 from api.kpis.schemas import (
@@ -365,11 +366,11 @@ async def _latest_periods(
 ) -> dict[int, Period]:
     """Each KPI's latest period with a figure for the scope, as at and as known at the moment: one index probe each.
 
-    A KPI's figures all have its period type (it cannot change once there are figures), so the latest by end date
-    is the latest period."""
+    A KPI's own figures all have its period type (it cannot change once there are figures), so the latest by end
+    date is the latest period; its in-year figures (months and quarters of an annual KPI) are passed over."""
     newest = (
         select(KpiValue.period)
-        .where(KpiValue.kpi_id == Kpi.id, KpiValue.scope_id == scope_id)
+        .where(KpiValue.kpi_id == Kpi.id, KpiValue.scope_id == scope_id, kpi_service.own_figures_of_each_kpi())
         .order_by(KpiValue.period_end_date.desc(), KpiValue.revision.desc())
         .limit(1)
     )

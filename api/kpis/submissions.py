@@ -274,6 +274,7 @@ async def _write(
             "kpi_id": row.kpi.id,
             "scope_id": row.scope.id,
             "period": row.period.code,
+            "period_type": row.period.type,
             "period_start_date": row.period.start,
             "period_end_date": row.period.end,
             "revision": revision,

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, ValidationError
 
 from api.benchmarks.ees import rounded_consistent
+from api.kpis.combining import IN_YEAR
 from api.kpis.models import GeographyLevel, Kpi, Scope, StatusSymbol, Tier, Unit
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.schemas import Figure, WriteModel
@@ -153,19 +154,22 @@ def _period(number: int, text: str, kpi: Kpi, today: date, problems: list[Proble
     except InvalidPeriod as error:
         problems.append(Problem(number, "period", str(error)))
         return None
-    if (problem := period_problem(period, kpi, today)) is not None:
+    if (problem := period_problem(period, kpi, today, in_year=True)) is not None:
         problems.append(Problem(number, "period", problem))
         return None
     return period
 
 
-def period_problem(period: Period, kpi: Kpi, today: date) -> str | None:
-    """Why no figure of this KPI can be for this period (of another kind, or not begun), or None."""
-    if period.type is not kpi.period_type and kpi.tier is not Tier.context:
+def period_problem(period: Period, kpi: Kpi, today: date, *, in_year: bool = False) -> str | None:
+    """Why no figure of this KPI can be for this period (of another kind, or not begun), or None. ``in_year``: a
+    shorter period within the KPI's own (a month or quarter of an annual KPI, api/kpis/combining.py) will do."""
+    shorter = IN_YEAR.get(kpi.period_type, ()) if in_year else ()
+    if period.type is not kpi.period_type and period.type not in shorter and kpi.tier is not Tier.context:
         article = "an" if period.type.value[0] in "aeiou" else "a"
+        also = "".join(f" or {kind.value.replace('_', ' ')}" for kind in shorter)
         return (
             f"{period.code} is {article} {period.type.value.replace('_', ' ')}, but {kpi.code} is reported by "
-            f"{kpi.period_type.value.replace('_', ' ')}"
+            f"{kpi.period_type.value.replace('_', ' ')}{also}"
         )
     if period.start > today:
         return f"{period.code} is in the future (it starts {period.start})"

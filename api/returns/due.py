@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from api.kpis.combining import IN_YEAR
 from api.periods import PeriodType
 
 LONDON = ZoneInfo("Europe/London")
@@ -22,14 +23,9 @@ class DueBasis(StrEnum):
     calendar_days = "calendar_days"
 
 
-# The frequencies a KPI's figures may be returned at: its own period, or one that fits inside each of its periods.
-FREQUENCIES = {
-    PeriodType.month: {PeriodType.month},
-    PeriodType.financial_quarter: {PeriodType.financial_quarter, PeriodType.month},
-    PeriodType.financial_year: {PeriodType.financial_year, PeriodType.financial_quarter, PeriodType.month},
-    PeriodType.academic_year: {PeriodType.academic_year, PeriodType.month},
-    PeriodType.calendar_year: {PeriodType.calendar_year, PeriodType.financial_quarter, PeriodType.month},
-}
+# The frequencies a KPI's figures may be returned at: its own period, or the in-year periods it takes figures for
+# (a return can only be received in periods figures can be submitted for).
+FREQUENCIES = {own: {own, *IN_YEAR.get(own, ())} for own in PeriodType}
 
 
 class ReturnStatus(StrEnum):

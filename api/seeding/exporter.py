@@ -252,6 +252,7 @@ async def _kpis(session: AsyncSession) -> list[files.KpiFile]:
             decimal_places=k.decimal_places,
             polarity=k.polarity,
             period_type=k.period_type,
+            combine=k.combine,
             focus_area=k.focus_area.key if k.focus_area else None,
             national_code=k.national_code,
             national_indicator=k.national_indicator,

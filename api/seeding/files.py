@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.delivery import DeliveryStatus, Rag
 from api.governance.models import BodyStatus, Cadence, ExceptionKind, ItemKind
-from api.kpis.models import GeographyLevel, Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
+from api.kpis.models import Combine, GeographyLevel, Polarity, ScopeKind, StatusSymbol, TargetKind, Tier, Unit
 from api.owners.models import OwnerKind
 from api.periods import PeriodType
 from api.returns.due import DueBasis
@@ -199,6 +199,7 @@ class KpiFile(SeedModel):
     decimal_places: int = Field(ge=0, le=6)
     polarity: Polarity
     period_type: PeriodType
+    combine: Combine  # how figures combine over periods and teams: a judgement per KPI (seed/README.md)
     focus_area: Key | None = None
     national_code: str | None = None
     national_indicator: Key | None = None  # the LAIT dictionary entry's key (GET /national-indicators/{key})

@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from api.kpis.combining import IN_YEAR
 from api.kpis.models import ScopeKind
 from api.periods import InvalidPeriod, PeriodType, parse_period
 from api.returns.due import FREQUENCIES
@@ -115,7 +116,7 @@ def _kpi_references(bundle: "SeedBundle") -> Iterator[Found]:
         periods += [("target", target.period) for target in kpi.targets]
         periods += [("value", value.period) for value in kpi.values]
         for what, text in periods:
-            if problem := period_problem(kpi, text):
+            if problem := period_problem(kpi, text, in_year=what == "value"):
                 yield "kpis.yaml", kpi.code, f"{what} period {problem}"
         for target in kpi.targets:
             if problem := _target_problem(target):
@@ -127,8 +128,9 @@ def _kpi_references(bundle: "SeedBundle") -> Iterator[Found]:
                 yield "kpis.yaml", kpi.code, f"value {value.period}: give a value or a status symbol, not both"
 
 
-def period_problem(kpi: KpiFile, text: str) -> str | None:
-    """Why ``text`` is not a period of the KPI's type, or None when it is."""
+def period_problem(kpi: KpiFile, text: str, *, in_year: bool = False) -> str | None:
+    """Why ``text`` is not a period of the KPI's type, or None when it is. ``in_year``: a month or quarter within
+    the KPI's own period will do (a figure's, api/kpis/combining.py IN_YEAR)."""
     academic = kpi.period_type is PeriodType.academic_year
     try:
         period = parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
@@ -136,7 +138,9 @@ def period_problem(kpi: KpiFile, text: str) -> str | None:
         return str(error)
     return (
         None
-        if period.type is kpi.period_type or kpi.tier == "context"
+        if period.type is kpi.period_type
+        or kpi.tier == "context"
+        or (in_year and period.type in IN_YEAR.get(kpi.period_type, ()))
         else (f"'{text}' is a {period.type.value}, but the KPI is measured by {kpi.period_type.value}")
     )
 

@@ -125,3 +125,26 @@ def test_dfe_statistics_imported_through_a_shipped_mapping_and_an_inline_one(sdk
     assert again.mapping is None
     assert again.values_created == 0
     assert again.kpi == REPEAT
+
+
+def test_in_year_figures_a_target_profile_and_the_teams(sdk: Client) -> None:
+    for month, value in (("2016-04", 8), ("2016-05", 7), ("2016-06", 6)):
+        sdk.kpis.values.put(NEET, month, value=value)
+    assert [value.period for value in sdk.kpis.values.list(NEET, period_type="month")] == [
+        "2016-04",
+        "2016-05",
+        "2016-06",
+    ]
+    points = [("FY2016-17-Q1", 7), ("FY2016-17-Q2", 7), ("FY2016-17-Q3", 7), ("FY2016-17-Q4", 7)]
+    profile = sdk.kpis.target_profiles.put(NEET, "FY2016-17", basis="per_period", points=points)
+    assert (profile.etag, [point.cumulative for point in profile.points]) == ('"1"', [7, 7, 7, 7])
+    with pytest.raises(PreconditionFailed):
+        sdk.kpis.target_profiles.put(NEET, "FY2016-17", basis="per_period", points=points)
+    with pytest.raises(UnprocessableEntity):
+        sdk.kpis.target_profiles.put(NEET, "FY2016-17", basis="per_period", points=[("FY2016-17-Q4", 8)], if_match="*")
+    quarter = next(row for row in sdk.kpis.in_year(NEET, year="FY2016-17").periods if row.period == "FY2016-17-Q1")
+    assert (quarter.figure.value, quarter.figure.source, quarter.rating.status) == (6, "combined", "green")
+    assert [found.year for found in sdk.kpis.target_profiles.list(NEET)] == ["FY2016-17"]
+    sdk.kpis.target_profiles.delete(NEET, "FY2016-17")
+    rolled = sdk.kpis.teams(NEET, "2016/17")
+    assert (len(rolled.teams), rolled.combined.value) == (5, None)

@@ -30,7 +30,7 @@ STEPS: list[Request] = [
     ("PUT", "/values/FY2014-15", {"status_symbol": "c", "value": 1}, {}),
     ("PUT", "/values/FY2014-15", {"value": 101}, {}),
     ("PUT", "/values/FY2014-15?scope=nowhere", {"value": 5}, {}),
-    ("PUT", "/values/2016-04", {"value": 5}, {}),
+    ("PUT", "/values/CY2016", {"value": 5}, {}),
     ("PUT", "/values/FY2099-00", {"value": 5}, {}),
     ("PUT", "/values/FY2014-15?scop=england", {"value": 5}, {}),
     ("PUT", "/values/FY2014-15?scope=england&scope=england", {"value": 5}, {}),

@@ -44,7 +44,7 @@ class TestJsonBatches:
     async def test_one_bad_row_rejects_the_whole_batch_by_default(self, submitter: AsyncClient, kpi: str) -> None:
         rows = dfe_rows()
         rows[2] = rows[2] | {"value": "150", "numerator": None, "denominator": None}
-        rows[5] = rows[5] | {"period": "FY2016-17-Q2"}
+        rows[5] = rows[5] | {"period": "CY2016"}
         before = await stored_values()
         problem = assert_problem(await submitter.post("/api/v1/kpi-submissions", json={"rows": rows}), 422)
         assert "2 of 26 rows were rejected, so nothing was written" in problem["detail"]

@@ -116,7 +116,7 @@ class TestValidation:
     @pytest.mark.parametrize(
         ("path", "body", "loc", "words"),
         [
-            ("FY2016-17-Q1", {"value": 5}, ["path", "period"], "financial quarter"),
+            ("CY2016", {"value": 5}, ["path", "period"], "calendar year"),
             ("AY2015-16", {"value": 5}, ["path", "period"], "academic year"),
             ("FY2099-00", {"value": 5}, ["path", "period"], "in the future"),
             ("2016Q1", {"value": 5}, ["path", "period"], "FY2016-17-Q1"),

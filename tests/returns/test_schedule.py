@@ -27,7 +27,7 @@ class TestReadAndReplace:
         assert body["archived_at"] is None
 
     async def test_returns_end_with_the_last_period_or_never(self, calendar: Calendar, governor: AsyncClient) -> None:
-        owed = {"kpi": CODE, "as_at": "2019-06-30", "limit": 100}
+        owed: dict[str, str | int] = {"kpi": CODE, "as_at": "2019-06-30", "limit": 100}
         periods = [item["period"] for item in (await governor.get("/api/v1/returns", params=owed)).json()["items"]]
         assert (periods[0], periods[-1], len(periods)) == ("FY2016-17-Q1", "FY2017-18-Q4", 8)
         short = {"accountable_owner": "AD SLAC", "last_period": "FY2016-17-Q2"}

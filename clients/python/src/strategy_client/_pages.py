@@ -95,6 +95,7 @@ class ValueFilters(Changed, total=False):
     period_from: str
     period_to: str
     history: bool
+    period_type: str
 
 
 class ScopeFilters(Changed, total=False):

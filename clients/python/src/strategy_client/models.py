@@ -87,6 +87,33 @@ class CheckCounts(Model):
     owner_name_inferred: Annotated[int, Field(title="Owner Name Inferred")]
 
 
+Combine = TypeAliasType("Combine", Annotated[Literal["sum", "latest", "ratio"], Field(title="Combine")])
+"""
+How a KPI's figures for shorter periods make one for a longer period (api/kpis/combining.py).
+"""
+
+
+class CombinedRead(Model):
+    value: Annotated[int | float | None, Field(title="Value")]
+    """
+    Null when it cannot be worked out: `reason` says why.
+    """
+    display: Annotated[str | None, Field(title="Display")]
+    """
+    The value as a report prints it.
+    """
+    numerator: Annotated[int | float | None, Field(title="Numerator")]
+    denominator: Annotated[int | float | None, Field(title="Denominator")]
+    parts: Annotated[list[str], Field(title="Parts")]
+    """
+    The periods (or teams) combined, in order.
+    """
+    reason: Annotated[str | None, Field(title="Reason")]
+    """
+    Why there is no value; null when there is one.
+    """
+
+
 class CommentaryIn(Model):
     """
     Commentary on a progress update, or a commentary's new text.
@@ -478,6 +505,36 @@ class ImportResult(Model):
     """
     Whether anything was written: figures, or places (false for a dry run).
     """
+
+
+class InYearFigureRead(Model):
+    value: Annotated[int | float | None, Field(title="Value")]
+    """
+    Null when it cannot be worked out: `reason` says why.
+    """
+    display: Annotated[str | None, Field(title="Display")]
+    """
+    The value as a report prints it.
+    """
+    numerator: Annotated[int | float | None, Field(title="Numerator")]
+    denominator: Annotated[int | float | None, Field(title="Denominator")]
+    parts: Annotated[list[str], Field(title="Parts")]
+    """
+    The periods (or teams) combined, in order.
+    """
+    reason: Annotated[str | None, Field(title="Reason")]
+    """
+    Why there is no value; null when there is one.
+    """
+    source: Annotated[Literal["submitted", "combined"] | None, Field(title="Source")]
+    """
+    submitted: the period's own figure; combined: a quarter's, from its months (null: none).
+    """
+    revision: Annotated[int | None, Field(title="Revision")]
+    """
+    The submitted figure's latest revision.
+    """
+    provisional: Annotated[bool | None, Field(title="Provisional")]
 
 
 class IssuedPackRead(Model):
@@ -1076,6 +1133,36 @@ class ProblemTypeRead(Model):
     """
 
 
+ProfileBasis = TypeAliasType(
+    "ProfileBasis",
+    Annotated[Literal["cumulative", "per_period"], Field(title="ProfileBasis")],
+)
+"""
+How a target profile's points read: each the total so far, or each its own period's.
+"""
+
+
+class ProfilePointIn(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    period: Annotated[str, Field(examples=["FY2016-17-Q1", "2016-06"], title="Period")]
+    value: Annotated[float | str, Field(title="Value")]
+    """
+    At most 12 whole digits and 6 decimal places.
+    """
+
+
+class ProfilePointRead(Model):
+    period: Annotated[str, Field(title="Period")]
+    period_end_date: Annotated[date, Field(title="Period End Date")]
+    value: Annotated[int | float, Field(title="Value")]
+    cumulative: Annotated[int | float, Field(title="Cumulative")]
+    """
+    The target for the year to date at this point.
+    """
+
+
 class ProjectCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -1239,6 +1326,10 @@ class ReturnScheduleRead(Model):
     due_basis: DueBasis
     due_days: Annotated[int, Field(title="Due Days")]
     first_period: Annotated[str, Field(title="First Period")]
+    last_period: Annotated[str | None, Field(title="Last Period")]
+    """
+    The last period a return is owed for; null: until withdrawn.
+    """
     version: Annotated[int, Field(title="Version")]
     created_at: Annotated[datetime, Field(title="Created At")]
     updated_at: Annotated[datetime, Field(title="Updated At")]
@@ -1279,6 +1370,10 @@ class ReturnScheduleWrite(Model):
     first_period: Annotated[str | None, Field(title="First Period")] = None
     """
     The first period a return is owed for (a code of the frequency, e.g. 2016-04 or FY2016-17-Q1); default: the one the strategy starts in.
+    """
+    last_period: Annotated[str | None, Field(title="Last Period")] = None
+    """
+    The last period a return is owed for (a code of the frequency); left out: the one the strategy ends in; null: owed until the schedule is withdrawn.
     """
 
 
@@ -1524,6 +1619,39 @@ TargetKind = TypeAliasType(
 )
 
 
+class TargetProfileIn(Model):
+    """
+    A year's whole trajectory toward the KPI's target: every point replaces what was there.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    basis: ProfileBasis
+    """
+    cumulative: each point is the total for the year so far; per_period: each is its own period's (a `sum` KPI's are added up). Snapshot and ratio KPIs: per_period.
+    """
+    points: Annotated[list[ProfilePointIn], Field(title="Points")]
+
+
+class TargetProfileRead(Model):
+    kpi: Annotated[str, Field(title="Kpi")]
+    year: Annotated[str, Field(title="Year")]
+    basis: ProfileBasis
+    points: Annotated[list[ProfilePointRead], Field(title="Points")]
+    annual_target: Annotated[int | float | None, Field(title="Annual Target")]
+    """
+    The KPI's numeric target for the year, if it has one.
+    """
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to replace or delete the profile.
+    """
+    updated_by: Annotated[str, Field(title="Updated By")]
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
 class TargetSummary(Model):
     period: Annotated[str, Field(title="Period")]
     kind: TargetKind
@@ -1536,6 +1664,23 @@ class TargetSummary(Model):
             title="Display",
         ),
     ]
+
+
+class TeamFigureRead(Model):
+    team: Annotated[str, Field(title="Team")]
+    """
+    The team's scope key.
+    """
+    name: Annotated[str, Field(title="Name")]
+    value: Annotated[int | float | None, Field(title="Value")]
+    display: Annotated[str | None, Field(title="Display")]
+    numerator: Annotated[int | float | None, Field(title="Numerator")]
+    denominator: Annotated[int | float | None, Field(title="Denominator")]
+    status_symbol: Annotated[str | None, Field(title="Status Symbol")]
+    revision: Annotated[int | None, Field(title="Revision")]
+    """
+    Null: the team has no figure for the period.
+    """
 
 
 TeamKind = TypeAliasType("TeamKind", Annotated[Literal["team", "locality"], Field(title="TeamKind")])
@@ -1643,6 +1788,31 @@ class UnroutedItem(Model):
     item: Annotated[str, Field(title="Item")]
     kind: ItemKind
     title: Annotated[str, Field(title="Title")]
+
+
+class YearToDateRead(Model):
+    value: Annotated[int | float | None, Field(title="Value")]
+    """
+    Null when it cannot be worked out: `reason` says why.
+    """
+    display: Annotated[str | None, Field(title="Display")]
+    """
+    The value as a report prints it.
+    """
+    numerator: Annotated[int | float | None, Field(title="Numerator")]
+    denominator: Annotated[int | float | None, Field(title="Denominator")]
+    parts: Annotated[list[str], Field(title="Parts")]
+    """
+    The periods (or teams) combined, in order.
+    """
+    reason: Annotated[str | None, Field(title="Reason")]
+    """
+    Why there is no value; null when there is one.
+    """
+    uses_quarters: Annotated[bool, Field(title="Uses Quarters")]
+    """
+    Whether a quarter's figure stands in for its missing months.
+    """
 
 
 class ActionCreate(Model):
@@ -2042,6 +2212,10 @@ class KpiCreate(Model):
     """
     polarity: Polarity
     period_type: PeriodType
+    combine: Combine | None = None
+    """
+    How figures combine over periods and teams (sum, latest or ratio); default by unit: count and currency sum, percent and rate ratio, days latest.
+    """
     focus_area: Annotated[str | None, Field(title="Focus Area")] = None
     """
     Focus area key.
@@ -2072,6 +2246,10 @@ class KpiRead(Model):
     decimal_places: Annotated[int, Field(title="Decimal Places")]
     polarity: Polarity
     period_type: PeriodType
+    combine: Combine
+    """
+    How figures combine over periods and teams: sum (counts), latest (snapshots such as children in care at month end), ratio (sum of numerators over sum of denominators).
+    """
     focus_area: Annotated[str | None, Field(title="Focus Area")] = None
     national_code: Annotated[str | None, Field(title="National Code")]
     """
@@ -2122,6 +2300,7 @@ class KpiUpdate(Model):
     decimal_places: Annotated[int | None, Field(title="Decimal Places")] = None
     polarity: Polarity | None = None
     period_type: Annotated[PeriodType | None, Field(title="Period Type")] = None
+    combine: Combine | None = None
     focus_area: Annotated[str | None, Field(title="Focus Area")] = None
     national_code: Annotated[str | None, Field(title="National Code")] = None
     baseline_period: Annotated[str | None, Field(title="Baseline Period")] = None
@@ -2154,6 +2333,10 @@ class KpiValueIn(Model):
 
 class KpiValueRead(Model):
     period: Annotated[str, Field(title="Period")]
+    period_type: PeriodType
+    """
+    The KPI's own, or a month or quarter within it (an in-year figure of an annual KPI).
+    """
     period_start_date: Annotated[date, Field(title="Period Start Date")]
     period_end_date: Annotated[date, Field(title="Period End Date")]
     scope: Annotated[str, Field(title="Scope")]
@@ -2181,6 +2364,10 @@ class KpiValueRead(Model):
 
 class KpiValueWritten(Model):
     period: Annotated[str, Field(title="Period")]
+    period_type: PeriodType
+    """
+    The KPI's own, or a month or quarter within it (an in-year figure of an annual KPI).
+    """
     period_start_date: Annotated[date, Field(title="Period Start Date")]
     period_end_date: Annotated[date, Field(title="Period End Date")]
     scope: Annotated[str, Field(title="Scope")]
@@ -2746,6 +2933,22 @@ class PageSubmissionRecord(Model):
     """
 
 
+class PageTargetProfileRead(Model):
+    items: Annotated[list[TargetProfileRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageTeamRead(Model):
     items: Annotated[list[TeamRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -3165,6 +3368,29 @@ class TeamCreate(Model):
     description: Annotated[str | None, Field(title="Description")] = None
 
 
+class TeamsRollUpRead(Model):
+    code: Annotated[str, Field(title="Code")]
+    title: Annotated[str, Field(title="Title")]
+    unit: Unit
+    decimal_places: Annotated[int, Field(title="Decimal Places")]
+    polarity: Polarity
+    combine: Combine
+    period: Annotated[str, Field(title="Period")]
+    teams: Annotated[list[TeamFigureRead], Field(title="Teams")]
+    combined: CombinedRead
+    """
+    The teams' figures combined by the KPI's rule.
+    """
+    borough: TeamFigureRead | None
+    """
+    The borough's own submitted figure for the period.
+    """
+    difference: Annotated[int | float | None, Field(title="Difference")]
+    """
+    The borough's figure minus the teams' combined, as shown.
+    """
+
+
 class ActionDetail(Model):
     key: Annotated[str, Field(title="Key")]
     focus_area: Annotated[str, Field(title="Focus Area")]
@@ -3291,6 +3517,62 @@ class GroupFigures(Model):
     """
 
 
+class InYearPeriodRead(Model):
+    period: Annotated[str, Field(title="Period")]
+    period_type: PeriodType
+    label: Annotated[str, Field(examples=["July 2016", "2016/17 Q1"], title="Label")]
+    period_start_date: Annotated[date, Field(title="Period Start Date")]
+    period_end_date: Annotated[date, Field(title="Period End Date")]
+    figure: InYearFigureRead
+    year_to_date: YearToDateRead
+    """
+    From the year's start to this period's end.
+    """
+    rolling_twelve_months: CombinedRead
+    """
+    The twelve months to this period's end.
+    """
+    profiled_target: Annotated[int | float | None, Field(title="Profiled Target")]
+    """
+    The target profile's target for the year to date (cumulative for a `sum` KPI).
+    """
+    profiled_target_display: Annotated[str | None, Field(title="Profiled Target Display")]
+    rating: RatingRead
+    """
+    The year-to-date figure against the profiled target.
+    """
+
+
+class InYearRead(Model):
+    code: Annotated[str, Field(title="Code")]
+    title: Annotated[str, Field(title="Title")]
+    unit: Unit
+    decimal_places: Annotated[int, Field(title="Decimal Places")]
+    polarity: Polarity
+    period_type: PeriodType
+    """
+    The KPI's own period type.
+    """
+    combine: Combine
+    combine_rule: Annotated[str, Field(title="Combine Rule")]
+    """
+    How this KPI's periods combine, in words.
+    """
+    scope: Annotated[str, Field(title="Scope")]
+    year: Annotated[str, Field(title="Year")]
+    as_at: Annotated[date | None, Field(title="As At")]
+    known_at: Annotated[datetime | None, Field(title="Known At")]
+    profile_basis: ProfileBasis | None
+    """
+    The year's target profile's basis; null: no profile.
+    """
+    profile_version: Annotated[int | None, Field(title="Profile Version")]
+    periods: Annotated[list[InYearPeriodRead], Field(title="Periods")]
+    """
+    Each month and quarter of the year, in order of end date.
+    """
+
+
 class KpiDetail(Model):
     code: Annotated[str, Field(title="Code")]
     title: Annotated[str, Field(title="Title")]
@@ -3304,6 +3586,10 @@ class KpiDetail(Model):
     decimal_places: Annotated[int, Field(title="Decimal Places")]
     polarity: Polarity
     period_type: PeriodType
+    combine: Combine
+    """
+    How figures combine over periods and teams: sum (counts), latest (snapshots such as children in care at month end), ratio (sum of numerators over sum of denominators).
+    """
     focus_area: Annotated[str | None, Field(title="Focus Area")] = None
     national_code: Annotated[str | None, Field(title="National Code")]
     """

@@ -1,6 +1,6 @@
 """KPIs: definitions, targets, values, status and benchmark; the scorecard; national indicators."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from typing import Any, Unpack
 
@@ -11,7 +11,7 @@ from strategy_client._encoding import idempotency_key as new_idempotency_key
 from strategy_client._encoding import path, segment
 from strategy_client._encoding import period as period_code
 from strategy_client._model import Model
-from strategy_client._pages import KpiFilters, NationalIndicatorFilters, ValueFilters
+from strategy_client._pages import Changed, KpiFilters, NationalIndicatorFilters, ValueFilters
 
 KpiRef = str | models.KpiRead | models.KpiDetail
 Number = int | float | Decimal | str
@@ -87,6 +87,51 @@ class AsyncValues(AsyncResource):
         return parse(response, models.KpiValueWritten)
 
 
+class AsyncTargetProfiles(AsyncResource):
+    """`/kpis/{code}/target-profiles/{year}`: a year's trajectory toward the KPI's target, a point a month or
+    quarter, set whole; its ETag covers every point."""
+
+    def url(self, kpi: KpiRef, year: str | None = None) -> str:
+        base = path("kpis", key_of(kpi, "code"), "target-profiles")
+        return base if year is None else f"{base}/{segment(period_code(year))}"
+
+    async def list_page(
+        self, kpi: KpiRef, *, page: int = 1, limit: int = 50, **filters: Unpack[Changed]
+    ) -> models.PageTargetProfileRead:
+        params = {**filters, "page": page, "limit": limit}
+        return await self._http.get(self.url(kpi), models.PageTargetProfileRead, params)
+
+    def list(
+        self, kpi: KpiRef, *, page_size: int = 100, **filters: Unpack[Changed]
+    ) -> AsyncIterator[models.TargetProfileRead]:
+        return paginate(lambda page, limit: self.list_page(kpi, page=page, limit=limit, **filters), page_size)
+
+    async def get(self, kpi: KpiRef, year: str) -> models.TargetProfileRead:
+        return await self._http.get(self.url(kpi, year), models.TargetProfileRead)
+
+    async def put(
+        self,
+        kpi: KpiRef,
+        year: str,
+        *,
+        basis: str,
+        points: Sequence[tuple[str, Number]],
+        if_match: str | None = None,
+    ) -> models.TargetProfileRead:
+        """Set the year's whole profile: the first with If-None-Match: * (no ``if_match``), a replacement with the
+        profile's ETag (``if_match="*"`` replaces whatever is there)."""
+        url = self.url(kpi, year)
+        body = {"basis": basis, "points": [{"period": period, "value": str(value)} for period, value in points]}
+        headers = {"If-Match": if_match} if if_match else {"If-None-Match": "*"}
+        response = await self._http.request("PUT", url, json=body, headers=headers, item_url=url)
+        return parse(response, models.TargetProfileRead)
+
+    async def delete(self, kpi: KpiRef, year: str, *, if_match: str | None = None) -> None:
+        url = self.url(kpi, year)
+        etag = await self._http.if_match(url, None, if_match)
+        await self._http.request("DELETE", url, headers={"If-Match": etag})
+
+
 class AsyncKpis(AsyncArchivable[models.KpiDetail]):
     """`/api/v1/kpis`: KPI definitions with their targets, values, status and benchmark."""
 
@@ -98,6 +143,7 @@ class AsyncKpis(AsyncArchivable[models.KpiDetail]):
         super().__init__(http)
         self.targets = AsyncTargets(http)
         self.values = AsyncValues(http)
+        self.target_profiles = AsyncTargetProfiles(http)
 
     async def get(self, kpi: KpiRef) -> models.KpiDetail:
         """A KPI with its targets and its latest value for each scope; the model carries its ETag."""
@@ -120,6 +166,25 @@ class AsyncKpis(AsyncArchivable[models.KpiDetail]):
         """The figure against England's and every comparator group's: gap, rank, quartile and the series."""
         params = {"period": period, "scope": scope, "group": group}
         return await self._http.get(path(self.name, key_of(kpi, "code"), "benchmark"), models.BenchmarkRead, params)
+
+    async def in_year(
+        self,
+        kpi: KpiRef,
+        *,
+        year: str | None = None,
+        scope: str | None = None,
+        as_at: str | None = None,
+        known_at: str | None = None,
+    ) -> models.InYearRead:
+        """Each month and quarter of a year: its figure, the year to date, the rolling twelve months and the rating
+        of the year to date against the year's target profile (default: the latest year with a month's figure)."""
+        params = {"year": year, "scope": scope, "as_at": as_at, "known_at": known_at}
+        return await self._http.get(path(self.name, key_of(kpi, "code"), "in-year"), models.InYearRead, params)
+
+    async def teams(self, kpi: KpiRef, period: str) -> models.TeamsRollUpRead:
+        """Each team's figure for the period, combined, beside the borough's own."""
+        url = path(self.name, key_of(kpi, "code"), "teams")
+        return await self._http.get(url, models.TeamsRollUpRead, {"period": period})
 
 
 class AsyncScorecard(AsyncResource):
