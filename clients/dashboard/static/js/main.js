@@ -7,13 +7,17 @@ import * as governance from "./pages/governance.js";
 import * as kpi from "./pages/kpi.js";
 import * as programme from "./pages/programme.js";
 import * as quality from "./pages/quality.js";
+import * as returns from "./pages/returns.js";
 import * as scorecard from "./pages/scorecard.js";
+import * as teams from "./pages/teams.js";
 import { CHANGED, current } from "./route.js";
 
 const PAGES = {
   scorecard,
   kpis: kpi,
   actions,
+  returns,
+  teams,
   programme,
   governance,
   "data-quality": quality,
