@@ -117,7 +117,7 @@ export async function render({ api, params }) {
         h("span", { id: "period-hint", class: "hint" }, "A year (2016/17), a quarter (FY2016-17-Q1) or a month (2016-07)."),
       ),
     ],
-    { submit: "Show the teams' figures" },
+    { submit: "Show by team" },
   );
   const body = h(
     "div",
