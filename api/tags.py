@@ -26,6 +26,7 @@ class Tag(StrEnum):
     kpi_status = "KPI status"
     kpi_submissions = "KPI submissions"
     commentaries = "Commentaries"
+    assurance = "Assurance"
     scopes = "Scopes"
     teams = "Teams"
     national_indicators = "National indicators"
@@ -60,6 +61,9 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.kpi_submissions: "KPI figures submitted in batches (JSON or CSV), and what each batch did.",
     Tag.commentaries: "Owners' commentary on a KPI's figure for a period or on a progress update (why, and what "
     "is being done about it): edited and withdrawn as revisions, shown in packs with its author.",
+    Tag.assurance: "The assurance programme (6d-6h): case file audits, practice observations, team performance "
+    "reviews, multi-agency audits and thematic reviews, members' visits; gradings, recurring themes and the actions "
+    "they raise. No child-level data: free text that looks like an identifier is refused.",
     Tag.scopes: "What figures can be about: the borough, teams, England, regions and local authorities.",
     Tag.teams: "Teams and localities: the service each answers to, its manager's role, and where its figures roll up.",
     Tag.national_indicators: "DfE's LAIT indicator definitions, and adopting one as a KPI.",
