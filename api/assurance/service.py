@@ -10,7 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from api.actions.models import BusinessImprovementAction
-from api.assurance.models import AssuranceActionLink, AssuranceActivity, AssuranceKind, AssuranceTheme, Grading
+from api.assurance.models import (
+    ActionRelation,
+    AssuranceActionLink,
+    AssuranceActivity,
+    AssuranceKind,
+    AssuranceTheme,
+    Grading,
+)
 from api.assurance.schemas import ActionLinkRead, AssuranceQuery, AssuranceRead
 from api.assurance.themes import normalise_theme
 from api.errors import NotFound
@@ -118,6 +125,15 @@ def _theme_or_none(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """An action an activity raises or evidences."""
+
+    relation: ActionRelation
+    action: str  # its key
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class KnownActivity:
     """An activity as packs and routing read it: a light row."""
 
@@ -131,7 +147,7 @@ class KnownActivity:
     carried_out_by_role: str
     grading: Grading | None
     themes: tuple[str, ...]
-    actions: tuple[str, ...]  # "raises:<key>" / "evidences:<key>"
+    actions: tuple[Link, ...]
 
 
 def known(activity: AssuranceActivity) -> KnownActivity:
@@ -147,7 +163,7 @@ def known(activity: AssuranceActivity) -> KnownActivity:
         carried_out_by_role=activity.carried_out_by_role,
         grading=activity.grading,
         themes=tuple(theme.theme for theme in activity.themes),
-        actions=tuple(f"{link.relation.value}:{link.action.key}" for link in activity.action_links),
+        actions=tuple(Link(link.relation, link.action.key, link.action.what) for link in activity.action_links),
     )
 
 

@@ -24,7 +24,14 @@ async def _pack(client: AsyncClient, body: str, query: str = "period=2016/17") -
 class TestCsmtPack:
     async def test_actions_exceptions_and_no_projects(self, client: AsyncClient, scenario: None) -> None:
         pack = await _pack(client, "csmt")
-        assert pack["rules"] == ["actions-to-csmt", "performance-challenge-to-csmt", "service-indicators-to-csmt"]
+        assert pack["rules"] == [
+            "actions-to-csmt",
+            "case-file-audits-to-csmt",
+            "performance-challenge-to-csmt",
+            "practice-observations-to-csmt",
+            "service-indicators-to-csmt",
+            "team-performance-reviews-to-csmt",
+        ]
         assert sum(len(area["actions"]) for area in pack["actions_by_focus_area"]) == 56
         cin = next(a for a in pack["actions_by_focus_area"] if a["key"] == "children-in-need-of-help-and-protection")
         toxic = next(a for a in cin["actions"] if a["key"] == TOXIC_TRIO)
