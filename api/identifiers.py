@@ -69,7 +69,7 @@ _REFERENCE_WORDS = (
     r"case|ref|reference|record|file|client|person|child|pupil|id|lcs|raise|ics|mosaic|carefirst|liquidlogic|ehm"
 )
 _REFERENCE_AFTER_WORD = re.compile(
-    rf"\b(?:{_REFERENCE_WORDS})\b[\s.:#-]*(?:(?:no|num|number|ref|reference|id)\b[\s.:#-]*)?"
+    rf"\b(?:{_REFERENCE_WORDS})\b[\s.:#-]*(?P<marker>(?:no|num|number|ref|reference|id)\b[\s.:#-]*)?"
     r"(?P<number>[A-Z]{0,3}\d[\d/-]{3,})(?![\w/-])",
     re.IGNORECASE,
 )
@@ -83,7 +83,7 @@ _MONTHS = (
 )
 _DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{2,4}}|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|(?:{_MONTHS})\.?\s+\d{{4}}|\d{{4}})"  # noqa: E501
 _BIRTH = re.compile(
-    rf"(?:\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth)[\s:,-]*(?:(?:is|was|of)\s+)?|\bborn\s+(?:on\s+|in\s+)?)"
+    rf"(?:\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth)[\s:,-]*(?:(?:is|was|of|as)\s+)?|\bborn\s+(?:on\s+|in\s+)?)"
     rf"(?:the\s+)?{_DATE}",
     re.IGNORECASE,
 )
@@ -94,7 +94,7 @@ _POSTCODE = re.compile(
 )
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w/-])")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b\.?\s+(?:[A-Z]\.?\s+)*[A-Z][a-z]+(?:[-'][A-Za-z]+)?")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\b\.?\s+(?:[A-Z]\.?\s+)*[A-Z](?:[a-z]+|'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?")
 _PEOPLE = (
     r"child|young\s+person|boy|girl|baby|infant|toddler|teenager|sibling|pupil|student|son|daughter|brother|sister|"
     r"mother|father|mum|dad|parent|carer|grandparent|grandmother|grandfather|nan|aunt|uncle|stepfather|stepmother|"
@@ -124,7 +124,8 @@ def _references(text: str) -> Iterator[Found]:
     for match in _REFERENCE_AFTER_WORD.finditer(text):
         number = match["number"]
         digits = sum(character.isdigit() for character in number)
-        if digits >= 4 and not _YEARISH.match(number):
+        # "case 2016" may be a year; "case no. 2016" is a number
+        if digits >= 4 and (match["marker"] or not _YEARISH.match(number)):
             yield Found(IdentifierKind.case_reference, match.start(), match.end())
     for match in _REFERENCE_BEFORE_WORD.finditer(text):
         yield Found(IdentifierKind.case_reference, match.start(), match.end())
