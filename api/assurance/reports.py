@@ -86,8 +86,8 @@ def _by_quarter(quarters: Sequence[Period], rows: Sequence[tuple[date, Grading |
 
 
 async def gradings(session: AsyncSession, query: GradingQuery, today: date) -> GradingReport:
-    """Each team's gradings in each financial quarter from `from` (default: the earliest activity counted) to `to`
-    (default: today), every team and quarter present, zeroes included."""
+    """Each team's gradings in each financial quarter from `from` to `to` (default: the earliest and the latest
+    activity counted), every team and quarter present, zeroes included."""
     kinds = (query.kind,) if query.kind else GRADED_KINDS
     activity = AssuranceActivity
     statement = _live(select(activity).where(activity.kind.in_(kinds)), query.from_, query.to)
@@ -98,8 +98,9 @@ async def gradings(session: AsyncSession, query: GradingQuery, today: date) -> G
             )
         )
     ).all()
-    end = query.to or today
-    start = query.from_ or min((row.carried_out_on for row in rows), default=end)
+    days = [row.carried_out_on for row in rows]
+    end = query.to or max(days, default=today)
+    start = query.from_ or min(days, default=end)
     quarters = quarters_between(start, end)
     teams = (
         await session.execute(

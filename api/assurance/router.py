@@ -131,7 +131,7 @@ async def archive_activity(
 )
 async def grading_report(session: SessionDep, query: Annotated[GradingQuery, Query()]) -> GradingReport:
     """Gradings on Ofsted's scale by team and financial quarter, every team and quarter with its zeroes, and totals
-    (`from`: default the earliest activity counted; `to`: default today; at most ten years)."""
+    (`from` and `to`: default the earliest and the latest activity counted; at most ten years)."""
     return await reports.gradings(session, query, date.today())
 
 
