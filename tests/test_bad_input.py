@@ -44,6 +44,22 @@ MADE_ID = "{made_id}"  # the id in the answer of the POST made last (a progress 
 PACK = ("/api/v1/governance-bodies/csmt/packs", {"meeting_date": "2016-10-12", "as_at": "2016-10-01"})
 COMMENTARY = {"period": "FY2016-17", "text": "Not known fell after tracking; NEET is the focus now"}
 KPI_COMMENTARY = (f"/api/v1/kpis/{KPI}/commentaries", COMMENTARY)
+ASSURANCE = (
+    "/api/v1/assurance-activities",
+    {
+        "kind": "case_file_audit",
+        "setting": None,
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-09-14",
+        "carried_out_by_role": "Service manager",
+        "lead_body": "csmt",
+        "grading": "good",
+        "themes": ["Voice of the child"],
+        "findings": "Plans reviewed on time",
+        "learning": "Record the child's views",
+        "actions": [{"action": ACTION, "relation": "raises"}],
+    },
+)
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -262,6 +278,35 @@ WRITES: dict[tuple[str, str], Write] = {
         MADE, {"text": "Fewer not known after the tracking exercise"}, item=MADE, made_by=(KPI_COMMENTARY,)
     ),
     ("DELETE", "/commentaries/{commentary_id}"): Write(MADE, item=MADE, made_by=(KPI_COMMENTARY,)),
+    ("POST", "/assurance-activities"): Write(*ASSURANCE),
+    # teams (added beside assurance: the teams resource came without its entries)
+    ("POST", "/teams"): Write(
+        "/api/v1/teams",
+        {
+            "key": "children-in-care-team",
+            "name": "Children in Care Team",
+            "kind": "team",
+            "parent": "stockton-on-tees",
+            "service_owner": "AD SLAC",
+            "manager_role": "Team manager",
+            "description": "Looked after children",
+        },
+    ),
+    ("PATCH", "/teams/{key}"): Write(
+        "/api/v1/teams/reviewing-unit",
+        {
+            "name": "Reviewing Unit",
+            "parent": "stockton-on-tees",
+            "service_owner": "AD SLAC",
+            "manager_role": "Team manager",
+            "description": "IROs",
+        },
+        item="/api/v1/teams/reviewing-unit",
+    ),
+    ("PATCH", "/assurance-activities/{activity_id}"): Write(
+        MADE, {**ASSURANCE[1], "grading": "requires_improvement"}, item=MADE, made_by=(ASSURANCE,)
+    ),
+    ("DELETE", "/assurance-activities/{activity_id}"): Write(MADE, item=MADE, made_by=(ASSURANCE,)),
 }
 
 

@@ -57,6 +57,13 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
     savings = {"target_pence": 100_000, "forecast_pence": 90_000}
     assert (await admin.put("/api/v1/projects/lean-review/savings/FY2016-17", json=savings)).status_code in (200, 201)
     samples["/savings/{fy}"] = "/savings/FY2016-17"
+    audit = {
+        "kind": "case_file_audit",
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-09-14",
+        "carried_out_by_role": "Service manager",
+    }
+    assert (await admin.post("/api/v1/assurance-activities", json=audit)).status_code == 201
     paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]

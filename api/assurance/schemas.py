@@ -8,7 +8,18 @@ from api.assurance.themes import THEME_LENGTH, distinct, normalise_theme
 from api.delivery import DeliveryStatus, Rag
 from api.identifiers import no_identifiers
 from api.pagination import ChangedQuery
-from api.schemas import AnonymousText, Counts, Day, Key, NotNull, QueryModel, ReadModel, WriteModel, refuse_null
+from api.schemas import (
+    AnonymousText,
+    Counts,
+    Day,
+    Key,
+    NotNull,
+    QueryModel,
+    ReadModel,
+    SafeStr,
+    WriteModel,
+    refuse_null,
+)
 
 MAX_THEMES = 20
 MAX_ACTIONS = 50
@@ -33,7 +44,7 @@ Role = Annotated[
     Field(description=ROLE, examples=["Service manager"]),
 ]
 Theme = Annotated[
-    str,
+    SafeStr,  # a NUL is refused before normalising could turn it into a hyphen
     StringConstraints(strip_whitespace=True, min_length=1, max_length=THEME_LENGTH),
     AfterValidator(no_identifiers),
     AfterValidator(normalise_theme),
