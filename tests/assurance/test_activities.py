@@ -218,7 +218,7 @@ class TestList:
         )
         await _recorded(auditor, kind="member_visit", grading=None, carried_out_on="2017-01-20", themes=[], actions=[])
 
-        def keys(response: Any) -> list[str]:
+        def keys(response: Any) -> list[tuple[str, str]]:
             return [(item["kind"], item["carried_out_on"]) for item in response.json()["items"]]
 
         everything = await auditor.get(ACTIVITIES)
