@@ -1,15 +1,15 @@
 """The identifier check (api/identifiers.py), without a database: what looks like a child's identifier is found, and
 the strategy's own language is not."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from api.identifiers import IdentifierKind, identifier_kinds, nhs_check_digit_valid, no_identifiers, refusal
+from tests.factories import SEED_DIR
 
-SEED = Path(__file__).resolve().parents[2] / "seed"
+SEED = SEED_DIR
 K = IdentifierKind
 FOUND = [
     # NHS numbers: ten digits with a valid modulus-11 check digit, run together or spaced 3-3-4
