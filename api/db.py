@@ -113,6 +113,11 @@ class Timeouts:
         return args
 
 
+# For creating and dropping databases (tests, benchmarks): dropping one waits on the disk, which on a busy machine
+# takes longer than any request should; nothing waits on these but the one who asked.
+ADMIN_TIMEOUTS = Timeouts(connect=30, pool=30, statement=0)
+
+
 def _gone_quiet(context: ExceptionContext) -> None:
     """A connection that timed out or broke mid-statement is in an unknown state: discard it (and its pool's
     siblings, which reach the same server) rather than hand it to the next request. It is cut at once: a polite

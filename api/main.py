@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import docs, openapi
 from api.actions.router import router as actions_router
+from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
 from api.auth.middleware import AccessMiddleware
 from api.auth.router import router as auth_router
@@ -52,7 +53,8 @@ the Children's Programme Board), owners, governance bodies and KPIs (Council Pla
 Select Committee).
 
 Every request under `/api/v1` needs `Authorization: Bearer <key>`; keys carry scopes (`read`, `kpi:submit`,
-`actions:write`, `projects:write`, `governance:write`, `admin`) and may be limited to some KPI codes or owners.
+`actions:write`, `projects:write`, `governance:write`, `assurance:write`, `admin`) and may be limited to some KPI
+codes or owners.
 Every error is an RFC 9457 `application/problem+json` body. Lists return `{items, page, limit, total}`.
 Periods use URL-safe codes: `2016-07`, `FY2016-17-Q1`, `FY2016-17`, `AY2015-16`, `CY2016`.
 """
@@ -70,6 +72,7 @@ DOMAIN_ROUTERS = (
     kpi_in_year_router,
     commentary_router,
     returns_router,
+    assurance_router,
     national_router,
     comparator_groups_router,
     benchmark_router,

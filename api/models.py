@@ -1,6 +1,7 @@
 """Every model module, imported once so Base.metadata is complete (for Alembic and the drift test)."""
 
 from api.actions import models as actions
+from api.assurance import models as assurance
 from api.audit import models as audit
 from api.auth import models as auth
 from api.benchmarks import models as benchmarks
@@ -19,6 +20,7 @@ from api.strategy import models as strategy
 __all__ = [
     "Base",
     "actions",
+    "assurance",
     "audit",
     "auth",
     "benchmarks",

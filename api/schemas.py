@@ -31,6 +31,8 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from api.identifiers import no_identifiers
+
 INT32_MAX = 2**31 - 1
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2999, 12, 31)
@@ -156,6 +158,9 @@ OwnerCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 # Prose a person writes (commentary on a figure or a progress update): a TEXT column, bounded all the same; leading
 # and trailing blanks are dropped, and nothing but blanks is no text.
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+# Free text about practice, never about a child (an audit's findings): also refused if it holds anything that looks
+# like a child-level identifier (api/identifiers.py), with a 422 naming the field and the kind, never the text.
+AnonymousText = Annotated[LongText, AfterValidator(no_identifiers)]
 # A figure as stored: NUMERIC(18, 6), as a JSON number or as text (which keeps every digit).
 FIGURE_LIMIT = 999_999_999_999.999999
 Figure = Annotated[

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import tracking
 from api.actions import service as actions_service
 from api.actions.live import LiveAction, MilestoneDue, OwnerRef
+from api.assurance import service as assurance
+from api.assurance.service import KnownActivity
 from api.bitemporal import AsAt
 from api.commentary import service as commentary
 from api.commentary.service import Comment
@@ -61,6 +63,7 @@ class Snapshot:
     kpi_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the KPIs shown's commentary
     update_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the latest updates' commentary
     returns: Sequence[KpiReturn] = ()  # every KPI return owed by as_at, in due-date order
+    assurance: Sequence[KnownActivity] = ()  # the assurance activities a pack may show
 
     @property
     def as_at(self) -> date:
@@ -181,11 +184,13 @@ async def take(
     period: str | None = None,
     shown: "ShownKpis | None" = None,
     trend: int = 0,
+    assurance_since: date | None = None,
 ) -> Snapshot:
     """Everything a report reads as at ``dates.as_at`` from the data known at ``dates.known_at`` (None: now).
 
     ``shown`` picks the KPIs whose standings are read for ``period`` (default: each one's latest), with their
-    trends over ``trend`` periods; every KPI's recent runs are read for the exception rules."""
+    trends over ``trend`` periods; every KPI's recent runs are read for the exception rules. A report that shows
+    the assurance programme asks for its activities carried out from ``assurance_since`` up to as_at."""
     as_at = dates.as_at
     assert as_at is not None, "a snapshot is as at a date"
     known_at = dates.known_at
@@ -234,6 +239,7 @@ async def take(
         kpi_comments=kpi_comments,
         update_comments=update_comments,
         returns=(await returns_book.load(session, dates)).owed(as_at),
+        assurance=await assurance.known_between(session, assurance_since, as_at, known_at) if assurance_since else (),
     )
 
 

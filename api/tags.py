@@ -30,6 +30,7 @@ class Tag(StrEnum):
     kpi_teams = "KPI teams"
     commentaries = "Commentaries"
     returns = "Returns"
+    assurance = "Assurance"
     scopes = "Scopes"
     teams = "Teams"
     national_indicators = "National indicators"
@@ -70,6 +71,9 @@ DESCRIPTIONS: dict[Tag, str] = {
     "is being done about it): edited and withdrawn as revisions, shown in packs with its author.",
     Tag.returns: "The KPI returns calendar: who returns each KPI's figures, how often and by when (working days skip "
     "England's bank holidays), and which returns are due, received, late or missing.",
+    Tag.assurance: "The assurance programme (6d-6h): case file audits, practice observations, team performance "
+    "reviews, multi-agency audits and thematic reviews, members' visits; gradings, recurring themes and the actions "
+    "they raise. No child-level data: free text that looks like an identifier is refused.",
     Tag.scopes: "What figures can be about: the borough, teams, England, regions and local authorities.",
     Tag.teams: "Teams and localities: the service each answers to, its manager's role, and where its figures roll up.",
     Tag.national_indicators: "DfE's LAIT indicator definitions, and adopting one as a KPI.",

@@ -289,7 +289,7 @@ def build(database_url: str, scale: Scale = SCALE) -> tuple[str, dict[str, float
 async def _analyse(database_url: str) -> None:
     """Statistics for the rows just written: autovacuum gets round to it in its own time, and until it does the
     planner guesses (the first reads measured on a new council were a quarter slower)."""
-    engine = db.make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
+    engine = db.make_engine(database_url, timeouts=db.ADMIN_TIMEOUTS).execution_options(isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
             await connection.exec_driver_sql("VACUUM ANALYZE")

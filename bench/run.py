@@ -57,7 +57,8 @@ def _database(server: str, name: str) -> str:
 
 
 async def _create(server: str, names: list[str]) -> None:
-    engine = db.make_engine(_database(server, "postgres")).execution_options(isolation_level="AUTOCOMMIT")
+    engine = db.make_engine(_database(server, "postgres"), timeouts=db.ADMIN_TIMEOUTS)
+    engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     async with engine.connect() as connection:
         for name in names:
             if not await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):

@@ -60,7 +60,8 @@ def _database_url(tmp_dir: Path) -> str:
 async def _create_database(url: str) -> None:
     """Create a PostgreSQL database (a worker's own) next to TEST_DATABASE_URL's, if it is not there yet."""
     name = make_url(url).database
-    admin = db.make_engine(os.environ["TEST_DATABASE_URL"]).execution_options(isolation_level="AUTOCOMMIT")
+    admin = db.make_engine(os.environ["TEST_DATABASE_URL"], timeouts=db.ADMIN_TIMEOUTS)
+    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
         if not exists:

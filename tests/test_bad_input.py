@@ -55,6 +55,22 @@ PROFILE_BODY = {
     ],
 }
 KPI_COMMENTARY = (f"/api/v1/kpis/{KPI}/commentaries", COMMENTARY)
+ASSURANCE = (
+    "/api/v1/assurance-activities",
+    {
+        "kind": "case_file_audit",
+        "setting": None,
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-09-14",
+        "carried_out_by_role": "Service manager",
+        "lead_body": "csmt",
+        "grading": "good",
+        "themes": ["Voice of the child"],
+        "findings": "Plans reviewed on time",
+        "learning": "Record the child's views",
+        "actions": [{"action": ACTION, "relation": "raises"}],
+    },
+)
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -324,6 +340,11 @@ WRITES: dict[tuple[str, str], Write] = {
         MADE, {"text": "Fewer not known after the tracking exercise"}, item=MADE, made_by=(KPI_COMMENTARY,)
     ),
     ("DELETE", "/commentaries/{commentary_id}"): Write(MADE, item=MADE, made_by=(KPI_COMMENTARY,)),
+    ("POST", "/assurance-activities"): Write(*ASSURANCE),
+    ("PATCH", "/assurance-activities/{activity_id}"): Write(
+        MADE, {**ASSURANCE[1], "grading": "requires_improvement"}, item=MADE, made_by=(ASSURANCE,)
+    ),
+    ("DELETE", "/assurance-activities/{activity_id}"): Write(MADE, item=MADE, made_by=(ASSURANCE,)),
 }
 
 

@@ -53,7 +53,7 @@ def _recreate(admin_url: str, url: str) -> None:
     from api import db
 
     async def recreate() -> None:
-        engine = db.make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+        engine = db.make_engine(admin_url, timeouts=db.ADMIN_TIMEOUTS).execution_options(isolation_level="AUTOCOMMIT")
         name = make_url(url).database
         async with engine.connect() as connection:
             # Dropping a database waits on the disk: on a busy machine longer than DB_STATEMENT_TIMEOUT.

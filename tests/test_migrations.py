@@ -24,7 +24,7 @@ async def empty_database_url(migrated: str, tmp_path: Path) -> AsyncIterator[str
         return
     url = make_url(migrated)
     name = f"{url.database}_migrations"
-    admin = db.make_engine(migrated).execution_options(isolation_level="AUTOCOMMIT")
+    admin = db.make_engine(migrated, timeouts=db.ADMIN_TIMEOUTS).execution_options(isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
         await connection.execute(text("SET statement_timeout = 0"))
         await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

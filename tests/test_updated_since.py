@@ -63,6 +63,13 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
         "/api/v1/kpis/neet-not-known-16-19/target-profiles/FY2016-17", json=trajectory, headers={"If-None-Match": "*"}
     )
     assert profile.status_code == 201, profile.text
+    audit = {
+        "kind": "case_file_audit",
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-09-14",
+        "carried_out_by_role": "Service manager",
+    }
+    assert (await admin.post("/api/v1/assurance-activities", json=audit)).status_code == 201
     paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]

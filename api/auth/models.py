@@ -13,6 +13,7 @@ class Scope(StrEnum):
     actions_write = "actions:write"  # business improvement actions and their progress
     projects_write = "projects:write"  # transformation projects, their progress and savings
     governance_write = "governance:write"  # owners, governance bodies, routing rules, packs
+    assurance_write = "assurance:write"  # the assurance programme's activities (audits, observations, visits ...)
     admin = "admin"  # everything, including API keys
 
 

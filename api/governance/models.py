@@ -63,6 +63,13 @@ class ItemKind(StrEnum):
     focus_area_progress = "focus_area_progress"  # the progress summary of a focus area
     procedure_change = "procedure_change"  # an immediate change to a procedure or process (tested, then approved)
     kpi_return = "kpi_return"  # a KPI's return for a period that is late or missing (api/returns/)
+    # The assurance programme's activities (api/assurance/), one kind each, named as AssuranceKind names them.
+    case_file_audit = "case_file_audit"
+    practice_observation = "practice_observation"
+    team_performance_review = "team_performance_review"
+    multi_agency_audit = "multi_agency_audit"
+    thematic_review = "thematic_review"
+    member_visit = "member_visit"
 
 
 class RoutingRule(VersionedMixin, TimestampMixin, Base):

@@ -175,11 +175,7 @@ async def resolve_routing(
     session: SessionDep,
     item: Annotated[
         SafeStr,
-        Query(
-            max_length=200,
-            description="action:<key>, project:<key>, kpi:<code>, focus-area:<key>, exception:<item> or "
-            "procedure-change:<key>",
-        ),
+        Query(max_length=200, description=routing.ITEMS),
     ],
 ) -> Resolution:
     """Which bodies an item reports to, and which rule sends it to each."""

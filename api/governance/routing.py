@@ -11,6 +11,8 @@ from sqlalchemy.orm import joinedload
 from api.actions import service as actions_service
 from api.actions.live import LiveAction
 from api.actions.models import BusinessImprovementAction
+from api.assurance import service as assurance_service
+from api.assurance.service import KnownActivity
 from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance.models import ItemKind, RoutingRule
 from api.kpis import service as kpis_service
@@ -29,6 +31,11 @@ PREFIXES = {
     "focus-area": ItemKind.focus_area_progress,
     "procedure-change": ItemKind.procedure_change,
 }
+ASSURANCE = "assurance"  # assurance:<id>: routed by the activity's kind (ItemKind names each)
+ITEMS = (
+    "action:<key>, project:<key>, kpi:<code>, focus-area:<key>, assurance:<id>, procedure-change:<key> or "
+    "exception:<item>"
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,15 @@ def return_facts(item: KpiReturn) -> Facts:
     return Facts(ItemKind.kpi_return, item.item, title, tier=kpi.tier, focus_area_ids=areas, owner_ids=item.owner_ids)
 
 
+def assurance_facts(activity: KnownActivity) -> Facts:
+    """An assurance activity routes by its kind, and by its team's service (the owner the team answers to)."""
+    owners = frozenset({activity.service_owner_id} if activity.service_owner_id else ())
+    words = activity.kind.value.replace("_", " ").capitalize()
+    where = f", {activity.team_name}" if activity.team_name else ""
+    title = f"{words}{where}, {activity.carried_out_on.isoformat()}"
+    return Facts(ItemKind(activity.kind.value), f"{ASSURANCE}:{activity.id}", title, owner_ids=owners)
+
+
 def focus_area_facts(area: FocusArea) -> Facts:
     return Facts(
         ItemKind.focus_area_progress, f"focus-area:{area.key}", area.title, focus_area_ids=frozenset({area.id})
@@ -105,14 +121,16 @@ def focus_area_facts(area: FocusArea) -> Facts:
 
 
 async def facts_for(session: AsyncSession, ref: str) -> Facts:
-    """Facts about `action:<key>`, `project:<key>`, `kpi:<code>`, `focus-area:<key>` or `exception:<item>`."""
+    """Facts about `action:<key>`, `project:<key>`, `kpi:<code>`, `focus-area:<key>`, `assurance:<id>` or
+    `exception:<item>`."""
     prefix, _, key = ref.partition(":")
-    if prefix not in PREFIXES or not key:
-        message = (
-            f"'{ref}' is not an item: use action:<key>, project:<key>, kpi:<code>, focus-area:<key>, exception:<item> "
-            "or procedure-change:<key>"
-        )
+    if (prefix not in PREFIXES and prefix != ASSURANCE) or not key:
+        message = f"'{ref}' is not an item: use {ITEMS}"
         raise InvalidInput(message, errors=[ProblemError(loc=["query", "item"], msg=message)])
+    if prefix == ASSURANCE:
+        if not key.isdigit() or not 0 < int(key) < 2**31:
+            raise NotFound("assurance activity", key)
+        return assurance_facts(assurance_service.known(await assurance_service.get_activity(session, int(key))))
     if prefix == "action":
         return action_facts(await actions_service.get_action(session, key))
     if prefix == "project":
@@ -154,4 +172,6 @@ async def unrouted(session: AsyncSession) -> list[Facts]:
         items.append(kpi_facts(kpi))
     for area in await session.scalars(select(FocusArea).order_by(FocusArea.position)):
         items.append(focus_area_facts(area))
+    for activity in await assurance_service.live(session):
+        items.append(assurance_facts(activity))
     return [facts for facts in items if not routes(rules, facts)]

@@ -50,6 +50,7 @@ from api.packs.schemas import (
     FocusAreaProgress,
     Pack,
     PackAction,
+    PackAssurance,
     PackComment,
     PackFocusArea,
     PackKpi,
@@ -268,6 +269,25 @@ def _savings(pack: Pack) -> list[Flowable]:
     return flowables
 
 
+def _assurance(activities: Sequence[PackAssurance]) -> list[Flowable]:
+    head = ["Activity", "Team", "Carried out", "By", "Grading", "Themes", "Actions"]
+    rows = [
+        [
+            cell(render.assurance_words(a)),
+            cell(a.team_name or "Across teams"),
+            cell(render.uk_date(a.carried_out_on)),
+            cell(a.carried_out_by_role),
+            cell(render.grading_word(a.grading)),
+            cell(render.theme_words(a.themes)),
+            cell(render.link_words(a) or "None linked"),
+        ]
+        for a in activities
+    ]
+    caption = "Audits, observations, reviews and visits carried out in the period"
+    intro = [_heading("Assurance programme", "assurance"), Paragraph(markup(caption), CAPTION)]
+    return block(intro, head, rows, [15, 12, 11, 12, 11, 17, 22])
+
+
 def _sections(pack: Pack) -> list[list[Flowable]]:
     """The sections the pack has, in the HTML's order; each starts a page, as the printed HTML's do."""
     sections = [
@@ -277,6 +297,7 @@ def _sections(pack: Pack) -> list[list[Flowable]]:
         [f for i, area in enumerate(pack.actions_by_focus_area) for f in _actions(area, first=i == 0)],
         _projects(pack.projects) if pack.projects else [],
         _savings(pack) if pack.savings_totals is not None or pack.savings_by_year else [],
+        _assurance(pack.assurance) if pack.assurance else [],
     ]
     return [section for section in sections if section]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from api.assurance.models import Grading
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.models import Unit
 from api.kpis.rating import FALL, NEAR_TARGET, NOT_SHOWN, OFF_TARGET, ON_TARGET, RISE, STEADY, format_figure
@@ -19,6 +20,7 @@ from api.packs.schemas import (
     FocusAreaProgress,
     Pack,
     PackAction,
+    PackAssurance,
     PackKpi,
     PackProject,
     PackReturn,
@@ -78,8 +80,30 @@ EXCEPTION_WORDS = {
     "project_behind_savings": "Behind on savings",
     "return_overdue": "Return overdue",
 }
-ITEM_WORDS = {"kpi": "KPI", "action": "Action", "project": "Project", "return": "KPI return"}
+ITEM_WORDS = {
+    "kpi": "KPI",
+    "action": "Action",
+    "project": "Project",
+    "return": "KPI return",
+    "assurance": "Assurance activity",
+}
 RETURN_WORDS = {"late": "Received late", "missing": "Missing", "due": "Due", "received": "Received"}
+ASSURANCE_WORDS = {
+    "case_file_audit": "Case file audit",
+    "practice_observation": "Practice observation",
+    "team_performance_review": "Team performance review",
+    "multi_agency_audit": "Multi-agency audit",
+    "thematic_review": "Thematic review",
+    "member_visit": "Elected member's visit",
+}
+SETTING_WORDS = {"lac_review": "LAC Review", "cp_conference": "CP Conference", "taf": "TAF", "other": "other setting"}
+GRADING_WORDS = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+RELATION_WORDS = {"raises": "Raises", "evidences": "Evidences"}
 PID_WORDS = {"none": "No PID yet", "draft": "PID drafted", "approved": "PID approved"}
 # The key to the symbols, on the front page: what each means, and that ▲ ▼ ◆ say only which way a figure moved.
 SYMBOL_KEY = (
@@ -117,6 +141,7 @@ def is_empty(pack: Pack) -> bool:
         pack.returns,
         pack.actions_by_focus_area,
         pack.projects,
+        pack.assurance,
     )
     return not any(sections) and pack.savings_totals is None
 
@@ -216,6 +241,26 @@ def pid_words(status: str) -> str:
     return PID_WORDS.get(status, status.capitalize())
 
 
+def assurance_words(activity: PackAssurance) -> str:
+    """What an activity was, e.g. "Practice observation (CP Conference)"."""
+    words = ASSURANCE_WORDS.get(activity.kind.value, activity.kind.value)
+    return f"{words} ({SETTING_WORDS.get(activity.setting, activity.setting)})" if activity.setting else words
+
+
+def grading_word(grading: Grading | None) -> str:
+    return "Not graded" if grading is None else GRADING_WORDS[grading.value]
+
+
+def theme_words(themes: list[str]) -> str:
+    """Themes as words, "voice of the child; drift"; "None recorded" for none."""
+    return "; ".join(theme.replace("-", " ") for theme in themes) or "None recorded"
+
+
+def link_words(activity: PackAssurance) -> str:
+    """The actions an activity raises or evidences, by what they say."""
+    return "; ".join(f"{RELATION_WORDS[link.relation.value]}: {link.what}" for link in activity.actions)
+
+
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
@@ -235,6 +280,7 @@ def contents(pack: Pack) -> list[Section]:
         ("actions", "Business improvement actions by focus area", pack.actions_by_focus_area),
         ("projects", "Transformation projects", pack.projects),
         ("savings", "Savings", pack.savings_totals is not None or pack.savings_by_year),
+        ("assurance", "Assurance programme", pack.assurance),
     )
     return [Section(anchor, title) for anchor, title, shown in present if shown]
 
@@ -252,6 +298,9 @@ def headline_figures(pack: Pack) -> list[str]:
         )
     if headline.projects:
         figures.append(f"{headline.projects_red} of {counted(headline.projects, 'transformation project')} rated red")
+    if headline.assurance:
+        activities = counted(headline.assurance, "assurance activity", "assurance activities")
+        figures.append(f"{activities} (audits, observations, reviews and visits) in the period")
     return figures
 
 
@@ -351,6 +400,10 @@ _FILTERS = {
     "travel_words": travel_words,
     "trend_figure": trend_figure,
     "trend_points": trend_points,
+    "assurance_words": assurance_words,
+    "grading_word": grading_word,
+    "theme_words": theme_words,
+    "link_words": link_words,
 }
 
 _environment = Environment(
@@ -427,6 +480,7 @@ def _csv_rows(pack: Pack) -> Iterator[Row]:
     for area in pack.actions_by_focus_area:
         yield from (_action_row(area.key, action) for action in area.actions)
     yield from (_project_row(project) for project in pack.projects)
+    yield from (_assurance_row(activity) for activity in pack.assurance)
     if (totals := pack.savings_totals) is not None:
         money = _money(totals.target_pence, totals.forecast_pence, totals.delivered_pence)
         yield {"section": "savings_total", "title": "Savings totals", "period": pack.financial_year, **money}
@@ -487,6 +541,27 @@ def _project_row(project: PackProject) -> Row:
         "period": project.deadline_text or "",
         **_delivery(project),
         **money,
+    }
+
+
+def _assurance_row(activity: PackAssurance) -> Row:
+    return {
+        "section": "assurance",
+        "item": f"assurance:{activity.id}",
+        "title": assurance_words(activity),
+        "owner_or_lead": activity.carried_out_by_role,
+        "period": activity.carried_out_on.isoformat(),
+        "rating": grading_word(activity.grading),
+        "note": "; ".join(
+            filter(
+                None,
+                (
+                    f"Team: {activity.team_name or 'across teams'}",
+                    f"Themes: {theme_words(activity.themes)}",
+                    link_words(activity),
+                ),
+            )
+        ),
     }
 
 

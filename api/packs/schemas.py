@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, Field, field_validator
 
+from api.assurance.models import ActionRelation, AssuranceKind, Grading
 from api.delivery import DeliveryStatus, Rag
 from api.kpis.schemas import KpiStatusRead, RatingCounts
 from api.projects.schemas import SavingsTotals
@@ -112,6 +113,27 @@ class SavingsYear(BaseModel):
     delivered_pence: int
 
 
+class PackAssuranceLink(BaseModel):
+    action: str = Field(description="The action's key.")
+    what: str
+    relation: ActionRelation
+
+
+class PackAssurance(BaseModel):
+    """An activity of the assurance programme routed to the body and carried out in the pack's period."""
+
+    id: int
+    kind: AssuranceKind
+    setting: str | None = Field(description="Where practice was observed, for a practice observation.")
+    team: str | None = Field(description="The team's key; null for LSCB-led work across teams.")
+    team_name: str | None
+    carried_out_on: date
+    carried_out_by_role: str
+    grading: Grading | None
+    themes: list[str]
+    actions: list[PackAssuranceLink] = Field(description="The business improvement actions it raises or evidences.")
+
+
 class PackHeadline(BaseModel):
     """The front page's figures, and the sentence it opens with."""
 
@@ -127,6 +149,7 @@ class PackHeadline(BaseModel):
     projects: int
     projects_red: int
     returns: int = Field(default=0, description="KPI returns routed to the body that are late or missing.")
+    assurance: int = Field(default=0, description="Assurance activities in the pack.")
 
 
 class PackException(BaseModel):
@@ -217,6 +240,11 @@ class Pack(BaseModel):
         description="The pack's projects' savings in each financial year of the strategy, for the savings chart."
     )
     progress_summary: list[FocusAreaProgress]
+    assurance: list[PackAssurance] = Field(
+        default_factory=list,
+        description="The assurance programme's activities routed to the body, carried out in the pack's period (or "
+        "its financial year) up to its as_at, the earliest first.",
+    )
 
 
 class PackIssue(WriteModel):

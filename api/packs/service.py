@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import snapshot as snapshots
 from api import tracking
 from api.actions.live import LiveAction
+from api.assurance.models import AssuranceKind
+from api.assurance.service import KnownActivity
 from api.bitemporal import AsAt, known_by_now
 from api.commentary.service import Comment
 from api.db import utcnow
@@ -26,6 +28,8 @@ from api.packs.schemas import (
     FocusAreaProgress,
     Pack,
     PackAction,
+    PackAssurance,
+    PackAssuranceLink,
     PackBody,
     PackComment,
     PackException,
@@ -157,6 +161,21 @@ def _project(project: LiveProject, inputs: Snapshot) -> PackProject:
     )
 
 
+def _assurance(activity: KnownActivity) -> PackAssurance:
+    return PackAssurance(
+        id=activity.id,
+        kind=activity.kind,
+        setting=activity.setting,
+        team=activity.team,
+        team_name=activity.team_name,
+        carried_out_on=activity.carried_out_on,
+        carried_out_by_role=activity.carried_out_by_role,
+        grading=activity.grading,
+        themes=list(activity.themes),
+        actions=[PackAssuranceLink(action=a.action, what=a.what, relation=a.relation) for a in activity.actions],
+    )
+
+
 def _totals(projects: list[PackProject]) -> SavingsTotals | None:
     planned = [p.savings for p in projects if p.savings is not None]
     if not planned:
@@ -251,6 +270,7 @@ def headline(
     actions: Sequence[PackAction],
     projects: Sequence[PackProject],
     returns: Sequence[PackReturn] = (),
+    assurance: Sequence[PackAssurance] = (),
 ) -> PackHeadline:
     counts = RatingCounts.of(kpi.rating.status for kpi in kpis)
     return PackHeadline(
@@ -264,6 +284,7 @@ def headline(
         projects=len(projects),
         projects_red=sum(p.rag == "red" for p in projects),
         returns=len(returns),
+        assurance=len(assurance),
     )
 
 
@@ -354,13 +375,15 @@ async def build_pack(
 ) -> Pack:
     dates = dates_for(period, as_at, known_at)
     assert dates.as_at is not None
+    year = financial_year(period, dates.as_at)
     inputs = await snapshots.take(
         session,
         dates,
-        financial_year=financial_year(period, dates.as_at),
+        financial_year=year,
         period=period,
         shown=snapshots.ShownKpis(body.id),
         trend=TREND_PERIODS,
+        assurance_since=(_asked(period) if period else parse_period(year)).start,
     )
     return assemble(inputs, body, period)
 
@@ -374,6 +397,7 @@ SHOWN_KINDS = frozenset(
         ItemKind.performance_exception,
         ItemKind.focus_area_progress,
         ItemKind.kpi_return,
+        *(ItemKind(kind.value) for kind in AssuranceKind),
     }
 )
 
@@ -401,6 +425,7 @@ def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack
     routed_projects = {p.key for p in routed_project_rows}
     pack_projects = [p for p in all_projects if p.key in routed_projects]
     progress_areas = _routed(rules, areas, routing.focus_area_facts)
+    assurance = [_assurance(a) for a in _routed(rules, inputs.assurance, routing.assurance_facts)]
     period_label = parse_period(period).label if period else None
     return Pack(
         body=PackBody(key=body.key, code=body.code, name=body.name, cadence=body.cadence),
@@ -415,7 +440,12 @@ def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack
         generated_at=utcnow(),
         rules=[rule.key for rule in rules],
         headline=headline(
-            pack_kpis, exceptions, [all_actions[a.id] for a in routed_actions], pack_projects, pack_returns
+            pack_kpis,
+            exceptions,
+            [all_actions[a.id] for a in routed_actions],
+            pack_projects,
+            returns=pack_returns,
+            assurance=assurance,
         ),
         actions_by_focus_area=[area for area in by_area if area.actions],
         kpis=pack_kpis,
@@ -425,4 +455,5 @@ def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack
         savings_totals=_totals(pack_projects),
         savings_by_year=_savings_years(routed_project_rows, inputs),
         progress_summary=[_progress(area, live_by_area[area.id], all_projects) for area in progress_areas],
+        assurance=assurance,
     )

@@ -28,6 +28,7 @@ from api.packs.schemas import (
     FocusAreaProgress,
     Pack,
     PackAction,
+    PackAssurance,
     PackException,
     PackKpi,
     PackProject,
@@ -132,6 +133,7 @@ SHEETS = {
     "Savings": "Each project's savings this financial year",
     "Savings totals": "The projects' savings this financial year, added up",
     "Savings by year": "The projects' savings in each financial year",
+    "Assurance": "The assurance programme: audits, observations, reviews and visits in the period",
 }
 
 
@@ -454,6 +456,35 @@ def _kpi_comments(book: Workbook, kpis: Sequence[PackKpi]) -> None:
     _sheet(book, "KPI commentary", columns, rows)
 
 
+def _assurance(book: Workbook, activities: Sequence[PackAssurance]) -> None:
+    columns = [
+        Column("Activity", 30, wrap=True),
+        Column("Team", 24, wrap=True),
+        Column("Carried out", 13),
+        Column("By", 20, wrap=True),
+        Column("Grading", 20),
+        Column("Themes", 40, wrap=True),
+        Column("Actions", 60, wrap=True),
+        Column("Team key", 24),
+        Column("Activity id", 12),
+    ]
+    rows = [
+        [
+            render.assurance_words(a),
+            a.team_name or "Across teams",
+            a.carried_out_on,
+            a.carried_out_by_role,
+            render.grading_word(a.grading),
+            render.theme_words(a.themes),
+            render.link_words(a) or None,
+            a.team,
+            a.id,
+        ]
+        for a in activities
+    ]
+    _sheet(book, "Assurance", columns, rows)
+
+
 def _yes_no(flag: bool) -> str:
     return "Yes" if flag else "No"
 
@@ -475,6 +506,7 @@ def _writers(pack: Pack) -> list[tuple[str, Callable[[Workbook], None]]]:
         ("Savings", with_savings, lambda book: _project_savings(book, pack, with_savings)),
         ("Savings totals", totals, lambda book: _savings_totals(book, pack, totals)),
         ("Savings by year", pack.savings_by_year, lambda book: _savings_by_year(book, pack.savings_by_year)),
+        ("Assurance", pack.assurance, lambda book: _assurance(book, pack.assurance)),
     ]
     return [(name, write) for name, shown, write in present if shown]
 

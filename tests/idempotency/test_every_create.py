@@ -108,6 +108,22 @@ CREATES = {
         {"period": "FY2016-17", "text": "Tracking cut the not known"},
         {"period": "FY2016-17", "text": "Tracking cut the NEET"},
     ),
+    "assurance activity": Create(
+        "POST",
+        "/api/v1/assurance-activities",
+        {
+            "kind": "case_file_audit",
+            "team": "reviewing-unit",
+            "carried_out_on": "2016-09-14",
+            "carried_out_by_role": "Service manager",
+        },
+        {
+            "kind": "case_file_audit",
+            "team": "reviewing-unit",
+            "carried_out_on": "2016-09-15",
+            "carried_out_by_role": "Service manager",
+        },
+    ),
     "KPI figure": Create("PUT", "/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", {"value": 7.4}, {"value": 7.5}),
 }
 

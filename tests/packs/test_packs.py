@@ -26,9 +26,12 @@ class TestCsmtPack:
         pack = await _pack(client, "csmt")
         assert pack["rules"] == [
             "actions-to-csmt",
+            "case-file-audits-to-csmt",
             "kpi-returns-to-csmt",
             "performance-challenge-to-csmt",
+            "practice-observations-to-csmt",
             "service-indicators-to-csmt",
+            "team-performance-reviews-to-csmt",
         ]
         assert sum(len(area["actions"]) for area in pack["actions_by_focus_area"]) == 56
         cin = next(a for a in pack["actions_by_focus_area"] if a["key"] == "children-in-need-of-help-and-protection")

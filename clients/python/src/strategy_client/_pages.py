@@ -45,6 +45,33 @@ class TeamFilters(Changed, total=False):
     service_owner: str
 
 
+class Dated(TypedDict, total=False):
+    from_: date | str  # sent as `from`
+    to: date | str
+
+
+class AssuranceFilters(Changed, Dated, total=False):
+    kind: str
+    team: str
+    grading: str
+    theme: str
+    action: str
+    include_archived: bool
+
+
+class GradingFilters(Dated, total=False):
+    kind: str
+
+
+class ThemeFilters(Dated, total=False):
+    kind: str
+    min_count: int
+
+
+class ActionReportFilters(Dated, total=False):
+    relation: str
+
+
 class GovernanceBodyFilters(Changed, total=False):
     status: str
     cadence: str

@@ -10,6 +10,28 @@ from typing_extensions import TypeAliasType
 
 from strategy_client._model import Model
 
+ActionRelation = TypeAliasType(
+    "ActionRelation",
+    Annotated[Literal["raises", "evidences"], Field(title="ActionRelation")],
+)
+
+
+AssuranceKind = TypeAliasType(
+    "AssuranceKind",
+    Annotated[
+        Literal[
+            "case_file_audit",
+            "practice_observation",
+            "team_performance_review",
+            "multi_agency_audit",
+            "thematic_review",
+            "member_visit",
+        ],
+        Field(title="AssuranceKind"),
+    ],
+)
+
+
 BodyStatus = TypeAliasType(
     "BodyStatus",
     Annotated[
@@ -415,6 +437,29 @@ class GovernanceBodyRead(Model):
     aliases: Annotated[list[str], Field(title="Aliases")]
 
 
+class GradeCounts(Model):
+    """
+    How many were graded each grade of Ofsted's scale, 0 where none.
+    """
+
+    outstanding: Annotated[int, Field(title="Outstanding")]
+    good: Annotated[int, Field(title="Good")]
+    requires_improvement: Annotated[int, Field(title="Requires Improvement")]
+    inadequate: Annotated[int, Field(title="Inadequate")]
+
+
+Grading = TypeAliasType(
+    "Grading",
+    Annotated[
+        Literal["outstanding", "good", "requires_improvement", "inadequate"],
+        Field(title="Grading"),
+    ],
+)
+"""
+Ofsted's four-point scale.
+"""
+
+
 class GroupMemberRead(Model):
     key: Annotated[str, Field(title="Key")]
     """
@@ -563,6 +608,12 @@ ItemKind = TypeAliasType(
             "focus_area_progress",
             "procedure_change",
             "kpi_return",
+            "case_file_audit",
+            "practice_observation",
+            "team_performance_review",
+            "multi_agency_audit",
+            "thematic_review",
+            "member_visit",
         ],
         Field(title="ItemKind"),
     ],
@@ -599,6 +650,15 @@ class KpiCommentaryIn(Model):
     """
     Why, and what we are doing about it (at most 4,000 characters).
     """
+
+
+class LinkedActivity(Model):
+    id: Annotated[int, Field(title="Id")]
+    kind: AssuranceKind
+    team: Annotated[str | None, Field(title="Team")]
+    carried_out_on: Annotated[date, Field(title="Carried Out On")]
+    grading: Grading | None
+    relation: ActionRelation
 
 
 class MilestoneIn(Model):
@@ -652,6 +712,18 @@ class NeighboursRead(Model):
     display: Annotated[str | None, Field(title="Display")]
     with_figure: Annotated[int, Field(title="With Figure")]
     member_count: Annotated[int, Field(title="Member Count")]
+
+
+ObservationSetting = TypeAliasType(
+    "ObservationSetting",
+    Annotated[
+        Literal["lac_review", "cp_conference", "taf", "other"],
+        Field(title="ObservationSetting"),
+    ],
+)
+"""
+Where a manager observed practice (6e names LAC Review, CP Conference and TAF).
+"""
 
 
 class OrganisationRead(Model):
@@ -730,6 +802,15 @@ class OwnerUpdate(Model):
     Other spellings the document uses.
     """
     note: Annotated[str | None, Field(title="Note")] = None
+
+
+class PackAssuranceLink(Model):
+    action: Annotated[str, Field(title="Action")]
+    """
+    The action's key.
+    """
+    what: Annotated[str, Field(title="What")]
+    relation: ActionRelation
 
 
 class PackBody(Model):
@@ -1248,6 +1329,33 @@ class ProjectUpdate(Model):
     note: Annotated[str | None, Field(title="Note")] = None
 
 
+class Quarter(Model):
+    code: Annotated[str, Field(title="Code")]
+    label: Annotated[str, Field(title="Label")]
+    start: Annotated[date, Field(title="Start")]
+    end: Annotated[date, Field(title="End")]
+
+
+class QuarterTally(Model):
+    counts: GradeCounts
+    graded: Annotated[int, Field(title="Graded")]
+    """
+    Activities graded (the sum of counts).
+    """
+    not_graded: Annotated[int, Field(title="Not Graded")]
+    """
+    Activities of the kinds counted that carry no grading.
+    """
+    quarter: Annotated[str, Field(title="Quarter")]
+    """
+    The financial quarter's code, e.g. FY2016-17-Q3.
+    """
+    label: Annotated[str, Field(title="Label")]
+    """
+    e.g. 2016/17 Q3
+    """
+
+
 Rag = TypeAliasType("Rag", Annotated[Literal["red", "amber", "green"], Field(title="Rag")])
 
 
@@ -1300,6 +1408,21 @@ class Readiness(Model):
     migrations: Annotated[Literal["at_head", "behind", "unknown"], Field(title="Migrations")]
     current_revisions: Annotated[list[str], Field(title="Current Revisions")]
     head_revisions: Annotated[list[str], Field(title="Head Revisions")]
+
+
+class RecurringTheme(Model):
+    theme: Annotated[str, Field(title="Theme")]
+    count: Annotated[int, Field(title="Count")]
+    """
+    Activities that found it.
+    """
+    kinds: Annotated[list[AssuranceKind], Field(title="Kinds")]
+    teams: Annotated[list[str], Field(title="Teams")]
+    """
+    Keys of the teams whose activities found it.
+    """
+    first_seen: Annotated[date, Field(title="First Seen")]
+    last_seen: Annotated[date, Field(title="Last Seen")]
 
 
 class Rejection(Model):
@@ -1476,7 +1599,9 @@ class SavingsYear(Model):
 Scope = TypeAliasType(
     "Scope",
     Annotated[
-        Literal["read", "kpi:submit", "actions:write", "projects:write", "governance:write", "admin"],
+        Literal[
+            "read", "kpi:submit", "actions:write", "projects:write", "governance:write", "assurance:write", "admin"
+        ],
         Field(title="Scope"),
     ],
 )
@@ -1613,6 +1738,18 @@ class SubmissionSummary(Model):
     rejections: Annotated[list[Rejection], Field(title="Rejections")]
 
 
+class Tally(Model):
+    counts: GradeCounts
+    graded: Annotated[int, Field(title="Graded")]
+    """
+    Activities graded (the sum of counts).
+    """
+    not_graded: Annotated[int, Field(title="Not Graded")]
+    """
+    Activities of the kinds counted that carry no grading.
+    """
+
+
 TargetKind = TypeAliasType(
     "TargetKind",
     Annotated[Literal["numeric", "monitor", "relative_to_national"], Field(title="TargetKind")],
@@ -1683,6 +1820,19 @@ class TeamFigureRead(Model):
     """
 
 
+class TeamGradings(Model):
+    team: Annotated[str | None, Field(title="Team")]
+    """
+    The team's key; null for activities that span teams.
+    """
+    team_name: Annotated[str, Field(title="Team Name")]
+    quarters: Annotated[list[QuarterTally], Field(title="Quarters")]
+    """
+    Every quarter of the report, in order, zeroes included.
+    """
+    total: Tally
+
+
 TeamKind = TypeAliasType("TeamKind", Annotated[Literal["team", "locality"], Field(title="TeamKind")])
 """
 The kinds of scope this resource manages (ScopeKind's team and locality).
@@ -1730,6 +1880,17 @@ class TextItem(Model):
     key: Annotated[str, Field(title="Key")]
     position: Annotated[int, Field(title="Position")]
     text: Annotated[str, Field(title="Text")]
+
+
+class ThemeReport(Model):
+    """
+    Themes found by at least `min_count` activities, the most often found first.
+    """
+
+    from_date: Annotated[date | None, Field(title="From Date")]
+    to_date: Annotated[date | None, Field(title="To Date")]
+    min_count: Annotated[int, Field(title="Min Count")]
+    items: Annotated[list[RecurringTheme], Field(title="Items")]
 
 
 Tier = TypeAliasType(
@@ -1815,6 +1976,33 @@ class YearToDateRead(Model):
     """
 
 
+class ActionArising(Model):
+    """
+    An action assurance raised or evidenced, with where its delivery stands (its latest progress update).
+    """
+
+    action: Annotated[str, Field(title="Action")]
+    """
+    The action's key.
+    """
+    what: Annotated[str, Field(title="What")]
+    owners: Annotated[list[str], Field(title="Owners")]
+    """
+    Owner codes.
+    """
+    status: DeliveryStatus
+    rag: Rag | None
+    percent_complete: Annotated[int | None, Field(title="Percent Complete")]
+    last_update_on: Annotated[date | None, Field(title="Last Update On")]
+    overdue: Annotated[bool, Field(title="Overdue")]
+    stale: Annotated[bool, Field(title="Stale")]
+    archived: Annotated[bool, Field(title="Archived")]
+    activities: Annotated[list[LinkedActivity], Field(title="Activities")]
+    """
+    The activities that link to it, the latest first.
+    """
+
+
 class ActionCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -1835,6 +2023,29 @@ class ActionCreate(Model):
     comments: Annotated[str | None, Field(title="Comments")] = None
     milestones: Annotated[list[MilestoneIn] | None, Field(title="Milestones")] = None
     note: Annotated[str | None, Field(title="Note")] = None
+
+
+class ActionLinkIn(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[str, Field(title="Action")]
+    """
+    Key of the business improvement action.
+    """
+    relation: ActionRelation
+    """
+    raises: the activity found the need for it; evidences: shows its effect.
+    """
+
+
+class ActionLinkRead(Model):
+    action: Annotated[str, Field(title="Action")]
+    """
+    The action's key.
+    """
+    what: Annotated[str, Field(title="What")]
+    relation: ActionRelation
 
 
 class ActionPlanRevision(Model):
@@ -1955,6 +2166,17 @@ class ActionUpdate(Model):
     note: Annotated[str | None, Field(title="Note")] = None
 
 
+class ActionsReport(Model):
+    as_of: Annotated[date, Field(title="As Of")]
+    """
+    Overdue and stale judged as at this date (today).
+    """
+    items: Annotated[list[ActionArising], Field(title="Items")]
+    """
+    In the strategy's order.
+    """
+
+
 class ApiKeyCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -2024,6 +2246,137 @@ class ApiKeyRead(Model):
     """
     Accurate to about a minute.
     """
+
+
+class AssuranceCreate(Model):
+    """
+    One activity of the assurance programme, as carried out.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    kind: AssuranceKind
+    setting: ObservationSetting | None = None
+    """
+    Where practice was observed: needed for a practice observation, and only for one.
+    """
+    team: Annotated[str | None, Field(examples=["reviewing-unit"], title="Team")] = None
+    """
+    Key of the team (GET /teams); needed except for multi-agency audits and thematic reviews, which may span teams.
+    """
+    carried_out_on: Annotated[date, Field(title="Carried Out On")]
+    """
+    When it was carried out (not in the future).
+    """
+    carried_out_by_role: Annotated[str, Field(examples=["Service manager"], title="Carried Out By Role")]
+    """
+    Who carried it out, as a role ("Service manager", "Elected member"), never a person's name.
+    """
+    lead_body: Annotated[str | None, Field(examples=["lscb"], title="Lead Body")] = None
+    """
+    Key of the governance body that leads it; default for multi-agency audits and thematic reviews: the LSCB.
+    """
+    grading: Grading | None = None
+    """
+    Ofsted's four-point scale, where one applies: not for member visits or thematic reviews (they judge no piece of practice).
+    """
+    themes: Annotated[list[str] | None, Field(examples=[["voice-of-the-child"]], title="Themes")] = None
+    """
+    Short labels (at most 20), stored in a normal form so that a theme counts once however it is written: 'Voice of the Child' is kept as 'voice-of-the-child'.
+    """
+    findings: Annotated[str | None, Field(title="Findings")] = None
+    """
+    At most 4,000 characters, about practice and never about a child: no names, numbers or dates of birth.
+    """
+    learning: Annotated[str | None, Field(title="Learning")] = None
+    """
+    At most 4,000 characters, about practice and never about a child: no names, numbers or dates of birth.
+    """
+    actions: Annotated[list[ActionLinkIn] | None, Field(title="Actions")] = None
+    """
+    The business improvement actions it raises or evidences.
+    """
+
+
+class AssuranceRead(Model):
+    id: Annotated[int, Field(title="Id")]
+    kind: AssuranceKind
+    setting: ObservationSetting | None
+    team: Annotated[str | None, Field(title="Team")]
+    """
+    The team's key.
+    """
+    team_name: Annotated[str | None, Field(title="Team Name")]
+    service_owner: Annotated[str | None, Field(title="Service Owner")]
+    """
+    Code of the owner the team answers to (its service).
+    """
+    carried_out_on: Annotated[date, Field(title="Carried Out On")]
+    carried_out_by_role: Annotated[str, Field(title="Carried Out By Role")]
+    lead_body: Annotated[str | None, Field(title="Lead Body")]
+    """
+    Key of the governance body that leads it.
+    """
+    grading: Grading | None
+    themes: Annotated[list[str], Field(title="Themes")]
+    findings: Annotated[str | None, Field(title="Findings")]
+    learning: Annotated[str | None, Field(title="Learning")]
+    actions: Annotated[list[ActionLinkRead], Field(title="Actions")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to change or archive the activity.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    created_by: Annotated[str, Field(title="Created By")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+    updated_by: Annotated[str, Field(title="Updated By")]
+    archived_at: Annotated[datetime | None, Field(title="Archived At")]
+
+
+class AssuranceUpdate(Model):
+    """
+    Fields to change; themes and actions, when sent, replace the lists.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    kind: Annotated[AssuranceKind | None, Field(title="Kind")] = None
+    setting: ObservationSetting | None = None
+    """
+    Where practice was observed: needed for a practice observation, and only for one.
+    """
+    team: Annotated[str | None, Field(title="Team")] = None
+    """
+    Key of the team (GET /teams); needed except for multi-agency audits and thematic reviews, which may span teams.
+    """
+    carried_out_on: Annotated[date | None, Field(title="Carried Out On")] = None
+    carried_out_by_role: Annotated[str | None, Field(examples=["Service manager"], title="Carried Out By Role")] = None
+    """
+    Who carried it out, as a role ("Service manager", "Elected member"), never a person's name.
+    """
+    lead_body: Annotated[str | None, Field(title="Lead Body")] = None
+    """
+    Key of the governance body that leads it; default for multi-agency audits and thematic reviews: the LSCB.
+    """
+    grading: Grading | None = None
+    """
+    Ofsted's four-point scale, where one applies: not for member visits or thematic reviews (they judge no piece of practice).
+    """
+    themes: Annotated[list[str] | None, Field(examples=[["voice-of-the-child"]], title="Themes")] = None
+    """
+    Short labels (at most 20), stored in a normal form so that a theme counts once however it is written: 'Voice of the Child' is kept as 'voice-of-the-child'.
+    """
+    findings: Annotated[str | None, Field(title="Findings")] = None
+    """
+    At most 4,000 characters, about practice and never about a child: no names, numbers or dates of birth.
+    """
+    learning: Annotated[str | None, Field(title="Learning")] = None
+    """
+    At most 4,000 characters, about practice and never about a child: no names, numbers or dates of birth.
+    """
+    actions: Annotated[list[ActionLinkIn] | None, Field(title="Actions")] = None
 
 
 class AuditEventRead(Model):
@@ -2195,6 +2548,26 @@ class GapRead(Model):
     better, worse or same by the KPI's polarity; 'not judged' without one.
     """
     words: Annotated[str, Field(examples=["0.8 points worse than England"], title="Words")]
+
+
+class GradingReport(Model):
+    """
+    The grading distribution: each team's gradings in each financial quarter, zeroes included, with totals.
+    """
+
+    from_date: Annotated[date, Field(title="From Date")]
+    to_date: Annotated[date, Field(title="To Date")]
+    kinds: Annotated[list[AssuranceKind], Field(title="Kinds")]
+    """
+    The kinds counted.
+    """
+    quarters: Annotated[list[Quarter], Field(title="Quarters")]
+    teams: Annotated[list[TeamGradings], Field(title="Teams")]
+    """
+    Every team by name, then activities without a team, if any.
+    """
+    by_quarter: Annotated[list[QuarterTally], Field(title="By Quarter")]
+    total: Tally
 
 
 class KpiCreate(Model):
@@ -2613,6 +2986,32 @@ class PackAction(Model):
     """
 
 
+class PackAssurance(Model):
+    """
+    An activity of the assurance programme routed to the body and carried out in the pack's period.
+    """
+
+    id: Annotated[int, Field(title="Id")]
+    kind: AssuranceKind
+    setting: Annotated[str | None, Field(title="Setting")]
+    """
+    Where practice was observed, for a practice observation.
+    """
+    team: Annotated[str | None, Field(title="Team")]
+    """
+    The team's key; null for LSCB-led work across teams.
+    """
+    team_name: Annotated[str | None, Field(title="Team Name")]
+    carried_out_on: Annotated[date, Field(title="Carried Out On")]
+    carried_out_by_role: Annotated[str, Field(title="Carried Out By Role")]
+    grading: Grading | None
+    themes: Annotated[list[str], Field(title="Themes")]
+    actions: Annotated[list[PackAssuranceLink], Field(title="Actions")]
+    """
+    The business improvement actions it raises or evidences.
+    """
+
+
 class PackFocusArea(Model):
     key: Annotated[str, Field(title="Key")]
     title: Annotated[str, Field(title="Title")]
@@ -2645,6 +3044,10 @@ class PackHeadline(Model):
     returns: Annotated[int | None, Field(title="Returns")] = 0
     """
     KPI returns routed to the body that are late or missing.
+    """
+    assurance: Annotated[int | None, Field(title="Assurance")] = 0
+    """
+    Assurance activities in the pack.
     """
 
 
@@ -2711,6 +3114,22 @@ class PageActionRead(Model):
 
 class PageApiKeyRead(Model):
     items: Annotated[list[ApiKeyRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PageAssuranceRead(Model):
+    items: Annotated[list[AssuranceRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.
@@ -3869,3 +4288,7 @@ class Pack(Model):
     The pack's projects' savings in each financial year of the strategy, for the savings chart.
     """
     progress_summary: Annotated[list[FocusAreaProgress], Field(title="Progress Summary")]
+    assurance: Annotated[list[PackAssurance] | None, Field(title="Assurance")] = None
+    """
+    The assurance programme's activities routed to the body, carried out in the pack's period (or its financial year) up to its as_at, the earliest first.
+    """

@@ -8,6 +8,7 @@ import httpx
 from strategy_client._async._core import AsyncHTTP
 from strategy_client._async.actions import AsyncActions
 from strategy_client._async.admin import AsyncApiKeys, AsyncAudit, AsyncDataQuality, AsyncEvents, AsyncHealth
+from strategy_client._async.assurance import AsyncAssurance
 from strategy_client._async.benchmarks import AsyncBenchmarks, AsyncComparatorGroups
 from strategy_client._async.commentaries import AsyncCommentaries
 from strategy_client._async.governance import (
@@ -68,6 +69,7 @@ class AsyncClient:
         self.kpi_submissions = AsyncKpiSubmissions(http)
         self.commentaries = AsyncCommentaries(http)
         self.returns = AsyncReturns(http)
+        self.assurance = AsyncAssurance(http)
         self.national_indicators = AsyncNationalIndicators(http)
         self.comparator_groups = AsyncComparatorGroups(http)
         self.benchmarks = AsyncBenchmarks(http)

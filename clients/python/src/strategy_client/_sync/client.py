@@ -10,6 +10,7 @@ from strategy_client._retry import RetryPolicy
 from strategy_client._sync._core import HTTP
 from strategy_client._sync.actions import Actions
 from strategy_client._sync.admin import ApiKeys, Audit, DataQuality, Events, Health
+from strategy_client._sync.assurance import Assurance
 from strategy_client._sync.benchmarks import Benchmarks, ComparatorGroups
 from strategy_client._sync.commentaries import Commentaries
 from strategy_client._sync.governance import (
@@ -69,6 +70,7 @@ class Client:
         self.kpi_submissions = KpiSubmissions(http)
         self.commentaries = Commentaries(http)
         self.returns = Returns(http)
+        self.assurance = Assurance(http)
         self.national_indicators = NationalIndicators(http)
         self.comparator_groups = ComparatorGroups(http)
         self.benchmarks = Benchmarks(http)

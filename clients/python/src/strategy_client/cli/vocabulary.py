@@ -33,4 +33,5 @@ class Scope(StrEnum):
     actions_write = "actions:write"
     projects_write = "projects:write"
     governance_write = "governance:write"
+    assurance_write = "assurance:write"
     admin = "admin"
