@@ -1,9 +1,11 @@
 """The dashboard in headless Chromium, as a council manager would use it: the scorecard's Council Plan tiles, the
-tracker's filters in the address, a KPI's chart, and every page free of serious accessibility faults and console
+tracker's filters in the address, a KPI's chart and its in-year figures, the returns owed, a KPI by team, the
+assurance programme's reports, and every page free of serious accessibility faults and console
 errors, reaching nothing but the dashboard and the service. Screenshots go to build/test-artifacts/dashboard/."""
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -23,6 +25,7 @@ PAGES = {
     "tracker": "#/actions",
     "returns": "#/returns",
     "teams": f"#/teams?kpi={RATED[0]}&period=2016/17",
+    "assurance": "#/assurance",
     "programme": "#/programme",
     "governance": "#/governance",
     "data-quality": "#/data-quality",
@@ -465,4 +468,69 @@ async def test_a_kpi_pages_in_year_table_is_the_services_in_year_view(visit: Vis
         "No monthly or quarterly figures have been submitted for 2017/18."
     )
     assert await year.evaluate("element => element === document.activeElement")
+    assert visit.errors == []
+
+
+ACTIVITIES: list[dict[str, Any]] = [
+    {
+        "kind": "practice_observation",
+        "setting": "cp_conference",
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-10-05",
+        "grading": "good",
+        "themes": ["Voice of the child"],
+        "actions": [{"action": UPDATED_ACTION, "relation": "evidences"}],
+    },
+    {
+        "kind": "case_file_audit",
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-11-10",
+        "grading": "requires_improvement",
+        "themes": ["voice of the child", "Management oversight"],
+    },
+    {"kind": "case_file_audit", "team": "early-help-team", "carried_out_on": "2017-01-12", "grading": "inadequate"},
+]
+
+
+async def test_the_assurance_page_shows_gradings_by_team_and_quarter_themes_and_actions(
+    visit: Visit, site: Site
+) -> None:
+    async with httpx.AsyncClient(base_url=f"{site.api}/api/v1", headers=site.admin) as client:
+        for activity in ACTIVITIES:
+            answer = await client.post("/assurance-activities", json={**activity, "carried_out_by_role": "Manager"})
+            assert answer.status_code == 201, answer.text
+    await visit.open(site.dashboard, PAGES["assurance"])
+    report = await _api(site, "/assurance-reports/gradings")
+    for grade, count in report["total"]["counts"].items():
+        badge = visit.page.locator(f'#grade-counts li[data-grade="{grade}"]')
+        assert (await badge.locator(".count").inner_text()).strip() == str(count), grade
+    assert (report["total"]["counts"]["good"], report["total"]["graded"]) == (1, 3)
+    for team in report["teams"]:
+        for quarter in [*team["quarters"], {**team["total"], "quarter": "total"}]:
+            row = visit.page.locator(f'tr[data-team="{team["team"]}"][data-quarter="{quarter["quarter"]}"]')
+            if quarter["quarter"] != "total" and quarter["graded"] + quarter["not_graded"] == 0:
+                assert await row.count() == 0  # a quarter with nothing is left out
+                continue
+            cells = (await row.locator("td").all_inner_texts())[2:]
+            assert cells == [*map(str, quarter["counts"].values()), str(quarter["graded"]), str(quarter["not_graded"])]
+    themes = await _api(site, "/assurance-reports/themes")
+    shown = visit.page.locator("#themes tbody tr[data-theme]")
+    assert [await row.get_attribute("data-theme") for row in await shown.all()] == [
+        item["theme"] for item in themes["items"]
+    ]
+    assert "Voice of the child" in await visit.page.locator("#themes").inner_text()
+    row = visit.page.locator(f'#assurance-actions tr[data-action="{UPDATED_ACTION}"]')
+    text = await row.inner_text()
+    assert "40%" in text  # its progress, from the update the fixture records
+    assert "Green" in text
+    assert "Evidenced by a practice observation (Reviewing Unit" in text
+
+    await visit.page.get_by_label("Carried out from", exact=True).fill("2016-12-01")
+    await visit.shown(r"from=2016-12-01")
+    later = await _api(site, "/assurance-reports/gradings", **{"from": "2016-12-01"})
+    assert later["total"]["graded"] == 1
+    count = visit.page.locator('#grade-counts li[data-grade="inadequate"] .count')
+    assert await count.inner_text() == "1"
+    assert await visit.page.locator('#grade-counts li[data-grade="good"] .count').inner_text() == "0"
+    await visit.keep("assurance")
     assert visit.errors == []

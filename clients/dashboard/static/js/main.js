@@ -3,6 +3,7 @@ import { ApiError, createApi } from "./api.js";
 import { destroyAll } from "./charts.js";
 import { h } from "./dom.js";
 import * as actions from "./pages/actions.js";
+import * as assurance from "./pages/assurance.js";
 import * as governance from "./pages/governance.js";
 import * as kpi from "./pages/kpi.js";
 import * as programme from "./pages/programme.js";
@@ -18,6 +19,7 @@ const PAGES = {
   actions,
   returns,
   teams,
+  assurance,
   programme,
   governance,
   "data-quality": quality,
