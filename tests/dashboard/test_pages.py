@@ -1,9 +1,11 @@
 """The dashboard in headless Chromium, as a council manager would use it: the scorecard's Council Plan tiles, the
-tracker's filters in the address, a KPI's chart, and every page free of serious accessibility faults and console
+tracker's filters in the address, a KPI's chart and its in-year figures, the returns owed, a KPI by team, the
+assurance programme's reports, and every page free of serious accessibility faults and console
 errors, reaching nothing but the dashboard and the service. Screenshots go to build/test-artifacts/dashboard/."""
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -21,6 +23,9 @@ PAGES = {
     "scorecard": "#/scorecard",
     "kpi": "#/kpis/care-leavers-in-eet-16-21",
     "tracker": "#/actions",
+    "returns": "#/returns",
+    "teams": f"#/teams?kpi={RATED[0]}&period=2016/17",
+    "assurance": "#/assurance",
     "programme": "#/programme",
     "governance": "#/governance",
     "data-quality": "#/data-quality",
@@ -46,6 +51,11 @@ class Visit:
         await self.page.locator("main h1").first.wait_for()
         await self.page.wait_for_function("() => !document.getElementById('main').hasAttribute('aria-busy')")
 
+    async def shown(self, address: str) -> None:
+        """Once the address matches, the page drawn for it (aria-busy is set as the address changes)."""
+        await self.page.wait_for_url(re.compile(address))
+        await self.page.wait_for_function("() => !document.getElementById('main').hasAttribute('aria-busy')")
+
     async def keep(self, name: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await self.page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
@@ -63,6 +73,16 @@ async def _api(site: Site, path: str, **params: str) -> dict:  # type: ignore[ty
         answer = await client.get(path, params=params)
         assert answer.status_code == 200, answer.text
         return answer.json()  # type: ignore[no-any-return]
+
+
+async def _grave(axe: Axe, page: Page) -> list[str]:
+    """The serious and critical accessibility faults axe finds on the page."""
+    results = await axe.run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
 
 
 async def _rows_shown(page: Page, count: int) -> None:
@@ -192,13 +212,7 @@ async def test_every_page_passes_an_accessibility_scan_with_no_console_errors(
         await visit.open(site.dashboard, where)
         if name == "scorecard":
             await page.locator(".spark canvas").first.wait_for()
-        results = await axe.run(page)
-        grave = [
-            f"{violation['id']} ({violation['impact']}): {violation['help']}"
-            for violation in results.response["violations"]
-            if violation["impact"] in ("serious", "critical")
-        ]
-        assert grave == [], f"{name}: {grave}"
+        assert await _grave(axe, page) == [], name
         # usable at phone width: nothing but a table's own scroller is wider than the screen
         assert await page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), name
         await visit.keep(f"{name}-{width}")
@@ -274,4 +288,249 @@ async def test_a_bodys_pack_downloads_with_the_dashboards_key(visit: Visit, site
     async with visit.page.expect_download() as started:
         await card.get_by_role("link", name="Meeting papers (PDF)").click()
     assert (await (await started.value).path()).read_bytes().startswith(b"%PDF-")
+    assert visit.errors == []
+
+
+async def _post(site: Site, rows: list[dict[str, object]]) -> None:
+    async with httpx.AsyncClient(base_url=f"{site.api}/api/v1", headers=site.admin) as client:
+        answer = await client.post("/kpi-submissions", json={"rows": rows})
+        assert answer.status_code == 201, answer.text
+
+
+async def _returns_match(page: Page, site: Site, **query: str) -> None:
+    """The counts by status and the rows shown are what /returns answers for the same owner, date and status."""
+    listed = await _api(site, "/returns", limit="50", **query)
+    keys = [f"{item['kpi']}:{item['period']}" for item in listed["items"]]
+    await page.wait_for_function(
+        "keys => JSON.stringify([...document.querySelectorAll('tbody tr[data-return]')].map(r => r.dataset.return))"
+        " === JSON.stringify(keys)",
+        arg=keys,
+    )
+    assert f"{listed['total']} return" in await page.locator("#result-count").inner_text()
+    counted = {name: value for name, value in query.items() if name != "status"}
+    for status in ("missing", "late", "due", "received"):
+        total = (await _api(site, "/returns", status=status, limit="1", **counted))["total"]
+        badge = page.locator(f'#return-counts li[data-status="{status}"]')
+        assert (await badge.locator(".count").inner_text()).strip() == str(total), status
+        assert status.capitalize() in await badge.inner_text()  # a word beside its symbol
+
+
+async def test_the_returns_page_counts_and_lists_what_the_service_owes(visit: Visit, site: Site) -> None:
+    await visit.open(site.dashboard, PAGES["returns"])
+    await _returns_match(visit.page, site)  # as at today: the seeded returns are mostly missing
+    assert "(today)" in await visit.page.locator("main h2").first.inner_text()
+
+    await visit.page.get_by_label("As at", exact=True).fill("2017-04-30")
+    await visit.shown(r"as_at=2017-04-30")
+    await _returns_match(visit.page, site, as_at="2017-04-30")
+    periods = await visit.page.locator("tbody tr[data-return]").all_inner_texts()
+    assert any("2016/17" in row for row in periods)
+    assert "30 Apr 2017" in await visit.page.locator("main h2").first.inner_text()
+
+    await visit.page.get_by_label("Status", exact=True).select_option("missing")
+    await visit.shown(r"status=missing")
+    assert parse_qs(urlsplit(visit.page.url).fragment.split("?", 1)[1]) == {
+        "status": ["missing"],
+        "as_at": ["2017-04-30"],
+    }
+    await _returns_match(visit.page, site, as_at="2017-04-30", status="missing")
+    await visit.page.get_by_label("Owner (accountable or submitting)", exact=True).select_option("AD SLAC")
+    await visit.shown(r"owner=AD")
+    await _returns_match(visit.page, site, as_at="2017-04-30", status="missing", owner="AD SLAC")
+    # each KPI's title leads to its page
+    links = visit.page.locator("tbody tr[data-return] td:first-child a")
+    shown = [await link.get_attribute("href") for link in await links.all()]
+    listed = await _api(site, "/returns", as_at="2017-04-30", status="missing", owner="AD SLAC")
+    assert shown == [f"#/kpis/{item['kpi']}" for item in listed["items"]]
+    await visit.keep("returns")
+    assert visit.errors == []
+
+
+async def test_who_to_chase_names_the_submitting_owners_of_missing_returns(visit: Visit, site: Site) -> None:
+    await visit.open(site.dashboard, "#/returns?as_at=2017-04-30")
+    missing = (await _api(site, "/returns", as_at="2017-04-30", status="missing", limit="500"))["items"]
+    owed: dict[str, int] = {}
+    for item in missing:
+        owed[item["submitting_owner"]] = owed.get(item["submitting_owner"], 0) + 1
+    rows = visit.page.locator("#chase tbody tr[data-owner]")
+    shown = {
+        await row.get_attribute("data-owner"): await row.locator("td").nth(1).inner_text() for row in await rows.all()
+    }
+    assert shown == {owner: str(count) for owner, count in owed.items()}
+    # the longest overdue first: a return due in September 2016 before those due after 2016/17's year end
+    assert "14 Sept 2016" in await rows.first.inner_text() or "14 Sep 2016" in await rows.first.inner_text()
+
+
+TEAMS = ("reviewing-unit", "child-placement-team", "early-help-team", "childrens-hub", "youth-offending-team")
+IN_NEED = "children-in-need"  # a snapshot count: the teams' figures add up
+
+
+async def test_the_teams_page_lists_the_teams_and_rolls_a_kpi_up_from_them(visit: Visit, site: Site) -> None:
+    figures = dict(zip(TEAMS, (120, 340, 95, 60, 25), strict=True))
+    await _post(
+        site, [{"kpi": IN_NEED, "period": "FY2016-17", "scope": team, "value": figures[team]} for team in TEAMS[:4]]
+    )
+    await visit.open(site.dashboard, "#/teams")
+    listed = await _api(site, "/teams")
+    region = visit.page.get_by_role("region", name="Teams and localities", exact=True)
+    assert [await row.get_attribute("data-team") for row in await region.locator("tbody tr").all()] == [
+        team["key"] for team in listed["items"]
+    ]
+    assert set(TEAMS) == {team["key"] for team in listed["items"]}
+    reviewing = await region.locator('tr[data-team="reviewing-unit"]').inner_text()
+    assert "AD SLAC" in reviewing
+    assert "Team manager" in reviewing
+    assert "Stockton-on-Tees" in reviewing
+
+    await visit.page.get_by_label("KPI", exact=True).select_option(IN_NEED)
+    await visit.shown(rf"kpi={IN_NEED}$")
+    await visit.page.get_by_label("Period", exact=True).fill("2016/17")
+    await visit.page.get_by_role("button", name="Show by team").click()
+    await visit.shown(rf"kpi={IN_NEED}&period=2016%2F17")
+    combined = visit.page.locator("#combined")
+    await combined.filter(has_text="Cannot be combined").wait_for()  # one team has sent nothing yet
+    assert "youth-offending-team" in await combined.inner_text()
+
+    await _post(
+        site,
+        [
+            {"kpi": IN_NEED, "period": "FY2016-17", "scope": "youth-offending-team", "value": 25},
+            {"kpi": IN_NEED, "period": "FY2016-17", "value": 650},
+        ],
+    )
+    await visit.page.reload()
+    roll_up = await _api(site, f"/kpis/{IN_NEED}/teams", period="2016/17")
+    await combined.filter(has_text=roll_up["combined"]["display"]).wait_for()
+    assert roll_up["combined"]["value"] == sum(figures.values())
+    teams = visit.page.locator("#roll-up tbody tr[data-team]")
+    assert {
+        await row.get_attribute("data-team"): await row.locator("td").nth(1).inner_text() for row in await teams.all()
+    } == {team["team"]: team["display"] for team in roll_up["teams"]}
+    assert await visit.page.locator("#borough").inner_text() == roll_up["borough"]["display"]
+    assert await visit.page.locator("#difference").inner_text() == f"+{roll_up['difference']}"  # 650 - 640
+    await visit.keep("teams")
+    assert visit.errors == []
+
+
+CARE_LEAVERS = "care-leavers-in-eet-16-21"  # yearly; a snapshot percentage with a 55% target for 2016/17
+
+
+async def test_a_kpi_pages_in_year_table_is_the_services_in_year_view(visit: Visit, site: Site) -> None:
+    await _post(
+        site, [{"kpi": CARE_LEAVERS, "period": f"2016-0{month}", "value": 48 + month} for month in (4, 5, 6, 7)]
+    )
+    async with httpx.AsyncClient(base_url=f"{site.api}/api/v1", headers=site.admin) as client:
+        points = [
+            {"period": f"FY2016-17-Q{quarter}", "value": value} for quarter, value in enumerate((51, 53, 54, 55), 1)
+        ]
+        answer = await client.put(
+            f"/kpis/{CARE_LEAVERS}/target-profiles/FY2016-17",
+            json={"basis": "per_period", "points": points},
+            headers={"If-None-Match": "*"},
+        )
+        assert answer.status_code == 201, answer.text
+    await visit.open(site.dashboard, PAGES["kpi"])
+    body = await _api(site, f"/kpis/{CARE_LEAVERS}/in-year")
+    assert body["year"] == "FY2016-17"  # the service's default: the latest year with a month's figure
+    assert await visit.page.get_by_label("Year", exact=True).input_value() == "FY2016-17"
+    rows = visit.page.locator("#in-year tbody tr[data-period]")
+    assert [await row.get_attribute("data-period") for row in await rows.all()] == [
+        item["period"] for item in body["periods"]
+    ]
+    for item in body["periods"]:
+        cells = await visit.page.locator(f'#in-year tr[data-period="{item["period"]}"] td').all_inner_texts()
+        assert cells[0] == item["label"]
+        assert cells[1] == (item["figure"]["display"] or "–")
+        if item["year_to_date"]["value"] is not None:
+            assert cells[3] == item["year_to_date"]["display"]
+            assert cells[6].endswith(item["rating"]["word"])  # a word after its symbol
+            assert item["rating"]["symbol"] in cells[6]
+        assert cells[4] == (item["rolling_twelve_months"]["display"] or "–")
+        assert cells[5] == (item["profiled_target_display"] or "–")
+    june = next(item for item in body["periods"] if item["period"] == "2016-06")
+    assert june["rating"]["status"] != "not_rated"  # the end of Q1, a point of the profile
+    # charted by month: the year to date against the profile's points, with the table as its alternative
+    await visit.page.locator("#in-year-chart").wait_for()
+    drawn = await visit.page.evaluate(
+        "() => Chart.getChart('in-year-chart').data.datasets.map(d => [d.label, d.data.filter(v => v !== null).length])"
+    )
+    assert dict(drawn) == {"Year to date": 4, "Profiled target": 4}
+    assert "Year to date:" in (await visit.page.locator("#in-year-chart").get_attribute("aria-label") or "")
+    assert await _grave(Axe(), visit.page) == []
+    await visit.keep("kpi-in-year")
+
+    year = visit.page.get_by_label("Year", exact=True)
+    await year.focus()
+    await year.select_option("FY2017-18")
+    await visit.shown(r"year=FY2017-18")
+    await visit.page.locator("#in-year-none").wait_for()
+    assert await visit.page.locator("#in-year-none").inner_text() == (
+        "No monthly or quarterly figures have been submitted for 2017/18."
+    )
+    assert await year.evaluate("element => element === document.activeElement")
+    assert visit.errors == []
+
+
+ACTIVITIES: list[dict[str, Any]] = [
+    {
+        "kind": "practice_observation",
+        "setting": "cp_conference",
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-10-05",
+        "grading": "good",
+        "themes": ["Voice of the child"],
+        "actions": [{"action": UPDATED_ACTION, "relation": "evidences"}],
+    },
+    {
+        "kind": "case_file_audit",
+        "team": "reviewing-unit",
+        "carried_out_on": "2016-11-10",
+        "grading": "requires_improvement",
+        "themes": ["voice of the child", "Management oversight"],
+    },
+    {"kind": "case_file_audit", "team": "early-help-team", "carried_out_on": "2017-01-12", "grading": "inadequate"},
+]
+
+
+async def test_the_assurance_page_shows_gradings_by_team_and_quarter_themes_and_actions(
+    visit: Visit, site: Site
+) -> None:
+    async with httpx.AsyncClient(base_url=f"{site.api}/api/v1", headers=site.admin) as client:
+        for activity in ACTIVITIES:
+            answer = await client.post("/assurance-activities", json={**activity, "carried_out_by_role": "Manager"})
+            assert answer.status_code == 201, answer.text
+    await visit.open(site.dashboard, PAGES["assurance"])
+    report = await _api(site, "/assurance-reports/gradings")
+    for grade, count in report["total"]["counts"].items():
+        badge = visit.page.locator(f'#grade-counts li[data-grade="{grade}"]')
+        assert (await badge.locator(".count").inner_text()).strip() == str(count), grade
+    assert (report["total"]["counts"]["good"], report["total"]["graded"]) == (1, 3)
+    for team in report["teams"]:
+        for quarter in [*team["quarters"], {**team["total"], "quarter": "total"}]:
+            row = visit.page.locator(f'tr[data-team="{team["team"]}"][data-quarter="{quarter["quarter"]}"]')
+            if quarter["quarter"] != "total" and quarter["graded"] + quarter["not_graded"] == 0:
+                assert await row.count() == 0  # a quarter with nothing is left out
+                continue
+            cells = (await row.locator("td").all_inner_texts())[2:]
+            assert cells == [*map(str, quarter["counts"].values()), str(quarter["graded"]), str(quarter["not_graded"])]
+    themes = await _api(site, "/assurance-reports/themes")
+    shown = visit.page.locator("#themes tbody tr[data-theme]")
+    assert [await row.get_attribute("data-theme") for row in await shown.all()] == [
+        item["theme"] for item in themes["items"]
+    ]
+    assert "Voice of the child" in await visit.page.locator("#themes").inner_text()
+    row = visit.page.locator(f'#assurance-actions tr[data-action="{UPDATED_ACTION}"]')
+    text = await row.inner_text()
+    assert "40%" in text  # its progress, from the update the fixture records
+    assert "Green" in text
+    assert "Evidenced by a practice observation (Reviewing Unit" in text
+
+    await visit.page.get_by_label("Carried out from", exact=True).fill("2016-12-01")
+    await visit.shown(r"from=2016-12-01")
+    later = await _api(site, "/assurance-reports/gradings", **{"from": "2016-12-01"})
+    assert later["total"]["graded"] == 1
+    count = visit.page.locator('#grade-counts li[data-grade="inadequate"] .count')
+    assert await count.inner_text() == "1"
+    assert await visit.page.locator('#grade-counts li[data-grade="good"] .count').inner_text() == "0"
+    await visit.keep("assurance")
     assert visit.errors == []

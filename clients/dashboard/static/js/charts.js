@@ -90,6 +90,20 @@ export function chartFigure({ id, caption, summary, labels, series, format, type
   return { figure, mount };
 }
 
+/** Words for a chart's series: where each starts and ends, for its accessible name. */
+export function describe(series, labels, format) {
+  return series
+    .map((one) => {
+      const shown = one.values.map((value, index) => [labels[index], value]).filter(([, value]) => value !== null);
+      if (!shown.length) return null;
+      const [startLabel, start] = shown[0];
+      const [endLabel, end] = shown[shown.length - 1];
+      return `${one.label}: ${format(start)} in ${startLabel} to ${format(end)} in ${endLabel}`;
+    })
+    .filter(Boolean)
+    .join("; ");
+}
+
 /** A small trend line in a tile; its accessible name says where the series starts and ends. */
 export function sparkline({ summary, labels, values }) {
   const canvas = h("canvas", { role: "img", "aria-label": summary });

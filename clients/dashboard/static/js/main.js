@@ -3,17 +3,23 @@ import { ApiError, createApi } from "./api.js";
 import { destroyAll } from "./charts.js";
 import { h } from "./dom.js";
 import * as actions from "./pages/actions.js";
+import * as assurance from "./pages/assurance.js";
 import * as governance from "./pages/governance.js";
 import * as kpi from "./pages/kpi.js";
 import * as programme from "./pages/programme.js";
 import * as quality from "./pages/quality.js";
+import * as returns from "./pages/returns.js";
 import * as scorecard from "./pages/scorecard.js";
+import * as teams from "./pages/teams.js";
 import { CHANGED, current } from "./route.js";
 
 const PAGES = {
   scorecard,
   kpis: kpi,
   actions,
+  returns,
+  teams,
+  assurance,
   programme,
   governance,
   "data-quality": quality,

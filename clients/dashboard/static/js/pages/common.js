@@ -12,10 +12,10 @@ export async function choices(api, name) {
   return (await documented).components.schemas[name]?.enum ?? [];
 }
 
-export function select(id, text, options, chosen, any) {
+export function select(id, text, options, chosen, any, { wide = false } = {}) {
   return h(
     "div",
-    { class: "field" },
+    { class: wide ? "field field--wide" : "field" },
     h("label", { for: id }, text),
     h(
       "select",
@@ -35,9 +35,10 @@ export function checkbox(id, text, chosen) {
   );
 }
 
-/** A form whose every change is written to the address (`page` starts again at 1) and shown. */
+/** A form whose every change is written to the address (`page` starts again at 1) and shown; `submit`: a button, or its words. */
 export function filterForm(page, label_, fields, { submit = false } = {}) {
-  const form = h("form", { class: "filters", "aria-label": label_, role: "search" }, fields, submit ? h("div", { class: "field" }, h("button", { type: "submit" }, "Search")) : null);
+  const button = submit ? h("div", { class: "field" }, h("button", { type: "submit" }, submit === true ? "Search" : submit)) : null;
+  const form = h("form", { class: "filters", "aria-label": label_, role: "search" }, fields, button);
   const apply = () => {
     const values = {};
     for (const element of form.elements) {

@@ -1,9 +1,10 @@
 // One KPI: its series against the target, England and the statistical neighbours' average; every revision of every
 // figure; and what has been said about them.
-import { chartFigure } from "../charts.js";
+import { chartFigure, describe } from "../charts.js";
 import { facts, h, table } from "../dom.js";
 import { byPeriod, figure, label, moment, period, periodRange, rating } from "../format.js";
 import { href } from "../route.js";
+import { IN_YEAR_TYPES, inYear } from "./in-year.js";
 
 const POLARITY = { higher_better: "Higher is better", lower_better: "Lower is better", none: "No better direction" };
 
@@ -35,19 +36,6 @@ function seriesOf(kpi, values, benchmark) {
     { label: "Target", style: "target", values: periods.map((one) => targets.get(one) ?? null) },
   ].filter((one) => one.values.some((value) => value !== null));
   return { periods, series };
-}
-
-function describe(series, labels, format) {
-  return series
-    .map((one) => {
-      const shown = one.values.map((value, index) => [labels[index], value]).filter(([, value]) => value !== null);
-      if (!shown.length) return null;
-      const [startLabel, start] = shown[0];
-      const [endLabel, end] = shown[shown.length - 1];
-      return `${one.label}: ${format(start)} in ${startLabel} to ${format(end)} in ${endLabel}`;
-    })
-    .filter(Boolean)
-    .join("; ");
 }
 
 function revisions(values, format) {
@@ -90,14 +78,15 @@ export async function render({ api, parts, params }) {
   const path = `/api/v1/kpis/${encodeURIComponent(code ?? "")}`;
   const scope = params.get("scope");
   const [kpi, status] = await Promise.all([api.get(path), api.get(`${path}/status`, { scope })]);
-  const [values, benchmark] = await Promise.all([
+  const [values, benchmark, year] = await Promise.all([
     api.all(`${path}/values`, { scope: status.scope, history: "true" }),
     api.find(`${path}/benchmark`, { scope }),
+    IN_YEAR_TYPES.includes(kpi.period_type) ? inYear({ api, kpi, params }) : null,
   ]);
   const format = (value) => figure(value, kpi.unit, kpi.decimal_places);
   const { periods, series } = seriesOf(kpi, values, benchmark);
   const labels = periods.map(period);
-  const mounts = [];
+  const mounts = [...(year?.mounts ?? [])];
   let chart = h("p", {}, "No figures to chart yet: the series appears once figures are submitted or DfE's statistics imported.");
   if (series.length && periods.length) {
     const drawn = chartFigure({
@@ -138,6 +127,7 @@ export async function render({ api, parts, params }) {
     ),
     h("h2", {}, "The series"),
     chart,
+    year?.section,
     h("h2", {}, "Commentary"),
     commentary(kpi, values),
     h("h2", {}, "Revision history"),
