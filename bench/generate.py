@@ -234,9 +234,10 @@ async def populate(base: str, token: str, seed_dir: Path, scale: Scale = SCALE) 
     timings: dict[str, float] = {}
     definitions = yaml.safe_load((seed_dir / "kpis.yaml").read_text("utf-8"))["kpis"]
     scopes = ["stockton-on-tees", "england", "north-east"]
-    scopes += [scope["key"] for scope in yaml.safe_load((seed_dir / "strategy.yaml").read_text("utf-8"))["scopes"]][
-        3 : 3 + scale.value_scopes - 3
-    ]
+    places = yaml.safe_load((seed_dir / "strategy.yaml").read_text("utf-8"))["scopes"]
+    # The comparator authorities added by large_seed (the seed's own teams are not places with DfE's figures).
+    authorities = [scope["key"] for scope in places if scope.get("level") == "local_authority"]
+    scopes += [key for key in authorities if key not in scopes][: scale.value_scopes - 3]
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
         started = time.monotonic()
