@@ -34,6 +34,7 @@ import yaml
 
 from api import db
 from api.kpis import national
+from api.kpis.combining import default_combine
 from bench.server import live_server, seeded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,6 +104,7 @@ def _lait_kpis(count: int, focus_areas: list[str]) -> list[dict[str, Any]]:
                 "decimal_places": row.decimal_places,
                 "polarity": row.polarity.value,
                 "period_type": kind,
+                "combine": default_combine(row.unit).value,  # what the API gives a KPI defined without one
                 "focus_area": focus_areas[n % len(focus_areas)],
                 "national_code": row.national_code,
                 "targets": [],
