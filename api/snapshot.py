@@ -251,4 +251,5 @@ class ShownKpis:
 
     def __call__(self, kpis: Sequence[Kpi], rules: Sequence[RoutingRule]) -> list[Kpi]:
         mine = [rule for rule in rules if rule.body_id == self.body_id]
-        return [kpi for kpi in kpis if routing.routes(mine, routing.kpi_facts(kpi))]
+        router = routing.Router(mine)
+        return [kpi for kpi in kpis if router.routes(routing.kpi_facts(kpi))]

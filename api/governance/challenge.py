@@ -1,7 +1,7 @@
 """Performance challenge: the exception rules, as pure functions over a snapshot (api/snapshot.py) of the figures,
 progress and plans as at a date and as known at a moment."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -190,11 +190,14 @@ def evaluate(inputs: "Snapshot") -> list[Challenge]:
     return found
 
 
-def facts(found: Challenge) -> routing.Facts:
-    """An exception routes by what it is about (its focus areas and owners)."""
+def facts(
+    found: Challenge, *, action_facts: Callable[[LiveAction], routing.Facts] = routing.action_facts
+) -> routing.Facts:
+    """An exception routes by what it is about (its focus areas and owners); ``action_facts``: a caller's own
+    (a pack's, which has worked out each action's already)."""
     item = found.facts_item
     if isinstance(item, LiveAction):
-        about = routing.action_facts(item)
+        about = action_facts(item)
     elif isinstance(item, LiveProject):
         about = routing.project_facts(item)
     elif isinstance(item, KpiReturn):

@@ -154,10 +154,30 @@ async def facts_for(session: AsyncSession, ref: str) -> Facts:
     )
 
 
+class Router:
+    """Rules made ready to route many items (a pack routes thousands): grouped by the kind they send, in step order
+    (the rest in the order given), each rule's filters read once from its row."""
+
+    def __init__(self, rules: Iterable[RoutingRule]) -> None:
+        self.by_kind: dict[ItemKind, list[tuple[RoutingRule, Tier | None, int | None, int | None]]] = {}
+        for rule in sorted(rules, key=lambda rule: rule.step or STEPLESS):
+            filters = (rule, rule.kpi_tier, rule.focus_area_id, rule.owner_id)
+            self.by_kind.setdefault(rule.item_kind, []).append(filters)
+
+    def routes(self, facts: Facts) -> list[RoutingRule]:
+        """The rules that send the item somewhere, as matches() judges each."""
+        return [
+            rule
+            for rule, tier, area, owner in self.by_kind.get(facts.kind, ())
+            if (tier is None or tier == facts.tier)
+            and (area is None or area in facts.focus_area_ids)
+            and (owner is None or owner in facts.owner_ids)
+        ]
+
+
 def routes(rules: Iterable[RoutingRule], facts: Facts) -> list[RoutingRule]:
     """The rules that send the item somewhere: those taking it in turn first, by step; the rest in the given order."""
-    found = [rule for rule in rules if matches(rule, facts)]
-    return sorted(found, key=lambda rule: rule.step or STEPLESS)
+    return Router(rules).routes(facts)
 
 
 async def unrouted(session: AsyncSession) -> list[Facts]:

@@ -81,10 +81,8 @@ async def body_by_key(session: AsyncSession, key: str) -> GovernanceBody:
     return body
 
 
-def _routed(
-    rules: Sequence[RoutingRule], items: Sequence[ItemT], facts: Callable[[ItemT], routing.Facts]
-) -> list[ItemT]:
-    return [item for item in items if routing.routes(rules, facts(item))]
+def _routed(router: routing.Router, items: Sequence[ItemT], facts: Callable[[ItemT], routing.Facts]) -> list[ItemT]:
+    return [item for item in items if router.routes(facts(item))]
 
 
 def _comments(comments: Sequence[Comment]) -> list[PackComment]:
@@ -405,27 +403,36 @@ SHOWN_KINDS = frozenset(
 def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack:
     """The pack for a body, from a snapshot: what its routing rules send it."""
     rules = [rule for rule in inputs.routing_rules if rule.body_id == body.id and rule.item_kind in SHOWN_KINDS]
+    router = routing.Router(rules)
     actions, projects, areas = inputs.actions, inputs.projects, inputs.areas
+    known: dict[int, routing.Facts] = {}  # an action's facts, routed once for itself and again for its exceptions
+
+    def action_facts(action: LiveAction) -> routing.Facts:
+        found = known.get(action.id)
+        if found is None:
+            found = known[action.id] = routing.action_facts(action)
+        return found
+
     all_actions = {a.id: _action(a, inputs) for a in actions}
     all_projects = [_project(p, inputs) for p in projects]
     live_by_area = _by_area(actions, all_actions)
-    routed_actions = _routed(rules, actions, routing.action_facts)
+    routed_actions = _routed(router, actions, action_facts)
     routed_by_area = _by_area(routed_actions, all_actions)
     by_area = [PackFocusArea(key=area.key, title=area.title, actions=routed_by_area[area.id]) for area in areas]
-    routed_kpis = _routed(rules, inputs.kpis, routing.kpi_facts)
+    routed_kpis = _routed(router, inputs.kpis, routing.kpi_facts)
     pack_kpis = [_kpi(status_service.stand(kpi, period, inputs.series), inputs) for kpi in routed_kpis]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
         for e in challenge.evaluate(inputs)
-        if routing.routes(rules, challenge.facts(e))
+        if router.routes(challenge.facts(e, action_facts=action_facts))
     ]
     shown_returns = [item for item in inputs.returns if _shown_return(item, inputs)]
-    pack_returns = [_return(item) for item in _routed(rules, shown_returns, routing.return_facts)]
-    routed_project_rows = _routed(rules, projects, routing.project_facts)
+    pack_returns = [_return(item) for item in _routed(router, shown_returns, routing.return_facts)]
+    routed_project_rows = _routed(router, projects, routing.project_facts)
     routed_projects = {p.key for p in routed_project_rows}
     pack_projects = [p for p in all_projects if p.key in routed_projects]
-    progress_areas = _routed(rules, areas, routing.focus_area_facts)
-    assurance = [_assurance(a) for a in _routed(rules, inputs.assurance, routing.assurance_facts)]
+    progress_areas = _routed(router, areas, routing.focus_area_facts)
+    assurance = [_assurance(a) for a in _routed(router, inputs.assurance, routing.assurance_facts)]
     period_label = parse_period(period).label if period else None
     return Pack(
         body=PackBody(key=body.key, code=body.code, name=body.name, cadence=body.cadence),
