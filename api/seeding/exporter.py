@@ -17,6 +17,7 @@ from api.governance.models import ExceptionRule, GovernanceBody, RoutingRule
 from api.kpis.models import Kpi, KpiValue, Scope
 from api.owners.models import Owner
 from api.projects.models import ProjectFocusArea, TransformationProject
+from api.returns.models import KpiReturnSchedule
 from api.seeding import files
 from api.seeding.reader import (
     BODIES_FILE,
@@ -24,6 +25,7 @@ from api.seeding.reader import (
     KPIS_FILE,
     OWNERS_FILE,
     PROJECTS_FILE,
+    RETURNS_FILE,
     ROUTING_FILE,
     STRATEGY_FILE,
     SeedBundle,
@@ -89,7 +91,35 @@ async def export_bundle(session: AsyncSession) -> SeedBundle:
         projects=await _projects(session),
         kpis=await _kpis(session),
         routing=await _routing(session),
+        return_schedules=await _return_schedules(session),
     )
+
+
+async def _return_schedules(session: AsyncSession) -> list[files.ReturnScheduleFile]:
+    """The KPI return schedules in force (a withdrawn one is not part of the plan), in the KPIs' order."""
+    schedule = KpiReturnSchedule
+    rows = await session.scalars(
+        select(schedule)
+        .join(schedule.kpi)
+        .where(schedule.archived_at.is_(None))
+        .options(
+            joinedload(schedule.kpi), joinedload(schedule.accountable_owner), joinedload(schedule.submitting_owner)
+        )
+        .order_by(Kpi.tier, Kpi.position, Kpi.code)
+    )
+    return [
+        files.ReturnScheduleFile(
+            kpi=row.kpi.code,
+            accountable_owner=row.accountable_owner.code,
+            submitting_owner=row.submitting_owner.code,
+            frequency=row.frequency,
+            due_basis=row.due_basis,
+            due_days=row.due_days,
+            first_period=row.first_period,
+            last_period=row.last_period,
+        )
+        for row in rows
+    ]
 
 
 async def _owners(session: AsyncSession) -> list[files.OwnerFile]:
@@ -349,6 +379,7 @@ def write_bundle(bundle: SeedBundle, directory: Path) -> int:
         PROJECTS_FILE: files.ProjectsFile(projects=bundle.projects),
         KPIS_FILE: files.KpisFile(kpis=bundle.kpis),
         ROUTING_FILE: bundle.routing,
+        RETURNS_FILE: files.ReturnsFile(return_schedules=bundle.return_schedules),
         **bundle.focus_areas,
     }
     for name, model in documents.items():

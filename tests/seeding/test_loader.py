@@ -161,7 +161,11 @@ class TestBrokenSeeds:
 class TestExport:
     async def test_load_export_load_round_trips_to_identical_files(self, loaded: Tally, tmp_path: Path) -> None:
         first, second = tmp_path / "first", tmp_path / "second"
-        assert await service.export_seed(first) == 13
+        assert await service.export_seed(first) == 14
+        seeded = yaml.safe_load((SEED_DIR / "returns.yaml").read_text(encoding="utf-8"))["return_schedules"]
+        exported = yaml.safe_load((first / "returns.yaml").read_text(encoding="utf-8"))["return_schedules"]
+        assert sorted(item["kpi"] for item in exported) == sorted(item["kpi"] for item in seeded)
+        assert {item["last_period"] for item in exported} >= {"FY2017-18"}  # the defaults written out in full
         tally, _ = await service.load_seed(first)
         assert not tally.changed, "the export holds exactly what the seed loaded"
         await empty_database()
