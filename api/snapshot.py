@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import tracking
 from api.actions import service as actions_service
 from api.actions.live import LiveAction, MilestoneDue, OwnerRef
+from api.actions.models import BusinessImprovementAction
 from api.assurance import service as assurance
 from api.assurance.service import KnownActivity
 from api.bitemporal import AsAt
@@ -215,7 +216,13 @@ async def take(
         shown=shown_kpis,
         trend=trend,
     )
-    action_updates = await latest_by(session, ProgressUpdate.action_id, [a.id for a in actions], dates)
+    # The live actions (thousands, for a large council) are asked for by the query that chose them, not sent as ids.
+    action_ids = (
+        select(BusinessImprovementAction.id).where(BusinessImprovementAction.archived_at.is_(None))
+        if known_at is None
+        else [action.id for action in actions]
+    )
+    action_updates = await latest_by(session, ProgressUpdate.action_id, action_ids, dates)
     project_updates = await latest_by(session, ProgressUpdate.project_id, [p.id for p in projects], dates)
     # Commentary is shown in packs (those asking for KPIs), not read by the challenge.
     latest = [update.id for update in (*action_updates.values(), *project_updates.values())]

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -89,11 +89,15 @@ class LatestUpdate:
 
 
 async def latest_by(
-    session: AsyncSession, column: InstrumentedAttribute[int | None], ids: Sequence[int], moment: AsAt
+    session: AsyncSession,
+    column: InstrumentedAttribute[int | None],
+    ids: Sequence[int] | Select[int],
+    moment: AsAt,
 ) -> dict[int, LatestUpdate]:
     """Each item's latest update dated on or before the moment's as_at, of those made by its known_at (a back-dated
-    report counts for the date it is dated; one entered after known_at does not)."""
-    if not ids:
+    report counts for the date it is dated; one entered after known_at does not). ``ids``: the items', or a query
+    for them (every live action, say: thousands of ids are better asked for than sent)."""
+    if isinstance(ids, Sequence) and not ids:
         return {}
     update = ProgressUpdate
     rank = func.row_number().over(partition_by=column, order_by=(update.as_of_date.desc(), update.id.desc()))
