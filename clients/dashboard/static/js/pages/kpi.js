@@ -78,11 +78,12 @@ export async function render({ api, parts, params }) {
   const path = `/api/v1/kpis/${encodeURIComponent(code ?? "")}`;
   const scope = params.get("scope");
   const [kpi, status] = await Promise.all([api.get(path), api.get(`${path}/status`, { scope })]);
-  const [values, benchmark, year] = await Promise.all([
+  const [values, year] = await Promise.all([
     api.all(`${path}/values`, { scope: status.scope, history: "true" }),
-    api.find(`${path}/benchmark`, { scope }),
     IN_YEAR_TYPES.includes(kpi.period_type) ? inYear({ api, kpi, params }) : null,
   ]);
+  // A benchmark stands on a figure of ours: without one the service has none to give (404), so it is not asked.
+  const benchmark = values.some((one) => one.value !== null) ? await api.find(`${path}/benchmark`, { scope }) : null;
   const format = (value) => figure(value, kpi.unit, kpi.decimal_places);
   const { periods, series } = seriesOf(kpi, values, benchmark);
   const labels = periods.map(period);
