@@ -162,6 +162,12 @@ def _add_months(day: date, months: int) -> date:
     return date(ordinal // 12, ordinal % 12 + 1, 1)
 
 
+def year_type_for(period_type: PeriodType) -> PeriodType:
+    """How a bare year ('2016/17') is read for figures of this period type: an academic year for an academic-year
+    KPI, else a financial year, the council's."""
+    return PeriodType.academic_year if period_type is PeriodType.academic_year else PeriodType.financial_year
+
+
 def parse_period(text: str, *, year_type: PeriodType = PeriodType.financial_year) -> Period:
     """Parse a period code; a bare ``2016/17`` becomes a year of ``year_type`` (financial or academic)."""
     raw = text.strip().upper()

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from api.periods import InvalidPeriod, Period, PeriodType, normalise_period, parse_period
+from api.periods import InvalidPeriod, Period, PeriodType, normalise_period, parse_period, year_type_for
 
 
 class TestParsing:
@@ -138,3 +138,17 @@ class TestArithmetic:
         assert parse_period("FY2016-17").label == "2016/17"
         assert parse_period("FY2016-17-Q1").label == "2016/17 Q1"
         assert parse_period("AY2015-16").label == "AY 2015/16"
+
+
+@pytest.mark.parametrize(
+    ("kind", "year"),
+    [
+        (PeriodType.academic_year, PeriodType.academic_year),
+        (PeriodType.financial_year, PeriodType.financial_year),
+        (PeriodType.month, PeriodType.financial_year),
+        (PeriodType.calendar_year, PeriodType.financial_year),
+    ],
+)
+def test_a_bare_year_is_read_as_the_kpis_kind_of_year(kind: PeriodType, year: PeriodType) -> None:
+    assert year_type_for(kind) is year
+    assert parse_period("2016/17", year_type=year_type_for(kind)).type is year

@@ -18,7 +18,7 @@ from api.kpis.combining import default_combine
 from api.kpis.models import Kpi, KpiTarget, KpiValue, Tier
 from api.kpis.schemas import KpiCreate, KpiUpdate, TargetIn
 from api.kpis.validation import range_problems
-from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.periods import InvalidPeriod, Period, parse_period, year_type_for
 from api.strategy.models import FocusArea
 from api.versioning import WILDCARD, PreconditionFailed, Preconditions, claim_by_key, lock
 
@@ -62,9 +62,8 @@ def _invalid(loc: list[str | int], message: str) -> InvalidInput:
 
 def _period(kpi: Kpi, text: str, loc: list[str | int], *, any_type: bool = False) -> Period:
     """A period code read as the KPI reads it (a bare 2016/17 is its kind of year), of the KPI's period type."""
-    academic = kpi.period_type is PeriodType.academic_year
     try:
-        period = parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+        period = parse_period(text, year_type=year_type_for(kpi.period_type))
     except InvalidPeriod as error:
         raise _invalid(loc, str(error)) from error
     if period.type is not kpi.period_type and not any_type:

@@ -11,7 +11,7 @@ from api.kpis import scopes
 from api.kpis.models import GeographyLevel, Kpi, KpiValue, Polarity, Scope, ScopeKind, Tier, Unit
 from api.pagination import ChangedQuery, fetch_page
 from api.params import NAMED_SCOPE
-from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.periods import InvalidPeriod, Period, PeriodType, parse_period, year_type_for
 from api.schemas import GssCode
 from api.strategy.models import FocusArea
 
@@ -55,9 +55,8 @@ class ScopeQuery(ChangedQuery):
 
 def parse_period_param(text: str, name: str, kpi: Kpi, *, where: str = "query") -> Period:
     """A period from a query or path parameter; a bare '2016/17' takes the KPI's kind of year."""
-    academic = kpi.period_type is PeriodType.academic_year
     try:
-        return parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+        return parse_period(text, year_type=year_type_for(kpi.period_type))
     except InvalidPeriod as error:
         raise InvalidInput(str(error), errors=[ProblemError(loc=[where, name], msg=str(error))]) from error
 

@@ -40,7 +40,7 @@ from api.kpis.schemas import (
     TargetSummary,
     TravelRead,
 )
-from api.periods import YEAR_START_MONTH, Period, PeriodType, parse_period
+from api.periods import YEAR_START_MONTH, Period, parse_period, year_type_for
 
 ENGLAND_GSS = "E92000001"
 
@@ -163,8 +163,7 @@ class Standing:
 
 def period_for(kpi: Kpi, text: str) -> Period:
     """The KPI's own period for what was asked: '2016/17' is AY2016-17 for an academic-year KPI."""
-    academic = kpi.period_type is PeriodType.academic_year
-    asked = parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+    asked = parse_period(text, year_type=year_type_for(kpi.period_type))
     if asked.type is kpi.period_type:
         return asked
     if asked.type in YEAR_START_MONTH and kpi.period_type in YEAR_START_MONTH:

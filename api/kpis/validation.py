@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field, ValidationError
 from api.benchmarks.ees import rounded_consistent
 from api.kpis.combining import IN_YEAR
 from api.kpis.models import GeographyLevel, Kpi, Scope, StatusSymbol, Tier, Unit
-from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.periods import InvalidPeriod, Period, parse_period, year_type_for
 from api.schemas import Figure, WriteModel
 
 COLUMNS = ("kpi", "period", "scope", "value", "numerator", "denominator", "status_symbol", "provisional", "note")
@@ -148,9 +148,8 @@ def _unlike_its_counts(row: RowIn, kpi: Kpi, scope: Scope, published: Published)
 
 
 def _period(number: int, text: str, kpi: Kpi, today: date, problems: list[Problem]) -> Period | None:
-    academic = kpi.period_type is PeriodType.academic_year
     try:
-        period = parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+        period = parse_period(text, year_type=year_type_for(kpi.period_type))
     except InvalidPeriod as error:
         problems.append(Problem(number, "period", str(error)))
         return None

@@ -17,7 +17,7 @@ from api.kpis import service as kpis_service
 from api.kpis.models import Kpi
 from api.owners.lookup import owners_named
 from api.owners.models import Owner
-from api.periods import InvalidPeriod, Period, PeriodType, parse_period
+from api.periods import InvalidPeriod, Period, PeriodType, parse_period, year_type_for
 from api.returns import book
 from api.returns.due import FREQUENCIES
 from api.returns.models import KpiReturnSchedule
@@ -69,8 +69,7 @@ def _refuse(field: str, message: str) -> InvalidInput:
 def _period(field: str, frequency: PeriodType, text: str) -> Period:
     """A period code given for ``field``, checked to be of the frequency."""
     try:
-        year_type = PeriodType.academic_year if frequency is PeriodType.academic_year else PeriodType.financial_year
-        period = parse_period(text, year_type=year_type)
+        period = parse_period(text, year_type=year_type_for(frequency))
     except InvalidPeriod as error:
         raise _refuse(field, str(error)) from error
     if period.type is not frequency:

@@ -10,7 +10,7 @@ from api.actions.models import ActionMilestone, ActionOwner, BusinessImprovement
 from api.delivery import parse_due
 from api.kpis.models import Kpi, KpiTarget, KpiValue, Scope
 from api.owners.models import Owner
-from api.periods import Period, PeriodType, parse_period
+from api.periods import Period, PeriodType, parse_period, year_type_for
 from api.projects.models import ProjectFocusArea, ProjectSavings, TransformationProject
 from api.seeding.files import ActionFile, KpiFile, ValueFile
 from api.seeding.reader import SeedBundle
@@ -178,8 +178,7 @@ async def _load_savings_target(session: AsyncSession, project: TransformationPro
 
 
 def _period_code(kpi: KpiFile, text: str) -> str:
-    academic = kpi.period_type is PeriodType.academic_year
-    return parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year).code
+    return parse_period(text, year_type=year_type_for(kpi.period_type)).code
 
 
 async def load_kpis(

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.kpis.models import Kpi
 from api.owners.models import Owner
-from api.periods import Period, PeriodType, parse_period
+from api.periods import Period, PeriodType, parse_period, year_type_for
 from api.returns.models import KpiReturnSchedule
 from api.seeding.reader import SeedBundle
 from api.seeding.sync import Tally, assign, outcome
@@ -17,8 +17,7 @@ def _period(text: str | None, frequency: PeriodType, default: date) -> str:
     """A period code as the seed gives it, else the period of the frequency containing ``default``."""
     if text is None:
         return Period.containing(default, frequency).code
-    academic = frequency is PeriodType.academic_year
-    return parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year).code
+    return parse_period(text, year_type=year_type_for(frequency)).code
 
 
 async def load_returns(session: AsyncSession, bundle: SeedBundle, owners: dict[str, Owner], tally: Tally) -> None:

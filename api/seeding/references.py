@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from api.kpis.combining import IN_YEAR
 from api.kpis.models import ScopeKind
-from api.periods import InvalidPeriod, PeriodType, parse_period
+from api.periods import InvalidPeriod, parse_period, year_type_for
 from api.returns.due import FREQUENCIES
 from api.seeding.files import KpiFile, TargetFile
 
@@ -131,9 +131,8 @@ def _kpi_references(bundle: "SeedBundle") -> Iterator[Found]:
 def period_problem(kpi: KpiFile, text: str, *, in_year: bool = False) -> str | None:
     """Why ``text`` is not a period of the KPI's type, or None when it is. ``in_year``: a month or quarter within
     the KPI's own period will do (a figure's, api/kpis/combining.py IN_YEAR)."""
-    academic = kpi.period_type is PeriodType.academic_year
     try:
-        period = parse_period(text, year_type=PeriodType.academic_year if academic else PeriodType.financial_year)
+        period = parse_period(text, year_type=year_type_for(kpi.period_type))
     except InvalidPeriod as error:
         return str(error)
     return (
@@ -195,9 +194,7 @@ def _return_references(bundle: "SeedBundle") -> Iterator[Found]:
             if text is None:
                 continue
             try:
-                given = parse_period(
-                    text, year_type=frequency if frequency is PeriodType.academic_year else PeriodType.financial_year
-                )
+                given = parse_period(text, year_type=year_type_for(frequency))
             except InvalidPeriod as error:
                 yield "returns.yaml", schedule.kpi, f"{name} {error}"
                 continue

@@ -48,20 +48,3 @@ async def find_team(session: AsyncSession, key: str, *, populate_existing: bool 
     if team is None:
         raise NotFound("team", key)
     return team
-
-
-async def rolls_up_to_borough(session: AsyncSession) -> dict[int, list[int]]:
-    """Each team's chain of parents (its own id first), for the teams whose chain ends at the borough."""
-    rows = await session.execute(select(Scope.id, Scope.parent_id, Scope.kind))
-    parents = {row.id: (row.parent_id, row.kind) for row in rows}
-    chains: dict[int, list[int]] = {}
-    for scope_id, (_, kind) in parents.items():
-        if kind is not ScopeKind.team:
-            continue
-        chain, current = [scope_id], parents[scope_id][0]
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents[current][0]
-        if parents[chain[-1]][1] is ScopeKind.borough:
-            chains[scope_id] = chain
-    return chains
