@@ -3,25 +3,28 @@ from datetime import datetime
 from pydantic import Field
 
 from api.pagination import ChangedQuery
-from api.schemas import LongText, ReadModel, WriteModel
+from api.schemas import AnonymousText, ReadModel, WriteModel
 
 PERIOD_FIELD = "The period's code (FY2016-17, 2016-07 ...) or 2016/17, read as the KPI's kind of year."
 
 
-TEXT_FIELD = "Why, and what we are doing about it (at most 4,000 characters)."
+TEXT_FIELD = (
+    "Why, and what we are doing about it (at most 4,000 characters; about practice and figures, never a child: text "
+    "that looks like it identifies someone is refused)."
+)
 
 
 class CommentaryIn(WriteModel):
     """Commentary on a progress update, or a commentary's new text."""
 
-    text: LongText = Field(description=TEXT_FIELD)
+    text: AnonymousText = Field(description=TEXT_FIELD)
 
 
 class KpiCommentaryIn(WriteModel):
     """Commentary on a KPI's figure for the borough in one period."""
 
     period: str = Field(min_length=1, max_length=20, description=PERIOD_FIELD)
-    text: LongText = Field(description=TEXT_FIELD)
+    text: AnonymousText = Field(description=TEXT_FIELD)
 
 
 class CommentaryRead(ReadModel):

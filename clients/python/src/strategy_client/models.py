@@ -146,7 +146,7 @@ class CommentaryIn(Model):
     )
     text: Annotated[str, Field(title="Text")]
     """
-    Why, and what we are doing about it (at most 4,000 characters).
+    Why, and what we are doing about it (at most 4,000 characters; about practice and figures, never a child: text that looks like it identifies someone is refused).
     """
 
 
@@ -648,7 +648,7 @@ class KpiCommentaryIn(Model):
     """
     text: Annotated[str, Field(title="Text")]
     """
-    Why, and what we are doing about it (at most 4,000 characters).
+    Why, and what we are doing about it (at most 4,000 characters; about practice and figures, never a child: text that looks like it identifies someone is refused).
     """
 
 
@@ -3477,6 +3477,9 @@ class ProgressIn(Model):
     rag: Rag | None = None
     percent_complete: Annotated[int | None, Field(title="Percent Complete")] = None
     commentary: Annotated[str | None, Field(title="Commentary")] = None
+    """
+    What moved and why (at most 4,000 characters; never about a child: text that looks like it identifies someone is refused).
+    """
     as_of: Annotated[date, Field(title="As Of")]
     """
     The date the update describes (ISO 8601); not in the future.
