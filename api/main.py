@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import docs, openapi
+from api import access_log, docs, openapi
 from api.actions.router import router as actions_router
 from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
@@ -108,6 +108,7 @@ def create_app() -> FastAPI:
     logging.basicConfig(level=settings.log_level.upper())
     # /readyz asks Alembic for the schema revision on every call; its per-call INFO lines are noise.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    access_log.install()
     app = FastAPI(
         title="Children's Services Strategy API",
         version="1.0.0",

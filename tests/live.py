@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import httpx
 
 READY_WITHIN = 60  # seconds
+PORT_ATTEMPTS = 3
 
 
 def free_port() -> int:
@@ -20,32 +21,47 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def start(database_url: str, **settings: str) -> tuple[asyncio.subprocess.Process, str]:
-    """A uvicorn worker serving the API on ``database_url``; returns the process and its base URL once ready."""
-    port = free_port()
-    environment = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": "warning", **settings}
-    command = ["-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--log-level", "warning"]
-    process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment)
-    base = f"http://127.0.0.1:{port}"
+async def start(
+    database_url: str, settings: dict[str, str] | None = None, *, log_level: str = "warning", output: int | None = None
+) -> tuple[asyncio.subprocess.Process, str]:
+    """A uvicorn worker serving the API on ``database_url``; returns the process and its base URL once ready.
+
+    A free port is found by binding and letting go, so another test's worker may take it first: a worker that exits
+    before it is ready is started again on another port."""
+    for _attempt in range(PORT_ATTEMPTS):
+        port = free_port()
+        environment = os.environ | {"DATABASE_URL": database_url, "LOG_LEVEL": log_level, **(settings or {})}
+        command = ["-m", "uvicorn", "api.main:create_app", "--factory", "--port", str(port), "--log-level", log_level]
+        process = await asyncio.create_subprocess_exec(sys.executable, *command, env=environment, stdout=output)
+        base = f"http://127.0.0.1:{port}"
+        if await _ready(process, base):
+            return process, base
+        if process.returncode is None:  # running, and never ready
+            process.terminate()
+            await process.wait()
+            raise TimeoutError("a worker did not become ready")
+    raise RuntimeError(f"no worker could take a free port in {PORT_ATTEMPTS} attempts")
+
+
+async def _ready(process: asyncio.subprocess.Process, base: str) -> bool:
+    """Whether the worker answers /readyz in time; False at once if it exits first (its port was taken)."""
     # A worker imports the app in about 3 s of CPU: on two cores shared with other suites that can take 20 s.
     deadline = asyncio.get_running_loop().time() + READY_WITHIN
     async with httpx.AsyncClient(base_url=base) as probe:
-        while asyncio.get_running_loop().time() < deadline:
+        while asyncio.get_running_loop().time() < deadline and process.returncode is None:
             try:
                 if (await probe.get("/readyz")).status_code == 200:
-                    return process, base
+                    return True
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.1)
-    process.terminate()
-    await process.wait()
-    raise TimeoutError("a worker did not become ready")
+    return False
 
 
 @asynccontextmanager
 async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIterator[list[str]]:
     """``count`` workers on one database; yields their base URLs and stops them after."""
-    outcomes = await asyncio.gather(*(start(database_url, **settings) for _ in range(count)), return_exceptions=True)
+    outcomes = await asyncio.gather(*(start(database_url, settings) for _ in range(count)), return_exceptions=True)
     started = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
     try:
         for outcome in outcomes:

@@ -21,6 +21,7 @@ from api.seeding.sync import Tally
 from tests.asserts import assert_page, assert_problem
 from tests.configured import configured_client
 from tests.conftest import Minter
+from tests.live import start
 
 ISSUE = "/api/v1/governance-bodies/csmt/packs"
 MEETING = {"meeting_date": "2016-11-21", "period": "2016/17"}
@@ -260,3 +261,22 @@ class TestConcurrentViews:
             assert [response.status_code for response in opened] == [200] * 20
             # Read through the worker's read cache, which must not keep the answer from before the views.
             assert (await http.get(listed, headers=reader)).json()["items"][0]["views"] == 20
+
+
+class TestAccessLog:
+    async def test_a_workers_access_log_never_holds_a_links_token(
+        self, governor: AsyncClient, pack: dict[str, Any], database_url: str, clean_tables: None
+    ) -> None:
+        share = await _share(governor, pack["id"])
+        process, base = await start(database_url, log_level="info", output=asyncio.subprocess.PIPE)
+        try:
+            async with httpx.AsyncClient(base_url=base) as browser:
+                assert (await browser.get(share["url"])).status_code == 200
+                assert (await browser.get("/shared-packs/not-a-live-token")).status_code == 404
+        finally:
+            process.terminate()
+            logged = (await process.communicate())[0].decode()
+        assert '"GET /shared-packs/[token] HTTP/1.1" 200' in logged
+        assert '"GET /shared-packs/[token] HTTP/1.1" 404' in logged
+        assert share["token"] not in logged
+        assert "not-a-live-token" not in logged
