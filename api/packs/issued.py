@@ -2,7 +2,9 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import undefer
@@ -15,7 +17,7 @@ from api.errors import AppError, NotFound
 from api.governance.models import GovernanceBody, IssuedPack
 from api.packs import render, service
 from api.packs.render import Meeting
-from api.packs.schemas import IssuedPackRead, PackIssue
+from api.packs.schemas import IssuedPackRead, Pack, PackIssue
 
 # The formats a pack has been issued in since it was first issued as JSON, HTML and CSV, by name.
 LATER_FORMATS = {"pdf": "a PDF", "xlsx": "an Excel workbook (xlsx)"}
@@ -25,6 +27,16 @@ class NotIssuedInFormat(AppError):
     """404: the pack was issued before packs were issued in this format, so it was never presented in it."""
 
     problem = problems.NOT_FOUND
+
+
+def _formats(pack: Pack, meeting: Meeting) -> dict[str, Any]:
+    """Every format a pack is issued in. Drawn in a worker thread (see issue)."""
+    return {
+        "html": render.render_html(pack, meeting),
+        "csv": render.render_csv(pack),
+        "pdf": render.render_document(pack, "pdf", meeting),
+        "xlsx": render.render_document(pack, "xlsx", meeting),
+    }
 
 
 async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *, actor: Actor) -> IssuedPack:
@@ -47,10 +59,7 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
         issued_by=actor.name,
         api_key_id=actor.principal.api_key_pk,
         content=pack.model_dump(mode="json"),
-        html=render.render_html(pack, meeting),
-        csv=render.render_csv(pack),
-        pdf=render.render_document(pack, "pdf", meeting),
-        xlsx=render.render_document(pack, "xlsx", meeting),
+        **await run_in_threadpool(_formats, pack, meeting),
     )
     session.add(issued)
     await session.flush()

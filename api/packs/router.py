@@ -3,6 +3,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic_core import to_json
 
@@ -78,14 +79,18 @@ def _answer(
     return Response(json(), media_type="application/json")
 
 
-def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
-    """A pack made now."""
+async def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
+    """A pack made now. A PDF or workbook is drawn in a worker thread: reportlab and openpyxl are pure Python and
+    take a large pack hundreds of milliseconds, which on the event loop would hold up every other request."""
+    document = b""
+    if wanted in (PackFormat.pdf, PackFormat.xlsx):
+        document = await run_in_threadpool(render.render_document, pack, wanted.value)
     return _answer(
         wanted,
         filename,
         html=lambda: render.render_html(pack),
         csv=lambda: render.render_csv(pack),
-        document=lambda format: render.render_document(pack, format.value),
+        document=lambda _format: document,
         # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module:
         # the same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
         json=pack.model_dump_json,
@@ -138,7 +143,7 @@ async def get_pack(
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
     body = await service.body_by_key(session, key)
     pack = await service.build_pack(session, body, period, as_at, known_at)
-    return _respond(pack, format, f"{key}-{pack.as_at}")
+    return await _respond(pack, format, f"{key}-{pack.as_at}")
 
 
 @router.post(

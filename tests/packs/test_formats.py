@@ -1,6 +1,7 @@
 """A pack as a PDF and as an Excel workbook, live and as issued, read back the way their readers' software reads them
 (pypdf, openpyxl)."""
 
+import asyncio
 import io
 import re
 import zipfile
@@ -82,6 +83,20 @@ class TestPdf:
         assert "England 6% (ours 2 points worse)" in text
         assert "56%" in text, "care leavers in EET"
         assert "Progress by focus area" in text
+
+    async def test_documents_drawn_at_once_in_worker_threads_are_each_whole(
+        self, client: AsyncClient, scenario: None
+    ) -> None:
+        """PDFs and workbooks are drawn off the event loop, several at a time: none spoils another."""
+        url = f"/api/v1/bodies/CSMT/pack?{PERIOD}&format="
+        alone = _pdf_text(await _download(client, url + "pdf", PDF))
+        together = await asyncio.gather(
+            *(_download(client, url + kind, PDF if kind == "pdf" else XLSX) for kind in ("pdf", "xlsx") * 3)
+        )
+        assert all(_pdf_text(document) == alone for document in together[::2])
+        sheets = [_workbook(document).sheetnames for document in together[1::2]]
+        assert sheets[0]
+        assert all(names == sheets[0] for names in sheets)
 
     async def test_the_csmt_pack_runs_over_pages_numbered_n_of_m(self, client: AsyncClient, scenario: None) -> None:
         document = await _download(client, f"/api/v1/bodies/CSMT/pack?{PERIOD}&format=pdf", PDF)
