@@ -176,18 +176,7 @@ def _assurance(activity: KnownActivity) -> PackAssurance:
 
 def _totals(projects: list[PackProject]) -> SavingsTotals | None:
     planned = [p.savings for p in projects if p.savings is not None]
-    if not planned:
-        return None
-    target = sum(s.target_pence for s in planned)
-    forecast = sum(s.forecast_pence or 0 for s in planned)
-    delivered = sum(s.delivered_pence or 0 for s in planned)
-    return SavingsTotals(
-        target_pence=target,
-        forecast_pence=forecast,
-        delivered_pence=delivered,
-        forecast_gap_pence=target - forecast,
-        delivered_gap_pence=target - delivered,
-    )
+    return SavingsTotals.of(planned) if planned else None
 
 
 def _progress(area: FocusArea, actions: list[PackAction], projects: list[PackProject]) -> FocusAreaProgress:
@@ -300,16 +289,19 @@ def _savings_years(projects: Sequence[LiveProject], inputs: Snapshot) -> list[Sa
     for (project_id, fy), row in inputs.savings.items():
         if project_id in ids:
             by_year[fy].append(row)
-    return [
-        SavingsYear(
-            financial_year=fy,
-            label=parse_period(fy).label,
-            target_pence=sum(row.target_pence for row in by_year[fy]),
-            forecast_pence=sum(row.forecast_pence or 0 for row in by_year[fy]),
-            delivered_pence=sum(row.delivered_pence or 0 for row in by_year[fy]),
+    years = []
+    for fy in sorted(by_year):
+        totals = SavingsTotals.of(by_year[fy])
+        years.append(
+            SavingsYear(
+                financial_year=fy,
+                label=parse_period(fy).label,
+                target_pence=totals.target_pence,
+                forecast_pence=totals.forecast_pence,
+                delivered_pence=totals.delivered_pence,
+            )
         )
-        for fy in sorted(by_year)
-    ]
+    return years
 
 
 def _kpi(standing: status_service.Standing, inputs: Snapshot) -> PackKpi:

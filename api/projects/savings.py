@@ -101,17 +101,4 @@ async def programme(session: AsyncSession, fy: str) -> ProgrammeSavings:
         .order_by(TransformationProject.key)
     )
     projects = [read(row, row.project.key) for row in rows]
-    target = sum(p.target_pence for p in projects)
-    forecast = sum(p.forecast_pence or 0 for p in projects)
-    delivered = sum(p.delivered_pence or 0 for p in projects)
-    return ProgrammeSavings(
-        financial_year=fy,
-        projects=projects,
-        totals=SavingsTotals(
-            target_pence=target,
-            forecast_pence=forecast,
-            delivered_pence=delivered,
-            forecast_gap_pence=target - forecast,
-            delivered_gap_pence=target - delivered,
-        ),
-    )
+    return ProgrammeSavings(financial_year=fy, projects=projects, totals=SavingsTotals.of(projects))

@@ -1,5 +1,6 @@
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from pydantic import Field, StringConstraints
 
@@ -86,12 +87,39 @@ class SavingsRead(ReadModel):
     updated_at: datetime
 
 
+class PlannedSavings(Protocol):
+    """A year's savings as any row or read of them holds them: no forecast or delivery yet counts as nothing."""
+
+    @property
+    def target_pence(self) -> int: ...
+    @property
+    def forecast_pence(self) -> int | None: ...
+    @property
+    def delivered_pence(self) -> int | None: ...
+
+
 class SavingsTotals(ReadModel):
     target_pence: int
     forecast_pence: int
     delivered_pence: int
     forecast_gap_pence: int
     delivered_gap_pence: int
+
+    @classmethod
+    def of(cls, rows: Iterable[PlannedSavings]) -> "SavingsTotals":
+        """The rows added up, with the gaps between target and forecast and between target and delivered."""
+        target = forecast = delivered = 0
+        for row in rows:
+            target += row.target_pence
+            forecast += row.forecast_pence or 0
+            delivered += row.delivered_pence or 0
+        return cls(
+            target_pence=target,
+            forecast_pence=forecast,
+            delivered_pence=delivered,
+            forecast_gap_pence=target - forecast,
+            delivered_gap_pence=target - delivered,
+        )
 
 
 class ProgrammeSavings(ReadModel):
