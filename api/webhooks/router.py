@@ -11,6 +11,7 @@ from api.auth.principal import Actor
 from api.db import SessionDep
 from api.errors import problem_responses
 from api.idempotency.service import idempotent
+from api.openapi import sends
 from api.pagination import Page, page_of
 from api.params import IdPath
 from api.routing import domain_router
@@ -33,6 +34,8 @@ router = domain_router()
 Manager = Annotated[Actor, Depends(require(Scope.webhooks_manage))]
 SUBSCRIPTIONS = "/webhook-subscriptions"
 ONE = f"{SUBSCRIPTIONS}/{{subscription_id}}"
+ROTATED = sends(201, "ETag")
+SENT = sends(201, "Location")  # a delivery has no version
 
 
 def _read(subscription: WebhookSubscription, response: Response) -> SubscriptionRead:
@@ -119,7 +122,7 @@ async def update_subscription(
     tags=[Tag.webhook_subscriptions],
     status_code=status.HTTP_201_CREATED,
     response_model=SubscriptionCreated,
-    responses={**VERSIONED, **WRITE_PROBLEMS},
+    responses={**ROTATED, **WRITE_PROBLEMS},
 )
 @idempotent(redact=("secret",))
 async def rotate_secret(
@@ -142,7 +145,7 @@ async def rotate_secret(
     tags=[Tag.webhook_deliveries],
     status_code=status.HTTP_201_CREATED,
     response_model=DeliveryRead,
-    responses={**CREATED, **problem_responses(404, 409)},
+    responses={**SENT, **problem_responses(404, 409)},
 )
 @idempotent()
 async def ping(session: SessionDep, actor: Manager, subscription_id: IdPath, response: Response) -> DeliveryRead:
@@ -185,7 +188,7 @@ async def get_delivery(session: SessionDep, actor: Manager, delivery_id: IdPath)
     tags=[Tag.webhook_deliveries],
     status_code=status.HTTP_201_CREATED,
     response_model=DeliveryRead,
-    responses={**CREATED, **problem_responses(404, 409)},
+    responses={**SENT, **problem_responses(404, 409)},
 )
 @idempotent()
 async def replay(session: SessionDep, actor: Manager, delivery_id: IdPath, response: Response) -> DeliveryRead:
