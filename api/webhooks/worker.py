@@ -9,6 +9,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Awaitable
 
 import httpx
 
@@ -43,6 +44,15 @@ async def deliver_due(client: httpx.AsyncClient, worker_id: str, settings: Setti
     return len(jobs)
 
 
+async def _logged(work: Awaitable[int], what: str) -> int:
+    """Run one round; a failure (the database away, a bug in one event) is logged and the worker goes on."""
+    try:
+        return await work
+    except Exception:
+        logger.exception("webhook worker: a %s failed", what)
+        return 0
+
+
 def http_client(settings: Settings) -> httpx.AsyncClient:
     # No redirects: a receiver cannot send a signed delivery on to an address the checks did not see.
     return httpx.AsyncClient(timeout=settings.webhook_timeout, follow_redirects=False, trust_env=False)
@@ -59,13 +69,10 @@ async def run(stop: asyncio.Event | None = None) -> None:
     async with http_client(settings) as client:
         while not stop.is_set():
             sent = 0
-            try:
-                if loop.time() >= next_sweep:
-                    next_sweep = loop.time() + settings.webhook_sweep_seconds
-                    await sweep_once()
-                sent = await deliver_due(client, worker_id, settings)
-            except Exception:  # the database away, a bug in one event: log it and go on with the next round
-                logger.exception("webhook worker: a round failed")
+            if loop.time() >= next_sweep:
+                next_sweep = loop.time() + settings.webhook_sweep_seconds
+                await _logged(sweep_once(), "sweep")
+            sent = await _logged(deliver_due(client, worker_id, settings), "delivery round")
             if not sent:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), settings.webhook_poll_seconds)
