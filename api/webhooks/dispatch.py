@@ -1,7 +1,6 @@
 """Sending deliveries: claimed with a lease (so a worker that dies lets them fall due again), POSTed signed, every
 attempt logged, a failure retried by the schedule, and a subscription that keeps failing paused and told why."""
 
-import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,12 +53,6 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def body_of(event: WebhookEvent) -> bytes:
-    """The JSON a receiver gets: the event's type, when it happened, and its data."""
-    payload = {"type": event.type.value, "timestamp": event.occurred_at.isoformat(), "data": event.data}
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def _secrets(subscription: WebhookSubscription, now: datetime) -> tuple[str, ...]:
     until = subscription.previous_secret_until
     if subscription.previous_secret and until is not None and until > now:
@@ -99,7 +92,7 @@ async def claim(session: AsyncSession, worker_id: str, settings: Settings) -> li
         .where(WebhookDelivery.id.in_(ids))
         .order_by(WebhookDelivery.id)
     )
-    return [Job(pk, sub.url, _secrets(sub, now), event.event_id, body_of(event)) for pk, event, sub in rows]
+    return [Job(pk, sub.url, _secrets(sub, now), event.event_id, event.body) for pk, event, sub in rows]
 
 
 async def send(client: httpx.AsyncClient, job: Job) -> Outcome:

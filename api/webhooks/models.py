@@ -1,6 +1,7 @@
 """Webhooks: subscriptions per API key, the outbox of events, their deliveries and every attempt, and what the
 worker's sweep has already seen."""
 
+import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -81,6 +82,16 @@ class WebhookEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # What makes a derived event the same event (the sweep's `action.overdue:<key>`): at most one row each.
     dedupe_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+
+    @property
+    def body(self) -> bytes:
+        """The JSON every delivery of it carries: its type, when it happened, and its data."""
+        payload = {"type": self.type.value, "timestamp": self.occurred_at.isoformat(), "data": self.data}
+        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+    @property
+    def body_text(self) -> str:
+        return self.body.decode()
 
 
 class WebhookDelivery(Base):

@@ -34,7 +34,6 @@ router = domain_router()
 Manager = Annotated[Actor, Depends(require(Scope.webhooks_manage))]
 SUBSCRIPTIONS = "/webhook-subscriptions"
 ONE = f"{SUBSCRIPTIONS}/{{subscription_id}}"
-ROTATED = sends(201, "ETag")
 SENT = sends(201, "Location")  # a delivery has no version
 
 
@@ -118,11 +117,11 @@ async def update_subscription(
 
 @router.post(
     f"{ONE}/secret-rotations",
-    operation_id="webhook_subscription_secret_rotate",
+    operation_id="webhook_secret_rotation_create",
     tags=[Tag.webhook_subscriptions],
     status_code=status.HTTP_201_CREATED,
     response_model=SubscriptionCreated,
-    responses={**ROTATED, **WRITE_PROBLEMS},
+    responses={**CREATED, **WRITE_PROBLEMS},
 )
 @idempotent(redact=("secret",))
 async def rotate_secret(
@@ -136,12 +135,13 @@ async def rotate_secret(
     """A new signing secret, shown once (needs If-Match); the old one signs beside it for `previous_valid_for`
     seconds so receivers can switch without missing a delivery."""
     subscription = await service.rotate_secret(session, subscription_id, data, actor=actor, conditions=conditions)
+    response.headers["Location"] = f"/api/v1{SUBSCRIPTIONS}/{subscription.id}"
     return _with_secret(subscription, response)
 
 
 @router.post(
     f"{ONE}/pings",
-    operation_id="webhook_subscription_ping",
+    operation_id="webhook_ping_create",
     tags=[Tag.webhook_deliveries],
     status_code=status.HTTP_201_CREATED,
     response_model=DeliveryRead,
@@ -184,7 +184,7 @@ async def get_delivery(session: SessionDep, actor: Manager, delivery_id: IdPath)
 
 @router.post(
     "/webhook-deliveries/{delivery_id}/replays",
-    operation_id="webhook_delivery_replay",
+    operation_id="webhook_replay_create",
     tags=[Tag.webhook_deliveries],
     status_code=status.HTTP_201_CREATED,
     response_model=DeliveryRead,

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
@@ -103,7 +103,10 @@ class EventRead(ReadModel):
     id: str = Field(validation_alias="event_id", description="Sent as `webhook-id`: the same for every delivery.")
     type: EventType
     occurred_at: datetime
-    data: dict[str, Any]
+    body: str = Field(
+        validation_alias="body_text",
+        description="The JSON body every delivery of the event carries, as sent: `{type, timestamp, data}`.",
+    )
 
 
 class DeliveryRead(ReadModel):

@@ -55,6 +55,7 @@ class TestSigned:
         [delivery] = await _deliveries(manager, made)
         assert (delivery["status"], delivery["attempt_count"]) == ("succeeded", 1)
         assert delivery["event"]["id"] == event.event_id
+        assert delivery["event"]["body"].encode() == got.body, "the log shows the body as sent"
         assert delivery["attempts"][0]["status_code"] == 200
 
     async def test_a_tampered_body_or_another_secret_fails_verification(
