@@ -17,7 +17,7 @@ from api.packs import render, service
 from api.packs.render import Meeting
 from api.packs.schemas import IssuedPackRead, PackIssue
 from api.webhooks import events as webhook_events
-from api.webhooks.models import EventType
+from api.webhooks.models import WebhookEventType
 
 # The formats a pack has been issued in since it was first issued as JSON, HTML and CSV, by name.
 LATER_FORMATS = {"pdf": "a PDF", "xlsx": "an Excel workbook (xlsx)"}
@@ -65,7 +65,7 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
     }
     await audit.record(session, actor, resource="issued_pack", key=str(issued.id), action="issue", after=after)
     announced = {"pack_id": issued.id, "governance_body": body.key, "url": f"/api/v1/packs/{issued.id}", **after}
-    await webhook_events.emit(session, EventType.pack_issued, announced)
+    await webhook_events.emit(session, WebhookEventType.pack_issued, announced)
     return issued
 
 

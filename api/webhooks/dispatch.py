@@ -16,12 +16,12 @@ from api.settings import Settings
 from api.webhooks import service as subscriptions
 from api.webhooks.addresses import AddressRefused, check_resolved
 from api.webhooks.models import (
-    DeliveryStatus,
-    SubscriptionStatus,
     WebhookAttempt,
     WebhookDelivery,
+    WebhookDeliveryStatus,
     WebhookEvent,
     WebhookSubscription,
+    WebhookSubscriptionStatus,
 )
 from api.webhooks.signing import headers
 
@@ -68,10 +68,10 @@ async def claim(session: AsyncSession, worker_id: str, settings: Settings) -> li
         select(WebhookDelivery.id)
         .join(WebhookSubscription)
         .where(
-            WebhookDelivery.status == DeliveryStatus.pending,
+            WebhookDelivery.status == WebhookDeliveryStatus.pending,
             WebhookDelivery.next_attempt_at <= now,
             (WebhookDelivery.lease_expires_at.is_(None)) | (WebhookDelivery.lease_expires_at < now),
-            WebhookSubscription.status == SubscriptionStatus.active,
+            WebhookSubscription.status == WebhookSubscriptionStatus.active,
         )
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(settings.webhook_batch)
@@ -129,13 +129,13 @@ async def record(session: AsyncSession, job: Job, outcome: Outcome, worker_id: s
     )
     await lock_rows(session, WebhookDelivery.__tablename__, [job.delivery_id])
     delivery = await session.get_one(WebhookDelivery, job.delivery_id, populate_existing=True)
-    if delivery.leased_by != worker_id or delivery.status is not DeliveryStatus.pending:
+    if delivery.leased_by != worker_id or delivery.status is not WebhookDeliveryStatus.pending:
         return  # the lease ran out and another worker has it: only the attempt is ours to log
     delivery.attempt_count += 1
     delivery.lease_expires_at, delivery.leased_by = None, None
     now = utcnow()
     if outcome.succeeded:
-        delivery.status, delivery.delivered_at = DeliveryStatus.succeeded, now
+        delivery.status, delivery.delivered_at = WebhookDeliveryStatus.succeeded, now
         await session.execute(
             update(WebhookSubscription)
             .where(WebhookSubscription.id == delivery.subscription_id, WebhookSubscription.consecutive_failures > 0)
@@ -146,7 +146,7 @@ async def record(session: AsyncSession, job: Job, outcome: Outcome, worker_id: s
     if delivery.attempt_count <= len(schedule):
         delivery.next_attempt_at = now + timedelta(seconds=schedule[delivery.attempt_count - 1])
     else:
-        delivery.status = DeliveryStatus.failed
+        delivery.status = WebhookDeliveryStatus.failed
     await _count_failure(session, delivery.subscription_id, outcome, settings)
 
 
@@ -163,11 +163,11 @@ async def _count_failure(session: AsyncSession, subscription_id: int, outcome: O
         return
     await lock_rows(session, WebhookSubscription.__tablename__, [subscription_id])
     subscription = await session.get_one(WebhookSubscription, subscription_id, populate_existing=True)
-    if subscription.status is not SubscriptionStatus.active:
+    if subscription.status is not WebhookSubscriptionStatus.active:
         return
     before = subscriptions.snapshot(subscription)
     reason = f"paused after {failures} failed attempts in a row; the last: {outcome.error}"
-    subscriptions.set_status(subscription, SubscriptionStatus.paused, reason[:ERROR_LENGTH])
+    subscriptions.set_status(subscription, WebhookSubscriptionStatus.paused, reason[:ERROR_LENGTH])
     await session.flush()
     was, now = audit.changes(before, subscriptions.snapshot(subscription))
     await audit.record(

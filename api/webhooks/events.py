@@ -12,16 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.audit.service import _json as plain_json
 from api.db import utcnow
 from api.webhooks.models import (
-    DeliveryStatus,
-    EventType,
-    SubscriptionStatus,
     WebhookDelivery,
+    WebhookDeliveryStatus,
     WebhookEvent,
+    WebhookEventType,
     WebhookSubscription,
+    WebhookSubscriptionStatus,
 )
 
 # Subscriptions whose deliveries are queued: a paused one's wait for it to resume; a disabled one gets nothing.
-QUEUED = (SubscriptionStatus.active, SubscriptionStatus.paused)
+QUEUED = (WebhookSubscriptionStatus.active, WebhookSubscriptionStatus.paused)
 
 
 def new_event_id() -> str:
@@ -31,7 +31,7 @@ def new_event_id() -> str:
 
 async def emit(
     session: AsyncSession,
-    type: EventType,
+    type: WebhookEventType,
     data: dict[str, Any],
     *,
     dedupe_key: str | None = None,
@@ -58,7 +58,7 @@ async def emit(
     return await session.get_one(WebhookEvent, event_pk)
 
 
-async def _queue(session: AsyncSession, event_pk: int, type: EventType, subscription_id: int | None) -> None:
+async def _queue(session: AsyncSession, event_pk: int, type: WebhookEventType, subscription_id: int | None) -> None:
     statement = select(WebhookSubscription.id, WebhookSubscription.event_types).where(
         WebhookSubscription.status.in_(QUEUED)
     )
@@ -77,7 +77,7 @@ def delivery_row(event_pk: int, subscription_id: int, now: datetime, replay_of: 
     return {
         "event_id": event_pk,
         "subscription_id": subscription_id,
-        "status": DeliveryStatus.pending,
+        "status": WebhookDeliveryStatus.pending,
         "attempt_count": 0,
         "next_attempt_at": now,
         "replay_of": replay_of,

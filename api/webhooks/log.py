@@ -13,8 +13,8 @@ from api.errors import Conflict, NotFound
 from api.pagination import fetch_page
 from api.webhooks import events
 from api.webhooks import service as subscriptions
-from api.webhooks.models import EventType, SubscriptionStatus, WebhookDelivery, WebhookSubscription
-from api.webhooks.schemas import DeliveryQuery
+from api.webhooks.models import WebhookDelivery, WebhookEventType, WebhookSubscription, WebhookSubscriptionStatus
+from api.webhooks.schemas import WebhookDeliveryQuery
 
 RESOURCE = "webhook_delivery"
 
@@ -24,7 +24,7 @@ def _loaded() -> Select[Any]:
 
 
 async def list_deliveries(
-    session: AsyncSession, subscription_id: int, query: DeliveryQuery, actor: Actor
+    session: AsyncSession, subscription_id: int, query: WebhookDeliveryQuery, actor: Actor
 ) -> tuple[list[WebhookDelivery], int]:
     """A subscription's deliveries, newest first."""
     await subscriptions.find(session, subscription_id, actor)
@@ -49,7 +49,7 @@ async def get_delivery(session: AsyncSession, delivery_id: int, actor: Actor) ->
 
 
 def _sendable(subscription: WebhookSubscription) -> None:
-    if subscription.status is SubscriptionStatus.disabled:
+    if subscription.status is WebhookSubscriptionStatus.disabled:
         raise Conflict(f"Webhook subscription {subscription.id} is disabled: set its status to active first.")
 
 
@@ -71,7 +71,7 @@ async def ping(session: AsyncSession, subscription_id: int, *, actor: Actor) -> 
     subscription = await subscriptions.find(session, subscription_id, actor)
     _sendable(subscription)
     data = {"subscription_id": subscription.id, "requested_by": actor.name}
-    event = await events.emit(session, EventType.ping, data, subscription_id=subscription.id)
+    event = await events.emit(session, WebhookEventType.ping, data, subscription_id=subscription.id)
     assert event is not None  # no dedupe key: always written
     delivery_id = await session.scalar(select(WebhookDelivery.id).where(WebhookDelivery.event_id == event.id))
     assert delivery_id is not None

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 
 
-class EventType(StrEnum):
+class WebhookEventType(StrEnum):
     kpi_value_approved = "kpi_value.approved"
     kpi_value_published = "kpi_value.published"
     kpi_rating_changed = "kpi.rating_changed"
@@ -23,13 +23,13 @@ class EventType(StrEnum):
     ping = "webhook.ping"  # sent only to the subscription that asked for it
 
 
-class SubscriptionStatus(StrEnum):
+class WebhookSubscriptionStatus(StrEnum):
     active = "active"  # deliveries are sent
     paused = "paused"  # deliveries wait (paused by its owner, or by the service after repeated failure)
     disabled = "disabled"  # nothing is delivered or queued
 
 
-class DeliveryStatus(StrEnum):
+class WebhookDeliveryStatus(StrEnum):
     pending = "pending"  # due at next_attempt_at (unless a worker holds its lease)
     succeeded = "succeeded"  # the receiver answered 2xx
     failed = "failed"  # every retry of the schedule failed
@@ -57,8 +57,8 @@ class WebhookSubscription(VersionedMixin, TimestampMixin, Base):
     url: Mapped[str] = mapped_column(String(2000))
     event_types: Mapped[list[str]] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[SubscriptionStatus] = mapped_column(
-        _enum(SubscriptionStatus, "webhook_subscription_status"), default=SubscriptionStatus.active
+    status: Mapped[WebhookSubscriptionStatus] = mapped_column(
+        _enum(WebhookSubscriptionStatus, "webhook_subscription_status"), default=WebhookSubscriptionStatus.active
     )
     status_reason: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -77,7 +77,7 @@ class WebhookEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[str] = mapped_column(String(40), unique=True)  # msg_..., the webhook-id receivers dedupe by
-    type: Mapped[EventType] = mapped_column(_enum(EventType, "webhook_event_type"))
+    type: Mapped[WebhookEventType] = mapped_column(_enum(WebhookEventType, "webhook_event_type"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # What makes a derived event the same event (the sweep's `action.overdue:<key>`): at most one row each.
@@ -103,8 +103,8 @@ class WebhookDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("webhook_event.id"), index=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscription.id"), index=True)
-    status: Mapped[DeliveryStatus] = mapped_column(
-        _enum(DeliveryStatus, "webhook_delivery_status"), default=DeliveryStatus.pending
+    status: Mapped[WebhookDeliveryStatus] = mapped_column(
+        _enum(WebhookDeliveryStatus, "webhook_delivery_status"), default=WebhookDeliveryStatus.pending
     )
     attempt_count: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,14 +20,14 @@ from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep,
 from api.webhooks import log, service
 from api.webhooks.models import WebhookSubscription
 from api.webhooks.schemas import (
-    DeliveryQuery,
-    DeliveryRead,
-    SecretRotation,
-    SubscriptionCreate,
-    SubscriptionCreated,
-    SubscriptionQuery,
-    SubscriptionRead,
-    SubscriptionUpdate,
+    WebhookDeliveryQuery,
+    WebhookDeliveryRead,
+    WebhookSecretRotation,
+    WebhookSubscriptionCreate,
+    WebhookSubscriptionCreated,
+    WebhookSubscriptionQuery,
+    WebhookSubscriptionRead,
+    WebhookSubscriptionUpdate,
 )
 
 router = domain_router()
@@ -37,29 +37,29 @@ ONE = f"{SUBSCRIPTIONS}/{{subscription_id}}"
 SENT = sends(201, "Location")  # a delivery has no version
 
 
-def _read(subscription: WebhookSubscription, response: Response) -> SubscriptionRead:
+def _read(subscription: WebhookSubscription, response: Response) -> WebhookSubscriptionRead:
     set_etag(response, subscription.version)
-    return SubscriptionRead.model_validate(subscription)
+    return WebhookSubscriptionRead.model_validate(subscription)
 
 
-def _with_secret(subscription: WebhookSubscription, response: Response) -> SubscriptionCreated:
+def _with_secret(subscription: WebhookSubscription, response: Response) -> WebhookSubscriptionCreated:
     set_etag(response, subscription.version)
-    read = SubscriptionRead.model_validate(subscription).model_dump()
-    return SubscriptionCreated(**read, secret=subscription.secret)
+    read = WebhookSubscriptionRead.model_validate(subscription).model_dump()
+    return WebhookSubscriptionCreated(**read, secret=subscription.secret)
 
 
 @router.get(
     SUBSCRIPTIONS,
     operation_id="webhook_subscriptions_list",
     tags=[Tag.webhook_subscriptions],
-    response_model=Page[SubscriptionRead],
+    response_model=Page[WebhookSubscriptionRead],
 )
 async def list_subscriptions(
-    session: SessionDep, actor: Manager, query: Annotated[SubscriptionQuery, Query()]
-) -> Page[SubscriptionRead]:
+    session: SessionDep, actor: Manager, query: Annotated[WebhookSubscriptionQuery, Query()]
+) -> Page[WebhookSubscriptionRead]:
     """This key's webhook subscriptions (an admin key: everyone's); `status=paused` finds those paused after failing."""
     rows, total = await service.list_subscriptions(session, query, actor)
-    return page_of(rows, total, query, SubscriptionRead)
+    return page_of(rows, total, query, WebhookSubscriptionRead)
 
 
 @router.post(
@@ -67,13 +67,13 @@ async def list_subscriptions(
     operation_id="webhook_subscription_create",
     tags=[Tag.webhook_subscriptions],
     status_code=status.HTTP_201_CREATED,
-    response_model=SubscriptionCreated,
+    response_model=WebhookSubscriptionCreated,
     responses=CREATED,
 )
 @idempotent(redact=("secret",))
 async def create_subscription(
-    session: SessionDep, actor: Manager, data: SubscriptionCreate, response: Response
-) -> SubscriptionCreated:
+    session: SessionDep, actor: Manager, data: WebhookSubscriptionCreate, response: Response
+) -> WebhookSubscriptionCreated:
     """Subscribe an https URL to events (`webhooks:manage`). The answer holds the signing secret, shown only once."""
     subscription = await service.create(session, data, actor=actor)
     response.headers["Location"] = f"/api/v1{SUBSCRIPTIONS}/{subscription.id}"
@@ -84,12 +84,12 @@ async def create_subscription(
     ONE,
     operation_id="webhook_subscription_get",
     tags=[Tag.webhook_subscriptions],
-    response_model=SubscriptionRead,
+    response_model=WebhookSubscriptionRead,
     responses={**VERSIONED, **problem_responses(404)},
 )
 async def get_subscription(
     session: SessionDep, actor: Manager, subscription_id: IdPath, response: Response
-) -> SubscriptionRead:
+) -> WebhookSubscriptionRead:
     """One subscription, with its status and why (paused after failures, by its owner); the ETag is its version."""
     return _read(await service.find(session, subscription_id, actor), response)
 
@@ -98,17 +98,17 @@ async def get_subscription(
     ONE,
     operation_id="webhook_subscription_update",
     tags=[Tag.webhook_subscriptions],
-    response_model=SubscriptionRead,
+    response_model=WebhookSubscriptionRead,
     responses={**VERSIONED, **WRITE_PROBLEMS},
 )
 async def update_subscription(
     session: SessionDep,
     actor: Manager,
     subscription_id: IdPath,
-    data: SubscriptionUpdate,
+    data: WebhookSubscriptionUpdate,
     response: Response,
     conditions: PreconditionsDep,
-) -> SubscriptionRead:
+) -> WebhookSubscriptionRead:
     """Change the URL, events, description or status (needs If-Match). `status: active` resumes a paused
     subscription and sends what waited for it."""
     subscription = await service.update_subscription(session, subscription_id, data, actor=actor, conditions=conditions)
@@ -120,7 +120,7 @@ async def update_subscription(
     operation_id="webhook_secret_rotation_create",
     tags=[Tag.webhook_subscriptions],
     status_code=status.HTTP_201_CREATED,
-    response_model=SubscriptionCreated,
+    response_model=WebhookSubscriptionCreated,
     responses={**CREATED, **WRITE_PROBLEMS},
 )
 @idempotent(redact=("secret",))
@@ -128,10 +128,10 @@ async def rotate_secret(
     session: SessionDep,
     actor: Manager,
     subscription_id: IdPath,
-    data: SecretRotation,
+    data: WebhookSecretRotation,
     response: Response,
     conditions: PreconditionsDep,
-) -> SubscriptionCreated:
+) -> WebhookSubscriptionCreated:
     """A new signing secret, shown once (needs If-Match); the old one signs beside it for `previous_valid_for`
     seconds so receivers can switch without missing a delivery."""
     subscription = await service.rotate_secret(session, subscription_id, data, actor=actor, conditions=conditions)
@@ -144,42 +144,42 @@ async def rotate_secret(
     operation_id="webhook_ping_create",
     tags=[Tag.webhook_deliveries],
     status_code=status.HTTP_201_CREATED,
-    response_model=DeliveryRead,
+    response_model=WebhookDeliveryRead,
     responses={**SENT, **problem_responses(404, 409)},
 )
 @idempotent()
-async def ping(session: SessionDep, actor: Manager, subscription_id: IdPath, response: Response) -> DeliveryRead:
+async def ping(session: SessionDep, actor: Manager, subscription_id: IdPath, response: Response) -> WebhookDeliveryRead:
     """Send a `webhook.ping` event to this subscription alone, to try the receiver and its signature check."""
     delivery = await log.ping(session, subscription_id, actor=actor)
     response.headers["Location"] = f"/api/v1/webhook-deliveries/{delivery.id}"
-    return DeliveryRead.model_validate(delivery)
+    return WebhookDeliveryRead.model_validate(delivery)
 
 
 @router.get(
     f"{ONE}/deliveries",
     operation_id="webhook_deliveries_list",
     tags=[Tag.webhook_deliveries],
-    response_model=Page[DeliveryRead],
+    response_model=Page[WebhookDeliveryRead],
     responses=problem_responses(404),
 )
 async def list_deliveries(
-    session: SessionDep, actor: Manager, subscription_id: IdPath, query: Annotated[DeliveryQuery, Query()]
-) -> Page[DeliveryRead]:
+    session: SessionDep, actor: Manager, subscription_id: IdPath, query: Annotated[WebhookDeliveryQuery, Query()]
+) -> Page[WebhookDeliveryRead]:
     """A subscription's deliveries, newest first, each with its event and every attempt (status, time, error)."""
     rows, total = await log.list_deliveries(session, subscription_id, query, actor)
-    return page_of(rows, total, query, DeliveryRead)
+    return page_of(rows, total, query, WebhookDeliveryRead)
 
 
 @router.get(
     "/webhook-deliveries/{delivery_id}",
     operation_id="webhook_delivery_get",
     tags=[Tag.webhook_deliveries],
-    response_model=DeliveryRead,
+    response_model=WebhookDeliveryRead,
     responses=problem_responses(404),
 )
-async def get_delivery(session: SessionDep, actor: Manager, delivery_id: IdPath) -> DeliveryRead:
+async def get_delivery(session: SessionDep, actor: Manager, delivery_id: IdPath) -> WebhookDeliveryRead:
     """One delivery, with its event and attempts."""
-    return DeliveryRead.model_validate(await log.get_delivery(session, delivery_id, actor))
+    return WebhookDeliveryRead.model_validate(await log.get_delivery(session, delivery_id, actor))
 
 
 @router.post(
@@ -187,12 +187,12 @@ async def get_delivery(session: SessionDep, actor: Manager, delivery_id: IdPath)
     operation_id="webhook_replay_create",
     tags=[Tag.webhook_deliveries],
     status_code=status.HTTP_201_CREATED,
-    response_model=DeliveryRead,
+    response_model=WebhookDeliveryRead,
     responses={**SENT, **problem_responses(404, 409)},
 )
 @idempotent()
-async def replay(session: SessionDep, actor: Manager, delivery_id: IdPath, response: Response) -> DeliveryRead:
+async def replay(session: SessionDep, actor: Manager, delivery_id: IdPath, response: Response) -> WebhookDeliveryRead:
     """Send a delivery's event again, as a new delivery with the same `webhook-id` (receivers dedupe by it)."""
     delivery = await log.replay(session, delivery_id, actor=actor)
     response.headers["Location"] = f"/api/v1/webhook-deliveries/{delivery.id}"
-    return DeliveryRead.model_validate(delivery)
+    return WebhookDeliveryRead.model_validate(delivery)

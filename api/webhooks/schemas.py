@@ -6,7 +6,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from api.pagination import ChangedQuery
 from api.schemas import NotNull, ReadModel, WriteModel, refuse_null
 from api.webhooks.addresses import check_url
-from api.webhooks.models import DeliveryStatus, EventType, SubscriptionStatus
+from api.webhooks.models import WebhookDeliveryStatus, WebhookEventType, WebhookSubscriptionStatus
 
 TargetUrl = Annotated[
     str,
@@ -21,8 +21,8 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 PREVIOUS_SECRET_LIMIT = 7 * 24 * 3600
 
 
-def _subscribable(types: list[EventType]) -> list[EventType]:
-    if EventType.ping in types:
+def _subscribable(types: list[WebhookEventType]) -> list[WebhookEventType]:
+    if WebhookEventType.ping in types:
         raise ValueError("webhook.ping is sent on request (POST .../pings), not subscribed to")
     if len(set(types)) != len(types):
         raise ValueError("lists an event type twice")
@@ -30,18 +30,20 @@ def _subscribable(types: list[EventType]) -> list[EventType]:
 
 
 EventTypes = Annotated[
-    list[EventType],
-    Field(min_length=1, max_length=len(EventType), description="The events to send.", examples=[["pack.issued"]]),
+    list[WebhookEventType],
+    Field(
+        min_length=1, max_length=len(WebhookEventType), description="The events to send.", examples=[["pack.issued"]]
+    ),
     AfterValidator(_subscribable),
 ]
 
 
-class SubscriptionRead(ReadModel):
+class WebhookSubscriptionRead(ReadModel):
     id: int
     url: str
-    event_types: list[EventType]
+    event_types: list[WebhookEventType]
     description: str | None
-    status: SubscriptionStatus
+    status: WebhookSubscriptionStatus
     status_reason: str | None = Field(description="Why it is paused or disabled (by its owner, or after failures).")
     status_changed_at: datetime | None
     consecutive_failures: int = Field(description="Failed attempts in a row; reaching the limit pauses it.")
@@ -51,31 +53,31 @@ class SubscriptionRead(ReadModel):
     updated_at: datetime
 
 
-class SubscriptionCreated(SubscriptionRead):
+class WebhookSubscriptionCreated(WebhookSubscriptionRead):
     secret: str | None = Field(
         description="The signing secret (`whsec_...`), shown only in this answer: keep it to verify signatures. "
         "A replay of the request (same Idempotency-Key) answers null."
     )
 
 
-class SubscriptionCreate(WriteModel):
+class WebhookSubscriptionCreate(WriteModel):
     url: TargetUrl
     event_types: EventTypes
     description: Description | None = None
 
 
-class SubscriptionUpdate(WriteModel):
+class WebhookSubscriptionUpdate(WriteModel):
     """Fields to change. Setting `status` to `active` resumes a paused subscription and sends what waited."""
 
     url: TargetUrl | NotNull = None
     event_types: EventTypes | NotNull = None
     description: Description | None = None
-    status: SubscriptionStatus | NotNull = None
+    status: WebhookSubscriptionStatus | NotNull = None
 
     _not_emptied = refuse_null("url", "event_types", "status")
 
 
-class SecretRotation(WriteModel):
+class WebhookSecretRotation(WriteModel):
     previous_valid_for: int = Field(
         default=86400,
         ge=0,
@@ -84,24 +86,26 @@ class SecretRotation(WriteModel):
     )
 
 
-class SubscriptionQuery(ChangedQuery):
-    status: SubscriptionStatus | None = Field(None, description="Only subscriptions in this state (e.g. paused).")
+class WebhookSubscriptionQuery(ChangedQuery):
+    status: WebhookSubscriptionStatus | None = Field(
+        None, description="Only subscriptions in this state (e.g. paused)."
+    )
 
 
-class DeliveryQuery(ChangedQuery):
-    status: DeliveryStatus | None = Field(None, description="Only deliveries in this state.")
+class WebhookDeliveryQuery(ChangedQuery):
+    status: WebhookDeliveryStatus | None = Field(None, description="Only deliveries in this state.")
 
 
-class AttemptRead(ReadModel):
+class WebhookAttemptRead(ReadModel):
     attempted_at: datetime
     duration_ms: int
     status_code: int | None = Field(description="What the receiver answered; null when it did not answer.")
     error: str | None
 
 
-class EventRead(ReadModel):
+class WebhookEventRead(ReadModel):
     id: str = Field(validation_alias="event_id", description="Sent as `webhook-id`: the same for every delivery.")
-    type: EventType
+    type: WebhookEventType
     occurred_at: datetime
     body: str = Field(
         validation_alias="body_text",
@@ -109,15 +113,15 @@ class EventRead(ReadModel):
     )
 
 
-class DeliveryRead(ReadModel):
+class WebhookDeliveryRead(ReadModel):
     id: int
     subscription_id: int
-    event: EventRead
-    status: DeliveryStatus
+    event: WebhookEventRead
+    status: WebhookDeliveryStatus
     attempt_count: int
     next_attempt_at: datetime | None = Field(description="When it is next tried, while pending.")
     delivered_at: datetime | None
     replay_of: int | None = Field(description="The delivery this one replays.")
     created_at: datetime
     updated_at: datetime
-    attempts: list[AttemptRead]
+    attempts: list[WebhookAttemptRead]

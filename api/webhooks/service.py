@@ -14,8 +14,13 @@ from api.db import utcnow
 from api.errors import NotFound
 from api.pagination import fetch_page
 from api.versioning import Preconditions, claim
-from api.webhooks.models import DeliveryStatus, SubscriptionStatus, WebhookDelivery, WebhookSubscription
-from api.webhooks.schemas import SecretRotation, SubscriptionCreate, SubscriptionQuery, SubscriptionUpdate
+from api.webhooks.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription, WebhookSubscriptionStatus
+from api.webhooks.schemas import (
+    WebhookSecretRotation,
+    WebhookSubscriptionCreate,
+    WebhookSubscriptionQuery,
+    WebhookSubscriptionUpdate,
+)
 from api.webhooks.signing import new_secret
 
 RESOURCE = "webhook_subscription"
@@ -41,7 +46,7 @@ def visible(statement: Select[Any], actor: Actor) -> Select[Any]:
 
 
 async def list_subscriptions(
-    session: AsyncSession, query: SubscriptionQuery, actor: Actor
+    session: AsyncSession, query: WebhookSubscriptionQuery, actor: Actor
 ) -> tuple[list[WebhookSubscription], int]:
     statement = visible(select(WebhookSubscription), actor)
     if query.status is not None:
@@ -65,14 +70,14 @@ async def find(
     return found
 
 
-async def create(session: AsyncSession, data: SubscriptionCreate, *, actor: Actor) -> WebhookSubscription:
+async def create(session: AsyncSession, data: WebhookSubscriptionCreate, *, actor: Actor) -> WebhookSubscription:
     subscription = WebhookSubscription(
         api_key_id=actor.principal.api_key_pk,
         created_by=actor.name,
         url=data.url,
         event_types=[str(event_type) for event_type in data.event_types],
         description=data.description,
-        status=SubscriptionStatus.active,
+        status=WebhookSubscriptionStatus.active,
         secret=new_secret(),
         consecutive_failures=0,
     )
@@ -102,7 +107,7 @@ async def _claim(
     )
 
 
-def set_status(subscription: WebhookSubscription, status: SubscriptionStatus, reason: str | None) -> None:
+def set_status(subscription: WebhookSubscription, status: WebhookSubscriptionStatus, reason: str | None) -> None:
     subscription.status = status
     subscription.status_reason = reason
     subscription.status_changed_at = utcnow()
@@ -112,15 +117,19 @@ async def requeue(session: AsyncSession, subscription_id: int) -> None:
     """What waited while a subscription was paused is due now."""
     await session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.status == DeliveryStatus.pending)
+        .where(
+            WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.status == WebhookDeliveryStatus.pending
+        )
         .values(next_attempt_at=utcnow(), lease_expires_at=None, leased_by=None)
     )
 
 
-async def _apply_status(session: AsyncSession, subscription: WebhookSubscription, status: SubscriptionStatus) -> None:
+async def _apply_status(
+    session: AsyncSession, subscription: WebhookSubscription, status: WebhookSubscriptionStatus
+) -> None:
     if status == subscription.status:
         return
-    if status is SubscriptionStatus.active:
+    if status is WebhookSubscriptionStatus.active:
         set_status(subscription, status, None)
         subscription.consecutive_failures = 0
         await requeue(session, subscription.id)
@@ -129,7 +138,12 @@ async def _apply_status(session: AsyncSession, subscription: WebhookSubscription
 
 
 async def update_subscription(
-    session: AsyncSession, subscription_id: int, data: SubscriptionUpdate, *, actor: Actor, conditions: Preconditions
+    session: AsyncSession,
+    subscription_id: int,
+    data: WebhookSubscriptionUpdate,
+    *,
+    actor: Actor,
+    conditions: Preconditions,
 ) -> WebhookSubscription:
     subscription = await _claim(session, subscription_id, actor, conditions)
     before = snapshot(subscription)
@@ -160,7 +174,7 @@ async def update_subscription(
 
 
 async def rotate_secret(
-    session: AsyncSession, subscription_id: int, data: SecretRotation, *, actor: Actor, conditions: Preconditions
+    session: AsyncSession, subscription_id: int, data: WebhookSecretRotation, *, actor: Actor, conditions: Preconditions
 ) -> WebhookSubscription:
     """A new secret; the old one goes on signing beside it for ``data.previous_valid_for`` seconds."""
     subscription = await _claim(session, subscription_id, actor, conditions)

@@ -23,7 +23,7 @@ from api.kpis import service as kpis_service
 from api.kpis.status import standings
 from api.returns.due import ReturnStatus, london_day
 from api.webhooks.events import emit
-from api.webhooks.models import EventType, WebhookWatch
+from api.webhooks.models import WebhookEventType, WebhookWatch
 
 STARTED = "sweep:started"  # its row is also the lock that makes sweeps take turns
 RATING = "kpi.rating:"
@@ -34,7 +34,7 @@ LATE = (ReturnStatus.late, ReturnStatus.missing)
 class Finding:
     """A condition as the sweep finds it now; ``key`` names it, ``value`` is what changes when it changes."""
 
-    type: EventType
+    type: WebhookEventType
     key: str
     value: str
     data: dict[str, Any]
@@ -50,7 +50,7 @@ def _overdue(snap: snapshots.Snapshot) -> Iterator[Finding]:
                 "status": action.status,
                 "owners": [owner.code for owner in action.owners],
             }
-            yield Finding(EventType.action_overdue, f"action.overdue:{action.key}", str(action.due_date), data)
+            yield Finding(WebhookEventType.action_overdue, f"action.overdue:{action.key}", str(action.due_date), data)
 
 
 def _late_returns(snap: snapshots.Snapshot) -> Iterator[Finding]:
@@ -63,7 +63,7 @@ def _late_returns(snap: snapshots.Snapshot) -> Iterator[Finding]:
                 "status": owed.status,
                 "days_late": owed.days_late,
             }
-            yield Finding(EventType.kpi_return_late, f"kpi_return.late:{owed.item}", "late", data)
+            yield Finding(WebhookEventType.kpi_return_late, f"kpi_return.late:{owed.item}", "late", data)
 
 
 def _exceptions(snap: snapshots.Snapshot) -> Iterator[Finding]:
@@ -75,7 +75,9 @@ def _exceptions(snap: snapshots.Snapshot) -> Iterator[Finding]:
             "title": found.title,
             "reason": found.reason,
         }
-        yield Finding(EventType.exception_raised, f"exception.raised:{found.rule.key}:{found.item}", "raised", data)
+        yield Finding(
+            WebhookEventType.exception_raised, f"exception.raised:{found.rule.key}:{found.item}", "raised", data
+        )
 
 
 async def _ratings(session: AsyncSession) -> list[Finding]:
@@ -86,7 +88,7 @@ async def _ratings(session: AsyncSession) -> list[Finding]:
             continue
         status = standing.rating.status
         data = {"kpi": standing.kpi.code, "period": standing.period.code, "rating": status}
-        found.append(Finding(EventType.kpi_rating_changed, f"{RATING}{standing.kpi.code}", str(status), data))
+        found.append(Finding(WebhookEventType.kpi_rating_changed, f"{RATING}{standing.kpi.code}", str(status), data))
     return found
 
 
@@ -122,9 +124,11 @@ async def sweep(session: AsyncSession, today: date | None = None) -> int:
             session.add(WebhookWatch(key=finding.key, value=finding.value, seen_at=utcnow()))
         else:
             row.value, row.seen_at = finding.value, utcnow()
-        if not started or (finding.type is EventType.kpi_rating_changed and previous is None):
+        if not started or (finding.type is WebhookEventType.kpi_rating_changed and previous is None):
             continue  # the starting point (and a KPI's first rating) is not a change
-        data = finding.data | ({"previous_rating": previous} if finding.type is EventType.kpi_rating_changed else {})
+        data = finding.data | (
+            {"previous_rating": previous} if finding.type is WebhookEventType.kpi_rating_changed else {}
+        )
         dedupe = f"{finding.key}:{previous}:{finding.value}:{day}"[:300]
         written += await emit(session, finding.type, data, dedupe_key=dedupe) is not None
     await _forget_cleared(session, seen, {finding.key for finding in current})

@@ -14,14 +14,14 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from api import db
 from api.seeding.sync import Tally
 from api.webhooks import events
-from api.webhooks.models import EventType, WebhookEvent
+from api.webhooks.models import WebhookEvent, WebhookEventType
 from tests.asserts import assert_problem
 from tests.webhooks.conftest import Receiver, Rounds, subscribe
 
 SUBSCRIPTIONS = "/api/v1/webhook-subscriptions"
 
 
-async def _emit(type: EventType, data: dict[str, Any], **options: Any) -> WebhookEvent | None:
+async def _emit(type: WebhookEventType, data: dict[str, Any], **options: Any) -> WebhookEvent | None:
     async with db.get_sessionmaker()() as session, session.begin():
         return await events.emit(session, type, data, **options)
 
@@ -39,7 +39,7 @@ class TestSigned:
     ) -> None:
         made = await subscribe(manager, receiver.url, "kpi_value.approved")
         await subscribe(manager, receiver.url, "pack.issued")  # wants another event: gets nothing
-        event = await _emit(EventType.kpi_value_approved, {"kpi": "neet-not-known-16-19", "period": "FY2016-17"})
+        event = await _emit(WebhookEventType.kpi_value_approved, {"kpi": "neet-not-known-16-19", "period": "FY2016-17"})
         assert event is not None
         assert event.event_id.startswith("msg_")
         assert await deliver() == 1
@@ -63,7 +63,7 @@ class TestSigned:
     ) -> None:
         made = await subscribe(manager, receiver.url, "pack.issued")
         other = await subscribe(manager, "http://127.0.0.1:9/elsewhere", "kpi.rating_changed")
-        await _emit(EventType.pack_issued, {"pack_id": 1})
+        await _emit(WebhookEventType.pack_issued, {"pack_id": 1})
         await deliver()
         [got] = receiver.received
         for secret, body in ((made["secret"], got.body.replace(b"1", b"2")), (other["secret"], got.body)):
@@ -77,7 +77,7 @@ class TestSigned:
         rotated = await manager.post(
             f"{SUBSCRIPTIONS}/{made['id']}/secret-rotations", json={}, headers={"If-Match": '"1"'}
         )
-        await _emit(EventType.pack_issued, {"pack_id": 2})
+        await _emit(WebhookEventType.pack_issued, {"pack_id": 2})
         await deliver()
         [got] = receiver.received
         for secret in (made["secret"], rotated.json()["secret"]):
@@ -90,7 +90,7 @@ class TestRetries:
     ) -> None:
         made = await subscribe(manager, receiver.url, "action.overdue")
         receiver.answers = [500]
-        await _emit(EventType.action_overdue, {"action": "cin-1"})
+        await _emit(WebhookEventType.action_overdue, {"action": "cin-1"})
         assert await deliver() == 1
         [waiting] = await _deliveries(manager, made)
         assert (waiting["status"], waiting["attempt_count"]) == ("pending", 1)
@@ -108,7 +108,7 @@ class TestRetries:
     ) -> None:
         made = await subscribe(manager, receiver.url, "exception.raised")
         receiver.answers = [503, 503, 503]
-        await _emit(EventType.exception_raised, {"rule": "red-twice"})
+        await _emit(WebhookEventType.exception_raised, {"rule": "red-twice"})
         for _ in range(3):
             assert await deliver() == 1
         paused = (await manager.get(f"{SUBSCRIPTIONS}/{made['id']}")).json()
@@ -118,7 +118,7 @@ class TestRetries:
         assert [s["id"] for s in (await manager.get(SUBSCRIPTIONS, params={"status": "paused"})).json()["items"]] == [
             made["id"]
         ]
-        await _emit(EventType.exception_raised, {"rule": "red-twice", "item": "another"})
+        await _emit(WebhookEventType.exception_raised, {"rule": "red-twice", "item": "another"})
         assert await deliver() == 0, "nothing is sent while paused"
         audit = (await admin.get("/api/v1/audit?resource=webhook_subscription")).json()["items"]
         assert "pause" in [event["action"] for event in audit]
@@ -136,7 +136,7 @@ class TestReplay:
         self, manager: AsyncClient, receiver: Receiver, deliver: Rounds
     ) -> None:
         made = await subscribe(manager, receiver.url, "kpi_return.late")
-        await _emit(EventType.kpi_return_late, {"kpi": "neet-not-known-16-19"})
+        await _emit(WebhookEventType.kpi_return_late, {"kpi": "neet-not-known-16-19"})
         await deliver()
         [first] = await _deliveries(manager, made)
         replayed = await manager.post(f"/api/v1/webhook-deliveries/{first['id']}/replays")
@@ -163,8 +163,8 @@ class TestReplay:
 class TestOutbox:
     async def test_a_dedupe_key_writes_an_event_once(self, manager: AsyncClient) -> None:
         await subscribe(manager, "http://127.0.0.1:9/", "action.overdue")
-        first = await _emit(EventType.action_overdue, {"action": "a"}, dedupe_key="action.overdue:a")
-        again = await _emit(EventType.action_overdue, {"action": "a"}, dedupe_key="action.overdue:a")
+        first = await _emit(WebhookEventType.action_overdue, {"action": "a"}, dedupe_key="action.overdue:a")
+        again = await _emit(WebhookEventType.action_overdue, {"action": "a"}, dedupe_key="action.overdue:a")
         assert first is not None
         assert again is None
         async with db.get_sessionmaker()() as session:
@@ -173,7 +173,7 @@ class TestOutbox:
     async def test_a_disabled_subscription_gets_nothing_queued(self, manager: AsyncClient) -> None:
         made = await subscribe(manager, "http://127.0.0.1:9/", "pack.issued")
         await manager.patch(f"{SUBSCRIPTIONS}/{made['id']}", json={"status": "disabled"}, headers={"If-Match": '"1"'})
-        await _emit(EventType.pack_issued, {"pack_id": 3})
+        await _emit(WebhookEventType.pack_issued, {"pack_id": 3})
         assert await _deliveries(manager, made) == []
         assert_problem(await manager.post(f"{SUBSCRIPTIONS}/{made['id']}/pings"), 409)
 

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from api import db
 from api.seeding.sync import Tally
 from api.webhooks import worker
-from api.webhooks.models import EventType, WebhookEvent
+from api.webhooks.models import WebhookEvent, WebhookEventType
 
 FOCUS_AREA = "children-in-need-of-help-and-protection"
 KPI = "neet-not-known-16-19"
 
 
-async def _events(type: EventType) -> list[dict[str, Any]]:
+async def _events(type: WebhookEventType) -> list[dict[str, Any]]:
     async with db.get_sessionmaker()() as session:
         rows = (await session.scalars(select(WebhookEvent).where(WebhookEvent.type == type))).all()
         return [row.data for row in rows]
@@ -31,9 +31,9 @@ async def test_the_first_sweep_announces_nothing_and_the_next_only_what_is_new(
     )
     assert made.status_code == 201, made.text
     assert await worker.sweep_once() == 2
-    [overdue] = await _events(EventType.action_overdue)
+    [overdue] = await _events(WebhookEventType.action_overdue)
     assert (overdue["action"], overdue["due_date"]) == ("cin-new-audit", "2016-09-30")
-    [raised] = await _events(EventType.exception_raised)
+    [raised] = await _events(WebhookEventType.exception_raised)
     assert raised["rule"] == "action-overdue-30-days"
     assert "cin-new-audit" in raised["item"]
     assert await worker.sweep_once() == 0, "announced once"
@@ -55,7 +55,7 @@ async def test_a_return_that_falls_late_is_announced(admin: AsyncClient, loaded:
     changed = await admin.put(where, json=quarterly, headers={"If-Match": etag})
     assert changed.status_code == 200, changed.text
     await worker.sweep_once()
-    late = await _events(EventType.kpi_return_late)
+    late = await _events(WebhookEventType.kpi_return_late)
     assert {(event["kpi"], event["period"]) for event in late} == {(KPI, "FY2016-17-Q2"), (KPI, "FY2016-17-Q3")}
     assert {event["status"] for event in late} == {"missing"}
     assert await worker.sweep_once() == 0
@@ -72,7 +72,7 @@ async def test_a_kpi_whose_rating_changes_is_announced_with_its_previous_rating(
     changed = await admin.put(where, json={"value": 60}, headers={"If-Match": first.headers["etag"]})
     assert changed.status_code == 200, changed.text
     await worker.sweep_once()
-    [event] = await _events(EventType.kpi_rating_changed)
+    [event] = await _events(WebhookEventType.kpi_rating_changed)
     assert (event["kpi"], event["period"]) == (KPI, "FY2016-17")
     assert event["previous_rating"] != event["rating"]
     assert {event["previous_rating"], event["rating"]} <= {"green", "amber", "red", "not_rated"}

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from api import db
 from api.webhooks import events
-from api.webhooks.models import DeliveryStatus, EventType, WebhookDelivery
+from api.webhooks.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEventType
 from tests.webhooks.conftest import FAST, Receiver, subscribe
 
 SETTLED_WITHIN = 90  # seconds: a worker imports the app in about 3 s of CPU, more on a busy machine
@@ -39,7 +39,7 @@ async def _emit(count: int) -> list[str]:
     ids = []
     for number in range(count):
         async with db.get_sessionmaker()() as session, session.begin():
-            event = await events.emit(session, EventType.pack_issued, {"pack_id": number})
+            event = await events.emit(session, WebhookEventType.pack_issued, {"pack_id": number})
             assert event is not None
             ids.append(event.event_id)
     return ids
@@ -48,7 +48,7 @@ async def _emit(count: int) -> list[str]:
 async def _all_delivered() -> bool:
     async with db.get_sessionmaker()() as session:
         statuses = (await session.scalars(select(WebhookDelivery.status))).all()
-    return bool(statuses) and all(status is DeliveryStatus.succeeded for status in statuses)
+    return bool(statuses) and all(status is WebhookDeliveryStatus.succeeded for status in statuses)
 
 
 async def test_no_event_is_lost_when_the_worker_is_killed_mid_delivery(
