@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Any, Unpack
 
 from strategy_client import models
-from strategy_client._async._core import AsyncResource, key_of, paginate, payload
+from strategy_client._async._core import AsyncResource, paginate, payload
 from strategy_client._encoding import path
 from strategy_client._pages import DeliveryFilters, SubscriptionFilters
 
@@ -13,11 +13,16 @@ SubscriptionRef = int | models.WebhookSubscriptionRead | models.WebhookSubscript
 DeliveryRef = int | models.WebhookDeliveryRead
 
 
+def _id(item: object) -> str:
+    """A subscription's or delivery's id, from the id itself or from a model read from the API."""
+    return str(item) if isinstance(item, int | str) else str(getattr(item, "id"))  # noqa: B009
+
+
 class AsyncWebhooks(AsyncResource):
     """Subscribe a URL to events, change, pause and resume it, rotate its secret, read its deliveries, replay one."""
 
     def url(self, subscription: SubscriptionRef) -> str:
-        return path("webhook-subscriptions", key_of(subscription, "id"))
+        return path("webhook-subscriptions", _id(subscription))
 
     async def create(
         self, url: str, event_types: list[str], *, description: str | None = None, **fields: Any
@@ -88,9 +93,9 @@ class AsyncWebhooks(AsyncResource):
         )
 
     async def delivery(self, delivery: DeliveryRef) -> models.WebhookDeliveryRead:
-        return await self._http.get(path("webhook-deliveries", key_of(delivery, "id")), models.WebhookDeliveryRead)
+        return await self._http.get(path("webhook-deliveries", _id(delivery)), models.WebhookDeliveryRead)
 
     async def replay(self, delivery: DeliveryRef) -> models.WebhookDeliveryRead:
         """Send a delivery's event again (same webhook-id) as a new delivery."""
-        url = path("webhook-deliveries", key_of(delivery, "id"), "replays")
+        url = path("webhook-deliveries", _id(delivery), "replays")
         return await self._http.send("POST", url, models.WebhookDeliveryRead)

@@ -8,17 +8,22 @@ from typing import Any, Unpack
 from strategy_client import models
 from strategy_client._encoding import path
 from strategy_client._pages import DeliveryFilters, SubscriptionFilters
-from strategy_client._sync._core import Resource, key_of, paginate, payload
+from strategy_client._sync._core import Resource, paginate, payload
 
 SubscriptionRef = int | models.WebhookSubscriptionRead | models.WebhookSubscriptionCreated
 DeliveryRef = int | models.WebhookDeliveryRead
+
+
+def _id(item: object) -> str:
+    """A subscription's or delivery's id, from the id itself or from a model read from the API."""
+    return str(item) if isinstance(item, int | str) else str(getattr(item, "id"))  # noqa: B009
 
 
 class Webhooks(Resource):
     """Subscribe a URL to events, change, pause and resume it, rotate its secret, read its deliveries, replay one."""
 
     def url(self, subscription: SubscriptionRef) -> str:
-        return path("webhook-subscriptions", key_of(subscription, "id"))
+        return path("webhook-subscriptions", _id(subscription))
 
     def create(
         self, url: str, event_types: list[str], *, description: str | None = None, **fields: Any
@@ -89,9 +94,9 @@ class Webhooks(Resource):
         )
 
     def delivery(self, delivery: DeliveryRef) -> models.WebhookDeliveryRead:
-        return self._http.get(path("webhook-deliveries", key_of(delivery, "id")), models.WebhookDeliveryRead)
+        return self._http.get(path("webhook-deliveries", _id(delivery)), models.WebhookDeliveryRead)
 
     def replay(self, delivery: DeliveryRef) -> models.WebhookDeliveryRead:
         """Send a delivery's event again (same webhook-id) as a new delivery."""
-        url = path("webhook-deliveries", key_of(delivery, "id"), "replays")
+        url = path("webhook-deliveries", _id(delivery), "replays")
         return self._http.send("POST", url, models.WebhookDeliveryRead)
