@@ -18,7 +18,7 @@ from api.routing import domain_router
 from api.tags import Tag
 from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, PreconditionsDep, set_etag
 from api.webhooks import log, service
-from api.webhooks.models import WebhookSubscription
+from api.webhooks.models import WebhookDelivery, WebhookSubscription
 from api.webhooks.schemas import (
     WebhookDeliveryQuery,
     WebhookDeliveryRead,
@@ -46,6 +46,12 @@ def _with_secret(subscription: WebhookSubscription, response: Response) -> Webho
     set_etag(response, subscription.version)
     read = WebhookSubscriptionRead.model_validate(subscription).model_dump()
     return WebhookSubscriptionCreated(**read, secret=subscription.secret)
+
+
+def _sent(delivery: WebhookDelivery, response: Response) -> WebhookDeliveryRead:
+    """A delivery made by the request (a ping, a replay): where to read it, and it."""
+    response.headers["Location"] = f"/api/v1/webhook-deliveries/{delivery.id}"
+    return WebhookDeliveryRead.model_validate(delivery)
 
 
 @router.get(
@@ -150,9 +156,7 @@ async def rotate_secret(
 @idempotent()
 async def ping(session: SessionDep, actor: Manager, subscription_id: IdPath, response: Response) -> WebhookDeliveryRead:
     """Send a `webhook.ping` event to this subscription alone, to try the receiver and its signature check."""
-    delivery = await log.ping(session, subscription_id, actor=actor)
-    response.headers["Location"] = f"/api/v1/webhook-deliveries/{delivery.id}"
-    return WebhookDeliveryRead.model_validate(delivery)
+    return _sent(await log.ping(session, subscription_id, actor=actor), response)
 
 
 @router.get(
@@ -193,6 +197,4 @@ async def get_delivery(session: SessionDep, actor: Manager, delivery_id: IdPath)
 @idempotent()
 async def replay(session: SessionDep, actor: Manager, delivery_id: IdPath, response: Response) -> WebhookDeliveryRead:
     """Send a delivery's event again, as a new delivery with the same `webhook-id` (receivers dedupe by it)."""
-    delivery = await log.replay(session, delivery_id, actor=actor)
-    response.headers["Location"] = f"/api/v1/webhook-deliveries/{delivery.id}"
-    return WebhookDeliveryRead.model_validate(delivery)
+    return _sent(await log.replay(session, delivery_id, actor=actor), response)
