@@ -16,6 +16,7 @@ pytestmark = pytest.mark.usefixtures("loaded")
 def test_a_subscription_managed_and_its_log_read_and_replayed(sdk: Client) -> None:
     made = sdk.webhooks.create("https://integrations.example.org/hooks", ["pack.issued"], description="Case system")
     assert isinstance(made, models.WebhookSubscriptionCreated)
+    assert made.secret is not None
     assert made.secret.startswith("whsec_")
     paused = sdk.webhooks.update(made.id, status="paused", if_match='"1"')
     assert (paused.status, paused.status_reason) == ("paused", "paused by its owner")
