@@ -86,12 +86,8 @@ def upgrade() -> None:
         sa.Column("previous_secret_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("consecutive_failures", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
-        sa.Column(
-            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["api_key_id"], ["api_key.id"], name=op.f("fk_webhook_subscription_api_key_id_api_key")
         ),
@@ -156,7 +152,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webhook_attempt", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhook_attempt_delivery_id"), ["delivery_id"], unique=False)
-
 
 
 def downgrade() -> None:
