@@ -2,9 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         default=60, gt=0, le=86400, description="How often the worker looks for overdue actions, late returns ..."
     )
     webhook_batch: int = Field(default=20, ge=1, le=500, description="Deliveries a worker sends at once.")
-    webhook_retry_schedule: Annotated[list[float], NoDecode] = Field(
+    webhook_retry_schedule: Annotated[list[Annotated[float, Field(ge=0, le=7 * 86400)]], NoDecode] = Field(
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
         description="Seconds before each retry after a failed delivery, comma-separated; then it has failed.",
     )
@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Self:
+        if self.webhook_lease_seconds <= self.webhook_timeout:
+            raise ValueError("WEBHOOK_LEASE_SECONDS must exceed WEBHOOK_TIMEOUT, or a slow delivery is sent twice")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

@@ -35,6 +35,14 @@ class TestCreate:
         assert [event["action"] for event in audit] == ["create"]
         assert "secret" not in str(audit)
 
+
+    async def test_other_keys_do_not_see_subscriptions_in_the_audit_trail_or_the_feed(
+        self, manager: AsyncClient, client: AsyncClient
+    ) -> None:
+        await subscribe(manager, URL, "pack.issued")
+        assert (await client.get("/api/v1/audit?resource=webhook_subscription")).json()["total"] == 0
+        assert "webhook_subscription" not in (await client.get("/api/v1/events")).text
+
     @pytest.mark.parametrize(
         ("url", "says"),
         [

@@ -21,6 +21,11 @@ async def _events(type: WebhookEventType) -> list[dict[str, Any]]:
         return [row.data for row in rows]
 
 
+async def test_a_sweep_of_an_empty_database_writes_nothing(admin: AsyncClient) -> None:
+    assert await worker.sweep_once() == 0
+    assert await worker.sweep_once() == 0
+
+
 async def test_the_first_sweep_announces_nothing_and_the_next_only_what_is_new(
     admin: AsyncClient, loaded: Tally
 ) -> None:
