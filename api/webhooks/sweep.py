@@ -113,7 +113,7 @@ async def sweep(session: AsyncSession, today: date | None = None) -> int:
     day = today or london_day(utcnow())
     started = await _started(session)
     seen = {row.key: row for row in (await session.scalars(select(WebhookWatch))).all()}
-    current = await findings(session, day)
+    current = list({finding.key: finding for finding in await findings(session, day)}.values())  # once each
     written = 0
     for finding in current:
         row = seen.get(finding.key)

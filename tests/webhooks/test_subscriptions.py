@@ -35,7 +35,6 @@ class TestCreate:
         assert [event["action"] for event in audit] == ["create"]
         assert "secret" not in str(audit)
 
-
     async def test_other_keys_do_not_see_subscriptions_in_the_audit_trail_or_the_feed(
         self, manager: AsyncClient, client: AsyncClient
     ) -> None:
