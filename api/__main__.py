@@ -1,6 +1,9 @@
-"""Command line: `python -m api serve | migrate | seed load | seed export | keys ... | kpis ... | benchmarks ...`."""
+"""Command line: `python -m api serve | worker | migrate | seed load | seed export | keys ... | kpis ... |
+benchmarks ...`."""
 
 import asyncio
+import contextlib
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +21,7 @@ from api.seeding import service as seeding
 from api.seeding.reader import SeedInvalid
 from api.seeding.sync import Tally
 from api.settings import get_settings
+from api.webhooks import worker as webhooks_worker
 
 cli = typer.Typer(
     help="Children's Services strategy service.", no_args_is_help=True, pretty_exceptions_show_locals=False
@@ -59,6 +63,16 @@ def serve(
         reload=reload,
         log_level=settings.log_level,
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Deliver webhooks and sweep for overdue actions, late returns, exceptions and rating changes (Ctrl-C stops)."""
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    console.print("webhook worker running (Ctrl-C stops it)")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(webhooks_worker.run())
 
 
 @seed_cli.command("load")

@@ -45,6 +45,7 @@ from api.strategy.router import router as strategy_router
 from api.strict import MethodsMiddleware, require_strict_routes
 from api.tags import openapi_tags
 from api.teams.router import router as teams_router
+from api.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Stockton-on-Tees Borough Council's *Children's Services Strategy for Change and Improvement 2016-18* as live,
@@ -53,8 +54,8 @@ the Children's Programme Board), owners, governance bodies and KPIs (Council Pla
 Select Committee).
 
 Every request under `/api/v1` needs `Authorization: Bearer <key>`; keys carry scopes (`read`, `kpi:submit`,
-`actions:write`, `projects:write`, `governance:write`, `assurance:write`, `admin`) and may be limited to some KPI
-codes or owners.
+`actions:write`, `projects:write`, `governance:write`, `assurance:write`, `webhooks:manage`, `admin`) and may be
+limited to some KPI codes or owners.
 Every error is an RFC 9457 `application/problem+json` body. Lists return `{items, page, limit, total}`.
 Periods use URL-safe codes: `2016-07`, `FY2016-17-Q1`, `FY2016-17`, `AY2015-16`, `CY2016`.
 """
@@ -82,6 +83,7 @@ DOMAIN_ROUTERS = (
     audit_router,
     packs_router,
     pack_shares_router,
+    webhooks_router,
 )
 
 

@@ -16,6 +16,7 @@ from api.projects import models as projects
 from api.returns import models as returns
 from api.revisions import models as revisions
 from api.strategy import models as strategy
+from api.webhooks import models as webhooks
 
 __all__ = [
     "Base",
@@ -34,4 +35,5 @@ __all__ = [
     "returns",
     "revisions",
     "strategy",
+    "webhooks",
 ]

@@ -2,9 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATA_DIR = Path("data")
@@ -64,12 +64,46 @@ class Settings(BaseSettings):
         "relative to the service's address); an absolute https://.../problems/ where a proxy serves them elsewhere.",
     )
 
+    webhook_allow_insecure_urls: bool = Field(
+        default=False,
+        description="Let webhook subscriptions use plain http and loopback or private addresses (development, tests).",
+    )
+    webhook_timeout: float = Field(default=10, gt=0, le=60, description="Seconds a receiver has to answer a delivery.")
+    webhook_lease_seconds: float = Field(
+        default=60, gt=0, le=3600, description="How long a worker holds a delivery; after that it is due again."
+    )
+    webhook_poll_seconds: float = Field(default=1, gt=0, le=60, description="How often the worker looks for due work.")
+    webhook_sweep_seconds: float = Field(
+        default=60, gt=0, le=86400, description="How often the worker looks for overdue actions, late returns ..."
+    )
+    webhook_batch: int = Field(default=20, ge=1, le=500, description="Deliveries a worker sends at once.")
+    webhook_retry_schedule: Annotated[list[Annotated[float, Field(ge=0, le=7 * 86400)]], NoDecode] = Field(
+        default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0],
+        description="Seconds before each retry after a failed delivery, comma-separated; then it has failed.",
+    )
+    webhook_pause_after_failures: int = Field(
+        default=10, ge=1, description="Failed attempts in a row after which a subscription is paused."
+    )
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(part) for part in value.split(",") if part.strip()]
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_delivery(self) -> Self:
+        if self.webhook_lease_seconds <= self.webhook_timeout:
+            raise ValueError("WEBHOOK_LEASE_SECONDS must exceed WEBHOOK_TIMEOUT, or a slow delivery is sent twice")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

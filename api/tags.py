@@ -41,6 +41,8 @@ class Tag(StrEnum):
     api_keys = "API keys"
     audit = "Audit trail"
     change_feed = "Change feed"
+    webhook_subscriptions = "Webhook subscriptions"
+    webhook_deliveries = "Webhook deliveries"
 
 
 DESCRIPTIONS: dict[Tag, str] = {
@@ -84,6 +86,11 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.api_keys: "API keys, their scopes and limits (admin only, except a key's own record).",
     Tag.audit: "Every write: who, when, and the fields before and after.",
     Tag.change_feed: "Changes in commit order, gap-free, to resume from a cursor.",
+    Tag.webhook_subscriptions: "Where a key wants events sent (a figure approved or published, a rating changed, an "
+    "action overdue, an exception raised, a pack issued, a return late), signed the Standard Webhooks way with a "
+    "secret shown once; paused, with the reason, after failing repeatedly (`webhooks:manage`).",
+    Tag.webhook_deliveries: "Each event sent to a subscription, with every attempt (status, duration, error); "
+    "replays (same `webhook-id`) and test pings.",
 }
 
 

@@ -71,6 +71,10 @@ ASSURANCE = (
         "actions": [{"action": ACTION, "relation": "raises"}],
     },
 )
+WEBHOOK = (
+    "/api/v1/webhook-subscriptions",
+    {"url": "https://integrations.example.org/hooks", "event_types": ["pack.issued"], "description": "d"},
+)
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -345,6 +349,17 @@ WRITES: dict[tuple[str, str], Write] = {
         MADE, {**ASSURANCE[1], "grading": "requires_improvement"}, item=MADE, made_by=(ASSURANCE,)
     ),
     ("DELETE", "/assurance-activities/{activity_id}"): Write(MADE, item=MADE, made_by=(ASSURANCE,)),
+    ("POST", "/webhook-subscriptions"): Write(*WEBHOOK),
+    ("PATCH", "/webhook-subscriptions/{subscription_id}"): Write(
+        MADE, {"description": "Case system", "status": "paused"}, item=MADE, made_by=(WEBHOOK,)
+    ),
+    ("POST", "/webhook-subscriptions/{subscription_id}/secret-rotations"): Write(
+        f"{MADE}/secret-rotations", {"previous_valid_for": 60}, item=MADE, made_by=(WEBHOOK,)
+    ),
+    ("POST", "/webhook-subscriptions/{subscription_id}/pings"): Write(f"{MADE}/pings", made_by=(WEBHOOK,)),
+    ("POST", "/webhook-deliveries/{delivery_id}/replays"): Write(
+        f"{MADE}/replays", made_by=(WEBHOOK, (f"{MADE}/pings", {}))
+    ),
 }
 
 

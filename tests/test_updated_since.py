@@ -70,6 +70,10 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
         "carried_out_by_role": "Service manager",
     }
     assert (await admin.post("/api/v1/assurance-activities", json=audit)).status_code == 201
+    hook = {"url": "https://integrations.example.org/hooks", "event_types": ["pack.issued"]}
+    subscription = await admin.post("/api/v1/webhook-subscriptions", json=hook)
+    assert (await admin.post(f"{subscription.headers['location']}/pings")).status_code == 201
+    samples["/webhook-subscriptions/{subscription_id}"] = subscription.headers["location"].removeprefix("/api/v1")
     paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]

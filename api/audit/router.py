@@ -14,8 +14,9 @@ from api.routing import domain_router
 from api.tags import Tag
 
 router = domain_router()
-# Minting and revoking keys is the administrators' business: other keys never see the key inventory.
-ADMIN_ONLY_RESOURCES = ("api_key",)
+# Minting and revoking keys, and where webhooks go, are the administrators' business: other keys never see the key
+# inventory or another integration's receivers.
+ADMIN_ONLY_RESOURCES = ("api_key", "webhook_subscription", "webhook_delivery")
 
 
 def _visible(statement: Select[AuditEvent], principal: Principal) -> Select[AuditEvent]:

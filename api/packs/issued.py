@@ -18,6 +18,8 @@ from api.governance.models import GovernanceBody, IssuedPack
 from api.packs import render, service
 from api.packs.render import Meeting
 from api.packs.schemas import IssuedPackRead, Pack, PackIssue
+from api.webhooks import events as webhook_events
+from api.webhooks.models import WebhookEventType
 
 # The formats a pack has been issued in since it was first issued as JSON, HTML and CSV, by name.
 LATER_FORMATS = {"pdf": "a PDF", "xlsx": "an Excel workbook (xlsx)"}
@@ -71,6 +73,8 @@ async def issue(session: AsyncSession, body: GovernanceBody, data: PackIssue, *,
         "period": data.period,
     }
     await audit.record(session, actor, resource="issued_pack", key=str(issued.id), action="issue", after=after)
+    announced = {"pack_id": issued.id, "governance_body": body.key, "url": f"/api/v1/packs/{issued.id}", **after}
+    await webhook_events.emit(session, WebhookEventType.pack_issued, announced)
     return issued
 
 

@@ -124,8 +124,18 @@ CREATES = {
             "carried_out_by_role": "Service manager",
         },
     ),
+    "webhook subscription": Create(
+        "POST",
+        "/api/v1/webhook-subscriptions",
+        {"url": "https://integrations.example.org/hooks", "event_types": ["pack.issued"]},
+        {"url": "https://integrations.example.org/hooks", "event_types": ["action.overdue"]},
+    ),
     "KPI figure": Create("PUT", "/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", {"value": 7.4}, {"value": 7.5}),
 }
+
+
+# What is answered once only (a minted secret) and replayed as null.
+SECRETS: dict[str, dict[str, None]] = {"webhook subscription": {"secret": None}}
 
 
 async def _writes(admin: AsyncClient) -> int:
@@ -148,7 +158,7 @@ async def test_a_retry_replays_the_first_answer_and_writes_nothing(
     assert "idempotent-replayed" not in first.headers
     for header in ("location", "etag"):
         assert again.headers.get(header) == first.headers.get(header), header
-    expected = first.json() | ({"key": None} if name == "API key" else {})
+    expected = first.json() | ({"key": None} if name == "API key" else {}) | SECRETS.get(name, {})
     assert again.json() == expected, "the replay is the first answer (a minted secret is never kept)"
     assert await _writes(admin) == before + 1, "the retry wrote nothing"
     refused = await admin.request(create.method, create.path, json=create.other, headers=headers)

@@ -329,3 +329,23 @@ class TestKeys:
 
         assert ran.code == 3
         assert "403" in ran.stderr
+
+
+class TestWebhooks:
+    async def test_a_paused_subscription_listed_and_resumed(self, server: str, mint: Minter, invoke: Runner) -> None:
+        integration = await mint(Scope.read, Scope.webhooks_manage, name="integration")
+        with api(server, integration) as client:
+            made = client.post(
+                "/webhook-subscriptions",
+                json={"url": "https://integrations.example.org/hooks", "event_types": ["pack.issued"]},
+            ).json()
+            client.patch(f"/webhook-subscriptions/{made['id']}", json={"status": "paused"}, headers={"If-Match": '"1"'})
+        listed = invoke("webhooks", "list", "--status", "paused", "--format", "csv", env=as_user(server, integration))
+        assert listed.code == 0, listed.stderr
+        [row] = list(csv.DictReader(io.StringIO(listed.stdout)))
+        assert (row["id"], row["status"], row["reason"]) == (str(made["id"]), "paused", "paused by its owner")
+        resumed = invoke("webhooks", "resume", str(made["id"]), env=as_user(server, integration))
+        assert resumed.code == 0, resumed.stderr
+        assert "is active" in resumed.stdout
+        with api(server, integration) as client:
+            assert client.get(f"/webhook-subscriptions/{made['id']}").json()["status"] == "active"

@@ -167,3 +167,13 @@ class ReturnFilters(TypedDict, total=False):
     period: str
     as_at: date | str
     known_at: datetime | str
+
+
+class SubscriptionFilters(TypedDict, total=False):
+    status: str  # active, paused or disabled
+    updated_since: datetime | str
+
+
+class DeliveryFilters(TypedDict, total=False):
+    status: str  # pending, succeeded or failed
+    updated_since: datetime | str

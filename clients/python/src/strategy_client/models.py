@@ -1600,7 +1600,14 @@ Scope = TypeAliasType(
     "Scope",
     Annotated[
         Literal[
-            "read", "kpi:submit", "actions:write", "projects:write", "governance:write", "assurance:write", "admin"
+            "read",
+            "kpi:submit",
+            "actions:write",
+            "projects:write",
+            "governance:write",
+            "assurance:write",
+            "webhooks:manage",
+            "admin",
         ],
         Field(title="Scope"),
     ],
@@ -1949,6 +1956,103 @@ class UnroutedItem(Model):
     item: Annotated[str, Field(title="Item")]
     kind: ItemKind
     title: Annotated[str, Field(title="Title")]
+
+
+class WebhookAttemptRead(Model):
+    attempted_at: Annotated[datetime, Field(title="Attempted At")]
+    duration_ms: Annotated[int, Field(title="Duration Ms")]
+    status_code: Annotated[int | None, Field(title="Status Code")]
+    """
+    What the receiver answered; null when it did not answer.
+    """
+    error: Annotated[str | None, Field(title="Error")]
+
+
+WebhookDeliveryStatus = TypeAliasType(
+    "WebhookDeliveryStatus",
+    Annotated[Literal["pending", "succeeded", "failed"], Field(title="WebhookDeliveryStatus")],
+)
+
+
+WebhookEventType = TypeAliasType(
+    "WebhookEventType",
+    Annotated[
+        Literal[
+            "kpi_value.approved",
+            "kpi_value.published",
+            "kpi.rating_changed",
+            "action.overdue",
+            "exception.raised",
+            "pack.issued",
+            "kpi_return.late",
+            "webhook.ping",
+        ],
+        Field(title="WebhookEventType"),
+    ],
+)
+
+
+class WebhookSecretRotation(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    previous_valid_for: Annotated[int | None, Field(title="Previous Valid For")] = 86400
+    """
+    Seconds the old secret keeps signing beside the new one (deliveries carry both signatures).
+    """
+
+
+class WebhookSubscriptionCreate(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    url: Annotated[
+        str,
+        Field(examples=["https://integrations.example.org/hooks/strategy"], title="Url"),
+    ]
+    """
+    Where deliveries are POSTed: https to a public address (no user name or password in it).
+    """
+    event_types: Annotated[list[WebhookEventType], Field(examples=[["pack.issued"]], title="Event Types")]
+    """
+    The events to send.
+    """
+    description: Annotated[str | None, Field(title="Description")] = None
+
+
+WebhookSubscriptionStatus = TypeAliasType(
+    "WebhookSubscriptionStatus",
+    Annotated[
+        Literal["active", "paused", "disabled"],
+        Field(title="WebhookSubscriptionStatus"),
+    ],
+)
+
+
+class WebhookSubscriptionUpdate(Model):
+    """
+    Fields to change. Setting `status` to `active` resumes a paused subscription and sends what waited.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    url: Annotated[
+        str | None,
+        Field(examples=["https://integrations.example.org/hooks/strategy"], title="Url"),
+    ] = None
+    """
+    Where deliveries are POSTed: https to a public address (no user name or password in it).
+    """
+    event_types: Annotated[
+        list[WebhookEventType] | None,
+        Field(examples=[["pack.issued"]], title="Event Types"),
+    ] = None
+    """
+    The events to send.
+    """
+    description: Annotated[str | None, Field(title="Description")] = None
+    status: Annotated[WebhookSubscriptionStatus | None, Field(title="Status")] = None
 
 
 class YearToDateRead(Model):
@@ -3813,6 +3917,71 @@ class TeamsRollUpRead(Model):
     """
 
 
+class WebhookEventRead(Model):
+    id: Annotated[str, Field(title="Id")]
+    """
+    Sent as `webhook-id`: the same for every delivery.
+    """
+    type: WebhookEventType
+    occurred_at: Annotated[datetime, Field(title="Occurred At")]
+    body: Annotated[str, Field(title="Body")]
+    """
+    The JSON body every delivery of the event carries, as sent: `{type, timestamp, data}`.
+    """
+
+
+class WebhookSubscriptionCreated(Model):
+    id: Annotated[int, Field(title="Id")]
+    url: Annotated[str, Field(title="Url")]
+    event_types: Annotated[list[WebhookEventType], Field(title="Event Types")]
+    description: Annotated[str | None, Field(title="Description")]
+    status: WebhookSubscriptionStatus
+    status_reason: Annotated[str | None, Field(title="Status Reason")]
+    """
+    Why it is paused or disabled (by its owner, or after failures).
+    """
+    status_changed_at: Annotated[datetime | None, Field(title="Status Changed At")]
+    consecutive_failures: Annotated[int, Field(title="Consecutive Failures")]
+    """
+    Failed attempts in a row; reaching the limit pauses it.
+    """
+    created_by: Annotated[str, Field(title="Created By")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to change the subscription.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+    secret: Annotated[str | None, Field(title="Secret")]
+    """
+    The signing secret (`whsec_...`), shown only in this answer: keep it to verify signatures. A replay of the request (same Idempotency-Key) answers null.
+    """
+
+
+class WebhookSubscriptionRead(Model):
+    id: Annotated[int, Field(title="Id")]
+    url: Annotated[str, Field(title="Url")]
+    event_types: Annotated[list[WebhookEventType], Field(title="Event Types")]
+    description: Annotated[str | None, Field(title="Description")]
+    status: WebhookSubscriptionStatus
+    status_reason: Annotated[str | None, Field(title="Status Reason")]
+    """
+    Why it is paused or disabled (by its owner, or after failures).
+    """
+    status_changed_at: Annotated[datetime | None, Field(title="Status Changed At")]
+    consecutive_failures: Annotated[int, Field(title="Consecutive Failures")]
+    """
+    Failed attempts in a row; reaching the limit pauses it.
+    """
+    created_by: Annotated[str, Field(title="Created By")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to change the subscription.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
 class ActionDetail(Model):
     key: Annotated[str, Field(title="Key")]
     focus_area: Annotated[str, Field(title="Focus Area")]
@@ -4188,6 +4357,22 @@ class PageRoutingRuleRead(Model):
     """
 
 
+class PageWebhookSubscriptionRead(Model):
+    items: Annotated[list[WebhookSubscriptionRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class Scorecard(Model):
     period: Annotated[str | None, Field(title="Period")]
     """
@@ -4200,6 +4385,26 @@ class Scorecard(Model):
     KPIs by rating.
     """
     items: Annotated[list[KpiStatusRead], Field(title="Items")]
+
+
+class WebhookDeliveryRead(Model):
+    id: Annotated[int, Field(title="Id")]
+    subscription_id: Annotated[int, Field(title="Subscription Id")]
+    event: WebhookEventRead
+    status: WebhookDeliveryStatus
+    attempt_count: Annotated[int, Field(title="Attempt Count")]
+    next_attempt_at: Annotated[datetime | None, Field(title="Next Attempt At")]
+    """
+    When it is next tried, while pending.
+    """
+    delivered_at: Annotated[datetime | None, Field(title="Delivered At")]
+    replay_of: Annotated[int | None, Field(title="Replay Of")]
+    """
+    The delivery this one replays.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+    attempts: Annotated[list[WebhookAttemptRead], Field(title="Attempts")]
 
 
 class BenchmarkRead(Model):
@@ -4294,4 +4499,20 @@ class Pack(Model):
     assurance: Annotated[list[PackAssurance] | None, Field(title="Assurance")] = None
     """
     The assurance programme's activities routed to the body, carried out in the pack's period (or its financial year) up to its as_at, the earliest first.
+    """
+
+
+class PageWebhookDeliveryRead(Model):
+    items: Annotated[list[WebhookDeliveryRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
     """

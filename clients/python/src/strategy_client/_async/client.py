@@ -24,6 +24,7 @@ from strategy_client._async.projects import AsyncProjects
 from strategy_client._async.returns import AsyncReturns
 from strategy_client._async.strategy import AsyncFocusAreas, AsyncOrganisations, AsyncScopes, AsyncStrategies
 from strategy_client._async.submissions import AsyncKpiSubmissions
+from strategy_client._async.webhooks import AsyncWebhooks
 from strategy_client._retry import RetryPolicy
 
 
@@ -78,6 +79,7 @@ class AsyncClient:
         self.audit = AsyncAudit(http)
         self.events = AsyncEvents(http)
         self.packs = AsyncPacks(http)
+        self.webhooks = AsyncWebhooks(http)
         self.health = AsyncHealth(http)
 
     @property

@@ -26,6 +26,7 @@ from strategy_client._sync.projects import Projects
 from strategy_client._sync.returns import Returns
 from strategy_client._sync.strategy import FocusAreas, Organisations, Scopes, Strategies
 from strategy_client._sync.submissions import KpiSubmissions
+from strategy_client._sync.webhooks import Webhooks
 
 
 class Client:
@@ -79,6 +80,7 @@ class Client:
         self.audit = Audit(http)
         self.events = Events(http)
         self.packs = Packs(http)
+        self.webhooks = Webhooks(http)
         self.health = Health(http)
 
     @property

@@ -26,6 +26,7 @@ from strategy_client.cli.profiles import KEY_VARIABLE, PROFILE_VARIABLE, URL_VAR
 from strategy_client.cli.returns import returns_app
 from strategy_client.cli.session import Session
 from strategy_client.cli.standings import scorecard
+from strategy_client.cli.webhooks import webhooks_app
 
 HELP = "\n\n".join(  # paragraphs of one line each: Typer keeps line breaks inside a paragraph
     (
@@ -73,6 +74,7 @@ app.command("pack")(pack)
 app.add_typer(returns_app, name="returns")
 app.add_typer(benchmarks_app, name="benchmarks")
 app.add_typer(keys_app, name="keys")
+app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(config_app, name="config")
 
 
