@@ -15,6 +15,7 @@ from api.progress import models as progress
 from api.projects import models as projects
 from api.returns import models as returns
 from api.revisions import models as revisions
+from api.signoffs import models as signoffs
 from api.strategy import models as strategy
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "projects",
     "returns",
     "revisions",
+    "signoffs",
     "strategy",
 ]

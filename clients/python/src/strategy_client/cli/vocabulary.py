@@ -34,4 +34,5 @@ class Scope(StrEnum):
     projects_write = "projects:write"
     governance_write = "governance:write"
     assurance_write = "assurance:write"
+    approve = "approve"
     admin = "admin"
