@@ -34,20 +34,19 @@ router = APIRouter(
 CodePath = Annotated[
     str, Path(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="The KPI's code.")
 ]
+
+
+def _header(description: str, *, required: bool = True) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": {"type": "string"}}
+
+
 HEADERS: dict[str, Any] = {
-    "ETag": {"description": "A strong validator made from the answer's bytes.", "schema": {"type": "string"}},
-    "Cache-Control": {"description": f"`public, max-age={MAX_AGE}`.", "schema": {"type": "string"}},
-    "Link": {
-        "description": f'`<{LICENCE_URL}>; rel="license"`: the Open Government Licence v3.0.',
-        "schema": {"type": "string"},
-    },
-    "Access-Control-Allow-Origin": {"description": "`*`: any site may read open data.", "schema": {"type": "string"}},
+    "ETag": _header("A strong validator made from the answer's bytes: send it in If-None-Match to poll cheaply."),
+    "Cache-Control": _header(f"`public, max-age={MAX_AGE}`: any cache may keep the answer for {MAX_AGE} seconds."),
+    "Link": _header(f'`<{LICENCE_URL}>; rel="license"`: the Open Government Licence v3.0.'),
+    "Access-Control-Allow-Origin": _header("`*`: a dashboard on any site may read open data."),
 }
-DISPOSITION = {
-    "description": 'The CSV\'s name: `inline; filename="<name>.csv"`.',
-    "required": False,
-    "schema": {"type": "string"},
-}
+DISPOSITION = _header('The CSV\'s name: `inline; filename="<name>.csv"`.', required=False)
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified: the ETag sent in If-None-Match is still current.", "headers": HEADERS}
 }
@@ -127,7 +126,7 @@ async def council_plan_kpis(request: Request, session: SessionDep) -> Response:
 
 
 @router.get(
-    "/council-plan-kpis/{code}.csv",
+    "/council-plan-kpis/{code}/figures.csv",
     operation_id="open_data_kpi_csv",
     response_class=Response,
     responses={**_responses(None), **problem_responses(404)},
