@@ -101,7 +101,7 @@ def _json(made: BaseModel) -> bytes:
 
 @router.get(
     "/council-plan-kpis.csv",
-    operation_id="open_data_kpis_csv",
+    operation_id="open_data_kpis_table_get",
     response_class=Response,
     responses=_responses(None),
 )
@@ -115,7 +115,7 @@ async def council_plan_kpis_csv(request: Request, session: SessionDep) -> Respon
 
 @router.get(
     "/council-plan-kpis",
-    operation_id="open_data_kpis_get",
+    operation_id="open_data_kpis_list",
     response_model=OpenKpis,
     responses=_responses(OpenKpis),
 )
@@ -127,7 +127,7 @@ async def council_plan_kpis(request: Request, session: SessionDep) -> Response:
 
 @router.get(
     "/council-plan-kpis/{code}/figures.csv",
-    operation_id="open_data_kpi_csv",
+    operation_id="open_data_kpi_table_get",
     response_class=Response,
     responses={**_responses(None), **problem_responses(404)},
 )
