@@ -9,12 +9,13 @@ from api.kpis.status import Standing
 from api.packs.schemas import ApprovedFigure, PackKpi, PackSignOff
 from api.signoffs.book import Decided
 from api.signoffs.models import Decision, SignOffState
+from api.signoffs.service import signed_off
 from api.snapshot import Snapshot
 
 
 def sign_off_of(standing: Standing, inputs: Snapshot, body: GovernanceBody) -> PackSignOff | None:
     figure = standing.value
-    if figure is None:
+    if figure is None or not signed_off(standing.kpi, standing.scope):
         return None
     decided = inputs.sign_offs.get((standing.kpi.id, figure.period), [])
     mine = next((d for d in decided if d.revision == figure.revision), None)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from api.errors import InvalidInput, ProblemError
 from api.kpis import scopes
-from api.kpis.models import Kpi, KpiValue, Scope, ScopeKind
+from api.kpis.models import Kpi, KpiValue, Scope, ScopeKind, Tier
 from api.owners.models import Owner
 from api.pagination import fetch_page
 from api.returns.models import KpiReturnSchedule
@@ -67,7 +67,8 @@ async def list_queue(session: AsyncSession, query: SignOffQuery) -> tuple[list[S
         .join(Scope, Scope.id == KpiValue.scope_id)
         .outerjoin(KpiValueSignOff, KpiValueSignOff.kpi_value_id == KpiValue.id)
         .outerjoin(KpiReturnSchedule, KpiReturnSchedule.kpi_id == KpiValue.kpi_id)
-        .where(Kpi.archived_at.is_(None), Scope.kind != ScopeKind.comparator, _latest_revision())
+        .where(Kpi.archived_at.is_(None), Kpi.tier != Tier.context, Scope.kind != ScopeKind.comparator)
+        .where(_latest_revision())
         .where(*await _filters(session, query))
         .options(joinedload(KpiValue.scope))
         .order_by(KpiValue.submitted_at, KpiValue.id)
@@ -92,7 +93,7 @@ async def _items(session: AsyncSession, values: Sequence[KpiValue]) -> list[Sign
     items = []
     for value in values:
         kpi, owner, sign_off = facts[value.id]
-        state = state_of(value.scope, sign_off, latest=True)
+        state = state_of(kpi, value.scope, sign_off, latest=True)
         assert state is not None
         items.append(
             SignOffItem(

@@ -13,7 +13,8 @@ from api.signoffs.models import Decision, SignOffState
 STATE = (
     "awaiting_sign_off: the latest revision, submitted and not yet decided; approved; returned (with reasons: a "
     "corrected figure is needed); superseded: corrected before anyone decided on it. Null for a comparator's "
-    "figure (DfE's, England's ...): only the council's own figures are signed off."
+    "figure (DfE's, England's ...) and a context KPI's (a profile of the borough published by others): only the "
+    "council's own figures of its own indicators are signed off."
 )
 
 

@@ -18,7 +18,7 @@ from api.auth.principal import Actor
 from api.db import lock_rows
 from api.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from api.kpis import service as kpi_service
-from api.kpis.models import Kpi, KpiValue, Scope, ScopeKind
+from api.kpis.models import Kpi, KpiValue, Scope, ScopeKind, Tier
 from api.kpis.schemas import KpiValueRead
 from api.owners.models import Owner
 from api.returns.models import KpiReturnSchedule
@@ -63,6 +63,9 @@ async def _latest(session: AsyncSession, kpi: Kpi, period: str, scope_key: str |
     value = await kpi_service.latest_value(
         session, kpi, kpi_service.parse_period_param(period, "period", kpi, where="path"), scope_key
     )
+    if kpi.tier is Tier.context:
+        message = f"{kpi.code} is a context figure (a profile of the borough published by others): no sign-off."
+        raise InvalidInput(message, errors=[ProblemError(loc=["path", "code"], msg=message)])
     if value.scope.kind is ScopeKind.comparator:
         message = f"{value.scope.name}'s figures are a comparator's (published by others): they are not signed off."
         raise InvalidInput(message, errors=[ProblemError(loc=["query", "scope"], msg=message)])
@@ -163,10 +166,11 @@ async def signed(session: AsyncSession, kpi: Kpi, values: Sequence[KpiValue]) ->
             decisions[value_id] = sign_off
             if sign_off.decision is Decision.approved and revision > approved.get(figure, 0):
                 approved[figure] = revision
-    return [_signed(value, decisions.get(value.id), latest, approved) for value in values]
+    return [_signed(kpi, value, decisions.get(value.id), latest, approved) for value in values]
 
 
 def _signed(
+    kpi: Kpi,
     value: KpiValue,
     sign_off: KpiValueSignOff | None,
     latest: dict[tuple[int, str], int],
@@ -174,12 +178,18 @@ def _signed(
 ) -> KpiValueSigned:
     figure = (value.scope_id, value.period)
     extra: dict[str, Any] = {"sign_off": read(sign_off), "approved_revision": approved.get(figure)}
-    extra["sign_off_state"] = state_of(value.scope, sign_off, value.revision == latest[figure])
+    extra["sign_off_state"] = state_of(kpi, value.scope, sign_off, value.revision == latest[figure])
     return KpiValueSigned(**KpiValueRead.model_validate(value).model_dump(), **extra)
 
 
-def state_of(scope: Scope, sign_off: KpiValueSignOff | None, latest: bool) -> SignOffState | None:
-    if scope.kind is ScopeKind.comparator:
+def signed_off(kpi: Kpi, scope: Scope) -> bool:
+    """Whether a figure is signed off at all: the council's own figures are, a comparator's (DfE's, England's) and a
+    context KPI's (a profile of the borough published by others, with no target) are not."""
+    return scope.kind is not ScopeKind.comparator and kpi.tier is not Tier.context
+
+
+def state_of(kpi: Kpi, scope: Scope, sign_off: KpiValueSignOff | None, latest: bool) -> SignOffState | None:
+    if not signed_off(kpi, scope):
         return None
     if sign_off is not None:
         return SignOffState(sign_off.decision.value)

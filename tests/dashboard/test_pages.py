@@ -554,4 +554,3 @@ async def test_awaiting_sign_off_lists_the_figures_the_service_does_and_the_kpi_
     history = await visit.page.locator("table", has_text="Every figure and revision").inner_text()
     assert "Awaiting sign-off" in history
     assert visit.errors == []
-

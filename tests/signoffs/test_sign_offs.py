@@ -67,6 +67,15 @@ class TestStates:
         assert answer.status_code == 422
         assert (await desk.submitter.get(f"{FIGURE}?scope=england")).json()["sign_off_state"] is None
 
+    async def test_a_context_figure_is_not_signed_off_nor_queued(self, desk: Desk) -> None:
+        context = "/api/v1/kpis/children-under-18-population/values"
+        [seeded, *_] = (await desk.submitter.get(context)).json()["items"]
+        assert seeded["sign_off_state"] is None
+        answer = await desk.anyone.post(f"{context}/{seeded['period']}/sign-offs", json={"decision": "approved"})
+        assert answer.status_code == 422
+        queue = (await desk.anyone.get("/api/v1/sign-offs?limit=200")).json()["items"]
+        assert "children-under-18-population" not in {item["kpi"] for item in queue}
+
 
 class TestStaleRevisions:
     async def test_approving_a_revision_since_corrected_is_refused(self, desk: Desk) -> None:

@@ -2853,7 +2853,7 @@ class KpiValueSigned(Model):
     submitted_by: Annotated[str, Field(title="Submitted By")]
     sign_off_state: SignOffState | None
     """
-    awaiting_sign_off: the latest revision, submitted and not yet decided; approved; returned (with reasons: a corrected figure is needed); superseded: corrected before anyone decided on it. Null for a comparator's figure (DfE's, England's ...): only the council's own figures are signed off.
+    awaiting_sign_off: the latest revision, submitted and not yet decided; approved; returned (with reasons: a corrected figure is needed); superseded: corrected before anyone decided on it. Null for a comparator's figure (DfE's, England's ...) and a context KPI's (a profile of the borough published by others): only the council's own figures of its own indicators are signed off.
     """
     sign_off: SignOffRead | None
     """
