@@ -2,12 +2,13 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from api.errors import InvalidInput, ProblemError
 from api.kpis import scopes
+from api.kpis import service as kpi_service
 from api.kpis.models import Kpi, KpiValue, Scope, ScopeKind, Tier
 from api.owners.models import Owner
 from api.pagination import fetch_page
@@ -15,16 +16,6 @@ from api.returns.models import KpiReturnSchedule
 from api.signoffs.models import Decision, KpiValueSignOff
 from api.signoffs.schemas import SignOffItem, SignOffQuery
 from api.signoffs.service import read, state_of
-
-
-def _latest_revision() -> ColumnElement[bool]:
-    newer = aliased(KpiValue)
-    return ~exists().where(
-        newer.kpi_id == KpiValue.kpi_id,
-        newer.scope_id == KpiValue.scope_id,
-        newer.period == KpiValue.period,
-        newer.revision > KpiValue.revision,
-    )
 
 
 def _unknown(name: str, message: str) -> InvalidInput:
@@ -68,7 +59,7 @@ async def list_queue(session: AsyncSession, query: SignOffQuery) -> tuple[list[S
         .outerjoin(KpiValueSignOff, KpiValueSignOff.kpi_value_id == KpiValue.id)
         .outerjoin(KpiReturnSchedule, KpiReturnSchedule.kpi_id == KpiValue.kpi_id)
         .where(Kpi.archived_at.is_(None), Kpi.tier != Tier.context, Scope.kind != ScopeKind.comparator)
-        .where(_latest_revision())
+        .where(kpi_service.latest_revision())
         .where(*await _filters(session, query))
         .options(joinedload(KpiValue.scope))
         .order_by(KpiValue.submitted_at, KpiValue.id)
