@@ -29,6 +29,7 @@ from api.kpis.national_router import router as national_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
 from api.methods import remember_literal_paths
+from api.opendata.router import router as open_data_router
 from api.owners.router import router as owners_router
 from api.packs.router import router as packs_router
 from api.packs.share_router import public_router as shared_packs_router
@@ -41,6 +42,7 @@ from api.returns.router import router as returns_router
 from api.revisions.router import router as revisions_router
 from api.routing import API_PREFIX, add_routes
 from api.settings import get_settings
+from api.signoffs.router import router as signoffs_router
 from api.strategy.router import router as strategy_router
 from api.strict import MethodsMiddleware, require_strict_routes
 from api.tags import openapi_tags
@@ -54,8 +56,9 @@ the Children's Programme Board), owners, governance bodies and KPIs (Council Pla
 Select Committee).
 
 Every request under `/api/v1` needs `Authorization: Bearer <key>`; keys carry scopes (`read`, `kpi:submit`,
-`actions:write`, `projects:write`, `governance:write`, `assurance:write`, `webhooks:manage`, `admin`) and may be
-limited to some KPI codes or owners.
+`actions:write`, `projects:write`, `governance:write`, `assurance:write`, `approve`, `webhooks:manage`, `admin`)
+and may be limited to some KPI codes or owners. Approved Council Plan KPI figures are open data at `/open-data/v1`
+(no key needed).
 Every error is an RFC 9457 `application/problem+json` body. Lists return `{items, page, limit, total}`.
 Periods use URL-safe codes: `2016-07`, `FY2016-17-Q1`, `FY2016-17`, `AY2015-16`, `CY2016`.
 """
@@ -70,6 +73,7 @@ DOMAIN_ROUTERS = (
     revisions_router,
     kpis_router,
     kpi_submissions_router,
+    signoffs_router,
     kpi_in_year_router,
     commentary_router,
     returns_router,
@@ -143,7 +147,7 @@ def create_app() -> FastAPI:
                 "Content-Disposition",
             ],
         )
-    routers = [health_router, problem_types_router, shared_packs_router, *DOMAIN_ROUTERS]
+    routers = [health_router, problem_types_router, shared_packs_router, open_data_router, *DOMAIN_ROUTERS]
     require_strict_routes(routers)
     remember_literal_paths(app, add_routes(app, routers))
     return app

@@ -15,6 +15,7 @@ from api.progress import models as progress
 from api.projects import models as projects
 from api.returns import models as returns
 from api.revisions import models as revisions
+from api.signoffs import models as signoffs
 from api.strategy import models as strategy
 from api.webhooks import models as webhooks
 
@@ -34,6 +35,7 @@ __all__ = [
     "projects",
     "returns",
     "revisions",
+    "signoffs",
     "strategy",
     "webhooks",
 ]

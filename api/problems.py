@@ -38,8 +38,8 @@ FORBIDDEN = ProblemType(
     "Forbidden",
     403,
     "The key is valid but may not do this: it lacks the scope the operation needs (read, kpi:submit, actions:write, "
-    "projects:write, governance:write, assurance:write, webhooks:manage, admin), or its limits to some KPI codes or "
-    "owners exclude the item. GET /api/v1/api-keys/current shows what the key may do.",
+    "projects:write, governance:write, assurance:write, approve, webhooks:manage, admin), or its limits to some KPI "
+    "codes or owners exclude the item. GET /api/v1/api-keys/current shows what the key may do.",
 )
 NOT_FOUND = ProblemType(
     "not-found",

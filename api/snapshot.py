@@ -42,6 +42,8 @@ from api.returns import book as returns_book
 from api.returns.book import KpiReturn
 from api.revisions import service as revisions
 from api.revisions.models import PlanKind
+from api.signoffs import book as sign_off_book
+from api.signoffs.book import Decided
 from api.strategy.models import FocusArea
 
 
@@ -65,6 +67,8 @@ class Snapshot:
     update_comments: dict[int, list[Comment]] = field(default_factory=dict)  # the latest updates' commentary
     returns: Sequence[KpiReturn] = ()  # every KPI return owed by as_at, in due-date order
     assurance: Sequence[KnownActivity] = ()  # the assurance activities a pack may show
+    # (kpi id, period) -> the decisions on the figures the KPIs shown stand in (a pack shows where each stands)
+    sign_offs: dict[tuple[int, str], list[Decided]] = field(default_factory=dict)
 
     @property
     def as_at(self) -> date:
@@ -247,6 +251,9 @@ async def take(
         update_comments=update_comments,
         returns=(await returns_book.load(session, dates)).owed(as_at),
         assurance=await assurance.known_between(session, assurance_since, as_at, known_at) if assurance_since else (),
+        sign_offs=await sign_off_book.decisions(session, series.scope.id, series.compared, known_at)
+        if shown and series.scope is not None
+        else {},
     )
 
 

@@ -25,6 +25,8 @@ class Tag(StrEnum):
     kpi_values = "KPI values"
     kpi_status = "KPI status"
     kpi_submissions = "KPI submissions"
+    sign_offs = "Sign-offs"
+    open_data = "Open data"
     kpi_in_year = "KPI in-year"
     kpi_target_profiles = "KPI target profiles"
     kpi_teams = "KPI teams"
@@ -65,6 +67,11 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.kpi_values: "KPI figures by period and scope; every correction is kept as a revision.",
     Tag.kpi_status: "How KPIs stand for a period: rating, direction of travel, comparators; the scorecard.",
     Tag.kpi_submissions: "KPI figures submitted in batches (JSON or CSV), and what each batch did.",
+    Tag.sign_offs: "An accountable officer's approval of a KPI figure before it is published (or its return with "
+    "reasons), by a key with the `approve` scope for the KPI's owner and never the key that submitted it; the "
+    "approvers' queue. Only approved figures are final in Cabinet's and the CYP Select Committee's packs.",
+    Tag.open_data: "Approved Council Plan KPI figures for the borough, published under the Open Government Licence "
+    "v3.0 at /open-data/v1 (JSON and CSV, no key needed; ETag and Cache-Control for cheap polling).",
     Tag.kpi_in_year: "An annual KPI's months and quarters: each period's figure, the year to date and the rolling "
     "twelve months, combined by the KPI's rule (sum, latest or ratio) and rated against the year's target profile.",
     Tag.kpi_target_profiles: "A KPI's trajectory toward its target through a year, a point a month or quarter.",

@@ -288,6 +288,13 @@ WRITES: dict[tuple[str, str], Write] = {
         {"value": 7.4, "provisional": True, "note": "n", "source": "LCS", "reason": "r"},
         query={"scope": "stockton-on-tees"},
     ),
+    ("POST", "/kpis/{code}/values/{period}/sign-offs"): Write(
+        f"/api/v1/kpis/{KPI}/values/FY2016-17/sign-offs",
+        {"decision": "returned", "revision": 1, "reasons": "Excludes the September cohort"},
+        query={"scope": "stockton-on-tees"},
+        made_by=((f"/api/v1/kpis/{KPI}/values/FY2016-17", {"value": 7}),),
+        made_with="PUT",
+    ),
     ("POST", "/kpi-submissions"): Write(
         "/api/v1/kpi-submissions",
         {"rows": [{"kpi": KPI, "period": "FY2016-17", "scope": "stockton-on-tees", "value": 7.4}], "source": "s"},

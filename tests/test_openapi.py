@@ -28,8 +28,9 @@ async def test_paths_are_versioned_plural_kebab_case(client: AsyncClient) -> Non
             continue
         if path == "/shared-packs/{token}":  # a share link: opened without a key, so outside /api/v1
             continue
-        assert path.startswith("/api/v1/")
-        for segment in path.removeprefix("/api/v1/").split("/"):
+        prefix = "/open-data/v1/" if path.startswith("/open-data/v1/") else "/api/v1/"  # open data: no key either
+        assert path.startswith(prefix)
+        for segment in path.removeprefix(prefix).removesuffix(".csv").split("/"):
             assert segment.startswith("{") or segment == segment.lower().replace("_", "-"), path
 
 

@@ -14,6 +14,7 @@ class Scope(StrEnum):
     projects_write = "projects:write"  # transformation projects, their progress and savings
     governance_write = "governance:write"  # owners, governance bodies, routing rules, packs
     assurance_write = "assurance:write"  # the assurance programme's activities (audits, observations, visits ...)
+    approve = "approve"  # sign off KPI figures (approve or return), for the owners the key is limited to
     webhooks_manage = "webhooks:manage"  # the key's own webhook subscriptions, their deliveries and replays
     admin = "admin"  # everything, including API keys
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, utcnow
@@ -49,6 +49,8 @@ class GovernanceBody(TimestampMixin, Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owner.id"), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Its pack shows a KPI figure as final only once an accountable officer has approved it (api/signoffs/).
+    requires_sign_off: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     owner: Mapped[Owner | None] = relationship(lazy="raise")
 

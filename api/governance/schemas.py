@@ -26,6 +26,10 @@ class GovernanceBodyRead(ReadModel):
     )
     description: str | None
     aliases: list[str]
+    requires_sign_off: bool = Field(
+        description="Its pack shows a KPI figure as final only once approved (POST /kpis/{code}/values/{period}/"
+        "sign-offs); until then the figure is marked as awaiting sign-off, beside the last approved one."
+    )
 
 
 class RoutingRuleRead(ReadModel):

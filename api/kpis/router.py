@@ -35,6 +35,8 @@ from api.params import NAMED_SCOPE, CodePath, KeyPath, PeriodPath, ScopeKeyQuery
 from api.periods import InvalidPeriod
 from api.routing import domain_router
 from api.schemas import QueryModel
+from api.signoffs import service as sign_offs
+from api.signoffs.schemas import KpiValueSigned
 from api.tags import Tag
 from api.versioning import CREATED, VERSIONED, WRITE_PROBLEMS, Preconditions, PreconditionsDep, set_etag
 
@@ -167,16 +169,18 @@ async def delete_kpi_target(
     "/kpis/{code}/values",
     operation_id="kpi_values_list",
     tags=[Tag.kpi_values],
-    response_model=Page[KpiValueRead],
+    response_model=Page[KpiValueSigned],
     responses=problem_responses(404),
 )
 async def list_kpi_values(
     session: SessionDep, code: CodePath, query: Annotated[KpiValueQuery, Query()]
-) -> Page[KpiValueRead]:
-    """A KPI's values by period and scope: the latest revision of each, or every revision with history=true."""
+) -> Page[KpiValueSigned]:
+    """A KPI's values by period and scope: the latest revision of each, or every revision with history=true; each
+    with where it stands at sign-off (who decided, when, and why a figure was returned)."""
     kpi = await service.get_kpi(session, code)
     rows, total = await service.list_values(session, kpi, query)
-    return page_of(rows, total, query, KpiValueRead)
+    items = await sign_offs.signed(session, kpi, rows)
+    return Page[KpiValueSigned](items=items, page=query.page, limit=query.limit, total=total)
 
 
 @router.get("/scopes", operation_id="scopes_list", tags=[Tag.scopes], response_model=Page[ScopeRead])
@@ -202,20 +206,21 @@ async def get_scope(session: SessionDep, key: KeyPath) -> ScopeRead:
     "/kpis/{code}/values/{period}",
     operation_id="kpi_value_get",
     tags=[Tag.kpi_values],
-    response_model=KpiValueRead,
+    response_model=KpiValueSigned,
     responses={**VERSIONED, **problem_responses(404)},
 )
 async def get_kpi_value(
     session: SessionDep, code: CodePath, period: PeriodPath, response: Response, scope: ScopeKeyQuery = None
-) -> KpiValueRead:
-    """One figure: the latest revision for the period and scope. The ETag header is its revision: send it back in
-    If-Match to correct this figure only if nobody else has since."""
+) -> KpiValueSigned:
+    """One figure: the latest revision for the period and scope, and where it stands at sign-off. The ETag header is
+    its revision: send it back in If-Match to correct this figure (or to sign it off) only if nobody else has since."""
     kpi = await service.get_kpi(session, code)
     value = await service.latest_value(
         session, kpi, service.parse_period_param(period, "period", kpi, where="path"), scope
     )
     set_etag(response, value.revision)
-    return KpiValueRead.model_validate(value)
+    [signed] = await sign_offs.signed(session, kpi, [value])
+    return signed
 
 
 @router.put(

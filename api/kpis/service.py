@@ -127,7 +127,7 @@ def _ranked(kpi: Kpi, *partition: InstrumentedAttribute[Any]) -> Select[int]:
     return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
-def _latest_revision() -> ColumnElement[bool]:
+def latest_revision() -> ColumnElement[bool]:
     """A value is its figure's latest revision: no later revision of the same KPI, scope and period. An anti-join
     probe of the unique (kpi, scope, period, revision) index per row, flat in the number of revisions and five times
     quicker than ranking every revision of the KPI (7.8 ms to 1.5 ms for a monthly KPI's 1,200 figures)."""
@@ -178,7 +178,7 @@ async def borough(session: AsyncSession) -> Scope:
 async def list_values(session: AsyncSession, kpi: Kpi, query: KpiValueQuery) -> tuple[Sequence[KpiValue], int]:
     statement = select(KpiValue).where(KpiValue.kpi_id == kpi.id).options(joinedload(KpiValue.scope))
     if not query.history:
-        statement = statement.where(_latest_revision())
+        statement = statement.where(latest_revision())
     if query.scope is not None:
         meant = (await scopes.resolve(session, [query.scope])).get(query.scope)
         statement = statement.where(KpiValue.scope_id == meant.id if meant is not None else false())

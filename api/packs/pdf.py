@@ -18,7 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
-from api.kpis.schemas import KpiStatusRead, TravelRead
+from api.kpis.schemas import TravelRead
 from api.packs import charts, render
 from api.packs.pdf_front import contents, front_page
 from api.packs.pdf_layout import (
@@ -100,7 +100,7 @@ def _in(period: str | None) -> str | None:
     return f"({render.period_label(period)})" if period else None
 
 
-def _kpi_row(kpi: KpiStatusRead) -> Row:
+def _kpi_row(kpi: PackKpi) -> Row:
     figure, target = kpi.figure, kpi.target
     return [
         cell(kpi.title),

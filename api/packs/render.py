@@ -28,6 +28,7 @@ from api.packs.schemas import (
     RagCounts,
     TrendPoint,
 )
+from api.packs.sign_off import marking
 from api.periods import InvalidPeriod, parse_period
 from api.projects.schemas import SavingsTotals
 from api.returns.due import london_day
@@ -289,6 +290,8 @@ def headline_figures(pack: Pack) -> list[str]:
     """The front page's figures under the headline sentence, for the parts the pack has."""
     headline = pack.headline
     figures = [f"{counted(headline.exceptions, 'exception')} raised for a decision"] if headline.exceptions else []
+    if headline.kpis_not_final:
+        figures.append(f"{counted(headline.kpis_not_final, 'KPI figure')} not yet approved (shown marked)")
     if headline.returns:
         figures.append(f"{counted(headline.returns, 'KPI return')} late or missing")
     if headline.actions:
@@ -325,12 +328,15 @@ def baseline(kpi: KpiStatusRead) -> str:
     return format_figure(kpi.baseline_value, kpi.unit, kpi.decimal_places)
 
 
-def latest_figure(kpi: KpiStatusRead) -> str:
-    """The figure as printed, or the GSS symbol printed in its place; "(provisional)" when it is."""
+def latest_figure(kpi: PackKpi) -> str:
+    """The figure as printed, or the GSS symbol printed in its place; "(provisional)" when it is; and, where the
+    body needs figures signed off and this one is not yet approved, marked so beside the last approved figure."""
     if kpi.figure is None:
         return ""
     shown = kpi.figure.display or (kpi.figure.status_symbol or "")
-    return f"{shown} (provisional)" if kpi.figure.provisional else shown
+    shown = f"{shown} (provisional)" if kpi.figure.provisional else shown
+    marked = marking(kpi)
+    return f"{shown} ({marked})" if marked else shown
 
 
 def comparators(kpi: KpiStatusRead) -> str:
@@ -502,7 +508,7 @@ def _progress_row(progress: FocusAreaProgress) -> Row:
     }
 
 
-def _kpi_row(kpi: KpiStatusRead) -> Row:
+def _kpi_row(kpi: PackKpi) -> Row:
     return {
         "section": "kpi",
         "item": kpi.code,

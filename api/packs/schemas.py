@@ -6,9 +6,11 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.assurance.models import ActionRelation, AssuranceKind, Grading
 from api.delivery import DeliveryStatus, Rag
+from api.kpis.models import StatusSymbol
 from api.kpis.schemas import KpiStatusRead, RatingCounts
 from api.projects.schemas import SavingsTotals
 from api.schemas import Counts, Day, Moment, Number, WriteModel
+from api.signoffs.models import SignOffState
 
 
 class PackBody(BaseModel):
@@ -94,7 +96,36 @@ class TrendPoint(BaseModel):
     neighbours_mean: Number | None
 
 
+class ApprovedFigure(BaseModel):
+    revision: int
+    value: Number | None
+    display: str | None = Field(description="As a report prints it, e.g. '9%'.")
+    status_symbol: StatusSymbol | None
+    approved_at: datetime
+    approved_by: str
+
+
+class PackSignOff(BaseModel):
+    """Where the figure shown stands at sign-off (api/signoffs/), as known at the pack's moment."""
+
+    state: SignOffState = Field(description="awaiting_sign_off, approved or returned: the revision shown's.")
+    final: bool = Field(
+        description="The figure is final in this pack: approved, or the body does not require sign-off "
+        "(governance body requires_sign_off). A figure that is not final is printed marked, beside the last approved."
+    )
+    revision: int
+    decided_at: datetime | None
+    decided_by: str | None
+    reasons: str | None = Field(description="Why the figure was returned.")
+    approved: ApprovedFigure | None = Field(
+        description="The last approved revision of the figure for the period, where the one shown is not approved."
+    )
+
+
 class PackKpi(KpiStatusRead):
+    sign_off: PackSignOff | None = Field(
+        default=None, description="Where the figure shown stands at sign-off; null when there is no figure."
+    )
     trend: list[TrendPoint] = Field(
         default_factory=list, description="The periods up to the one reported (at most six), oldest first."
     )
@@ -150,6 +181,9 @@ class PackHeadline(BaseModel):
     projects_red: int
     returns: int = Field(default=0, description="KPI returns routed to the body that are late or missing.")
     assurance: int = Field(default=0, description="Assurance activities in the pack.")
+    kpis_not_final: int = Field(
+        default=0, description="KPIs whose figure is not final: awaiting sign-off or returned, where the body needs it."
+    )
 
 
 class PackException(BaseModel):

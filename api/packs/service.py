@@ -44,6 +44,7 @@ from api.packs.schemas import (
     StatusCounts,
     TrendPoint,
 )
+from api.packs.sign_off import not_final, sign_off_of
 from api.periods import InvalidPeriod, Period, PeriodType, parse_period
 from api.progress.service import state_of
 from api.projects.live import LiveProject, YearSavings
@@ -272,6 +273,7 @@ def headline(
         projects_red=sum(p.rag == "red" for p in projects),
         returns=len(returns),
         assurance=len(assurance),
+        kpis_not_final=sum(not_final(kpi) for kpi in kpis),
     )
 
 
@@ -304,7 +306,7 @@ def _savings_years(projects: Sequence[LiveProject], inputs: Snapshot) -> list[Sa
     return years
 
 
-def _kpi(standing: status_service.Standing, inputs: Snapshot) -> PackKpi:
+def _kpi(standing: status_service.Standing, inputs: Snapshot, body: GovernanceBody) -> PackKpi:
     kpi = standing.kpi
     trend = [
         TrendPoint(
@@ -324,7 +326,9 @@ def _kpi(standing: status_service.Standing, inputs: Snapshot) -> PackKpi:
         if c.period in shown or (standing.period and c.period == standing.period.code)
     ]
     read = status_service.to_read(standing)
-    return PackKpi(**dict(read), trend=trend, comments=_comments(comments))
+    return PackKpi(
+        **dict(read), trend=trend, comments=_comments(comments), sign_off=sign_off_of(standing, inputs, body)
+    )
 
 
 def _shown_return(item: KpiReturn, inputs: Snapshot) -> bool:
@@ -412,7 +416,7 @@ def assemble(inputs: Snapshot, body: GovernanceBody, period: str | None) -> Pack
     routed_by_area = _by_area(routed_actions, all_actions)
     by_area = [PackFocusArea(key=area.key, title=area.title, actions=routed_by_area[area.id]) for area in areas]
     routed_kpis = _routed(router, inputs.kpis, routing.kpi_facts)
-    pack_kpis = [_kpi(status_service.stand(kpi, period, inputs.series), inputs) for kpi in routed_kpis]
+    pack_kpis = [_kpi(status_service.stand(kpi, period, inputs.series), inputs, body) for kpi in routed_kpis]
     exceptions = [
         PackException(rule=e.rule.key, kind=e.rule.kind, item=e.item, title=e.title, reason=e.reason)
         for e in challenge.evaluate(inputs)

@@ -232,7 +232,7 @@ KPI_COLUMNS = (
 )
 
 
-def _kpi_row(kpi: KpiStatusRead) -> list[Value]:
+def _kpi_row(kpi: PackKpi) -> list[Value]:
     figure, target, travel = kpi.figure, kpi.target, kpi.vs_previous
     change = travel.change if travel else None
     return [

@@ -154,6 +154,7 @@ async def _bodies(session: AsyncSession) -> list[files.GovernanceBodyFile]:
             owner=b.owner.code if b.owner else None,
             description=b.description,
             aliases=b.aliases or None,
+            requires_sign_off=b.requires_sign_off,
         )
         for b in bodies
     ]

@@ -158,6 +158,7 @@ class GovernanceBodyFile(SeedModel):
     owner: str | None = None
     description: str | None = None
     aliases: list[str] | None = None
+    requires_sign_off: bool = False
 
 
 class GovernanceBodiesFile(SeedModel):

@@ -167,6 +167,7 @@ async def _load_bodies(session: AsyncSession, bundle: SeedBundle, owners: dict[s
             "owner_id": owners[source.owner].id if source.owner else None,
             "description": source.description,
             "aliases": source.aliases or [],
+            "requires_sign_off": source.requires_sign_off,
         }
         body = existing.get(source.key)
         if body is None:

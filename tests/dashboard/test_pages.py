@@ -27,6 +27,7 @@ PAGES = {
     "kpi-no-figures": f"#/kpis/{NO_FIGURES}",
     "tracker": "#/actions",
     "returns": "#/returns",
+    "sign-offs": "#/sign-offs",
     "teams": f"#/teams?kpi={RATED[0]}&period=2016/17",
     "assurance": "#/assurance",
     "programme": "#/programme",
@@ -543,4 +544,21 @@ async def test_the_assurance_page_shows_gradings_by_team_and_quarter_themes_and_
     assert await count.inner_text() == "1"
     assert await visit.page.locator('#grade-counts li[data-grade="good"] .count').inner_text() == "0"
     await visit.keep("assurance")
+    assert visit.errors == []
+
+
+async def test_awaiting_sign_off_lists_the_figures_the_service_does_and_the_kpi_page_says_so(
+    visit: Visit, site: Site
+) -> None:
+    code, period, _value = RATED
+    awaiting = (await _api(site, "/sign-offs", limit="50"))["items"]
+    assert (code, period) in {(item["kpi"], item["period"]) for item in awaiting}
+    await visit.open(site.dashboard, PAGES["sign-offs"])
+    shown = await visit.page.locator("tbody tr[data-figure]").evaluate_all("rows => rows.map(r => r.dataset.figure)")
+    assert shown == [f"{item['kpi']}:{item['scope']}:{item['period']}" for item in awaiting]
+    await visit.open(site.dashboard, f"#/kpis/{code}")
+    facts = await visit.page.locator("main").inner_text()
+    assert "Sign-off\nAwaiting sign-off" in facts or "Sign-off\tAwaiting sign-off" in facts
+    history = await visit.page.locator("table", has_text="Every figure and revision").inner_text()
+    assert "Awaiting sign-off" in history
     assert visit.errors == []

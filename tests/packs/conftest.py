@@ -3,16 +3,23 @@
 import pytest
 from httpx import AsyncClient
 
+from api.auth.models import Scope
 from api.seeding.sync import Tally
+from tests.conftest import Minter
 
 TOXIC_TRIO = "cin-thematic-review-toxic-trio"  # CSMT, Sep 2016
 PLACEMENTS = "cic-placement-sufficiency-planning"  # AD SLAC, Jun 2016
 NEET = "neet-not-known-16-19"
 
 
+# The borough's figures the scenario submits, each approved at sign-off (tests/signoffs/test_packs.py shows packs
+# before that).
+APPROVED = ((NEET, "FY2015-16"), (NEET, "FY2016-17"), ("care-leavers-in-eet-16-21", "FY2016-17"))
+
+
 @pytest.fixture
-async def scenario(loaded: Tally, submitter: AsyncClient, csmt: AsyncClient) -> None:
-    """A few months of the strategy in delivery: figures, progress reports and savings."""
+async def scenario(loaded: Tally, submitter: AsyncClient, csmt: AsyncClient, mint: Minter) -> None:
+    """A few months of the strategy in delivery: figures (approved), progress reports and savings."""
     rows = [
         {"kpi": NEET, "period": "FY2015-16", "value": 9},
         {"kpi": NEET, "period": "FY2016-17", "value": 8},
@@ -20,6 +27,11 @@ async def scenario(loaded: Tally, submitter: AsyncClient, csmt: AsyncClient) -> 
         {"kpi": "care-leavers-in-eet-16-21", "period": "FY2016-17", "value": 56},
     ]
     assert (await submitter.post("/api/v1/kpi-submissions", json={"rows": rows})).status_code == 201
+    approver = {"Authorization": f"Bearer {await mint(Scope.read, Scope.approve, name='head of performance')}"}
+    for code, period in APPROVED:
+        url = f"/api/v1/kpis/{code}/values/{period}/sign-offs"
+        answer = await submitter.post(url, json={"decision": "approved", "revision": 1}, headers=approver)
+        assert answer.status_code == 201, answer.text
     updates = [
         (
             f"/api/v1/actions/{TOXIC_TRIO}/updates",

@@ -212,6 +212,25 @@ class TestReturns:
         assert len(json.loads(both.stdout)) >= len(rows)
 
 
+class TestSignOffs:
+    async def test_the_queue_then_approving_a_figure(
+        self, server: str, officer: str, invoke: Runner, mint: Minter
+    ) -> None:
+        submit_one(server, officer, 60)
+        approver = as_user(server, await mint(Scope.read, Scope.approve, owner_codes=["AD SLAC"], name="AD SLAC"))
+        queue = invoke("sign-offs", "list", "--owner", "AD SLAC", "--format", "csv", env=approver)
+        assert queue.code == 0, queue.stderr
+        [row] = list(csv.DictReader(io.StringIO(queue.stdout)))
+        assert (row["kpi"], row["period"], row["revision"], row["state"]) == (
+            ASSESSMENTS, "FY2016-17", "1", "awaiting_sign_off"
+        )  # fmt: skip
+        ran = invoke("sign-offs", "approve", ASSESSMENTS, "FY2016-17", "1", env=approver)
+        assert ran.code == 0, ran.stderr
+        assert "revision 1: approved" in ran.stdout
+        again = invoke("sign-offs", "return", ASSESSMENTS, "FY2016-17", "1", "--reasons", "late", env=approver)
+        assert again.code != 0, "a revision is decided once"
+
+
 class TestActions:
     async def test_overdue_actions_of_an_owner_as_csv(self, server: str, officer: str, invoke: Runner) -> None:
         ran = invoke(

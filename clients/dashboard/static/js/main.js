@@ -10,6 +10,7 @@ import * as programme from "./pages/programme.js";
 import * as quality from "./pages/quality.js";
 import * as returns from "./pages/returns.js";
 import * as scorecard from "./pages/scorecard.js";
+import * as signOffs from "./pages/sign-offs.js";
 import * as teams from "./pages/teams.js";
 import { CHANGED, current } from "./route.js";
 
@@ -18,6 +19,7 @@ const PAGES = {
   kpis: kpi,
   actions,
   returns,
+  "sign-offs": signOffs,
   teams,
   assurance,
   programme,

@@ -159,6 +159,14 @@ class KpiCommentaryFilters(CommentaryFilters, total=False):
     period: str
 
 
+class SignOffFilters(TypedDict, total=False):
+    state: str  # awaiting_sign_off (the default), approved or returned
+    owner: str
+    kpi: str
+    scope: str
+    updated_since: datetime | str
+
+
 class ReturnFilters(TypedDict, total=False):
     status: str  # one status or several, comma-separated: "late,missing"
     owner: str

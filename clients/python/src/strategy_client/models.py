@@ -278,6 +278,9 @@ class ComparatorGroupUpdate(Model):
     """
 
 
+Decision = TypeAliasType("Decision", Annotated[Literal["approved", "returned"], Field(title="Decision")])
+
+
 DeliveryStatus = TypeAliasType(
     "DeliveryStatus",
     Annotated[
@@ -435,6 +438,10 @@ class GovernanceBodyRead(Model):
     """
     description: Annotated[str | None, Field(title="Description")]
     aliases: Annotated[list[str], Field(title="Aliases")]
+    requires_sign_off: Annotated[bool, Field(title="Requires Sign Off")]
+    """
+    Its pack shows a KPI figure as final only once approved (POST /kpis/{code}/values/{period}/sign-offs); until then the figure is marked as awaiting sign-off, beside the last approved one.
+    """
 
 
 class GradeCounts(Model):
@@ -649,6 +656,21 @@ class KpiCommentaryIn(Model):
     text: Annotated[str, Field(title="Text")]
     """
     Why, and what we are doing about it (at most 4,000 characters; about practice and figures, never a child: text that looks like it identifies someone is refused).
+    """
+
+
+class Licence(Model):
+    name: Annotated[str, Field(examples=["Open Government Licence v3.0"], title="Name")]
+    url: Annotated[
+        str,
+        Field(
+            examples=["https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"],
+            title="Url",
+        ),
+    ]
+    attribution: Annotated[str, Field(title="Attribution")]
+    """
+    What a re-user must say: the attribution statement the licence asks for, naming the council.
     """
 
 
@@ -1606,6 +1628,7 @@ Scope = TypeAliasType(
             "projects:write",
             "governance:write",
             "assurance:write",
+            "approve",
             "webhooks:manage",
             "admin",
         ],
@@ -1653,6 +1676,48 @@ class SeverityCounts(Model):
     error: Annotated[int, Field(title="Error")]
     warning: Annotated[int, Field(title="Warning")]
     info: Annotated[int, Field(title="Info")]
+
+
+class SignOffIn(Model):
+    """
+    An accountable officer's decision on the latest revision of a figure. Name the revision you checked (or send
+    its ETag in If-Match), so that a figure corrected meanwhile is never approved unseen.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    decision: Decision
+    revision: Annotated[int | None, Field(title="Revision")] = None
+    """
+    The revision decided on: it must still be the latest (else 409). Required unless If-Match carries the figure's ETag.
+    """
+    reasons: Annotated[str | None, Field(title="Reasons")] = None
+    """
+    Why: required when the figure is returned.
+    """
+
+
+class SignOffRead(Model):
+    decision: Decision
+    reasons: Annotated[str | None, Field(title="Reasons")]
+    decided_at: Annotated[datetime, Field(title="Decided At")]
+    decided_by: Annotated[str, Field(title="Decided By")]
+    """
+    The approving key, as writes are attributed: key:<id> (<name>).
+    """
+
+
+SignOffState = TypeAliasType(
+    "SignOffState",
+    Annotated[
+        Literal["awaiting_sign_off", "approved", "returned", "superseded"],
+        Field(title="SignOffState"),
+    ],
+)
+"""
+Where a revision of a figure stands.
+"""
 
 
 class StatusCounts(Model):
@@ -2352,6 +2417,18 @@ class ApiKeyRead(Model):
     """
 
 
+class ApprovedFigure(Model):
+    revision: Annotated[int, Field(title="Revision")]
+    value: Annotated[int | float | None, Field(title="Value")]
+    display: Annotated[str | None, Field(title="Display")]
+    """
+    As a report prints it, e.g. '9%'.
+    """
+    status_symbol: StatusSymbol | None
+    approved_at: Annotated[datetime, Field(title="Approved At")]
+    approved_by: Annotated[str, Field(title="Approved By")]
+
+
 class AssuranceCreate(Model):
     """
     One activity of the assurance programme, as carried out.
@@ -2839,6 +2916,53 @@ class KpiValueRead(Model):
     submitted_by: Annotated[str, Field(title="Submitted By")]
 
 
+class KpiValueSigned(Model):
+    """
+    A revision of a figure and where it stands at sign-off.
+    """
+
+    period: Annotated[str, Field(title="Period")]
+    period_type: PeriodType
+    """
+    The KPI's own, or a month or quarter within it (an in-year figure of an annual KPI).
+    """
+    period_start_date: Annotated[date, Field(title="Period Start Date")]
+    period_end_date: Annotated[date, Field(title="Period End Date")]
+    scope: Annotated[str, Field(title="Scope")]
+    """
+    Scope key.
+    """
+    revision: Annotated[int, Field(title="Revision")]
+    value: Annotated[int | float | None, Field(title="Value")]
+    numerator: Annotated[int | float | None, Field(title="Numerator")]
+    denominator: Annotated[int | float | None, Field(title="Denominator")]
+    status_symbol: StatusSymbol | None
+    """
+    c = confidential, x = not available, z = n/a.
+    """
+    provisional: Annotated[bool, Field(title="Provisional")]
+    source: Annotated[str | None, Field(title="Source")]
+    note: Annotated[str | None, Field(title="Note")]
+    reason: Annotated[str | None, Field(title="Reason")]
+    """
+    Why this revision was made.
+    """
+    submitted_at: Annotated[datetime, Field(title="Submitted At")]
+    submitted_by: Annotated[str, Field(title="Submitted By")]
+    sign_off_state: SignOffState | None
+    """
+    awaiting_sign_off: the latest revision, submitted and not yet decided; approved; returned (with reasons: a corrected figure is needed); superseded: corrected before anyone decided on it. Null for a comparator's figure (DfE's, England's ...) and a context KPI's (a profile of the borough published by others): only the council's own figures of its own indicators are signed off.
+    """
+    sign_off: SignOffRead | None
+    """
+    The decision on this revision, once made.
+    """
+    approved_revision: Annotated[int | None, Field(title="Approved Revision")]
+    """
+    The figure's approved revision: this one, an earlier one (the approved figure until a correction is approved), or null when none is.
+    """
+
+
 class KpiValueWritten(Model):
     period: Annotated[str, Field(title="Period")]
     period_type: PeriodType
@@ -3004,6 +3128,81 @@ class NationalIndicatorRead(Model):
     """
 
 
+class OpenFigure(Model):
+    """
+    A figure as approved for publication: the period's latest approved revision.
+    """
+
+    period: Annotated[str, Field(examples=["FY2016-17"], title="Period")]
+    period_label: Annotated[str, Field(examples=["2016/17"], title="Period Label")]
+    period_start_date: Annotated[date, Field(title="Period Start Date")]
+    period_end_date: Annotated[date, Field(title="Period End Date")]
+    value: Annotated[int | float | None, Field(title="Value")]
+    display: Annotated[str | None, Field(title="Display")]
+    """
+    As the council's reports print it, e.g. '9%'.
+    """
+    numerator: Annotated[int | float | None, Field(title="Numerator")]
+    denominator: Annotated[int | float | None, Field(title="Denominator")]
+    status_symbol: StatusSymbol | None
+    """
+    c = confidential, x = not available, z = n/a.
+    """
+    provisional: Annotated[bool, Field(title="Provisional")]
+    revision: Annotated[int, Field(title="Revision")]
+    """
+    Corrections add revisions; a correction is published once approved.
+    """
+    approved_at: Annotated[datetime, Field(title="Approved At")]
+
+
+class OpenKpi(Model):
+    code: Annotated[str, Field(title="Code")]
+    title: Annotated[str, Field(title="Title")]
+    description: Annotated[str | None, Field(title="Description")]
+    unit: Unit
+    decimal_places: Annotated[int, Field(title="Decimal Places")]
+    polarity: Polarity
+    period_type: PeriodType
+    focus_area: Annotated[str | None, Field(title="Focus Area")]
+    figures: Annotated[list[OpenFigure], Field(title="Figures")]
+    """
+    Approved figures for the borough, oldest period first.
+    """
+
+
+class OpenKpiOne(Model):
+    publisher: Annotated[str, Field(examples=["Stockton-on-Tees Borough Council"], title="Publisher")]
+    area: Annotated[str, Field(examples=["Stockton-on-Tees"], title="Area")]
+    """
+    Where the figures are about: the borough.
+    """
+    area_code: Annotated[str | None, Field(examples=["E06000004"], title="Area Code")]
+    """
+    The area's GSS code.
+    """
+    licence: Licence
+    kpi: OpenKpi
+
+
+class OpenKpis(Model):
+    """
+    The Council Plan KPIs for children's services with their approved figures.
+    """
+
+    publisher: Annotated[str, Field(examples=["Stockton-on-Tees Borough Council"], title="Publisher")]
+    area: Annotated[str, Field(examples=["Stockton-on-Tees"], title="Area")]
+    """
+    Where the figures are about: the borough.
+    """
+    area_code: Annotated[str | None, Field(examples=["E06000004"], title="Area Code")]
+    """
+    The area's GSS code.
+    """
+    licence: Licence
+    kpis: Annotated[list[OpenKpi], Field(title="Kpis")]
+
+
 class OwnerCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -3153,6 +3352,10 @@ class PackHeadline(Model):
     """
     Assurance activities in the pack.
     """
+    kpis_not_final: Annotated[int | None, Field(title="Kpis Not Final")] = 0
+    """
+    KPIs whose figure is not final: awaiting sign-off or returned, where the body needs it.
+    """
 
 
 class PackProject(Model):
@@ -3181,6 +3384,32 @@ class PackProject(Model):
     savings: PackSavings | None
     """
     This financial year's savings, when any are planned.
+    """
+
+
+class PackSignOff(Model):
+    """
+    Where the figure shown stands at sign-off (api/signoffs/), as known at the pack's moment.
+    """
+
+    state: SignOffState
+    """
+    awaiting_sign_off, approved or returned: the revision shown's.
+    """
+    final: Annotated[bool, Field(title="Final")]
+    """
+    The figure is final in this pack: approved, or the body does not require sign-off (governance body requires_sign_off). A figure that is not final is printed marked, beside the last approved.
+    """
+    revision: Annotated[int, Field(title="Revision")]
+    decided_at: Annotated[datetime | None, Field(title="Decided At")]
+    decided_by: Annotated[str | None, Field(title="Decided By")]
+    reasons: Annotated[str | None, Field(title="Reasons")]
+    """
+    Why the figure was returned.
+    """
+    approved: ApprovedFigure | None
+    """
+    The last approved revision of the figure for the period, where the one shown is not approved.
     """
 
 
@@ -3296,8 +3525,8 @@ class PageKpiRead(Model):
     """
 
 
-class PageKpiValueRead(Model):
-    items: Annotated[list[KpiValueRead], Field(title="Items")]
+class PageKpiValueSigned(Model):
+    items: Annotated[list[KpiValueSigned], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.
@@ -3815,6 +4044,33 @@ class SeriesPoint(Model):
     """
 
 
+class SignOffItem(Model):
+    """
+    The latest revision of one figure, for an approver's queue.
+    """
+
+    kpi: Annotated[str, Field(title="Kpi")]
+    kpi_title: Annotated[str, Field(title="Kpi Title")]
+    tier: Tier
+    scope: Annotated[str, Field(title="Scope")]
+    period: Annotated[str, Field(title="Period")]
+    period_type: PeriodType
+    period_start_date: Annotated[date, Field(title="Period Start Date")]
+    period_end_date: Annotated[date, Field(title="Period End Date")]
+    revision: Annotated[int, Field(title="Revision")]
+    value: Annotated[int | float | None, Field(title="Value")]
+    status_symbol: StatusSymbol | None
+    provisional: Annotated[bool, Field(title="Provisional")]
+    submitted_at: Annotated[datetime, Field(title="Submitted At")]
+    submitted_by: Annotated[str, Field(title="Submitted By")]
+    accountable_owner: Annotated[str | None, Field(title="Accountable Owner")]
+    """
+    Who may approve it (its return schedule's accountable owner); null: only a key for any owner.
+    """
+    sign_off_state: SignOffState
+    sign_off: SignOffRead | None
+
+
 class StatusBenchmarkRead(Model):
     """
     Where the figure stands nationally (GET /kpis/{code}/benchmark gives the whole picture).
@@ -4283,6 +4539,10 @@ class PackKpi(Model):
     """
     Rank, quartile, neighbours' mean and gap to England, once DfE's figures are imported.
     """
+    sign_off: PackSignOff | None = None
+    """
+    Where the figure shown stands at sign-off; null when there is no figure.
+    """
     trend: Annotated[list[TrendPoint] | None, Field(title="Trend")] = None
     """
     The periods up to the one reported (at most six), oldest first.
@@ -4343,6 +4603,22 @@ class PageReturnRead(Model):
 
 class PageRoutingRuleRead(Model):
     items: Annotated[list[RoutingRuleRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PageSignOffItem(Model):
+    items: Annotated[list[SignOffItem], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.

@@ -5,6 +5,7 @@ import { facts, h, table } from "../dom.js";
 import { byPeriod, figure, label, moment, period, periodRange, rating } from "../format.js";
 import { href } from "../route.js";
 import { IN_YEAR_TYPES, inYear } from "./in-year.js";
+import { SIGN_OFF_STATE } from "./sign-offs.js";
 
 const POLARITY = { higher_better: "Higher is better", lower_better: "Lower is better", none: "No better direction" };
 
@@ -38,12 +39,31 @@ function seriesOf(kpi, values, benchmark) {
   return { periods, series };
 }
 
+/** Where a revision stands at sign-off, in words: who decided and when, and why a figure was returned. */
+function signOffWords(one) {
+  const state = SIGN_OFF_STATE[one.sign_off_state];
+  if (!state) return "Not signed off (a comparator's figure)";
+  const decided = one.sign_off;
+  if (!decided) return state.word;
+  const by = `${state.word} by ${decided.decided_by}, ${moment(decided.decided_at)}`;
+  return decided.reasons ? `${by}: ${decided.reasons}` : by;
+}
+
+/** The sign-off of the figure the status shows, and the approved revision where that one is not approved. */
+function latestSignOff(values, shown) {
+  const one = values.find((value) => value.period === shown.period && value.revision === shown.revision);
+  if (!one) return null;
+  const words = signOffWords(one);
+  const approved = one.approved_revision;
+  return approved && approved !== one.revision ? `${words}; revision ${approved} is the approved figure` : words;
+}
+
 function revisions(values, format) {
   const rows = [...values].sort((a, b) => byPeriod(b.period, a.period) || b.revision - a.revision);
   if (!rows.length) return h("p", {}, "No figures have been submitted for this KPI yet.");
   return table({
     caption: "Every figure and revision, newest period first",
-    head: ["Period", "Revision", "Figure", "Submitted", "By", "Source", "Reason for the revision"],
+    head: ["Period", "Revision", "Figure", "Submitted", "By", "Source", "Reason for the revision", "Sign-off"],
     rows: rows.map((one) => [
       period(one.period),
       String(one.revision),
@@ -52,6 +72,7 @@ function revisions(values, format) {
       one.submitted_by,
       one.source ?? "",
       one.reason ?? "",
+      signOffWords(one),
     ]),
     numeric: [1, 2],
   });
@@ -114,6 +135,7 @@ export async function render({ api, parts, params }) {
       h("p", {}, rating(status.rating), " ", status.rating.reason),
       facts([
         ["Latest figure", status.figure ? `${status.figure.display} (${period(status.figure.period)})` : "None yet"],
+        ["Sign-off", status.figure ? latestSignOff(values, status.figure) : null],
         ["Target", status.target ? `${status.target.display} (${period(status.target.period)})` : targetsSet(kpi, status, format)],
         ["Direction of travel", status.vs_previous ? `${status.vs_previous.word}: ${status.vs_previous.reason}` : null],
         ["Against last year", status.vs_last_year ? `${status.vs_last_year.word}: ${status.vs_last_year.reason}` : null],

@@ -22,6 +22,7 @@ from strategy_client._async.owners import AsyncGovernanceBodies, AsyncOwners, As
 from strategy_client._async.packs import AsyncPacks
 from strategy_client._async.projects import AsyncProjects
 from strategy_client._async.returns import AsyncReturns
+from strategy_client._async.sign_offs import AsyncSignOffs
 from strategy_client._async.strategy import AsyncFocusAreas, AsyncOrganisations, AsyncScopes, AsyncStrategies
 from strategy_client._async.submissions import AsyncKpiSubmissions
 from strategy_client._async.webhooks import AsyncWebhooks
@@ -70,6 +71,7 @@ class AsyncClient:
         self.kpi_submissions = AsyncKpiSubmissions(http)
         self.commentaries = AsyncCommentaries(http)
         self.returns = AsyncReturns(http)
+        self.sign_offs = AsyncSignOffs(http)
         self.assurance = AsyncAssurance(http)
         self.national_indicators = AsyncNationalIndicators(http)
         self.comparator_groups = AsyncComparatorGroups(http)

@@ -24,6 +24,7 @@ from strategy_client._sync.owners import GovernanceBodies, Owners, Teams
 from strategy_client._sync.packs import Packs
 from strategy_client._sync.projects import Projects
 from strategy_client._sync.returns import Returns
+from strategy_client._sync.sign_offs import SignOffs
 from strategy_client._sync.strategy import FocusAreas, Organisations, Scopes, Strategies
 from strategy_client._sync.submissions import KpiSubmissions
 from strategy_client._sync.webhooks import Webhooks
@@ -71,6 +72,7 @@ class Client:
         self.kpi_submissions = KpiSubmissions(http)
         self.commentaries = Commentaries(http)
         self.returns = Returns(http)
+        self.sign_offs = SignOffs(http)
         self.assurance = Assurance(http)
         self.national_indicators = NationalIndicators(http)
         self.comparator_groups = ComparatorGroups(http)

@@ -44,19 +44,44 @@ class Values(Resource):
 
     def list_page(
         self, kpi: KpiRef, *, page: int = 1, limit: int = 50, **filters: Unpack[ValueFilters]
-    ) -> models.PageKpiValueRead:
+    ) -> models.PageKpiValueSigned:
         url = path("kpis", key_of(kpi, "code"), "values")
-        return self._http.get(url, models.PageKpiValueRead, {**filters, "page": page, "limit": limit})
+        return self._http.get(url, models.PageKpiValueSigned, {**filters, "page": page, "limit": limit})
 
     def list(
         self, kpi: KpiRef, *, page_size: int = 100, **filters: Unpack[ValueFilters]
-    ) -> Iterator[models.KpiValueRead]:
+    ) -> Iterator[models.KpiValueSigned]:
         return paginate(lambda page, limit: self.list_page(kpi, page=page, limit=limit, **filters), page_size)
 
-    def get(self, kpi: KpiRef, period: str, *, scope: str | None = None) -> models.KpiValueRead:
-        """The latest revision for the period and scope (the borough by default); its ETag is the revision."""
+    def get(self, kpi: KpiRef, period: str, *, scope: str | None = None) -> models.KpiValueSigned:
+        """The latest revision for the period and scope (the borough by default), with where it stands at sign-off;
+        its ETag is the revision."""
         url = path("kpis", key_of(kpi, "code"), "values", period_code(period))
-        return self._http.get(url, models.KpiValueRead, {"scope": scope})
+        return self._http.get(url, models.KpiValueSigned, {"scope": scope})
+
+    def sign_off(
+        self,
+        kpi: KpiRef,
+        period: str,
+        revision: int,
+        *,
+        approve: bool = True,
+        reasons: str | None = None,
+        scope: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> models.KpiValueSigned:
+        """Approve revision ``revision`` of a figure, or (``approve=False``) return it with ``reasons``: needs the
+        `approve` scope. Refused (409) if the figure has been corrected since that revision."""
+        body = {"decision": "approved" if approve else "returned", "revision": revision, "reasons": reasons}
+        url = path("kpis", key_of(kpi, "code"), "values", period_code(period), "sign-offs")
+        return self._http.send(
+            "POST",
+            url,
+            models.KpiValueSigned,
+            json={name: value for name, value in body.items() if value is not None},
+            params={"scope": scope},
+            idempotency_key=idempotency_key or new_idempotency_key(),
+        )
 
     def put(
         self,

@@ -25,6 +25,7 @@ from strategy_client.cli.packs import pack
 from strategy_client.cli.profiles import KEY_VARIABLE, PROFILE_VARIABLE, URL_VARIABLE, config_path
 from strategy_client.cli.returns import returns_app
 from strategy_client.cli.session import Session
+from strategy_client.cli.sign_offs import sign_offs_app
 from strategy_client.cli.standings import scorecard
 from strategy_client.cli.webhooks import webhooks_app
 
@@ -72,6 +73,7 @@ app.command("scorecard")(scorecard)
 app.add_typer(actions_app, name="actions")
 app.command("pack")(pack)
 app.add_typer(returns_app, name="returns")
+app.add_typer(sign_offs_app, name="sign-offs")
 app.add_typer(benchmarks_app, name="benchmarks")
 app.add_typer(keys_app, name="keys")
 app.add_typer(webhooks_app, name="webhooks")

@@ -34,5 +34,6 @@ class Scope(StrEnum):
     projects_write = "projects:write"
     governance_write = "governance:write"
     assurance_write = "assurance:write"
+    approve = "approve"
     webhooks_manage = "webhooks:manage"
     admin = "admin"
