@@ -15,13 +15,12 @@ from api.db import SessionDep
 from api.errors import problem_responses
 from api.kpis import service as kpi_service
 from api.opendata import service
-from api.opendata.schemas import LICENCE_URL, OpenKpiOne, OpenKpis
+from api.opendata.schemas import LICENCE_URL, PREFIX, OpenKpiOne, OpenKpis
 from api.routing import unnamed
 from api.spreadsheets import BOM, write_csv
 from api.strict import StrictRoute
 from api.tags import Tag
 
-PREFIX = "/open-data/v1"
 MAX_AGE = 300  # seconds a cache may serve an answer without asking again: figures are approved a few times a month
 router = APIRouter(
     prefix=PREFIX,

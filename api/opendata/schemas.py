@@ -7,6 +7,7 @@ from api.periods import PeriodType
 from api.schemas import Number
 
 LICENCE_NAME = "Open Government Licence v3.0"
+PREFIX = "/open-data/v1"  # outside /api/v1: answered without a key
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 

@@ -20,11 +20,14 @@ from api.errors import Conflict, Forbidden, InvalidInput, ProblemError
 from api.kpis import service as kpi_service
 from api.kpis.models import Kpi, KpiValue, Scope, ScopeKind, Tier
 from api.kpis.schemas import KpiValueRead
+from api.opendata.schemas import PREFIX as OPEN_DATA_PREFIX
 from api.owners.models import Owner
 from api.returns.models import KpiReturnSchedule
 from api.signoffs.models import Decision, KpiValueSignOff, SignOffState
 from api.signoffs.schemas import KpiValueSigned, SignOffIn, SignOffRead
 from api.versioning import Preconditions
+from api.webhooks import events as webhook_events
+from api.webhooks.models import WebhookEventType
 
 ACTIONS = {Decision.approved: "approve", Decision.returned: "return"}
 
@@ -127,9 +130,34 @@ async def decide(
         after={"revision": value.revision, "decision": data.decision.value, "reasons": data.reasons},
         version=value.revision,
     )
-    # Webhooks (issue 17, item 4) emit here, once, in this transaction: "kpi_value.approved" for an approval, and
-    # "kpi_value.published" as well when the figure is a Council Plan KPI's for the borough (open data serves it).
+    if data.decision is Decision.approved:
+        await _announce(session, kpi, value, sign_off)
     return value
+
+
+async def _announce(session: AsyncSession, kpi: Kpi, value: KpiValue, sign_off: KpiValueSignOff) -> None:
+    """Webhooks, in the approval's transaction: kpi_value.approved, and kpi_value.published as well when the figure
+    is a Council Plan KPI's for the borough, which open data serves from now on."""
+    announced = {
+        "kpi": kpi.code,
+        "title": kpi.title,
+        "scope": value.scope.key,
+        "period": value.period,
+        "revision": value.revision,
+        "value": value.value,
+        "status_symbol": value.status_symbol,
+        "approved_at": sign_off.decided_at,
+        "approved_by": sign_off.decided_by,
+        "url": f"/api/v1/kpis/{kpi.code}/values/{value.period}?scope={value.scope.key}",
+    }
+    await webhook_events.emit(
+        session, WebhookEventType.kpi_value_approved, announced, dedupe_key=f"kpi_value.approved:{value.id}"
+    )
+    if kpi.tier is Tier.council_plan and value.scope.kind is ScopeKind.borough:
+        published = announced | {"open_data_url": f"{OPEN_DATA_PREFIX}/council-plan-kpis/{kpi.code}"}
+        await webhook_events.emit(
+            session, WebhookEventType.kpi_value_published, published, dedupe_key=f"kpi_value.published:{value.id}"
+        )
 
 
 def read(sign_off: KpiValueSignOff | None) -> SignOffRead | None:
