@@ -2,6 +2,7 @@
 and the audit trail."""
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from httpx import AsyncClient
 
@@ -12,11 +13,11 @@ from tests.asserts import assert_problem
 CSMT_MEETING = {"body": "csmt", "meeting_date": "2016-10-12", "title": "CSMT", "location": "Municipal Buildings"}
 
 
-async def _meeting(client: AsyncClient, **fields: object) -> dict[str, object]:
+async def _meeting(client: AsyncClient, **fields: object) -> dict[str, Any]:
     response = await client.post("/api/v1/meetings", json=CSMT_MEETING | fields)
     assert response.status_code == 201, response.text
     assert response.headers["location"] == f"/api/v1/meetings/{response.json()['id']}"
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
@@ -51,23 +52,30 @@ class TestAgenda:
         self, admin: AsyncClient, loaded: Tally
     ) -> None:
         issued = []
-        for body, day in (("csmt", "2016-10-12"), ("csmt", "2016-10-12"), ("csmt", "2016-11-09"), ("odg", "2016-10-12")):
+        for body, day in (
+            ("csmt", "2016-10-12"),
+            ("csmt", "2016-10-12"),
+            ("csmt", "2016-11-09"),
+            ("odg", "2016-10-12"),
+        ):
             response = await admin.post(f"/api/v1/governance-bodies/{body}/packs", json={"meeting_date": day})
             assert response.status_code == 201, response.text
             issued.append(response.json()["id"])
         meeting = await _meeting(admin, agenda_items=["action:cin-implement-graded-care-profile-2"])
-        packs = meeting["agenda"]["packs"]  # type: ignore[index]
+        packs = meeting["agenda"]["packs"]
         assert [(p["id"], p["version"]) for p in packs] == [(issued[1], 2), (issued[0], 1)]
         links = {link["format"]: link["href"] for link in packs[0]["links"]}
         assert set(links) == {"json", "csv", "html", "pdf", "xlsx"}
         assert (await admin.get(links["csv"])).status_code == 200
-        items = meeting["agenda"]["items"]  # type: ignore[index]
+        items = meeting["agenda"]["items"]
         assert items == [{"ref": "action:cin-implement-graded-care-profile-2", "title": items[0]["title"]}]
         assert items[0]["title"]
 
     async def test_an_agenda_item_must_be_a_known_item(self, admin: AsyncClient, loaded: Tally) -> None:
         for bad in ("action:no-such-action", "nonsense", "procedure-change:never-proposed"):
-            body = assert_problem(await admin.post("/api/v1/meetings", json=CSMT_MEETING | {"agenda_items": [bad]}), 422)
+            body = assert_problem(
+                await admin.post("/api/v1/meetings", json=CSMT_MEETING | {"agenda_items": [bad]}), 422
+            )
             assert body["errors"][0]["loc"] == ["body", "agenda_items", 0]
         assert (await admin.get("/api/v1/meetings")).json()["total"] == 0
 
