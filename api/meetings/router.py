@@ -15,6 +15,7 @@ from api.meetings import decisions, service, writes
 from api.meetings.models import Decision, Meeting
 from api.meetings.schemas import (
     DecisionCreate,
+    DecisionQuery,
     DecisionRead,
     DecisionUpdate,
     MeetingCreate,
@@ -102,9 +103,17 @@ async def update_meeting(
     return await _detail(session, meeting, response)
 
 
+@router.get("/decisions", operation_id="decisions_list", tags=[Tag.meetings], response_model=Page[DecisionRead])
+async def search_decisions(session: SessionDep, query: Annotated[DecisionQuery, Query()]) -> Page[DecisionRead]:
+    """Decisions across every meeting, latest first: those concerning an item (`item=action:<key>` ...), those an
+    action arises from (`action=<key>`), or a body's."""
+    rows, total = await service.search_decisions(session, query)
+    return page_of(rows, total, query, DecisionRead)
+
+
 @router.get(
     "/meetings/{meeting_id}/decisions",
-    operation_id="decisions_list",
+    operation_id="meeting_decisions_list",
     tags=[Tag.meetings],
     response_model=Page[DecisionRead],
     responses=problem_responses(404),

@@ -73,6 +73,8 @@ class ArisingAction(ReadModel):
 
 class DecisionRead(ReadModel):
     meeting_id: int
+    body: str = Field(validation_alias=AliasPath("meeting", "body", "key"), description="The meeting's body's key.")
+    meeting_date: date = Field(validation_alias=AliasPath("meeting", "meeting_date"))
     number: int = Field(description="Its place in the meeting's decisions log, from 1.")
     text: str
     reasons: str | None
@@ -162,6 +164,14 @@ class DecisionUpdate(WriteModel):
     actions_arising: ActionsArising | NotNull = None
 
     _not_emptied = refuse_null("text", "concerns", "actions_arising")
+
+
+class DecisionQuery(ChangedQuery):
+    item: ItemRef | None = Field(
+        None, description="Only decisions concerning this item, e.g. kpi:neet-not-known-16-19."
+    )
+    action: Key | None = Field(None, description="Only decisions from which this business improvement action arises.")
+    body: Key | None = Field(None, description="Only decisions of this governance body's meetings.")
 
 
 class MeetingQuery(ChangedQuery):

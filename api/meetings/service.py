@@ -11,11 +11,12 @@ from api.actions.models import ActionOwner, BusinessImprovementAction
 from api.errors import AppError, NotFound
 from api.governance import routing
 from api.governance.models import GovernanceBody, IssuedPack
-from api.meetings.models import Decision, DecisionAction, Meeting
+from api.meetings.models import Decision, DecisionAction, DecisionItem, Meeting
 from api.meetings.schemas import (
     Agenda,
     AgendaItem,
     AgendaPack,
+    DecisionQuery,
     DecisionRead,
     MeetingDetail,
     MeetingQuery,
@@ -59,7 +60,30 @@ async def list_meetings(session: AsyncSession, query: MeetingQuery) -> tuple[Seq
 def _decisions() -> Select[Decision]:
     arising = selectinload(Decision.action_links).joinedload(DecisionAction.action)
     owners = arising.selectinload(BusinessImprovementAction.owner_links).joinedload(ActionOwner.owner)
-    return select(Decision).options(selectinload(Decision.items), owners)
+    meeting = joinedload(Decision.meeting).joinedload(Meeting.body)
+    return select(Decision).options(meeting, selectinload(Decision.items), owners)
+
+
+async def search_decisions(session: AsyncSession, query: DecisionQuery) -> tuple[Sequence[Decision], int]:
+    """Decisions across meetings, latest meeting first, by the item they concern or the action arising from them."""
+    statement = _decisions().join(Meeting, Decision.meeting_id == Meeting.id)
+    if query.item is not None:
+        concerned = select(DecisionItem.decision_id).where(DecisionItem.ref == query.item)
+        statement = statement.where(Decision.id.in_(concerned))
+    if query.action is not None:
+        arising = (
+            select(DecisionAction.decision_id)
+            .join(BusinessImprovementAction, DecisionAction.action_id == BusinessImprovementAction.id)
+            .where(BusinessImprovementAction.key == query.action)
+        )
+        statement = statement.where(Decision.id.in_(arising))
+    if query.body is not None:
+        statement = statement.join(GovernanceBody, Meeting.body_id == GovernanceBody.id).where(
+            GovernanceBody.key == query.body
+        )
+    if query.updated_since is not None:
+        statement = statement.where(Decision.updated_at >= query.updated_since)
+    return await fetch_page(session, statement.order_by(Meeting.meeting_date.desc(), Decision.number), query)
 
 
 async def list_decisions(

@@ -52,6 +52,10 @@ class TestRecording:
         assert arising[1][0] == ACTION
         action = (await admin.get("/api/v1/actions/cin-private-fostering-audit")).json()
         assert (action["due_date"], [o["code"] for o in action["owners"]]) == ("2017-01-31", ["AD SLAC"])
+        found = (await admin.get("/api/v1/decisions?action=cin-private-fostering-audit")).json()["items"]
+        assert [(d["body"], d["meeting_date"], d["number"]) for d in found] == [("csmt", "2016-10-12", 1)]
+        about = (await admin.get("/api/v1/decisions", params={"item": "kpi:neet-not-known-16-19"})).json()
+        assert about["total"] == 1
         second = await admin.post(f"{meeting}/decisions", json={"text": "Note the NEET figures"})
         assert second.json()["number"] == 2
         detail = await admin.get(meeting)
