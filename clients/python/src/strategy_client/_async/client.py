@@ -18,6 +18,7 @@ from strategy_client._async.governance import (
     AsyncRoutingRules,
 )
 from strategy_client._async.kpis import AsyncKpis, AsyncNationalIndicators, AsyncScorecard
+from strategy_client._async.meetings import AsyncMeetings, AsyncProcedureChanges
 from strategy_client._async.owners import AsyncGovernanceBodies, AsyncOwners, AsyncTeams
 from strategy_client._async.packs import AsyncPacks
 from strategy_client._async.projects import AsyncProjects
@@ -78,6 +79,8 @@ class AsyncClient:
         self.audit = AsyncAudit(http)
         self.events = AsyncEvents(http)
         self.packs = AsyncPacks(http)
+        self.meetings = AsyncMeetings(http)
+        self.procedure_changes = AsyncProcedureChanges(http)
         self.health = AsyncHealth(http)
 
     @property
