@@ -30,6 +30,7 @@ PAGES = {
     "assurance": "#/assurance",
     "programme": "#/programme",
     "governance": "#/governance",
+    "meetings": "#/meetings",
     "data-quality": "#/data-quality",
 }
 
@@ -535,4 +536,38 @@ async def test_the_assurance_page_shows_gradings_by_team_and_quarter_themes_and_
     assert await count.inner_text() == "1"
     assert await visit.page.locator('#grade-counts li[data-grade="good"] .count').inner_text() == "0"
     await visit.keep("assurance")
+    assert visit.errors == []
+
+
+async def test_the_meetings_page_shows_the_agenda_packs_and_the_decisions_log(visit: Visit, site: Site) -> None:
+    async with httpx.AsyncClient(base_url=f"{site.api}/api/v1", headers=site.admin, timeout=60) as client:
+        pack = await client.post("/governance-bodies/csmt/packs", json={"meeting_date": "2016-10-12"})
+        assert pack.status_code == 201, pack.text
+        meeting = await client.post("/meetings", json={"body": "csmt", "meeting_date": "2016-10-12", "title": "CSMT"})
+        assert meeting.status_code == 201, meeting.text
+        new = {
+            "key": "cin-private-fostering-audit",
+            "focus_area": "children-in-need-of-help-and-protection",
+            "what": "Audit private fostering arrangements",
+            "when": "Jan 2017",
+            "who": ["AD SLAC"],
+        }
+        decided = {"text": "Audit private fostering", "reasons": "Late", "actions_arising": [{"new": new}]}
+        answer = await client.post(f"/meetings/{meeting.json()['id']}/decisions", json=decided)
+        assert answer.status_code == 201, answer.text
+    await visit.open(site.dashboard, PAGES["meetings"])
+    card = visit.page.locator(f'[data-meeting="{meeting.json()["id"]}"]')
+    assert "12 Oct 2016" in await card.locator("h2").inner_text()
+    row = card.locator('[data-decision="1"]')
+    assert "Audit private fostering" in await row.inner_text()
+    action = await row.locator('[data-action="cin-private-fostering-audit"]').inner_text()
+    assert "AD SLAC" in action
+    assert "Jan 2017" in action
+    async with visit.page.expect_download() as started:
+        await card.locator(f'[data-pack="{pack.json()["id"]}"]').get_by_role("link", name="Spreadsheet (CSV)").click()
+    assert (await started.value).suggested_filename == f"pack-{pack.json()['id']}-v1.csv"
+    await visit.page.get_by_label("Body", exact=True).select_option("odg")
+    await visit.shown(r"body=odg")
+    await visit.page.locator("#no-meetings").wait_for()
+    await visit.keep("meetings")
     assert visit.errors == []
