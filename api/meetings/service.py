@@ -83,7 +83,8 @@ async def search_decisions(session: AsyncSession, query: DecisionQuery) -> tuple
         )
     if query.updated_since is not None:
         statement = statement.where(Decision.updated_at >= query.updated_since)
-    return await fetch_page(session, statement.order_by(Meeting.meeting_date.desc(), Decision.number), query)
+    latest_first = statement.order_by(Meeting.meeting_date.desc(), Meeting.id, Decision.number)
+    return await fetch_page(session, latest_first, query)
 
 
 async def list_decisions(

@@ -15,7 +15,7 @@ from api.errors import AppError, Conflict, Forbidden, InvalidInput, ProblemError
 from api.governance import routing
 from api.governance.models import GovernanceBody
 from api.meetings import service
-from api.meetings.models import Meeting
+from api.meetings.models import Decision, Meeting, MeetingStatus
 from api.meetings.schemas import MeetingCreate, MeetingUpdate
 from api.versioning import Preconditions, claim
 
@@ -106,6 +106,12 @@ async def _free(session: AsyncSession, body: GovernanceBody, day: date, meeting_
         raise Conflict(f"{body.key} already has a meeting on that date (GET /api/v1/meetings/{taken}).")
 
 
+async def _undecided(session: AsyncSession, meeting: Meeting) -> None:
+    """409 if the meeting has decisions: a meeting that decided things took place (correct its date instead)."""
+    if await session.scalar(select(Decision.id).where(Decision.meeting_id == meeting.id).limit(1)):
+        raise Conflict(f"Meeting {meeting.id} has decisions recorded, so it took place: it cannot be cancelled.")
+
+
 async def _flush(session: AsyncSession) -> None:
     try:
         await session.flush()
@@ -156,6 +162,8 @@ async def update_meeting(
     changes = data.model_dump(exclude_unset=True)
     if data.meeting_date is not None:
         await _free(session, meeting.body, data.meeting_date, meeting_id)
+    if data.status is MeetingStatus.cancelled and meeting.status is not MeetingStatus.cancelled:
+        await _undecided(session, meeting)
     if data.agenda_items is not None:
         meeting.agenda_items = await check_items(session, data.agenda_items, "agenda_items")
     for name in ("meeting_date", "title", "location", "notes", "status"):

@@ -95,6 +95,12 @@ class TestRecording:
         await admin.patch(meeting, json={"status": "cancelled"}, headers={"If-Match": '"1"'})
         assert_problem(await admin.post(f"{meeting}/decisions", json={"text": "t"}), 409, detail_contains="cancelled")
 
+    async def test_a_meeting_that_decided_things_cannot_be_cancelled(self, admin: AsyncClient, loaded: Tally) -> None:
+        meeting = await _meeting(admin)
+        await admin.post(f"{meeting}/decisions", json={"text": "Note the figures"})
+        cancelled = await admin.patch(meeting, json={"status": "cancelled"}, headers={"If-Match": '"2"'})
+        assert_problem(cancelled, 409, detail_contains="cannot be cancelled")
+
 
 class TestCorrecting:
     async def test_a_decision_is_corrected_with_if_match_and_audited(self, admin: AsyncClient, loaded: Tally) -> None:
