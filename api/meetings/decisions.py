@@ -15,7 +15,7 @@ from api.auth.principal import Actor
 from api.errors import Conflict, InvalidInput, NotFound, ProblemError
 from api.meetings import route, service
 from api.meetings.models import Decision, DecisionAction, DecisionItem, Meeting, MeetingStatus
-from api.meetings.schemas import ActionArising, DecisionCreate, DecisionUpdate
+from api.meetings.schemas import ArisingActionIn, DecisionCreate, DecisionUpdate
 from api.meetings.writes import check_items, grant, save, touch
 from api.procedures.models import ProcedureStatus
 from api.versioning import Preconditions, claim, lock
@@ -46,7 +46,7 @@ async def _existing(session: AsyncSession, key: str, position: int) -> BusinessI
         raise InvalidInput(error.detail, errors=[ProblemError(loc=where, msg="unknown action")]) from error
 
 
-async def _arising(session: AsyncSession, items: Sequence[ActionArising], actor: Actor) -> list[DecisionAction]:
+async def _arising(session: AsyncSession, items: Sequence[ArisingActionIn], actor: Actor) -> list[DecisionAction]:
     """The actions arising, in order: new ones made as any action is (owners' grant, revisions, audit)."""
     actions = []
     for position, item in enumerate(items):

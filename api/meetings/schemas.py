@@ -127,7 +127,7 @@ class NewAction(ActionCreate):
         return self
 
 
-class ActionArising(WriteModel):
+class ArisingActionIn(WriteModel):
     """An action arising: an existing action by key, or a new one (exactly one of the two)."""
 
     action: Key | None = Field(default=None, description="An existing business improvement action's key.")
@@ -140,7 +140,7 @@ class ActionArising(WriteModel):
         return self
 
 
-ActionsArising = Annotated[list[ActionArising], Field(max_length=20)]
+ArisingActionsIn = Annotated[list[ArisingActionIn], Field(max_length=20)]
 
 
 class DecisionCreate(WriteModel):
@@ -152,7 +152,7 @@ class DecisionCreate(WriteModel):
         description="For a decision about procedure changes (it must concern at least one): tested, approved or "
         "rejected. Approval is refused unless every body at an earlier step of their route tested them first.",
     )
-    actions_arising: ActionsArising = Field(default_factory=list)
+    actions_arising: ArisingActionsIn = Field(default_factory=list)
 
 
 class DecisionUpdate(WriteModel):
@@ -161,7 +161,7 @@ class DecisionUpdate(WriteModel):
     text: LongText | NotNull = None
     reasons: LongText | None = None
     concerns: ItemRefs | NotNull = None
-    actions_arising: ActionsArising | NotNull = None
+    actions_arising: ArisingActionsIn | NotNull = None
 
     _not_emptied = refuse_null("text", "concerns", "actions_arising")
 

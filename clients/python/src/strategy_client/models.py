@@ -2082,22 +2082,7 @@ class YearToDateRead(Model):
     """
 
 
-class ActionArisingInput(Model):
-    """
-    An action arising: an existing action by key, or a new one (exactly one of the two).
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-    )
-    action: Annotated[str | None, Field(title="Action")] = None
-    """
-    An existing business improvement action's key.
-    """
-    new: NewAction | None = None
-
-
-class ActionArisingOutput(Model):
+class ActionArising(Model):
     """
     An action assurance raised or evidenced, with where its delivery stands (its latest progress update).
     """
@@ -2292,7 +2277,7 @@ class ActionsReport(Model):
     """
     Overdue and stale judged as at this date (today).
     """
-    items: Annotated[list[ActionArisingOutput], Field(title="Items")]
+    items: Annotated[list[ActionArising], Field(title="Items")]
     """
     In the strategy's order.
     """
@@ -2392,6 +2377,21 @@ class ArisingAction(Model):
     due_text: Annotated[str | None, Field(title="Due Text")]
     due_date: Annotated[date | None, Field(title="Due Date")]
     status: DeliveryStatus
+
+
+class ArisingActionIn(Model):
+    """
+    An action arising: an existing action by key, or a new one (exactly one of the two).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[str | None, Field(title="Action")] = None
+    """
+    An existing business improvement action's key.
+    """
+    new: NewAction | None = None
 
 
 class AssuranceCreate(Model):
@@ -2630,7 +2630,7 @@ class DecisionCreate(Model):
     """
     For a decision about procedure changes (it must concern at least one): tested, approved or rejected. Approval is refused unless every body at an earlier step of their route tested them first.
     """
-    actions_arising: Annotated[list[ActionArisingInput] | None, Field(title="Actions Arising")] = None
+    actions_arising: Annotated[list[ArisingActionIn] | None, Field(title="Actions Arising")] = None
 
 
 class DecisionRead(Model):
@@ -2675,7 +2675,7 @@ class DecisionUpdate(Model):
     text: Annotated[str | None, Field(title="Text")] = None
     reasons: Annotated[str | None, Field(title="Reasons")] = None
     concerns: Annotated[list[str] | None, Field(title="Concerns")] = None
-    actions_arising: Annotated[list[ActionArisingInput] | None, Field(title="Actions Arising")] = None
+    actions_arising: Annotated[list[ArisingActionIn] | None, Field(title="Actions Arising")] = None
 
 
 class DenominatorRow(Model):
