@@ -1,6 +1,7 @@
 """A meeting's decisions log: the items a decision concerns, the actions arising (existing or new, with owners and
 due dates, visible on the action), corrections by PATCH with If-Match, grants and the audit trail."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -100,6 +101,28 @@ class TestRecording:
         await admin.post(f"{meeting}/decisions", json={"text": "Note the figures"})
         cancelled = await admin.patch(meeting, json={"status": "cancelled"}, headers={"If-Match": '"2"'})
         assert_problem(cancelled, 409, detail_contains="cannot be cancelled")
+
+
+class TestRetriesAndRaces:
+    async def test_a_retried_decision_is_recorded_once_with_its_new_action(
+        self, admin: AsyncClient, loaded: Tally
+    ) -> None:
+        meeting = await _meeting(admin)
+        headers = {"Idempotency-Key": "decision-1"}
+        first = await admin.post(f"{meeting}/decisions", json=DECISION, headers=headers)
+        again = await admin.post(f"{meeting}/decisions", json=DECISION, headers=headers)
+        assert (first.status_code, again.status_code, again.headers["idempotent-replayed"]) == (201, 201, "true")
+        assert again.json() == first.json()
+        assert (await admin.get(f"{meeting}/decisions")).json()["total"] == 1
+        assert len(await _audit(admin, "action")) == 1
+
+    async def test_decisions_recorded_at_once_are_numbered_in_turn(self, admin: AsyncClient, loaded: Tally) -> None:
+        meeting = await _meeting(admin)
+        answers = await asyncio.gather(
+            *(admin.post(f"{meeting}/decisions", json={"text": f"Decision {n}"}) for n in range(3))
+        )
+        assert sorted(answer.json()["number"] for answer in answers) == [1, 2, 3]
+        assert (await admin.get(meeting)).headers["etag"] == '"4"'
 
 
 class TestCorrecting:
