@@ -28,6 +28,7 @@ from api.kpis.in_year_router import router as kpi_in_year_router
 from api.kpis.national_router import router as national_router
 from api.kpis.router import router as kpis_router
 from api.kpis.submission_router import router as kpi_submissions_router
+from api.meetings.router import router as meetings_router
 from api.methods import remember_literal_paths
 from api.opendata.router import router as open_data_router
 from api.owners.router import router as owners_router
@@ -35,6 +36,7 @@ from api.packs.router import router as packs_router
 from api.packs.share_router import public_router as shared_packs_router
 from api.packs.share_router import router as pack_shares_router
 from api.problem_types import router as problem_types_router
+from api.procedures.router import router as procedures_router
 from api.projects.router import router as projects_router
 from api.quality.router import router as quality_router
 from api.request_id import RequestIdMiddleware
@@ -88,6 +90,8 @@ DOMAIN_ROUTERS = (
     packs_router,
     pack_shares_router,
     webhooks_router,
+    meetings_router,
+    procedures_router,
 )
 
 

@@ -10,7 +10,9 @@ from api.db import Base
 from api.governance import models as governance
 from api.idempotency import models as idempotency
 from api.kpis import models as kpis
+from api.meetings import models as meetings
 from api.owners import models as owners
+from api.procedures import models as procedures
 from api.progress import models as progress
 from api.projects import models as projects
 from api.returns import models as returns
@@ -30,7 +32,9 @@ __all__ = [
     "governance",
     "idempotency",
     "kpis",
+    "meetings",
     "owners",
+    "procedures",
     "progress",
     "projects",
     "returns",

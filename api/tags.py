@@ -21,6 +21,8 @@ class Tag(StrEnum):
     exception_rules = "Exception rules"
     packs = "Packs"
     pack_shares = "Pack shares"
+    meetings = "Meetings"
+    procedure_changes = "Procedure changes"
     kpi_definitions = "KPI definitions"
     kpi_values = "KPI values"
     kpi_status = "KPI status"
@@ -63,6 +65,10 @@ DESCRIPTIONS: dict[Tag, str] = {
     Tag.packs: "A governance body's pack (JSON, CSV or printable HTML), and packs issued to its meetings.",
     Tag.pack_shares: "Links to an issued pack that open without a key, for councillors reading the meeting's "
     "papers: made, listed and revoked under /api/v1; GET /shared-packs/{token} needs no key.",
+    Tag.meetings: "Governance bodies' meetings: the packs issued for the date as the agenda, other agenda items, and "
+    "the decisions log (reasons, the items each decision concerns, actions arising with owners and due dates).",
+    Tag.procedure_changes: "Immediate changes to procedures and processes (delivery plan 5a), moved by meetings' "
+    "decisions along the route the routing rules' steps give: tested with the ODG, then approved at CSMT.",
     Tag.kpi_definitions: "KPIs: what each measures, its unit, polarity, period type, baseline and targets.",
     Tag.kpi_values: "KPI figures by period and scope; every correction is kept as a revision.",
     Tag.kpi_status: "How KPIs stand for a period: rating, direction of travel, comparators; the scorecard.",

@@ -75,6 +75,17 @@ WEBHOOK = (
     "/api/v1/webhook-subscriptions",
     {"url": "https://integrations.example.org/hooks", "event_types": ["pack.issued"], "description": "d"},
 )
+MEETING = ("/api/v1/meetings", {"body": "csmt", "meeting_date": "2016-10-12"})
+PROCEDURE_CHANGE = ("/api/v1/procedure-changes", {"key": "missing-episodes", "title": "Record missing episodes"})
+DECISION = {
+    "text": "Audit private fostering",
+    "reasons": "Late notifications",
+    "concerns": [f"kpi:{KPI}", f"action:{ACTION}"],
+    "actions_arising": [
+        {"action": ACTION},
+        {"new": {"key": "cin-audit", "focus_area": FOCUS_AREA, "what": "Audit", "when": "Jan 2017", "who": ["LSCB"]}},
+    ],
+}
 GROUP = {"key": "tees-valley", "name": "Tees Valley", "description": "d", "members": ["stockton-on-tees", "north-east"]}
 
 
@@ -366,6 +377,37 @@ WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/webhook-subscriptions/{subscription_id}/pings"): Write(f"{MADE}/pings", made_by=(WEBHOOK,)),
     ("POST", "/webhook-deliveries/{delivery_id}/replays"): Write(
         f"{MADE}/replays", made_by=(WEBHOOK, (f"{MADE}/pings", {}))
+    ),
+    ("POST", "/meetings"): Write(
+        MEETING[0],
+        MEETING[1]
+        | {"title": "CSMT", "location": "Municipal Buildings", "notes": "n", "agenda_items": [f"action:{ACTION}"]},
+    ),
+    ("PATCH", "/meetings/{meeting_id}"): Write(
+        MADE,
+        {
+            "meeting_date": "2016-10-13",
+            "title": "t",
+            "location": "l",
+            "notes": "n",
+            "status": "held",
+            "agenda_items": [],
+        },
+        item=MADE,
+        made_by=(MEETING,),
+    ),
+    ("POST", "/meetings/{meeting_id}/decisions"): Write(f"{MADE}/decisions", DECISION, made_by=(MEETING,)),
+    ("PATCH", "/meetings/{meeting_id}/decisions/{number}"): Write(
+        MADE,
+        {"text": "Audit it", "reasons": "r", "concerns": [f"kpi:{KPI}"], "actions_arising": [{"action": ACTION}]},
+        item=MADE,
+        made_by=(MEETING, (f"{MADE}/decisions", {"text": "Audit"})),
+    ),
+    ("POST", "/procedure-changes"): Write(
+        *PROCEDURE_CHANGE[:1], PROCEDURE_CHANGE[1] | {"description": "d", "focus_area": FOCUS_AREA}
+    ),
+    ("PATCH", "/procedure-changes/{key}"): Write(
+        MADE, {"title": "t", "description": "d", "focus_area": FOCUS_AREA}, item=MADE, made_by=(PROCEDURE_CHANGE,)
     ),
 }
 

@@ -74,6 +74,10 @@ async def test_every_list_accepts_updated_since(admin: AsyncClient, submitter: A
     subscription = await admin.post("/api/v1/webhook-subscriptions", json=hook)
     assert (await admin.post(f"{subscription.headers['location']}/pings")).status_code == 201
     samples["/webhook-subscriptions/{subscription_id}"] = subscription.headers["location"].removeprefix("/api/v1")
+    meeting = await admin.post("/api/v1/meetings", json={"body": "csmt", "meeting_date": "2016-10-12"})
+    await admin.post(f"{meeting.headers['location']}/decisions", json={"text": "Note the figures"})
+    samples["/meetings/{meeting_id}"] = meeting.headers["location"].removeprefix("/api/v1")
+    await admin.post("/api/v1/procedure-changes", json={"key": "missing-episodes", "title": "Missing episodes"})
     paths = await _lists(admin, samples)
     spec = (await admin.get("/openapi.json")).json()
     lists = [p for p, ops in spec["paths"].items() if "Page" in str(ops.get("get", {}).get("responses", {}).get("200"))]

@@ -17,6 +17,8 @@ from api.errors import InvalidInput, NotFound, ProblemError
 from api.governance.models import ItemKind, RoutingRule
 from api.kpis import service as kpis_service
 from api.kpis.models import Kpi, Tier
+from api.procedures import service as procedures_service
+from api.procedures.models import ProcedureChange
 from api.projects import service as projects_service
 from api.projects.live import LiveProject
 from api.returns.book import KpiReturn
@@ -114,6 +116,11 @@ def assurance_facts(activity: KnownActivity) -> Facts:
     return Facts(ItemKind(activity.kind.value), f"{ASSURANCE}:{activity.id}", title, owner_ids=owners)
 
 
+def procedure_facts(change: ProcedureChange) -> Facts:
+    areas = frozenset({change.focus_area_id} if change.focus_area_id else ())
+    return Facts(ItemKind.procedure_change, f"procedure-change:{change.key}", change.title, focus_area_ids=areas)
+
+
 def focus_area_facts(area: FocusArea) -> Facts:
     return Facts(
         ItemKind.focus_area_progress, f"focus-area:{area.key}", area.title, focus_area_ids=frozenset({area.id})
@@ -121,8 +128,8 @@ def focus_area_facts(area: FocusArea) -> Facts:
 
 
 async def facts_for(session: AsyncSession, ref: str) -> Facts:
-    """Facts about `action:<key>`, `project:<key>`, `kpi:<code>`, `focus-area:<key>`, `assurance:<id>` or
-    `exception:<item>`."""
+    """Facts about `action:<key>`, `project:<key>`, `kpi:<code>`, `focus-area:<key>`, `assurance:<id>`,
+    `procedure-change:<key>` or `exception:<item>` (404 if there is no such item)."""
     prefix, _, key = ref.partition(":")
     if (prefix not in PREFIXES and prefix != ASSURANCE) or not key:
         message = f"'{ref}' is not an item: use {ITEMS}"
@@ -137,8 +144,8 @@ async def facts_for(session: AsyncSession, ref: str) -> Facts:
         return project_facts(projects_service.light(await projects_service.get_project(session, key)))
     if prefix == "kpi":
         return kpi_facts(await kpis_service.get_kpi(session, key))
-    if prefix == "procedure-change":  # proposed by the procedures review, not held here: routed by its kind alone
-        return Facts(ItemKind.procedure_change, ref, f"Procedure change {key}")
+    if prefix == "procedure-change":
+        return procedure_facts(await procedures_service.get_change(session, key))
     if prefix == "focus-area":
         area = await session.scalar(select(FocusArea).where(FocusArea.key == key))
         if area is None:
@@ -194,4 +201,6 @@ async def unrouted(session: AsyncSession) -> list[Facts]:
         items.append(focus_area_facts(area))
     for activity in await assurance_service.live(session):
         items.append(assurance_facts(activity))
+    for change in await procedures_service.open_changes(session):
+        items.append(procedure_facts(change))
     return [facts for facts in items if not routes(rules, facts)]

@@ -32,6 +32,7 @@ PAGES = {
     "assurance": "#/assurance",
     "programme": "#/programme",
     "governance": "#/governance",
+    "meetings": "#/meetings",
     "data-quality": "#/data-quality",
 }
 
@@ -561,4 +562,38 @@ async def test_awaiting_sign_off_lists_the_figures_the_service_does_and_the_kpi_
     assert "Sign-off\nAwaiting sign-off" in facts or "Sign-off\tAwaiting sign-off" in facts
     history = await visit.page.locator("table", has_text="Every figure and revision").inner_text()
     assert "Awaiting sign-off" in history
+    assert visit.errors == []
+
+
+async def test_the_meetings_page_shows_the_agenda_packs_and_the_decisions_log(visit: Visit, site: Site) -> None:
+    async with httpx.AsyncClient(base_url=f"{site.api}/api/v1", headers=site.admin, timeout=60) as client:
+        pack = await client.post("/governance-bodies/csmt/packs", json={"meeting_date": "2016-10-12"})
+        assert pack.status_code == 201, pack.text
+        meeting = await client.post("/meetings", json={"body": "csmt", "meeting_date": "2016-10-12", "title": "CSMT"})
+        assert meeting.status_code == 201, meeting.text
+        new = {
+            "key": "cin-private-fostering-audit",
+            "focus_area": "children-in-need-of-help-and-protection",
+            "what": "Audit private fostering arrangements",
+            "when": "Jan 2017",
+            "who": ["AD SLAC"],
+        }
+        decided = {"text": "Audit private fostering", "reasons": "Late", "actions_arising": [{"new": new}]}
+        answer = await client.post(f"/meetings/{meeting.json()['id']}/decisions", json=decided)
+        assert answer.status_code == 201, answer.text
+    await visit.open(site.dashboard, PAGES["meetings"])
+    card = visit.page.locator(f'[data-meeting="{meeting.json()["id"]}"]')
+    assert "12 Oct 2016" in await card.locator("h2").inner_text()
+    row = card.locator('[data-decision="1"]')
+    assert "Audit private fostering" in await row.inner_text()
+    action = await row.locator('[data-action="cin-private-fostering-audit"]').inner_text()
+    assert "AD SLAC" in action
+    assert "Jan 2017" in action
+    async with visit.page.expect_download() as started:
+        await card.locator(f'[data-pack="{pack.json()["id"]}"]').get_by_role("link", name="Spreadsheet (CSV)").click()
+    assert (await started.value).suggested_filename == f"pack-{pack.json()['id']}-v1.csv"
+    await visit.page.get_by_label("Body", exact=True).select_option("odg")
+    await visit.shown(r"body=odg")
+    await visit.page.locator("#no-meetings").wait_for()
+    await visit.keep("meetings")
     assert visit.errors == []

@@ -40,8 +40,10 @@ class TestTheDocumentsRules:
         assert await _bodies(client, item) == expected
 
     async def test_procedure_changes_are_tested_with_the_odg_then_approved_at_csmt(
-        self, client: AsyncClient, loaded: Tally
+        self, client: AsyncClient, governor: AsyncClient, loaded: Tally
     ) -> None:
+        proposed = {"key": "missing-episodes", "title": "Record missing episodes on the day they end"}
+        assert (await governor.post("/api/v1/procedure-changes", json=proposed)).status_code == 201
         response = await client.get("/api/v1/routing/resolve", params={"item": "procedure-change:missing-episodes"})
         assert response.status_code == 200, response.text
         body = response.json()
@@ -63,8 +65,13 @@ class TestTheDocumentsRules:
             "/api/v1/routing-rules/procedure-changes-tested-with-odg", json={"step": 3}, headers={"If-Match": etag}
         )
         assert later.json()["step"] == 3
+        assert (await governor.post("/api/v1/procedure-changes", json={"key": "x", "title": "X"})).status_code == 201
         resolved = (await governor.get("/api/v1/routing/resolve?item=procedure-change:x")).json()["routes"]
         assert [route["body"] for route in resolved] == ["lscb", "csmt", "odg"]
+
+    async def test_an_unknown_procedure_change_is_not_found(self, client: AsyncClient, loaded: Tally) -> None:
+        response = await client.get("/api/v1/routing/resolve", params={"item": "procedure-change:never-proposed"})
+        assert_problem(response, 404, detail_contains="never-proposed")
 
     async def test_a_body_that_only_approves_procedure_changes_gets_no_pack_section_for_them(
         self, client: AsyncClient, loaded: Tally

@@ -132,6 +132,18 @@ CREATES = {
         {"url": "https://integrations.example.org/hooks", "event_types": ["pack.issued"]},
         {"url": "https://integrations.example.org/hooks", "event_types": ["action.overdue"]},
     ),
+    "meeting": Create(
+        "POST",
+        "/api/v1/meetings",
+        {"body": "csmt", "meeting_date": "2016-10-12"},
+        {"body": "csmt", "meeting_date": "2016-11-09"},
+    ),
+    "procedure change": Create(
+        "POST",
+        "/api/v1/procedure-changes",
+        {"key": "missing-episodes", "title": "Record missing episodes"},
+        {"key": "missing-episodes", "title": "Record missing episodes the same day"},
+    ),
     "KPI figure": Create("PUT", "/api/v1/kpis/neet-not-known-16-19/values/FY2016-17", {"value": 7.4}, {"value": 7.5}),
     "KPI figure sign-off": Create(
         "POST",

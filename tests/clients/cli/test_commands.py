@@ -231,6 +231,25 @@ class TestSignOffs:
         assert again.code != 0, "a revision is decided once"
 
 
+class TestMeetings:
+    async def test_decisions_about_an_item_as_csv(self, server: str, invoke: Runner, mint: Minter) -> None:
+        clerk = await mint(Scope.read, Scope.governance_write, name="committee clerk")
+        with api(server, clerk) as client:
+            meeting = client.post("/meetings", json={"body": "csmt", "meeting_date": "2016-10-12"}).json()
+            decided = {"text": "Challenge the NEET figures", "concerns": ["kpi:neet-not-known-16-19"]}
+            assert client.post(f"/meetings/{meeting['id']}/decisions", json=decided).status_code == 201
+        listed = invoke("meetings", "list", "--body", "csmt", "--format", "csv", env=as_user(server, clerk))
+        assert listed.code == 0, listed.stderr
+        assert [row["date"] for row in csv.DictReader(io.StringIO(listed.stdout))] == ["2016-10-12"]
+        args = ("meetings", "decisions", "--item", "kpi:neet-not-known-16-19", "--format", "csv")
+        ran = invoke(*args, env=as_user(server, clerk))
+        assert ran.code == 0, ran.stderr
+        rows = list(csv.DictReader(io.StringIO(ran.stdout)))
+        assert [(row["body"], row["number"], row["decision"]) for row in rows] == [
+            ("csmt", "1", "Challenge the NEET figures")
+        ]
+
+
 class TestActions:
     async def test_overdue_actions_of_an_owner_as_csv(self, server: str, officer: str, invoke: Runner) -> None:
         ran = invoke(

@@ -6,6 +6,7 @@ import * as actions from "./pages/actions.js";
 import * as assurance from "./pages/assurance.js";
 import * as governance from "./pages/governance.js";
 import * as kpi from "./pages/kpi.js";
+import * as meetings from "./pages/meetings.js";
 import * as programme from "./pages/programme.js";
 import * as quality from "./pages/quality.js";
 import * as returns from "./pages/returns.js";
@@ -24,6 +25,7 @@ const PAGES = {
   assurance,
   programme,
   governance,
+  meetings,
   "data-quality": quality,
 };
 const STORED = "strategy-dashboard-connection";

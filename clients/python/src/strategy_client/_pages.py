@@ -59,6 +59,22 @@ class AssuranceFilters(Changed, Dated, total=False):
     include_archived: bool
 
 
+class MeetingFilters(Changed, Dated, total=False):
+    body: str
+    status: str
+
+
+class DecisionFilters(Changed, total=False):
+    item: str
+    action: str
+    body: str
+
+
+class ProcedureChangeFilters(Changed, total=False):
+    status: str
+    focus_area: str
+
+
 class GradingFilters(Dated, total=False):
     kind: str
 

@@ -16,6 +16,14 @@ ActionRelation = TypeAliasType(
 )
 
 
+class AgendaItem(Model):
+    ref: Annotated[str, Field(title="Ref")]
+    title: Annotated[str | None, Field(title="Title")]
+    """
+    The item's title now; none if it no longer exists.
+    """
+
+
 AssuranceKind = TypeAliasType(
     "AssuranceKind",
     Annotated[
@@ -683,6 +691,24 @@ class LinkedActivity(Model):
     relation: ActionRelation
 
 
+MeetingStatus = TypeAliasType(
+    "MeetingStatus",
+    Annotated[Literal["scheduled", "held", "cancelled"], Field(title="MeetingStatus")],
+)
+
+
+class MeetingUpdate(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    meeting_date: Annotated[date | None, Field(title="Meeting Date")] = None
+    title: Annotated[str | None, Field(title="Title")] = None
+    location: Annotated[str | None, Field(title="Location")] = None
+    notes: Annotated[str | None, Field(title="Notes")] = None
+    status: Annotated[MeetingStatus | None, Field(title="Status")] = None
+    agenda_items: Annotated[list[str] | None, Field(title="Agenda Items")] = None
+
+
 class MilestoneIn(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -734,6 +760,32 @@ class NeighboursRead(Model):
     display: Annotated[str | None, Field(title="Display")]
     with_figure: Annotated[int, Field(title="With Figure")]
     member_count: Annotated[int, Field(title="Member Count")]
+
+
+class NewAction(Model):
+    """
+    A business improvement action created by the decision: it needs owners (who) and a due date (when).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    key: Annotated[str, Field(examples=["cin-private-fostering-audit"], title="Key")]
+    focus_area: Annotated[str, Field(title="Focus Area")]
+    theme: Annotated[str | None, Field(title="Theme")] = None
+    what: Annotated[str, Field(title="What")]
+    detail: Annotated[str | None, Field(title="Detail")] = None
+    when: Annotated[str | None, Field(title="When")] = None
+    """
+    As written: 'Sep 2016', 'Ongoing'.
+    """
+    who: Annotated[list[str] | None, Field(title="Who")] = None
+    """
+    Owner codes (or aliases), in order.
+    """
+    comments: Annotated[str | None, Field(title="Comments")] = None
+    milestones: Annotated[list[MilestoneIn] | None, Field(title="Milestones")] = None
+    note: Annotated[str | None, Field(title="Note")] = None
 
 
 ObservationSetting = TypeAliasType(
@@ -903,6 +955,15 @@ class PackIssue(Model):
     """
     The data as known at this moment, in the past (default: now).
     """
+
+
+class PackLink(Model):
+    """
+    Where to read an issued pack in one format (pdf and xlsx: packs issued since those formats existed).
+    """
+
+    format: Annotated[str, Field(examples=["pdf"], title="Format")]
+    href: Annotated[str, Field(examples=["/api/v1/packs/12?format=pdf"], title="Href")]
 
 
 class PackReturn(Model):
@@ -1234,6 +1295,51 @@ class ProblemTypeRead(Model):
     """
     What went wrong, and what to do about it.
     """
+
+
+class ProcedureChangeCreate(Model):
+    """
+    A proposed change to a procedure or process; it starts as proposed.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    key: Annotated[str, Field(examples=["missing-episodes"], title="Key")]
+    title: Annotated[
+        str,
+        Field(examples=["Record missing episodes on the day they end"], title="Title"),
+    ]
+    description: Annotated[str | None, Field(title="Description")] = None
+    focus_area: Annotated[str | None, Field(title="Focus Area")] = None
+    """
+    The focus area it serves, by key.
+    """
+
+
+class ProcedureChangeUpdate(Model):
+    """
+    Fields to change; the status moves only by decisions.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    title: Annotated[str | None, Field(title="Title")] = None
+    description: Annotated[str | None, Field(title="Description")] = None
+    focus_area: Annotated[str | None, Field(title="Focus Area")] = None
+
+
+ProcedureStatus = TypeAliasType(
+    "ProcedureStatus",
+    Annotated[
+        Literal["proposed", "tested", "approved", "rejected"],
+        Field(title="ProcedureStatus"),
+    ],
+)
+"""
+Where a procedure change stands on the strategy's route (tested with the ODG, then approved at CSMT).
+"""
 
 
 ProfileBasis = TypeAliasType(
@@ -2346,6 +2452,22 @@ class ActionsReport(Model):
     """
 
 
+class AgendaPack(Model):
+    id: Annotated[int, Field(title="Id")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    1 for the first issue for this meeting; re-issuing adds a version.
+    """
+    period: Annotated[str | None, Field(title="Period")]
+    as_at: Annotated[date, Field(title="As At")]
+    issued_at: Annotated[datetime, Field(title="Issued At")]
+    issued_by: Annotated[str, Field(title="Issued By")]
+    links: Annotated[list[PackLink], Field(title="Links")]
+    """
+    The pack in every format it is issued in: json, csv, html, pdf, xlsx.
+    """
+
+
 class ApiKeyCreate(Model):
     model_config = ConfigDict(
         extra="forbid",
@@ -2427,6 +2549,30 @@ class ApprovedFigure(Model):
     status_symbol: StatusSymbol | None
     approved_at: Annotated[datetime, Field(title="Approved At")]
     approved_by: Annotated[str, Field(title="Approved By")]
+
+
+class ArisingAction(Model):
+    key: Annotated[str, Field(title="Key")]
+    what: Annotated[str, Field(title="What")]
+    owners: Annotated[list[OwnerRef], Field(title="Owners")]
+    due_text: Annotated[str | None, Field(title="Due Text")]
+    due_date: Annotated[date | None, Field(title="Due Date")]
+    status: DeliveryStatus
+
+
+class ArisingActionIn(Model):
+    """
+    An action arising: an existing action by key, or a new one (exactly one of the two).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action: Annotated[str | None, Field(title="Action")] = None
+    """
+    An existing business improvement action's key.
+    """
+    new: NewAction | None = None
 
 
 class AssuranceCreate(Model):
@@ -2646,6 +2792,71 @@ class CurrentKey(Model):
     scopes: Annotated[list[Scope], Field(title="Scopes")]
     kpi_codes: Annotated[list[str] | None, Field(title="Kpi Codes")]
     owner_codes: Annotated[list[str] | None, Field(title="Owner Codes")]
+
+
+class DecisionCreate(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: Annotated[
+        str,
+        Field(examples=["Approve the change to recording missing episodes"], title="Text"),
+    ]
+    reasons: Annotated[str | None, Field(title="Reasons")] = None
+    concerns: Annotated[list[str] | None, Field(title="Concerns")] = None
+    procedure_outcome: Annotated[
+        Literal["tested", "approved", "rejected"] | None,
+        Field(title="Procedure Outcome"),
+    ] = None
+    """
+    For a decision about procedure changes (it must concern at least one): tested, approved or rejected. Approval is refused unless every body at an earlier step of their route tested them first.
+    """
+    actions_arising: Annotated[list[ArisingActionIn] | None, Field(title="Actions Arising")] = None
+
+
+class DecisionRead(Model):
+    meeting_id: Annotated[int, Field(title="Meeting Id")]
+    body: Annotated[str, Field(title="Body")]
+    """
+    The meeting's body's key.
+    """
+    meeting_date: Annotated[date, Field(title="Meeting Date")]
+    number: Annotated[int, Field(title="Number")]
+    """
+    Its place in the meeting's decisions log, from 1.
+    """
+    text: Annotated[str, Field(title="Text")]
+    reasons: Annotated[str | None, Field(title="Reasons")]
+    concerns: Annotated[list[str], Field(title="Concerns")]
+    """
+    The items it concerns, as item references.
+    """
+    procedure_outcome: ProcedureStatus | None
+    """
+    What it did to the procedure changes it concerns: tested, approved or rejected.
+    """
+    actions_arising: Annotated[list[ArisingAction], Field(title="Actions Arising")]
+    recorded_by: Annotated[str, Field(title="Recorded By")]
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to correct the decision.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
+class DecisionUpdate(Model):
+    """
+    A correction; its procedure outcome and the procedure changes it moved stay as recorded.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    text: Annotated[str | None, Field(title="Text")] = None
+    reasons: Annotated[str | None, Field(title="Reasons")] = None
+    concerns: Annotated[list[str] | None, Field(title="Concerns")] = None
+    actions_arising: Annotated[list[ArisingActionIn] | None, Field(title="Actions Arising")] = None
 
 
 class DenominatorRow(Model):
@@ -3073,6 +3284,42 @@ class MappingRead(Model):
     name: Annotated[str, Field(title="Name")]
 
 
+class MeetingCreate(Model):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    body: Annotated[str, Field(examples=["csmt"], title="Body")]
+    meeting_date: Annotated[date, Field(title="Meeting Date")]
+    title: Annotated[str | None, Field(title="Title")] = None
+    location: Annotated[str | None, Field(title="Location")] = None
+    notes: Annotated[str | None, Field(title="Notes")] = None
+    status: MeetingStatus | None = "scheduled"
+    agenda_items: Annotated[list[str] | None, Field(title="Agenda Items")] = None
+
+
+class MeetingRead(Model):
+    id: Annotated[int, Field(title="Id")]
+    body: Annotated[str, Field(title="Body")]
+    """
+    The governance body's key.
+    """
+    meeting_date: Annotated[date, Field(title="Meeting Date")]
+    title: Annotated[str | None, Field(title="Title")]
+    location: Annotated[str | None, Field(title="Location")]
+    notes: Annotated[str | None, Field(title="Notes")]
+    status: MeetingStatus
+    agenda_items: Annotated[list[str], Field(title="Agenda Items")]
+    """
+    Agenda items besides the issued packs, as item references.
+    """
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag; recording or correcting a decision moves it on.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+
+
 class MilestoneRead(Model):
     position: Annotated[int, Field(title="Position")]
     title: Annotated[str, Field(title="Title")]
@@ -3493,6 +3740,22 @@ class PageAuditEventRead(Model):
     """
 
 
+class PageDecisionRead(Model):
+    items: Annotated[list[DecisionRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
 class PageExceptionRead(Model):
     items: Annotated[list[ExceptionRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
@@ -3543,6 +3806,22 @@ class PageKpiValueSigned(Model):
 
 class PageMappingRead(Model):
     items: Annotated[list[MappingRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
+    """
+
+
+class PageMeetingRead(Model):
+    items: Annotated[list[MeetingRead], Field(title="Items")]
     page: Annotated[int, Field(title="Page")]
     """
     This page's number.
@@ -3794,6 +4073,26 @@ class Problem(Model):
     """
     409 on archiving an owner: the keys of the live projects it still leads.
     """
+
+
+class ProcedureChangeRead(Model):
+    key: Annotated[str, Field(title="Key")]
+    title: Annotated[str, Field(title="Title")]
+    description: Annotated[str | None, Field(title="Description")]
+    focus_area: Annotated[str | None, Field(title="Focus Area")] = None
+    """
+    Focus area key.
+    """
+    status: ProcedureStatus
+    """
+    Moved only by meetings' decisions: tested with the ODG, then approved (or rejected) at CSMT, in the order the routing rules' steps give.
+    """
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag: send it back in If-Match to change the procedure change.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
 
 
 class ProgrammeSavings(Model):
@@ -4297,6 +4596,14 @@ class ActionDetail(Model):
     milestones: Annotated[list[MilestoneRead], Field(title="Milestones")]
 
 
+class Agenda(Model):
+    packs: Annotated[list[AgendaPack], Field(title="Packs")]
+    """
+    The packs issued to the body for this meeting's date, newest first.
+    """
+    items: Annotated[list[AgendaItem], Field(title="Items")]
+
+
 class FocusAreaDetail(Model):
     key: Annotated[str, Field(title="Key")]
     position: Annotated[int, Field(title="Position")]
@@ -4502,6 +4809,31 @@ class KpiStatusRead(Model):
     """
 
 
+class MeetingDetail(Model):
+    id: Annotated[int, Field(title="Id")]
+    body: Annotated[str, Field(title="Body")]
+    """
+    The governance body's key.
+    """
+    meeting_date: Annotated[date, Field(title="Meeting Date")]
+    title: Annotated[str | None, Field(title="Title")]
+    location: Annotated[str | None, Field(title="Location")]
+    notes: Annotated[str | None, Field(title="Notes")]
+    status: MeetingStatus
+    agenda_items: Annotated[list[str], Field(title="Agenda Items")]
+    """
+    Agenda items besides the issued packs, as item references.
+    """
+    version: Annotated[int, Field(title="Version")]
+    """
+    Also the ETag; recording or correcting a decision moves it on.
+    """
+    created_at: Annotated[datetime, Field(title="Created At")]
+    updated_at: Annotated[datetime, Field(title="Updated At")]
+    agenda: Agenda
+    decisions: Annotated[list[DecisionRead], Field(title="Decisions")]
+
+
 class PackKpi(Model):
     code: Annotated[str, Field(title="Code")]
     title: Annotated[str, Field(title="Title")]
@@ -4550,6 +4882,22 @@ class PackKpi(Model):
     comments: Annotated[list[PackComment] | None, Field(title="Comments")] = None
     """
     Owners' commentary on the KPI for the periods in its trend, newest first.
+    """
+
+
+class PageProcedureChangeRead(Model):
+    items: Annotated[list[ProcedureChangeRead], Field(title="Items")]
+    page: Annotated[int, Field(title="Page")]
+    """
+    This page's number.
+    """
+    limit: Annotated[int, Field(title="Limit")]
+    """
+    Items per page asked for.
+    """
+    total: Annotated[int, Field(title="Total")]
+    """
+    Items across all pages.
     """
 
 

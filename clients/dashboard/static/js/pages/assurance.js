@@ -2,7 +2,7 @@
 // quarter; the themes audits and observations keep finding; and the actions they raised or evidenced, with progress.
 import { h, table } from "../dom.js";
 import { day, flags, label, owners, rag } from "../format.js";
-import { choices, filterForm, select } from "./common.js";
+import { choices, dateField, filterForm, select } from "./common.js";
 
 const FILTERS = ["kind", "from", "to"];
 
@@ -19,10 +19,6 @@ export function grade(value) {
   if (!value) return "Not graded";
   const shown = GRADES[value] ?? { symbol: "", word: label(value), tone: "grey" };
   return h("span", { class: `badge badge--${shown.tone}` }, h("span", { "aria-hidden": "true" }, shown.symbol), shown.word);
-}
-
-function dateField(id, text, value) {
-  return h("div", { class: "field" }, h("label", { for: id }, text), h("input", { id, name: id, type: "date", value: value ?? "" }));
 }
 
 /** A theme as stored (voice-of-the-child) in words (Voice of the child). */

@@ -26,6 +26,36 @@ export function select(id, text, options, chosen, any, { wide = false } = {}) {
   );
 }
 
+/** A link to a pack in one format, fetched with the dashboard's key and opened or saved by the browser as `name.format`. */
+export function download(api, path, format, name, text) {
+  return h("a", {
+    href: api.url(path, { format }),
+    "data-format": format,
+    onclick: async (event) => {
+      event.preventDefault();
+      const link = event.currentTarget;
+      link.setAttribute("aria-busy", "true");
+      try {
+        const blob = await api.blob(path, { format });
+        const url = URL.createObjectURL(blob);
+        const save = h("a", { href: url, download: `${name}.${format}` });
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      } catch (error) {
+        link.after(h("span", { role: "alert" }, ` The pack could not be made: ${error.detail ?? error.message}`));
+      } finally {
+        link.removeAttribute("aria-busy");
+      }
+    },
+  }, text);
+}
+
+export function dateField(id, text, value) {
+  return h("div", { class: "field" }, h("label", { for: id }, text), h("input", { id, name: id, type: "date", value: value ?? "" }));
+}
+
 export function checkbox(id, text, chosen) {
   return h(
     "div",

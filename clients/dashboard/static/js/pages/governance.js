@@ -1,6 +1,7 @@
 // Who sees what: each governance body, the routing rules that send items to it, and its packs.
 import { facts, h } from "../dom.js";
 import { label } from "../format.js";
+import { download } from "./common.js";
 
 const KINDS = {
   transformation_project: "Transformation projects",
@@ -19,32 +20,9 @@ function ruleWords(rule) {
   return h("li", {}, h("strong", {}, KINDS[rule.item_kind] ?? label(rule.item_kind)), scope.length ? ` (${scope.join(", ")})` : "", rule.report ? `: ${rule.report}` : "", rule.note ? h("p", { class: "muted" }, rule.note) : null);
 }
 
-/** A pack, fetched with the dashboard's key and opened or saved by the browser. */
+/** A body's pack for the current period, fetched with the dashboard's key and opened or saved by the browser. */
 function packLink(api, body, format, text) {
-  const path = `/api/v1/governance-bodies/${encodeURIComponent(body.key)}/pack`;
-  const address = api.url(path, { format });
-  return h("a", {
-    href: address,
-    "data-format": format,
-    onclick: async (event) => {
-      event.preventDefault();
-      const link = event.currentTarget;
-      link.setAttribute("aria-busy", "true");
-      try {
-        const blob = await api.blob(path, { format });
-        const url = URL.createObjectURL(blob);
-        const save = h("a", { href: url, download: `${body.key}-pack.${format}` });
-        document.body.append(save);
-        save.click();
-        save.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      } catch (error) {
-        link.after(h("span", { role: "alert" }, ` The pack could not be made: ${error.detail ?? error.message}`));
-      } finally {
-        link.removeAttribute("aria-busy");
-      }
-    },
-  }, text);
+  return download(api, `/api/v1/governance-bodies/${encodeURIComponent(body.key)}/pack`, format, `${body.key}-pack`, text);
 }
 
 export async function render({ api }) {

@@ -18,6 +18,7 @@ from strategy_client._async.governance import (
     AsyncRoutingRules,
 )
 from strategy_client._async.kpis import AsyncKpis, AsyncNationalIndicators, AsyncScorecard
+from strategy_client._async.meetings import AsyncMeetings, AsyncProcedureChanges
 from strategy_client._async.owners import AsyncGovernanceBodies, AsyncOwners, AsyncTeams
 from strategy_client._async.packs import AsyncPacks
 from strategy_client._async.projects import AsyncProjects
@@ -82,6 +83,8 @@ class AsyncClient:
         self.events = AsyncEvents(http)
         self.packs = AsyncPacks(http)
         self.webhooks = AsyncWebhooks(http)
+        self.meetings = AsyncMeetings(http)
+        self.procedure_changes = AsyncProcedureChanges(http)
         self.health = AsyncHealth(http)
 
     @property

@@ -20,6 +20,7 @@ from strategy_client._sync.governance import (
     RoutingRules,
 )
 from strategy_client._sync.kpis import Kpis, NationalIndicators, Scorecard
+from strategy_client._sync.meetings import Meetings, ProcedureChanges
 from strategy_client._sync.owners import GovernanceBodies, Owners, Teams
 from strategy_client._sync.packs import Packs
 from strategy_client._sync.projects import Projects
@@ -83,6 +84,8 @@ class Client:
         self.events = Events(http)
         self.packs = Packs(http)
         self.webhooks = Webhooks(http)
+        self.meetings = Meetings(http)
+        self.procedure_changes = ProcedureChanges(http)
         self.health = Health(http)
 
     @property

@@ -21,6 +21,7 @@ from strategy_client.cli.config import config_app
 from strategy_client.cli.exits import Exit, Refused, UsageProblem, report
 from strategy_client.cli.keys import keys_app
 from strategy_client.cli.kpi import kpi_app
+from strategy_client.cli.meetings import meetings_app
 from strategy_client.cli.packs import pack
 from strategy_client.cli.profiles import KEY_VARIABLE, PROFILE_VARIABLE, URL_VARIABLE, config_path
 from strategy_client.cli.returns import returns_app
@@ -74,6 +75,7 @@ app.add_typer(actions_app, name="actions")
 app.command("pack")(pack)
 app.add_typer(returns_app, name="returns")
 app.add_typer(sign_offs_app, name="sign-offs")
+app.add_typer(meetings_app, name="meetings")
 app.add_typer(benchmarks_app, name="benchmarks")
 app.add_typer(keys_app, name="keys")
 app.add_typer(webhooks_app, name="webhooks")
