@@ -27,6 +27,10 @@ PLAUSIBLE = {
     "update_id": "1",
     "commentary_id": "1",
     "activity_id": "1",
+    "subscription_id": "1",
+    "delivery_id": "1",
+    "meeting_id": "1",
+    "number": "1",
 }
 # Paths that answer without a key, and why; each with the statuses it may answer a caller with none.
 PUBLIC: dict[str, tuple[str, set[int]]] = {
