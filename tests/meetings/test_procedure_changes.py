@@ -39,7 +39,7 @@ class TestTheRoute:
         assert (await admin.post("/api/v1/procedure-changes", json=CHANGE)).status_code == 201
         csmt = await _meeting(admin, "csmt", "2016-10-12")
         refused = await _decide(admin, csmt, "approved")
-        assert_problem(refused, 409, detail_contains="no decision of a ODG meeting on or before 2016-10-12")
+        assert_problem(refused, 409, detail_contains="no decision of a meeting of the ODG on or before 2016-10-12")
         assert await _status(admin) == "proposed"
         assert (await admin.get(f"{csmt}/decisions")).json()["total"] == 0
         odg = await _meeting(admin, "odg", "2016-10-03")
