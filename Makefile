@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml clients/python/pyproject.toml
 	touch $(STAMP)
 
 # The dashboard (clients/dashboard) is served beside the API with a read-only key minted here; the API's CORS
-# setting lets that origin read it (added to CORS_ORIGINS if set). Ctrl-C stops both.
+# setting lets that origin read it (added to CORS_ORIGINS if set). The webhook worker (python -m api worker) runs
+# beside them, delivering to subscriptions and sweeping for overdue actions and late returns. Ctrl-C stops all three.
 API_HOST = $(or $(HOST),127.0.0.1)
 API_URL = http://$(API_HOST):$(or $(PORT),8000)
 DASHBOARD_PORT ?= 8080
@@ -29,7 +30,8 @@ run: $(STAMP)
 	$(PY) -m api keys local-admin
 	$(PY) -m api keys local-reader --path $(DASHBOARD_KEY_FILE)
 	@$(PY) clients/dashboard/serve.py --api $(API_URL) --key-file $(DASHBOARD_KEY_FILE) \
-		--port $(DASHBOARD_PORT) & dashboard=$$!; trap "kill $$dashboard 2>/dev/null" EXIT INT TERM; \
+		--port $(DASHBOARD_PORT) & dashboard=$$!; \
+	$(PY) -m api worker & worker=$$!; trap "kill $$dashboard $$worker 2>/dev/null" EXIT INT TERM; \
 	CORS_ORIGINS="$${CORS_ORIGINS:+$$CORS_ORIGINS,}$(DASHBOARD_ORIGINS)" $(PY) -m api serve
 
 test: $(STAMP) lint browser
