@@ -77,8 +77,8 @@ async def _check(
             where = rule.body.code or rule.body.name
             raise Conflict(
                 f"Procedure change '{change.key}' cannot be approved at {body} yet: its route is {_names(routes)}, "
-                f"and no decision of a meeting of the {where} on or before {meeting.meeting_date.isoformat()} has tested "
-                f"it (routing rule '{rule.key}', step {rule.step}). Record the {where} decision first."
+                f"and no decision of a meeting of the {where} on or before {meeting.meeting_date.isoformat()} has "
+                f"tested it (routing rule '{rule.key}', step {rule.step}). Record the {where} decision first."
             )
 
 
