@@ -32,7 +32,7 @@ CASES = ("first import (places and figures new)", "into known places (figures ne
 
 async def _clear(dsn: str, *, places: bool) -> None:
     connection = await asyncpg.connect(dsn)
-    await connection.execute("TRUNCATE kpi_value, kpi_submission, idempotency_record")
+    await connection.execute("TRUNCATE kpi_value_sign_off, kpi_value, kpi_submission, idempotency_record")
     if places:
         await connection.execute("DELETE FROM scope WHERE NOT key = ANY($1::text[])", list(SEEDED_PLACES))
     await connection.close()

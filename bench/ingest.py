@@ -88,7 +88,7 @@ async def prepare(dsn: str, database_url: str, kpis: dict[str, str], scopes: dic
 
 async def clear_values(dsn: str) -> None:
     connection = await asyncpg.connect(dsn)
-    await connection.execute("TRUNCATE kpi_value, kpi_submission, audit_event, idempotency_record")
+    await connection.execute("TRUNCATE kpi_value_sign_off, kpi_value, kpi_submission, audit_event, idempotency_record")
     await connection.close()
 
 
