@@ -51,11 +51,11 @@ async def emit(
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(WebhookEvent).values(values)
     if dedupe_key is not None:
         statement = statement.on_conflict_do_nothing(index_elements=[WebhookEvent.dedupe_key])
-    event_pk = await session.scalar(statement.returning(WebhookEvent.id))
-    if event_pk is None:
+    event: WebhookEvent | None = await session.scalar(statement.returning(WebhookEvent))  # as written: no re-read
+    if event is None:
         return None
-    await _queue(session, event_pk, type, subscription_id)
-    return await session.get_one(WebhookEvent, event_pk)
+    await _queue(session, event.id, type, subscription_id)
+    return event
 
 
 async def _queue(session: AsyncSession, event_pk: int, type: WebhookEventType, subscription_id: int | None) -> None:
