@@ -37,7 +37,7 @@ from api.benchmarks.neighbours import MODELS
 from api.errors import AppError
 from api.kpis import service as kpi_service
 from api.kpis.models import GeographyLevel, Kpi, KpiValue, Scope, StatusSymbol
-from api.kpis.rating import NATIONAL, as_shown, format_figure
+from api.kpis.rating import NATIONAL, as_shown, display
 from api.kpis.status import period_for
 from api.periods import Period, parse_period
 
@@ -86,8 +86,7 @@ class AsShown:
         if figure is None:
             return None
         value = self.number(figure.value) if figure.value is not None else None
-        display = format_figure(value, self.kpi.unit, self.kpi.decimal_places) if value is not None else None
-        return FigureShown(value=value, status_symbol=figure.status_symbol, display=display)
+        return FigureShown(value=value, status_symbol=figure.status_symbol, display=display(value, self.kpi))
 
     def place(self, scope: Scope | None, figure: Published | None) -> PlaceFigure | None:
         shown = self.figure(figure)

@@ -186,7 +186,7 @@ class _Sheet:
 
     def combined(self, found: Combined) -> CombinedRead:
         kpi = self.kpi
-        shown = rating.format_figure(found.value, kpi.unit, kpi.decimal_places) if found.value is not None else None
+        shown = rating.display(found.value, kpi)
         return CombinedRead(
             value=found.value,
             display=shown,
@@ -231,9 +231,7 @@ class _Sheet:
             year_to_date=YearToDateRead(**self.combined(to_date).model_dump(), uses_quarters=quarters),
             rolling_twelve_months=self.combined(combining.rolling(kpi.combine, kpi.unit, last_month, self.figures)),
             profiled_target=target,
-            profiled_target_display=(
-                rating.format_figure(target, kpi.unit, kpi.decimal_places) if target is not None else None
-            ),
+            profiled_target_display=(rating.display(target, kpi)),
             rating=RatingRead(**asdict(self._rating(period, to_date, target))),
         )
 

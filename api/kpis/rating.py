@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from api.kpis.models import Polarity, Unit
+from api.kpis.models import Kpi, Polarity, Unit
 
 NATIONAL = "England"
 NOT_SHOWN = "–"
@@ -82,6 +82,11 @@ def format_figure(value: Decimal, unit: Unit, decimal_places: int) -> str:
     if unit is Unit.days:
         return _counted(number, "day", "days")
     return number
+
+
+def display(value: Decimal | None, kpi: Kpi) -> str | None:
+    """A KPI's figure as a reader sees it (format_figure in the KPI's unit and places); None for no figure."""
+    return None if value is None else format_figure(value, kpi.unit, kpi.decimal_places)
 
 
 def rate_numeric(

@@ -617,10 +617,6 @@ async def standings(
     return [stand(kpi, asked, series) for kpi in kpis]
 
 
-def _display(value: Decimal | None, kpi: Kpi) -> str | None:
-    return rating.format_figure(value, kpi.unit, kpi.decimal_places) if value is not None else None
-
-
 def _target_display(target: KpiTarget, kpi: Kpi) -> str:
     if target.kind is TargetKind.numeric and target.value is not None:
         return rating.format_figure(target.value, kpi.unit, kpi.decimal_places)
@@ -648,7 +644,7 @@ def to_read(standing: Standing) -> KpiStatusRead:
         figure=FigureRead(
             period=value.period,
             value=value.value,
-            display=_display(value.value, kpi),
+            display=rating.display(value.value, kpi),
             numerator=value.numerator,
             denominator=value.denominator,
             status_symbol=value.status_symbol,
@@ -681,7 +677,7 @@ def _comparator(kpi: Kpi, ours: Figure | None, other: Figure) -> ComparatorRead:
         scope=other.scope.key,
         name=other.scope.name,
         value=other.value,
-        display=_display(other.value, kpi),
+        display=rating.display(other.value, kpi),
         difference=gap.difference if gap else None,
         judgement=gap.judgement if gap else None,
         words=gap.words if gap else None,
@@ -699,7 +695,7 @@ def _benchmark_read(kpi: Kpi, benchmark: Benchmark | None) -> StatusBenchmarkRea
         neighbours=NeighboursRead(
             model=neighbours.model,
             mean=benchmark.neighbours_mean,
-            display=_display(benchmark.neighbours_mean, kpi),
+            display=rating.display(benchmark.neighbours_mean, kpi),
             with_figure=benchmark.neighbours_with_figure,
             member_count=neighbours.count,
         )

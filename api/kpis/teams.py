@@ -59,7 +59,7 @@ def _figure(kpi: Kpi, scope: Scope, value: KpiValue | None) -> TeamFigureRead:
         team=scope.key,
         name=scope.name,
         value=number,
-        display=rating.format_figure(number, kpi.unit, kpi.decimal_places) if number is not None else None,
+        display=rating.display(number, kpi),
         numerator=value.numerator if value is not None else None,
         denominator=value.denominator if value is not None else None,
         status_symbol=value.status_symbol.value if value is not None and value.status_symbol else None,
@@ -95,7 +95,7 @@ async def roll_up(session: AsyncSession, code: str, query: TeamsQuery) -> TeamsR
         difference = rating.as_shown(ours.value, kpi.unit, kpi.decimal_places) - rating.as_shown(
             combined.value, kpi.unit, kpi.decimal_places
         )
-    shown = rating.format_figure(combined.value, kpi.unit, kpi.decimal_places) if combined.value is not None else None
+    shown = rating.display(combined.value, kpi)
     return TeamsRollUpRead(
         code=kpi.code,
         title=kpi.title,

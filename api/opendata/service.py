@@ -88,7 +88,7 @@ def _figure(kpi: Kpi, figure: book.Published) -> OpenFigure:
         period_start_date=figure.period_start_date,
         period_end_date=figure.period_end_date,
         value=figure.value,
-        display=rating.format_figure(figure.value, kpi.unit, kpi.decimal_places) if figure.value is not None else None,
+        display=rating.display(figure.value, kpi),
         numerator=figure.numerator,
         denominator=figure.denominator,
         status_symbol=figure.status_symbol,

@@ -38,7 +38,7 @@ def _approved(kpi: Kpi, decided: Decided) -> ApprovedFigure:
     return ApprovedFigure(
         revision=decided.revision,
         value=value,
-        display=rating.format_figure(value, kpi.unit, kpi.decimal_places) if value is not None else None,
+        display=rating.display(value, kpi),
         status_symbol=decided.status_symbol,
         approved_at=decided.decided_at,
         approved_by=decided.decided_by,
