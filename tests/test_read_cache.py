@@ -1,15 +1,21 @@
 """The read cache never answers with something the database would not: any write, through any worker, is seen by the
 next read; a key is checked before any cached answer is given; what differs by caller is kept apart."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import update
 
+from api import db
+from api.audit.models import ChangeCounter
 from api.auth.models import Scope
+from api.owners.models import Owner
 from api.seeding.sync import Tally
 from tests.asserts import assert_problem
+from tests.auth.helpers import HeldChecks
 from tests.configured import client_for, configured_app
 from tests.conftest import Minter
 
@@ -48,6 +54,29 @@ async def test_a_write_through_another_worker_is_seen_too(
             patched = await second.patch(ACTION, json={"comments": "Agreed at CSMT"}, headers={"If-Match": etag})
             assert patched.status_code == 200
         assert (await first.get(ACTION)).json()["comments"] == "Agreed at CSMT"
+
+
+async def test_a_write_committed_while_a_check_is_in_flight_is_seen_by_the_next_read(
+    cached_app: FastAPI, mint: Minter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests share the key check that reads the data's version (api/auth/checks.py); a read that arrives while
+    one is in flight waits for the next, so a write committed meanwhile is not hidden behind a cached answer."""
+    owner = "/api/v1/owners/csmt"
+    async with client_for(cached_app, await mint(Scope.read)) as client:
+        first = await client.get(owner)
+        assert first.status_code == 200
+        held = HeldChecks(monkeypatch)
+        earlier = asyncio.create_task(client.get(owner))
+        await asyncio.wait_for(held.read_once.wait(), 10)
+        async with db.get_sessionmaker()() as session, session.begin():  # a write, as the service makes one
+            await session.execute(update(Owner).where(Owner.key == "csmt").values(full_name="CSMT (renamed)"))
+            await session.execute(update(ChangeCounter).values(last_seq=ChangeCounter.last_seq + 1))
+        later = asyncio.create_task(client.get(owner))
+        await asyncio.sleep(0.05)
+        held.release.set()
+        assert (await earlier).json() == first.json()  # its check read the version before the write: from the cache
+        assert (await later).json()["full_name"] == "CSMT (renamed)"
+    assert len(held.asked) == 2
 
 
 async def test_the_key_is_checked_before_a_cached_answer(cached_app: FastAPI, mint: Minter, admin: AsyncClient) -> None:

@@ -1,4 +1,5 @@
-"""Who is calling, worked out once per request before routing (one database round trip, which also reads the data's
+"""Who is calling, worked out once per request before routing (a key check shared with the requests waiting at the same
+time, api/auth/checks.py, which also reads the data's
 version), and a cache of read answers keyed by that version.
 
 Dashboards poll the same reads; integrations retry them. Every write the service makes moves the change feed on

@@ -34,16 +34,24 @@ def _window(now: float) -> int:
     return int(now // WINDOW_SECONDS * WINDOW_SECONDS)
 
 
+def spend_leased(subject: str, limit: int) -> bool:
+    """Count one request from this worker's lease, if it has one for the current window with some left (or there
+    is no limit); False when a lease must be taken first (spend)."""
+    if limit == 0:
+        return True
+    lease = _leases.get((subject, limit))
+    if lease is not None and lease.window == _window(time.time()) and lease.left > 0:
+        lease.left -= 1
+        return True
+    return False
+
+
 async def spend(connection: AsyncConnection, subject: str, limit: int) -> None:
     """Count one request for this subject (a key, or an address); RateLimited past the limit (0: no limit)."""
-    if limit == 0:
+    if spend_leased(subject, limit):
         return
     now = time.time()
     window = _window(now)
-    lease = _leases.get((subject, limit))
-    if lease is not None and lease.window == window and lease.left > 0:
-        lease.left -= 1
-        return
     granted = await _reserve(connection, subject, window, max(1, limit // LEASES_PER_WINDOW), limit)
     if granted <= 0:
         raise RateLimited(limit, max(1, int(window + WINDOW_SECONDS - now) + 1))

@@ -7,21 +7,19 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from api.audit import service as audit
-from api.audit.models import ChangeCounter
 from api.auth import rate_limit as rate_limit_service
+from api.auth.checks import key_checks
 from api.auth.models import ApiKey
 from api.auth.principal import ANONYMOUS, Actor, Principal
 from api.auth.schemas import ApiKeyCreate, ApiKeyRead
 from api.db import get_engine, utcnow
-from api.driver import DriverStatement, driver_of
 from api.errors import InvalidInput, NotFound, ProblemError, Unauthenticated
 from api.kpis.models import Kpi
 from api.owners.lookup import owners_named
@@ -159,46 +157,30 @@ class Identity:
     data_version: int
 
 
-# The key's row and the data's version in one round trip: this runs on every request.
-_KEY_AND_VERSION = select(
-    ApiKey.__table__, select(ChangeCounter.last_seq).where(ChangeCounter.id == 1).scalar_subquery().label("version")
-).where(ApiKey.key_id == bindparam("key_id"))
-_VERSION = select(ChangeCounter.last_seq).where(ChangeCounter.id == 1)
-_KEY_AND_VERSION_ON_DRIVER = DriverStatement(_KEY_AND_VERSION)
-
-
-async def _key_and_version(connection: AsyncConnection, key_id: str) -> Any:
-    """The key's row and the data's version (attributes by column name), or None; on PostgreSQL straight on
-    asyncpg's connection (api/driver.py), as this runs on every request."""
-    if connection.dialect.name != "postgresql":
-        return (await connection.execute(_KEY_AND_VERSION, {"key_id": key_id})).one_or_none()
-    async with driver_of(connection) as driver:
-        record = await _KEY_AND_VERSION_ON_DRIVER.one(driver, key_id=key_id)
-    return SimpleNamespace(**record) if record is not None else None
-
-
 async def authenticate_token(token: str, *, rate_limit: int) -> Identity:
     """Check a bearer token and count the request against its key's limit.
 
-    Runs on its own autocommit connection, outside the request's transaction: the count must stand whatever the
-    request does. One statement reads the key and the data's version; the limit is spent from a lease (see
-    rate_limit.py), and last_used_at is written at most once a minute.
+    The key's row and the data's version are read by a check shared with the requests waiting at the same time
+    (api/auth/checks.py). The limit is spent from a lease (see rate_limit.py) and last_used_at written at most once a
+    minute, on a connection of their own, outside the request's transaction: the count must stand whatever the
+    request does.
     """
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise Unauthenticated("The API key is malformed; keys look like csk_<id>_<secret>.")
-    async with _autocommit() as connection:
-        row = await _key_and_version(connection, parts[1])
-        if row is None or not hmac.compare_digest(row.secret_hash, secret_digest(token)):
-            raise Unauthenticated("The API key is not recognised.")
-        now = utcnow()
-        if row.revoked_at is not None:
-            raise Unauthenticated(f"The API key {row.key_id} was revoked.")
-        if row.expires_at is not None and _aware(row.expires_at) <= now:
-            raise Unauthenticated(f"The API key {row.key_id} expired.")
-        if row.last_used_at is None or _aware(row.last_used_at) < now - LAST_USED_RESOLUTION:
+    checked = await key_checks().check(parts[1])
+    row = checked.keys.get(parts[1])
+    if row is None or not hmac.compare_digest(row.secret_hash, secret_digest(token)):
+        raise Unauthenticated("The API key is not recognised.")
+    now = utcnow()
+    if row.revoked_at is not None:
+        raise Unauthenticated(f"The API key {row.key_id} was revoked.")
+    if row.expires_at is not None and _aware(row.expires_at) <= now:
+        raise Unauthenticated(f"The API key {row.key_id} expired.")
+    if _used_long_ago(row, now):
+        async with _autocommit() as connection:
             await connection.execute(update(ApiKey).where(ApiKey.id == row.id).values(last_used_at=now))
-        await rate_limit_service.spend(connection, f"key:{row.key_id}", rate_limit)
+    await _spend(f"key:{row.key_id}", rate_limit)
     principal = Principal(
         name=row.name,
         scopes=frozenset(row.scopes),
@@ -207,24 +189,44 @@ async def authenticate_token(token: str, *, rate_limit: int) -> Identity:
         kpi_codes=frozenset(row.kpi_codes) if row.kpi_codes is not None else None,
         owner_ids=frozenset(row.owner_ids) if row.owner_ids is not None else None,
     )
-    return Identity(principal, row.version or 0)
+    return Identity(principal, checked.version)
+
+
+_last_used_written: dict[str, datetime] = {}  # this worker's last write of each key's last_used_at
+
+
+def _used_long_ago(row: Any, now: datetime) -> bool:
+    """Whether last_used_at is due a write (and, if so, this worker's claim to write it): the requests of one check
+    share the row they read, so only the first of them writes."""
+    seen = [_aware(row.last_used_at)] if row.last_used_at is not None else []
+    if (written := _last_used_written.get(row.key_id)) is not None:
+        seen.append(written)
+    if seen and max(seen) >= now - LAST_USED_RESOLUTION:
+        return False
+    if len(_last_used_written) > 10_000:
+        _last_used_written.clear()
+    _last_used_written[row.key_id] = now
+    return True
+
+
+async def _spend(subject: str, limit: int) -> None:
+    """Count a request against a limit: from this worker's lease, or on a connection of its own to take another."""
+    if rate_limit_service.spend_leased(subject, limit):
+        return
+    async with _autocommit() as connection:
+        await rate_limit_service.spend(connection, subject, limit)
 
 
 async def anonymous(subject: str, limit: int) -> Identity:
     """An anonymous reader (when allowed), counted against its address's limit."""
-    async with _autocommit() as connection:
-        await rate_limit_service.spend(connection, subject, limit)
-        version = await connection.scalar(_VERSION)
-    return Identity(ANONYMOUS, version or 0)
+    await _spend(subject, limit)
+    return Identity(ANONYMOUS, (await key_checks().check(None)).version)
 
 
 async def count_anonymous(subject: str, limit: int) -> None:
     """A request that needs no key at all (a shared pack's link), counted against its address's limit as anonymous
     reads are, on a connection of its own so that the count stands whatever the request does."""
-    if limit == 0:
-        return
-    async with _autocommit() as connection:
-        await rate_limit_service.spend(connection, subject, limit)
+    await _spend(subject, limit)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -1,8 +1,13 @@
-"""Helpers for access-control tests: apps built with other settings, and the routes to try."""
+"""Helpers for access-control tests: apps built with other settings, the routes to try, a key check held."""
 
+import asyncio
+from collections.abc import Sequence
+
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from api.auth import checks
 from api.auth.deps import SAFE_METHODS
 from api.routing import API_PREFIX
 
@@ -40,3 +45,22 @@ def write_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
 
 def key_id_of(token: str) -> str:
     return token.split("_", 2)[1]
+
+
+class HeldChecks:
+    """The real check, held after it has read the database until released: what a slow round trip looks like."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.read_once = asyncio.Event()
+        self.release = asyncio.Event()
+        self.asked: list[list[str]] = []
+        real = checks._read
+
+        async def held(key_ids: Sequence[str]) -> checks.Checked:
+            checked = await real(key_ids)
+            self.asked.append(list(key_ids))
+            self.read_once.set()
+            await self.release.wait()
+            return checked
+
+        monkeypatch.setattr(checks, "_read", held)

@@ -1,0 +1,69 @@
+"""Requests waiting at the same time share one key check, and none is answered by a check that began before it
+arrived (api/auth/checks.py): a revocation or a write committed before a request arrives is seen by it."""
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+from sqlalchemy import update
+
+from api import db
+from api.auth import checks
+from api.auth.models import ApiKey, Scope
+from api.db import utcnow
+from tests.asserts import assert_problem
+from tests.auth.helpers import HeldChecks, key_id_of
+from tests.conftest import Minter, in_process
+
+
+async def test_a_key_revoked_while_a_check_is_in_flight_is_refused_to_the_next_request(
+    app: FastAPI, mint: Minter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = await mint(Scope.read)
+    held = HeldChecks(monkeypatch)
+    async with in_process(app, {"Authorization": f"Bearer {token}"}) as client:
+        earlier = asyncio.create_task(client.get("/api/v1/focus-areas"))
+        await asyncio.wait_for(held.read_once.wait(), 10)  # its check has read the key: still valid then
+        async with db.get_sessionmaker()() as session, session.begin():
+            await session.execute(update(ApiKey).where(ApiKey.key_id == key_id_of(token)).values(revoked_at=utcnow()))
+        later = asyncio.create_task(client.get("/api/v1/focus-areas"))
+        await asyncio.sleep(0.05)  # the later request is waiting: for the next check, not the one in flight
+        held.release.set()
+        assert (await earlier).status_code == 200
+        assert_problem(await later, 401, detail_contains="revoked")
+    assert held.asked == [[key_id_of(token)], [key_id_of(token)]]
+
+
+async def test_requests_waiting_together_share_one_check(app: FastAPI, mint: Minter) -> None:
+    tokens = [await mint(Scope.read, name=f"dashboard {n}") for n in range(4)]
+    clients = [in_process(app, {"Authorization": f"Bearer {token}"}) for token in tokens]
+    revoked = tokens[3]
+    async with db.get_sessionmaker()() as session, session.begin():
+        await session.execute(update(ApiKey).where(ApiKey.key_id == key_id_of(revoked)).values(revoked_at=utcnow()))
+    shared = checks.key_checks()
+    before = shared.statements
+    try:
+        responses = await asyncio.gather(*(clients[n % 4].get("/api/v1/focus-areas") for n in range(40)))
+    finally:
+        for client in clients:
+            await client.aclose()
+    statuses = [response.status_code for response in responses]
+    assert statuses == [401 if n % 4 == 3 else 200 for n in range(40)]  # each request gets its own key's answer
+    assert 1 <= shared.statements - before < 40
+
+
+async def test_a_failed_check_is_a_503_for_every_request_that_shared_it(
+    app: FastAPI, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def down(key_ids: Sequence[str]) -> checks.Checked:
+        await asyncio.sleep(0.01)
+        raise ConnectionError("The database connection failed: refused")
+
+    monkeypatch.setattr(checks, "_read", down)
+    responses = await asyncio.gather(*(client.get("/api/v1/focus-areas") for _ in range(5)))
+    for response in responses:
+        assert_problem(response, 503)
+    monkeypatch.undo()
+    assert (await client.get("/api/v1/focus-areas")).status_code == 200
