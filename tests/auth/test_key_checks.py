@@ -67,3 +67,12 @@ async def test_a_failed_check_is_a_503_for_every_request_that_shared_it(
         assert_problem(response, 503)
     monkeypatch.undo()
     assert (await client.get("/api/v1/focus-areas")).status_code == 200
+
+
+async def test_a_key_id_of_another_shape_is_refused_without_a_query(client: AsyncClient) -> None:
+    shared = checks.key_checks()
+    before = shared.statements
+    for key_id in ("k" + "0" * 5000, "K0123456789", "k012345678g", "k01234567890"):
+        response = await client.get("/api/v1/focus-areas", headers={"Authorization": f"Bearer csk_{key_id}_secret"})
+        assert_problem(response, 401, detail_contains="not recognised")
+    assert shared.statements == before
