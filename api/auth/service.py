@@ -219,7 +219,7 @@ async def _spend(subject: str, limit: int) -> None:
     """Count a request against a limit: from this worker's lease, or on a connection of its own to take another."""
     if rate_limit_service.spend_leased(subject, limit):
         return
-    async with _autocommit() as connection:
+    async with _autocommit() as connection:  # spend looks at the lease again: another request may have taken one
         await rate_limit_service.spend(connection, subject, limit)
 
 
