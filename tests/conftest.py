@@ -139,16 +139,17 @@ async def app(shared_app: FastAPI, clean_tables: None) -> FastAPI:
     return shared_app
 
 
+async def mint_key(*scopes: Scope, name: str = "test key", **limits: Any) -> str:
+    """Mint an API key straight into the database; returns its token."""
+    data = ApiKeyCreate(name=name, scopes=list(scopes), **limits)
+    async with db.get_sessionmaker()() as session, session.begin():
+        _key, token = await auth_service.create_key(session, data, actor=system_actor("tests"))
+    return token
+
+
 @pytest.fixture
 def mint(clean_tables: None) -> Minter:
-    """Mint an API key straight into the database; returns its token."""
-
-    async def mint_key(*scopes: Scope, name: str = "test key", **limits: Any) -> str:
-        data = ApiKeyCreate(name=name, scopes=list(scopes), **limits)
-        async with db.get_sessionmaker()() as session, session.begin():
-            _key, token = await auth_service.create_key(session, data, actor=system_actor("tests"))
-        return token
-
+    """Mint an API key straight into the test's database; returns its token."""
     return mint_key
 
 

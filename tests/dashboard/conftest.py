@@ -1,6 +1,10 @@
 """The dashboard as `make run` serves it: clients/dashboard/serve.py in its own process with a read key, beside a
 live worker whose CORS setting lets that origin read it; the strategy loaded, DfE's shipped statistics imported,
-and a few figures and progress updates added through the API as the council's systems would."""
+and a few figures and progress updates added through the API as the council's systems would.
+
+Starting the two processes and arranging the data took four seconds a test, a quarter of the suite's time, so a
+module shares them: the data are arranged once, kept as a snapshot, and restored before each test (which may write
+what it likes: the database is emptied after it, as after any test)."""
 
 import asyncio
 import os
@@ -13,7 +17,8 @@ import httpx
 import pytest
 
 from api.auth.models import Scope
-from tests.conftest import Minter
+from tests.conftest import mint_key
+from tests.factories import Rows, SeedSnapshot, empty_database, restore_snapshot, take_snapshot
 from tests.live import READY_WITHIN, free_port, serving
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the repository
@@ -71,19 +76,40 @@ async def arrange(api: str, admin: dict[str, str]) -> None:
         assert answer.status_code == 201, answer.text
 
 
+@dataclass(frozen=True)
+class Served:
+    site: Site
+    rows: Rows  # what each test starts from: the strategy, the two keys, and what arrange() added
+
+
+@pytest.fixture(scope="module")
+async def served(database_url: str, seeded: SeedSnapshot) -> AsyncIterator[Served]:
+    """The module's service and dashboard, and the data they serve as a snapshot. The service's read cache is off:
+    the data are restored under it before each test, as under the in-process app (tests/conftest.py)."""
+    await restore_snapshot(seeded.rows)
+    try:
+        admin = {"Authorization": f"Bearer {await mint_key(Scope.admin, name='test administrator')}"}
+        reader = await mint_key(Scope.read, name="dashboard (tests)")
+        port, spare_port = free_port(), free_port()
+        origins = f"http://127.0.0.1:{port},http://127.0.0.1:{spare_port}"
+        async with serving(database_url, CORS_ORIGINS=origins, READ_CACHE_ENTRIES="0", RATE_LIMIT_PER_MINUTE="0") as (
+            api,
+        ):
+            await arrange(api, admin)
+            rows = await take_snapshot()
+            await empty_database()
+            process, address = await start_dashboard(api, port, reader)
+            try:
+                yield Served(Site(address, api, admin, reader, spare_port), rows)
+            finally:
+                process.terminate()
+                await process.wait()
+    finally:
+        await empty_database()
+
+
 @pytest.fixture
-async def site(database_url: str, loaded: object, mint: Minter) -> AsyncIterator[Site]:
-    admin = {"Authorization": f"Bearer {await mint(Scope.admin, name='test administrator')}"}
-    reader = await mint(Scope.read, name="dashboard (tests)")
-    port, spare_port = free_port(), free_port()
-    origins = f"http://127.0.0.1:{port},http://127.0.0.1:{spare_port}"
-    async with serving(database_url, CORS_ORIGINS=origins, READ_CACHE_ENTRIES="512", RATE_LIMIT_PER_MINUTE="0") as (
-        api,
-    ):
-        await arrange(api, admin)
-        process, address = await start_dashboard(api, port, reader)
-        try:
-            yield Site(address, api, admin, reader, spare_port)
-        finally:
-            process.terminate()
-            await process.wait()
+async def site(served: Served, clean_tables: None) -> Site:
+    """The dashboard and its service, on the arranged data (restored for this test)."""
+    await restore_snapshot(served.rows)
+    return served.site
