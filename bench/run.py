@@ -112,7 +112,7 @@ def _put_paths(base: str, token: str, read: str | None = None) -> tuple[str, lis
 PUT_PERIODS = 12
 PUT = "a single figure PUT (240 figures)"
 # Of any figure: a large council an earlier run has loaded is built again (see _complete). As built, 18 figures are
-# at revision 2 (the generator posts again some the extended seed already holds).
+# at revision 2 (their cause not looked into).
 MAX_REVISIONS = 2
 PACK = "the CSMT pack"
 UNDER_LOAD = "under batches: "
