@@ -437,9 +437,10 @@ def _latest_revisions(wanted: Sequence[Wanted], moment: AsAt) -> Select[Any]:
         or_(*wanted_here), KpiValue.period.in_({period.code for period in every})
     )
     ranked = ranked.where(*_known(moment))
-    # The outer columns named, not taken from the subquery's `.c`: working that out proxies every column and copies
-    # its foreign keys, a sixth of a scorecard's CPU on the large council, for a statement built on every read.
-    outer = [column(c.key, c.type) for c in _FIGURE_COLUMNS]
+    # The outer columns named as the inner select renders them, not taken from the subquery's `.c`: working that out
+    # proxies every column and copies its foreign keys, a sixth of a scorecard's CPU on the large council, for a
+    # statement built on every read.
+    outer = [column(c.expression.name, c.type) for c in _FIGURE_COLUMNS]
     return select(*outer).select_from(ranked.subquery("latest")).where(column("rank") == 1)
 
 
