@@ -12,7 +12,9 @@ from api import access_log, docs, openapi
 from api.actions.router import router as actions_router
 from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
+from api.auth.checks import key_checks
 from api.auth.middleware import AccessMiddleware
+from api.auth.notified import Notified
 from api.auth.router import router as auth_router
 from api.benchmarks.benchmark_router import router as benchmark_router
 from api.benchmarks.groups_router import router as comparator_groups_router
@@ -109,7 +111,18 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # until it is answered, and at 700 each was copied up a generation many times over and brought full collections
     # with it (the large council's CSMT pack: 26 ms of collection a pack, 4.6 ms now; a page of actions 0.4 -> 0).
     gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])
+    settings = get_settings()
+    checks = key_checks()
+    if settings.listen_url is not None:
+        await checks.listen(
+            Notified(
+                settings.listen_url,
+                connect_timeout=settings.db_connect_timeout,
+                keepalive=settings.listen_keepalive_seconds,
+            )
+        )
     yield
+    await checks.unlisten()
     await dispose_engines()
 
 

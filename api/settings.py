@@ -36,6 +36,19 @@ class Settings(BaseSettings):
     read_cache_entries: int = Field(
         default=2048, ge=0, description="Read answers each worker keeps, checked against the data version (0: none)."
     )
+    listen_for_changes: bool = Field(
+        default=True,
+        description="PostgreSQL: keep each worker's data version and keys in use current from the database's "
+        "notifications (one more connection a worker) rather than reading them for each batch of requests.",
+    )
+    listen_database_url: str | None = Field(
+        default=None,
+        description="Where the listening connection goes, when DATABASE_URL is a pooler that does not carry LISTEN "
+        "(PgBouncer in transaction mode); by default DATABASE_URL.",
+    )
+    listen_keepalive_seconds: float = Field(
+        default=5, gt=0, le=60, description="How often a worker's listening connection is checked (and its timeout)."
+    )
     readyz_timeout: float = Field(default=1, gt=0, le=30, description="Seconds /readyz waits for the database.")
     seed_path: Path = Path("seed")
     allow_anonymous_read: bool = Field(
@@ -108,6 +121,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def listen_url(self) -> str | None:
+        """Where workers listen for changes (api/auth/notified.py); None where they do not (SQLite, or turned off)."""
+        if not self.listen_for_changes or self.is_sqlite:
+            return None
+        return self.listen_database_url or self.database_url
 
 
 @lru_cache

@@ -4,6 +4,7 @@ loopback port."""
 
 import asyncio
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -58,8 +59,16 @@ async def _ready(process: asyncio.subprocess.Process, base: str) -> bool:
     return False
 
 
+class Workers(list[str]):
+    """Workers' base URLs, with their processes (a test may pause one, as a stuck worker)."""
+
+    def __init__(self, started: list[tuple[asyncio.subprocess.Process, str]]) -> None:
+        super().__init__(base for _process, base in started)
+        self.processes = {base: process for process, base in started}
+
+
 @asynccontextmanager
-async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIterator[list[str]]:
+async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIterator[Workers]:
     """``count`` workers on one database; yields their base URLs and stops them after."""
     outcomes = await asyncio.gather(*(start(database_url, settings) for _ in range(count)), return_exceptions=True)
     started = [outcome for outcome in outcomes if not isinstance(outcome, BaseException)]
@@ -67,8 +76,10 @@ async def serving(database_url: str, count: int = 1, **settings: str) -> AsyncIt
         for outcome in outcomes:
             if isinstance(outcome, BaseException):  # the others are stopped below, not left running
                 raise outcome
-        yield [base for _process, base in started]
+        yield Workers(started)
     finally:
         for process, _base in started:
-            process.terminate()
+            if process.returncode is None:
+                process.send_signal(signal.SIGCONT)  # a worker a test paused takes its SIGTERM
+                process.terminate()
         await asyncio.gather(*(process.wait() for process, _base in started))

@@ -7,29 +7,41 @@ and requests alternate between them.
 - a rate limit holds across workers (the budget lives in the database, spent in leases);
 - concurrent writes through both workers give gap-free revisions and a gap-free change feed in commit order;
 - an idempotent retry sent to the other worker replays the first answer instead of writing again.
+
+On PostgreSQL each worker answers key checks from memory kept current by notifications (api/auth/notified.py), and a
+write is fenced before it is answered. So, besides the above:
+
+- revocations are refused by the other worker at once while both are busy serving reads;
+- a worker whose listening connection is lost reads the database until it listens again, missing nothing;
+- a worker that stops answering (paused) does not hold writes up for long: its listener is cut off, and once it
+  resumes it refuses a key revoked meanwhile.
 """
 
 import asyncio
+import signal
 import time
 from collections.abc import AsyncIterator
 from itertools import cycle
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from api.auth.models import Scope
+from api.auth.notified import FENCE_SECONDS, listener_name
 from api.auth.rate_limit import WINDOW_SECONDS
+from api.db import make_engine
 from tests.asserts import assert_problem
 from tests.auth.helpers import key_id_of
 from tests.conftest import Minter
-from tests.live import serving
+from tests.live import Workers, serving
 
 KPI = "repeat-child-protection-plans-within-2-years"  # a Council Plan KPI of the strategy, by financial year
 pytestmark = pytest.mark.usefixtures("loaded")
 
 
 @pytest.fixture
-async def workers(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[list[str]]:
+async def workers(database_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Workers]:
     """Two workers with their read caches on; a test's marker may add settings (e.g. a rate limit)."""
     marker = request.node.get_closest_marker("worker_settings")
     settings = {"READ_CACHE_ENTRIES": "512", "RATE_LIMIT_PER_MINUTE": "0"} | (marker.kwargs if marker else {})
@@ -128,3 +140,140 @@ async def test_an_idempotent_retry_on_the_other_worker_replays_the_first_answer(
         assert (retry.status_code, retry.json()) == (first.status_code, first.json())
         submissions = (await on_second.get("/api/v1/kpi-submissions")).json()
         assert submissions["total"] == 1
+
+
+LISTENERS = text(
+    "SELECT pid FROM pg_stat_activity WHERE application_name = ANY(CAST(:names AS text[])) "
+    "AND datname = current_database()"
+)
+
+
+async def _listeners(database_url: str, workers: Workers) -> list[int]:
+    """The workers' live listeners' backends (each worker's, once it answers from memory; other tests' servers on the
+    same database have their own)."""
+    names = [listener_name(process.pid) for process in workers.processes.values()]
+    engine = make_engine(database_url, pooled=False)
+    try:
+        async with engine.connect() as connection:
+            return list((await connection.execute(LISTENERS, {"names": names})).scalars())
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def listening(workers: Workers, database_url: str) -> Workers:
+    """Both workers, once both listen (PostgreSQL only: SQLite has no notifications and reads for every check)."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("notifications: PostgreSQL only")
+    await _both_listening(database_url, workers)
+    return workers
+
+
+async def _both_listening(database_url: str, workers: Workers) -> list[int]:
+    for _ in range(200):
+        if len(found := await _listeners(database_url, workers)) == 2:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError("the workers' listeners did not come up")
+
+
+async def _new_reader(admin: httpx.AsyncClient, clients: list[httpx.AsyncClient], name: str) -> tuple[str, str]:
+    """A reader key made through the API, its answers cached on every worker; its id and token."""
+    made = await admin.post("/api/v1/api-keys", json={"name": name, "scopes": ["read"]})
+    assert made.status_code == 201, made.text
+    token = made.json()["key"]
+    for client in clients * 2:
+        answer = await client.get("/api/v1/focus-areas", headers={"Authorization": f"Bearer {token}"})
+        assert answer.status_code == 200, answer.text
+    return made.json()["id"], token
+
+
+async def _refused(client: httpx.AsyncClient, token: str) -> None:
+    answer = await client.get("/api/v1/focus-areas", headers={"Authorization": f"Bearer {token}"})
+    assert_problem(answer, 401, detail_contains="revoked")
+
+
+async def test_revocations_are_refused_by_the_other_worker_at_once_while_both_are_busy(
+    listening: Workers, mint: Minter
+) -> None:
+    admin_token, busy_token = await mint(Scope.admin, name="admin"), await mint(Scope.read, name="dashboard")
+    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in listening]
+    admins = [_client(base, admin_token) for base in listening]
+    stop = asyncio.Event()
+
+    async def poll(client: httpx.AsyncClient) -> int:  # a dashboard polling as fast as it can
+        served = 0
+        while not stop.is_set():
+            answer = await client.get("/api/v1/focus-areas", headers={"Authorization": f"Bearer {busy_token}"})
+            assert answer.status_code == 200, answer.text
+            served += 1
+        return served
+
+    pollers = [asyncio.create_task(poll(client)) for client in clients for _ in range(3)]
+    try:
+        for round_ in range(10):
+            first, second = (0, 1) if round_ % 2 == 0 else (1, 0)
+            key_id, token = await _new_reader(admins[first], clients, f"reader {round_}")
+            revoked = await admins[first].delete(f"/api/v1/api-keys/{key_id}")
+            assert revoked.status_code == 200, revoked.text
+            await _refused(clients[second], token)  # the very next request, on the other worker
+    finally:
+        stop.set()
+        served = await asyncio.gather(*pollers)
+        for client in clients + admins:
+            await client.aclose()
+    assert sum(served) > 0
+
+
+async def test_a_worker_that_loses_its_listener_reads_the_database_until_it_listens_again(
+    listening: Workers, mint: Minter, database_url: str
+) -> None:
+    admin_token = await mint(Scope.admin, name="admin")
+    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in listening]
+    admin = _client(listening[0], admin_token)
+    try:
+        lost = await _listeners(database_url, listening)
+        engine = make_engine(database_url, pooled=False)
+        async with engine.connect() as connection:  # both listeners' connections cut, as a network fault would
+            await connection.execute(
+                text("SELECT pg_terminate_backend(pid, 1000) FROM unnest(CAST(:pids AS integer[])) AS pid"),
+                {"pids": lost},
+            )
+        await engine.dispose()
+        key_id, token = await _new_reader(admin, clients, "while lost")
+        assert (await admin.delete(f"/api/v1/api-keys/{key_id}")).status_code == 200
+        await _refused(clients[1], token)
+        back = await _both_listening(database_url, listening)
+        assert not set(back) & set(lost)  # listening afresh, on new connections
+        key_id, token = await _new_reader(admin, clients, "once back")
+        assert (await admin.delete(f"/api/v1/api-keys/{key_id}")).status_code == 200
+        await _refused(clients[1], token)
+    finally:
+        for client in [*clients, admin]:
+            await client.aclose()
+
+
+async def test_a_stuck_worker_is_cut_off_and_refuses_a_key_revoked_meanwhile_once_it_resumes(
+    listening: Workers, mint: Minter, database_url: str
+) -> None:
+    admin_token = await mint(Scope.admin, name="admin")
+    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in listening]
+    admin = _client(listening[0], admin_token)
+    stuck = listening.processes[listening[1]]
+    try:
+        key_id, token = await _new_reader(admin, clients, "revoked while the other is stuck")
+        stuck.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            revoked = await admin.delete(f"/api/v1/api-keys/{key_id}")
+            waited = time.monotonic() - started
+            assert revoked.status_code == 200, revoked.text
+            assert FENCE_SECONDS <= waited < FENCE_SECONDS + 5  # held for the fence, then the stuck one cut off
+            assert len(await _listeners(database_url, listening)) == 1
+        finally:
+            stuck.send_signal(signal.SIGCONT)
+        await _refused(clients[1], token)
+        await _both_listening(database_url, listening)  # and it listens again
+    finally:
+        for client in [*clients, admin]:
+            await client.aclose()

@@ -10,6 +10,10 @@ So a worker runs at most one check at a time, for every request waiting when it 
 while a check is in flight waits for the next one, which starts after it arrived and so sees every write committed
 before it: the guarantee is the one a statement per request gave. Alone, a request's check starts at once; under
 load, one statement answers as many requests as arrived during the one before.
+
+On PostgreSQL a worker's listener (api/auth/notified.py) keeps the version and the keys in use current from the
+database's notifications; while it is live, a check is answered from it, and goes to the database only for a key
+it does not hold yet.
 """
 
 import asyncio
@@ -24,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from api.audit.models import ChangeCounter
 from api.auth.models import ApiKey
+from api.auth.notified import Notified
 from api.db import get_engine
 from api.driver import DriverStatement, driver_of
 
@@ -71,9 +76,39 @@ class KeyChecks:
         self.waiting: dict[str | None, asyncio.Future[Checked]] = {}
         self.runner: asyncio.Task[None] | None = None
         self.statements = 0  # how many checks were run, for tests and benchmarks
+        self.notified: Notified | None = None
+
+    async def listen(self, notified: Notified) -> None:
+        await self.unlisten()
+        self.notified = notified
+        notified.start()
+
+    async def unlisten(self) -> None:
+        if self.notified is not None:
+            notified, self.notified = self.notified, None
+            await notified.stop()
 
     async def check(self, key_id: str | None) -> Checked:
-        """The data's version and the key's row (key_id None: the version alone), read after this call began."""
+        """The data's version and the key's row (key_id None: the version alone), as they were after this call
+        began: from the notifications while they are live, from the database otherwise."""
+        notified = self.notified
+        if notified is not None and notified.live:
+            # One turn of the event loop: notifications read no later than this request have been applied after it.
+            await asyncio.sleep(0)
+            if notified.live:
+                if key_id is None:
+                    return Checked(notified.version, {})
+                if (row := notified.keys.get(key_id)) is not None:
+                    return Checked(notified.version, {key_id: row})
+                generation = notified.generation
+                checked = await self._shared(key_id)
+                if (row := checked.keys.get(key_id)) is not None:
+                    notified.remember(key_id, row, generation)
+                return checked
+        return await self._shared(key_id)
+
+    async def _shared(self, key_id: str | None) -> Checked:
+        """The check read from the database, shared with the requests waiting for the same statement."""
         future = self.waiting.get(key_id)
         if future is None:
             future = self.waiting[key_id] = asyncio.get_running_loop().create_future()

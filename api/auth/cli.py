@@ -13,6 +13,7 @@ from rich.table import Table
 
 from api.auth import service
 from api.auth.models import ApiKey, Scope
+from api.auth.notified import listening
 from api.auth.principal import system_actor
 from api.auth.schemas import ApiKeyCreate, ApiKeyRead
 from api.auth.service import ApiKeyQuery
@@ -85,6 +86,9 @@ def list_keys() -> None:
 async def _revoke(key_id: str) -> None:
     async with get_sessionmaker()() as session, session.begin():
         await service.revoke_key(session, key_id, actor=system_actor(_actor()))
+    if (url := get_settings().listen_url) is not None:  # as the API's writes are: every worker has seen it
+        async with listening(url) as notified:
+            await notified.fence()
 
 
 @cli.command("revoke")

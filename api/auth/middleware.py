@@ -17,8 +17,10 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import header
-from api.auth.deps import identify
+from api.auth.checks import key_checks
+from api.auth.deps import SAFE_METHODS, identify
 from api.auth.models import Scope as KeyScope
+from api.auth.notified import Notified
 from api.errors import problem_for
 
 MAX_BODY = 2 * 1024 * 1024
@@ -59,6 +61,18 @@ class ReadCache:
             self.size -= len(dropped.body)
 
 
+def fenced(send: Send, notified: Notified) -> Send:
+    """``send``, holding back a write's answer (anything under 400) until every worker has seen what it wrote: a key
+    revoked is refused, and a read answered afresh, by whichever worker the client calls next (api/auth/notified.py)."""
+
+    async def fenced_send(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] < 400:
+            await notified.fence()
+        await send(message)
+
+    return fenced_send
+
+
 class AccessMiddleware:
     def __init__(
         self, app: ASGIApp, prefix: str, cache_entries: int = 2048, cache_bytes: int = 128 * 1024 * 1024
@@ -85,6 +99,9 @@ class AccessMiddleware:
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["identity"] = identity
+        if scope["method"] not in SAFE_METHODS and (notified := key_checks().notified) is not None:
+            await self.app(scope, receive, fenced(send, notified))
+            return
         readable = identity.principal.has(KeyScope.read)  # without it the route refuses (403): never from cache
         if self.cache is None or scope["method"] != "GET" or path.startswith(self.uncached) or not readable:
             await self.app(scope, receive, send)
