@@ -21,6 +21,7 @@ import asyncio
 import signal
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from itertools import cycle
 
 import httpx
@@ -188,6 +189,20 @@ async def _new_reader(admin: httpx.AsyncClient, clients: list[httpx.AsyncClient]
     return made.json()["id"], token
 
 
+@asynccontextmanager
+async def _callers(
+    workers: Workers, admin_token: str
+) -> AsyncIterator[tuple[list[httpx.AsyncClient], list[httpx.AsyncClient]]]:
+    """A client without a key for each worker (requests bring their own), and an administrator's for each."""
+    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in workers]
+    admins = [_client(base, admin_token) for base in workers]
+    try:
+        yield clients, admins
+    finally:
+        for client in [*clients, *admins]:
+            await client.aclose()
+
+
 async def _refused(client: httpx.AsyncClient, token: str) -> None:
     answer = await client.get("/api/v1/focus-areas", headers={"Authorization": f"Bearer {token}"})
     assert_problem(answer, 401, detail_contains="revoked")
@@ -197,8 +212,6 @@ async def test_revocations_are_refused_by_the_other_worker_at_once_while_both_ar
     listening: Workers, mint: Minter
 ) -> None:
     admin_token, busy_token = await mint(Scope.admin, name="admin"), await mint(Scope.read, name="dashboard")
-    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in listening]
-    admins = [_client(base, admin_token) for base in listening]
     stop = asyncio.Event()
 
     async def poll(client: httpx.AsyncClient) -> int:  # a dashboard polling as fast as it can
@@ -209,19 +222,18 @@ async def test_revocations_are_refused_by_the_other_worker_at_once_while_both_ar
             served += 1
         return served
 
-    pollers = [asyncio.create_task(poll(client)) for client in clients for _ in range(3)]
-    try:
-        for round_ in range(10):
-            first, second = (0, 1) if round_ % 2 == 0 else (1, 0)
-            key_id, token = await _new_reader(admins[first], clients, f"reader {round_}")
-            revoked = await admins[first].delete(f"/api/v1/api-keys/{key_id}")
-            assert revoked.status_code == 200, revoked.text
-            await _refused(clients[second], token)  # the very next request, on the other worker
-    finally:
-        stop.set()
-        served = await asyncio.gather(*pollers)
-        for client in clients + admins:
-            await client.aclose()
+    async with _callers(listening, admin_token) as (clients, admins):
+        pollers = [asyncio.create_task(poll(client)) for client in clients for _ in range(3)]
+        try:
+            for round_ in range(10):
+                first, second = (0, 1) if round_ % 2 == 0 else (1, 0)
+                key_id, token = await _new_reader(admins[first], clients, f"reader {round_}")
+                revoked = await admins[first].delete(f"/api/v1/api-keys/{key_id}")
+                assert revoked.status_code == 200, revoked.text
+                await _refused(clients[second], token)  # the very next request, on the other worker
+        finally:
+            stop.set()
+            served = await asyncio.gather(*pollers)
     assert sum(served) > 0
 
 
@@ -229,9 +241,7 @@ async def test_a_worker_that_loses_its_listener_reads_the_database_until_it_list
     listening: Workers, mint: Minter, database_url: str
 ) -> None:
     admin_token = await mint(Scope.admin, name="admin")
-    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in listening]
-    admin = _client(listening[0], admin_token)
-    try:
+    async with _callers(listening, admin_token) as (clients, (admin, _)):
         lost = await _listeners(database_url, listening)
         engine = make_engine(database_url, pooled=False)
         async with engine.connect() as connection:  # both listeners' connections cut, as a network fault would
@@ -248,19 +258,14 @@ async def test_a_worker_that_loses_its_listener_reads_the_database_until_it_list
         key_id, token = await _new_reader(admin, clients, "once back")
         assert (await admin.delete(f"/api/v1/api-keys/{key_id}")).status_code == 200
         await _refused(clients[1], token)
-    finally:
-        for client in [*clients, admin]:
-            await client.aclose()
 
 
 async def test_a_stuck_worker_is_cut_off_and_refuses_a_key_revoked_meanwhile_once_it_resumes(
     listening: Workers, mint: Minter, database_url: str
 ) -> None:
     admin_token = await mint(Scope.admin, name="admin")
-    clients = [httpx.AsyncClient(base_url=base, timeout=30) for base in listening]
-    admin = _client(listening[0], admin_token)
     stuck = listening.processes[listening[1]]
-    try:
+    async with _callers(listening, admin_token) as (clients, (admin, _)):
         key_id, token = await _new_reader(admin, clients, "revoked while the other is stuck")
         stuck.send_signal(signal.SIGSTOP)
         try:
@@ -274,6 +279,3 @@ async def test_a_stuck_worker_is_cut_off_and_refuses_a_key_revoked_meanwhile_onc
             stuck.send_signal(signal.SIGCONT)
         await _refused(clients[1], token)
         await _both_listening(database_url, listening)  # and it listens again
-    finally:
-        for client in [*clients, admin]:
-            await client.aclose()

@@ -54,13 +54,14 @@ FENCE_SECONDS = 2.0  # how long a fence waits for a listener before cutting it o
 RETRY_SECONDS = (0.1, 0.5, 1, 2, 5)  # waits between attempts to (re)connect, the last repeated
 
 _VERSION = "SELECT last_seq FROM change_counter WHERE id = 1"
-_FENCE = """
-    SELECT array(SELECT pid FROM pg_stat_activity WHERE application_name LIKE $2 AND datname = current_database())
-    FROM (SELECT pg_notify('csk_fence', $1)) AS sent
-"""
-_ACK = "SELECT pg_notify('csk_ack', fence) FROM unnest($1::text[]) AS fence"
+_LIVE_PIDS = (  # the live listeners' backends on this database
+    f"array(SELECT pid FROM pg_stat_activity WHERE application_name LIKE '{LIVE_NAMES}'"
+    " AND datname = current_database())"
+)
+_LIVE = f"SELECT {_LIVE_PIDS}"
+_FENCE = f"SELECT {_LIVE_PIDS} FROM (SELECT pg_notify('{FENCE_CHANNEL}', $1)) AS sent"
+_ACK = f"SELECT pg_notify('{ACK_CHANNEL}', fence) FROM unnest($1::text[]) AS fence"
 _CUT_OFF = "SELECT pg_terminate_backend(pid, 1000) FROM unnest($1::int[]) AS pid"
-_LIVE = "SELECT array(SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1 AND datname = current_database())"
 
 
 def listener_name(process_id: int) -> str:
@@ -86,9 +87,7 @@ class Notified:
         self._seen = (0, 0)  # the version the last keepalive read, and how many notifications had come by then
         self.keys: dict[str, Any] = {}
         self.generation = 0  # moved on by every key notification: a row read before it may be stale
-        self.connections = 0  # times the listener has gone live, for tests and benchmarks
-        self.fences = 0  # fences this listener has sent
-        self.cut_off = 0  # listeners this one has cut off for not acknowledging a fence
+        self.fences = 0  # fences this listener has sent (each one's number)
         self.task: asyncio.Task[None] | None = None
         self._driver: Any = None
         self._pid = 0  # the listening backend's
@@ -194,7 +193,6 @@ class Notified:
             acks = asyncio.create_task(self._acknowledge(driver))
             self.live = True
             await driver.execute(f"SET application_name = '{listener_name(os.getpid())}'")  # now fences wait for it
-            self.connections += 1
             while True:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(lost.wait(), self.keepalive)
@@ -278,7 +276,7 @@ class Notified:
         number = self.fences
         deadline = asyncio.get_running_loop().time() + FENCE_SECONDS
         async with self._statement:
-            fence = driver.fetchval(_FENCE, f"{self._pid}:{number}", LIVE_NAMES)
+            fence = driver.fetchval(_FENCE, f"{self._pid}:{number}")
             listeners = await asyncio.wait_for(fence, FENCE_SECONDS)
         while waiting := [pid for pid in listeners if self._acked.get(pid, 0) < number]:
             remaining = deadline - asyncio.get_running_loop().time()
@@ -297,8 +295,7 @@ class Notified:
         log.warning("Cutting off listeners (%s): a fence was not acknowledged.", pids or "all")
         async with asyncio.timeout(FENCE_SECONDS * 2), self._other_connection() as other:
             if pids is None:
-                pids = list(await other.fetchval(_LIVE, LIVE_NAMES))
-            self.cut_off += len(pids)
+                pids = list(await other.fetchval(_LIVE))
             await other.execute(_CUT_OFF, pids)
 
     @asynccontextmanager

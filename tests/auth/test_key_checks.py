@@ -10,8 +10,10 @@ from httpx import AsyncClient
 from sqlalchemy import update
 
 from api import db
-from api.auth import checks
+from api.auth import checks, service
 from api.auth.models import ApiKey, Scope
+from api.auth.notified import Notified
+from api.auth.principal import system_actor
 from api.db import utcnow
 from tests.asserts import assert_problem
 from tests.auth.helpers import HeldChecks, key_id_of
@@ -76,3 +78,36 @@ async def test_a_key_id_of_another_shape_is_refused_without_a_query(client: Asyn
         response = await client.get("/api/v1/focus-areas", headers={"Authorization": f"Bearer csk_{key_id}_secret"})
         assert_problem(response, 401, detail_contains="not recognised")
     assert shared.statements == before
+
+
+async def test_with_notifications_checks_are_answered_from_memory_and_a_revocation_reaches_it(
+    mint: Minter, database_url: str
+) -> None:
+    """api/auth/notified.py: once listening, a key read once is answered without a statement, the data version
+    follows every commit, and a revocation (fenced, as the API's writes are) drops the key, read afresh as revoked."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("notifications: PostgreSQL only")
+    token = await mint(Scope.read)
+    key_id = key_id_of(token)
+    shared = checks.KeyChecks()
+    await shared.listen(Notified(database_url, connect_timeout=10, keepalive=10))
+    try:
+        assert shared.notified is not None
+        assert await shared.notified.until_live(10)
+        first = await shared.check(key_id)  # not held yet: read from the database, then held
+        assert shared.statements == 1
+        assert first.keys[key_id].revoked_at is None
+        for _ in range(20):
+            again = await shared.check(key_id)
+            assert again.keys[key_id] is first.keys[key_id]
+        assert shared.statements == 1
+        async with db.get_sessionmaker()() as session, session.begin():
+            await service.revoke_key(session, key_id, actor=system_actor("test"))
+        await shared.notified.fence()
+        assert key_id not in shared.notified.keys
+        assert (await shared.check(None)).version > first.version  # the revocation's commit, notified
+        after = await shared.check(key_id)
+        assert shared.statements == 2
+        assert after.keys[key_id].revoked_at is not None
+    finally:
+        await shared.unlisten()
