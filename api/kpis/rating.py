@@ -273,8 +273,12 @@ def as_shown(value: Decimal, unit: Unit, decimal_places: int) -> Decimal:
     return _rounded(value, 0 if unit is Unit.currency else decimal_places)
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(16))  # 1, 0.1, 0.01 ...: a KPI's decimal places
+
+
 def _rounded(value: Decimal, decimal_places: int) -> Decimal:
-    rounded = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA[decimal_places] if 0 <= decimal_places < len(_QUANTA) else Decimal(1).scaleb(-decimal_places)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded.is_zero() else rounded  # -0.4 is shown as "0", never "-0"
 
 

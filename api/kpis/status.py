@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Select, and_, column, func, or_, select
@@ -50,6 +51,7 @@ class Figure:
     """The latest revision of one figure (a KPI, scope and period), as it stood then: what a standing reads."""
 
     kpi_id: int
+    scope_id: int  # the scope's id, read without going through the ORM (hot loops read it for every comparator)
     scope: Scope
     period: str
     period_start_date: date
@@ -72,15 +74,52 @@ class Scopes:
     borough: Scope | None
     england: Scope | None
     comparators: tuple[Scope, ...]  # England among them, in key order
+    # Read off the scopes once (standings test thousands of figures' scopes; the ORM's attributes cost a call each):
+    order: dict[int, int]  # comparator id -> its place in ``comparators``
+    authority_ids: frozenset[int]  # England's local authorities (DfE's geography), which a figure is ranked among
+    by_la_code: dict[str, int]  # DfE's old three-digit local authority number -> scope id
+    named: tuple[tuple[int, GeographyLevel | None, str | None], ...]  # each comparator's id, level and GSS code
 
     @classmethod
     def of(cls, scopes: Sequence[Scope]) -> "Scopes":
+        by_id: dict[int, Scope] = {}
+        borough = england = None
+        comparators: list[Scope] = []
+        authorities: set[int] = set()
+        by_la_code: dict[str, int] = {}
+        named = []
+        for scope in scopes:
+            id_, kind, level, gss_code, la_code = scope.id, scope.kind, scope.level, scope.gss_code, scope.old_la_code
+            by_id[id_] = scope
+            if borough is None and kind is ScopeKind.borough:
+                borough = scope
+            if england is None and gss_code == ENGLAND_GSS:
+                england = scope
+            if kind is ScopeKind.comparator:
+                comparators.append(scope)
+                named.append((id_, level, gss_code))
+            if level is GeographyLevel.local_authority:
+                authorities.add(id_)
+            if la_code is not None:
+                by_la_code[la_code] = id_
+        order = {id_: place for place, (id_, _level, _gss) in enumerate(named)}
         return cls(
-            all=scopes,
-            by_id={scope.id: scope for scope in scopes},
-            borough=next((s for s in scopes if s.kind is ScopeKind.borough), None),
-            england=next((s for s in scopes if s.gss_code == ENGLAND_GSS), None),
-            comparators=tuple(s for s in scopes if s.kind is ScopeKind.comparator),
+            scopes, by_id, borough, england, tuple(comparators), order, frozenset(authorities), by_la_code, tuple(named)
+        )
+
+    def named_for(self, scope: Scope) -> frozenset[int]:
+        """The comparators a standing for ``scope`` names: England, the scope's own region, and any outside DfE's
+        geography."""
+        ours, region = scope.id, scope.region_code
+        return frozenset(
+            id_
+            for id_, level, gss_code in self.named
+            if id_ != ours
+            and (
+                level is None
+                or level is GeographyLevel.country
+                or (level is GeographyLevel.region and gss_code == region)
+            )
         )
 
 
@@ -118,6 +157,11 @@ class Series:
         if self.latest is None:
             raise ValueError("This series was loaded for an asked period and no runs: it has no latest periods.")
         return self.latest.get(kpi.id)
+
+    @cached_property
+    def named(self) -> frozenset[int]:
+        """The comparators the standings name: England, the scope's region and those outside DfE's geography."""
+        return self.scopes.named_for(self.scope) if self.scope else frozenset()
 
     def comparators_at(self, kpi: Kpi, period: Period) -> list[Figure]:
         if self.compared.get(kpi.id) != period.code:
@@ -267,9 +311,8 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
     target = series.target(kpi, period)
     earlier = period.previous()
     last_year = period.same_period_last_year() if full else earlier
-    others = (
-        [figure for figure in series.comparators_at(kpi, period) if figure.scope.id != series.scope.id] if full else []
-    )
+    ours = series.scope.id
+    others = [figure for figure in series.comparators_at(kpi, period) if figure.scope_id != ours] if full else []
     return Standing(
         kpi=kpi,
         scope=series.scope,
@@ -279,7 +322,7 @@ def stand_at(kpi: Kpi, period: Period | None, series: Series, *, full: bool = Tr
         rating=_rate(kpi, period, value, target, local, series.national(kpi)),
         vs_previous=_travel(kpi, value, earlier, local),
         vs_last_year=_travel(kpi, value, last_year, local) if last_year != earlier else None,
-        comparators=[figure for figure in others if _shown(figure.scope, series.scope)],
+        comparators=[figure for figure in others if figure.scope_id in series.named],
         benchmark=_benchmark(kpi, series, value, others, series.national(kpi).get(period.code)) if full else None,
     )
 
@@ -321,13 +364,6 @@ def direction_at(kpi: Kpi, period: Period, series: Series) -> Direction | None:
     )
 
 
-def _shown(comparator: Scope, scope: Scope) -> bool:
-    """Whether a standing names this comparator: England, the scope's own region, or one outside DfE's geography."""
-    if comparator.level is None or comparator.level is GeographyLevel.country:
-        return True
-    return comparator.level is GeographyLevel.region and comparator.gss_code == scope.region_code
-
-
 def _benchmark(
     kpi: Kpi, series: Series, value: Figure | None, others: list[Figure], england: Figure | None
 ) -> Benchmark | None:
@@ -336,15 +372,18 @@ def _benchmark(
     if value is None or value.value is None:
         return None
 
+    unit, places = kpi.unit, kpi.decimal_places
+
     def shown(figure: Figure) -> Decimal | None:
-        return rating.as_shown(figure.value, kpi.unit, kpi.decimal_places) if figure.value is not None else None
+        return rating.as_shown(figure.value, unit, places) if figure.value is not None else None
 
     ours = rating.as_shown(value.value, kpi.unit, kpi.decimal_places)
-    authorities = [n for f in others if f.scope.level is GeographyLevel.local_authority and (n := shown(f)) is not None]
+    ranked = series.scopes.authority_ids
+    authorities = [n for f in others if f.scope_id in ranked and (n := shown(f)) is not None]
     field_ = [ours, *authorities] if series.scope and series.scope.level is GeographyLevel.local_authority else []
     position = statistics.rank(ours, field_, kpi.polarity) if len(field_) > 1 else None
     neighbours = series.neighbours
-    near = [n for f in others if neighbours and f.scope.id in neighbours.scope_ids and (n := shown(f)) is not None]
+    near = [n for f in others if neighbours and f.scope_id in neighbours.scope_ids and (n := shown(f)) is not None]
     mean = statistics.mean(near)
     gap = statistics.gap_for(kpi, value.value, _number(england), rating.NATIONAL)
     if position is None and not near and gap is None:
@@ -455,7 +494,9 @@ async def _figures(session: AsyncSession, scopes: Scopes, wanted: Sequence[Wante
     rows = await (await session.connection()).execute(_latest_revisions(wanted, moment))
     by_id = scopes.by_id
     return [
-        Figure(kpi_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at)
+        Figure(
+            kpi_id, scope_id, by_id[scope_id], period, start, end, value, numerator, denominator, symbol, prov, rev, at
+        )
         for kpi_id, scope_id, period, start, end, value, numerator, denominator, symbol, prov, rev, at in rows
     ]
 
@@ -536,18 +577,19 @@ async def series_for(
     comparators: dict[int, list[Figure]] = defaultdict(list)
     near: defaultdict[tuple[int, str], list[Figure]] = defaultdict(list)
     near_ids = neighbours.scope_ids if trends and neighbours is not None else frozenset()
+    compared = scopes.order
     for figure in await _figures(session, scopes, wanted, moment):
-        scope_id = figure.scope.id
+        scope_id = figure.scope_id
         if scope_id in (local.id, national):
             figures[(figure.kpi_id, scope_id)][figure.period] = figure
         if scope_id in near_ids:
             near[(figure.kpi_id, figure.period)].append(figure)
         asked_for = at.get(figure.kpi_id)
-        if figure.scope.kind is ScopeKind.comparator and asked_for and asked_for.code == figure.period:
+        if scope_id in compared and asked_for and asked_for.code == figure.period:
             comparators[figure.kpi_id].append(figure)
-    order = {s.id: i for i, s in enumerate(scopes.comparators)}
+    order = scopes.order
     for found in comparators.values():
-        found.sort(key=lambda figure: order[figure.scope.id])
+        found.sort(key=lambda figure: order[figure.scope_id])
     compared_at = {kpi_id: period.code for kpi_id, period in at.items()}
     return Series(
         local, scopes, dict(figures), latest, compared_at, dict(comparators), targets, neighbours, trends, dict(near)
@@ -604,7 +646,7 @@ async def _neighbours(session: AsyncSession, scopes: Scopes, local: Scope) -> Ne
         return None
     model = max(model for model, _code in rows)
     codes = {code for listed, code in rows if listed == model}
-    ids = frozenset(scope.id for scope in scopes.all if scope.old_la_code in codes)
+    ids = frozenset(scopes.by_la_code[code] for code in codes if code in scopes.by_la_code)
     return Neighbours(model, ids, len(codes))
 
 
