@@ -15,8 +15,10 @@ NO_CHROMIUM = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    """One Chromium for a run (a launch took about a second a test); every page opens in a context of its own, so
+    tests share no cookies, storage or cache."""
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield launched
