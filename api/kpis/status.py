@@ -78,7 +78,7 @@ class Scopes:
     order: dict[int, int]  # comparator id -> its place in ``comparators``
     authority_ids: frozenset[int]  # England's local authorities (DfE's geography), which a figure is ranked among
     by_la_code: dict[str, int]  # DfE's old three-digit local authority number -> scope id
-    named: tuple[tuple[int, GeographyLevel | None, str | None], ...]  # each comparator's id, level and GSS code
+    places: tuple[tuple[int, GeographyLevel | None, str | None], ...]  # each comparator's id, level and GSS code
 
     @classmethod
     def of(cls, scopes: Sequence[Scope]) -> "Scopes":
@@ -87,7 +87,7 @@ class Scopes:
         comparators: list[Scope] = []
         authorities: set[int] = set()
         by_la_code: dict[str, int] = {}
-        named = []
+        places = []
         for scope in scopes:
             id_, kind, level, gss_code, la_code = scope.id, scope.kind, scope.level, scope.gss_code, scope.old_la_code
             by_id[id_] = scope
@@ -97,14 +97,22 @@ class Scopes:
                 england = scope
             if kind is ScopeKind.comparator:
                 comparators.append(scope)
-                named.append((id_, level, gss_code))
+                places.append((id_, level, gss_code))
             if level is GeographyLevel.local_authority:
                 authorities.add(id_)
             if la_code is not None:
                 by_la_code[la_code] = id_
-        order = {id_: place for place, (id_, _level, _gss) in enumerate(named)}
+        order = {id_: place for place, (id_, _level, _gss) in enumerate(places)}
         return cls(
-            scopes, by_id, borough, england, tuple(comparators), order, frozenset(authorities), by_la_code, tuple(named)
+            scopes,
+            by_id,
+            borough,
+            england,
+            tuple(comparators),
+            order,
+            frozenset(authorities),
+            by_la_code,
+            tuple(places),
         )
 
     def named_for(self, scope: Scope) -> frozenset[int]:
@@ -113,7 +121,7 @@ class Scopes:
         ours, region = scope.id, scope.region_code
         return frozenset(
             id_
-            for id_, level, gss_code in self.named
+            for id_, level, gss_code in self.places
             if id_ != ours
             and (
                 level is None
@@ -377,7 +385,7 @@ def _benchmark(
     def shown(figure: Figure) -> Decimal | None:
         return rating.as_shown(figure.value, unit, places) if figure.value is not None else None
 
-    ours = rating.as_shown(value.value, kpi.unit, kpi.decimal_places)
+    ours = rating.as_shown(value.value, unit, places)
     ranked = series.scopes.authority_ids
     authorities = [n for f in others if f.scope_id in ranked and (n := shown(f)) is not None]
     field_ = [ours, *authorities] if series.scope and series.scope.level is GeographyLevel.local_authority else []
@@ -577,17 +585,17 @@ async def series_for(
     comparators: dict[int, list[Figure]] = defaultdict(list)
     near: defaultdict[tuple[int, str], list[Figure]] = defaultdict(list)
     near_ids = neighbours.scope_ids if trends and neighbours is not None else frozenset()
-    compared = scopes.order
+    order = scopes.order  # the comparators' ids, in scope order
+    ours_and_england = (local.id, national)
     for figure in await _figures(session, scopes, wanted, moment):
         scope_id = figure.scope_id
-        if scope_id in (local.id, national):
+        if scope_id in ours_and_england:
             figures[(figure.kpi_id, scope_id)][figure.period] = figure
         if scope_id in near_ids:
             near[(figure.kpi_id, figure.period)].append(figure)
         asked_for = at.get(figure.kpi_id)
-        if scope_id in compared and asked_for and asked_for.code == figure.period:
+        if scope_id in order and asked_for and asked_for.code == figure.period:
             comparators[figure.kpi_id].append(figure)
-    order = scopes.order
     for found in comparators.values():
         found.sort(key=lambda figure: order[figure.scope_id])
     compared_at = {kpi_id: period.code for kpi_id, period in at.items()}
