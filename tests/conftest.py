@@ -53,8 +53,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None  # pytest-xdist's own hook reads it
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    on_a_server = bool(os.environ.get("TEST_DATABASE_URL")) and not os.environ["TEST_DATABASE_URL"].startswith("sqlite")
-    return cores * 3 // 2 if on_a_server else cores
+    given = os.environ.get("TEST_DATABASE_URL", "")  # as _database_url reads it: unset or empty is SQLite
+    return cores * 3 // 2 if given and not given.startswith("sqlite") else cores
 
 
 def _database_url(tmp_dir: Path) -> str:

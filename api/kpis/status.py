@@ -73,9 +73,8 @@ class Scopes:
     by_id: dict[int, Scope]
     borough: Scope | None
     england: Scope | None
-    comparators: tuple[Scope, ...]  # England among them, in key order
     # Read off the scopes once (standings test thousands of figures' scopes; the ORM's attributes cost a call each):
-    order: dict[int, int]  # comparator id -> its place in ``comparators``
+    order: dict[int, int]  # comparator id (England among them) -> its place in key order
     authority_ids: frozenset[int]  # England's local authorities (DfE's geography), which a figure is ranked among
     by_la_code: dict[str, int]  # DfE's old three-digit local authority number -> scope id
     places: tuple[tuple[int, GeographyLevel | None, str | None], ...]  # each comparator's id, level and GSS code
@@ -84,7 +83,6 @@ class Scopes:
     def of(cls, scopes: Sequence[Scope]) -> "Scopes":
         by_id: dict[int, Scope] = {}
         borough = england = None
-        comparators: list[Scope] = []
         authorities: set[int] = set()
         by_la_code: dict[str, int] = {}
         places = []
@@ -96,24 +94,13 @@ class Scopes:
             if england is None and gss_code == ENGLAND_GSS:
                 england = scope
             if kind is ScopeKind.comparator:
-                comparators.append(scope)
                 places.append((id_, level, gss_code))
             if level is GeographyLevel.local_authority:
                 authorities.add(id_)
             if la_code is not None:
                 by_la_code[la_code] = id_
         order = {id_: place for place, (id_, _level, _gss) in enumerate(places)}
-        return cls(
-            scopes,
-            by_id,
-            borough,
-            england,
-            tuple(comparators),
-            order,
-            frozenset(authorities),
-            by_la_code,
-            tuple(places),
-        )
+        return cls(scopes, by_id, borough, england, order, frozenset(authorities), by_la_code, tuple(places))
 
     def named_for(self, scope: Scope) -> frozenset[int]:
         """The comparators a standing for ``scope`` names: England, the scope's own region, and any outside DfE's
