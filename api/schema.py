@@ -1,17 +1,22 @@
-"""The schema is Alembic's: helpers to upgrade a database and to tell whether it is at head."""
+"""The schema is Alembic's: helpers to upgrade a database and to tell whether it is at head.
+
+Alembic is imported when first used, not with the app: it brings Mako and Pygments (about 150 ms), which every
+worker and every command would otherwise load at start-up for `migrate` and /readyz alone."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def alembic_config(database_url: str | None = None) -> Config:
+def alembic_config(database_url: str | None = None) -> "Config":
+    from alembic.config import Config
+
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["configure_logger"] = False
@@ -21,18 +26,26 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 
 def upgrade(database_url: str | None = None, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str | None = None, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(database_url), revision)
 
 
 def head_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 async def current_revisions(connection: AsyncConnection) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     def read(sync_connection: object) -> set[str]:
         context = MigrationContext.configure(sync_connection)  # type: ignore[arg-type]
         return set(context.get_current_heads())
