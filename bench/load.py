@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from bench.server import ServerSample
+
 WRK = shutil.which("wrk")
 
 
@@ -24,6 +26,8 @@ class Result:
     p99_ms: float
     errors: int  # non-2xx answers, timeouts and socket errors
     server_cpu_us: float | None = None  # the server's CPU time per request (all its workers), when measured
+    restarted: int = 0  # of the server's workers, how many were gone by the end (uvicorn replaces a worker that dies,
+    # or one that leaves its health check unanswered for 5 s): a load that lost one lost its requests in flight too
 
     @property
     def row(self) -> str:
@@ -60,7 +64,10 @@ def wrk(url: str, token: str, *, seconds: float, connections: int, put_paths: li
     # The distribution's own lines ("     99%   33.07ms"): "91.99%" in the thread table must not match.
     p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]
     p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)[1])  # type: ignore[index]
-    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|timeout):?\s+(\d+)", output))
+    # "Non-2xx or 3xx responses: 3" and "Socket errors: connect 0, read 2, write 0, timeout 1" (each only when some)
+    errors = sum(
+        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses:|connect|read|write|timeout)\s+(\d+)", output)
+    )
     return Result(rate, p50, p99, errors)
 
 
@@ -111,20 +118,25 @@ def measure(
     seconds: float,
     connections: int,
     put_paths: list[str] | None = None,
-    cpu: Callable[[], float] | None = None,
+    server: Callable[[], ServerSample] | None = None,
 ) -> Result:
     """Steady state: one request first (a cold read is computed once, then served from the read cache until the data
     changes; its cost alone is measured apart, see bench/run.py), and a second of the same load unmeasured (the
-    pool's connections opened, the statement caches filled), then the load measured. ``cpu``: the server's CPU
-    seconds so far, to report its CPU time per request (the measure of how a worker's cost holds as workers are
-    added, whatever share of the cores the load generator and the database take)."""
+    pool's connections opened, the statement caches filled), then the load measured. ``server``: the server's
+    processes now, to report its CPU time per request (the measure of how a worker's cost holds as workers are
+    added, whatever share of the cores the load generator and the database take) and any worker replaced meanwhile
+    (whose CPU time then no longer adds up)."""
     if not put_paths:
         httpx.get(url, headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=120)
     generate = wrk if WRK else python_load
     generate(url, token, seconds=WARM_UP_SECONDS, connections=connections, put_paths=put_paths)
-    before = cpu() if cpu else 0.0
+    before = server() if server else None
     result = generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
-    if cpu is None or not result.requests_per_second:
+    if server is None or before is None or not result.requests_per_second:
         return result
-    used = cpu() - before
+    after = server()
+    restarted = len(before.workers - after.workers)
+    if restarted:
+        return replace(result, restarted=restarted)
+    used = after.cpu_seconds - before.cpu_seconds
     return replace(result, server_cpu_us=used / (result.requests_per_second * seconds) * 1e6)

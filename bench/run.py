@@ -32,7 +32,7 @@ from api.kpis.status import back_from
 from api.periods import parse_period
 from bench import generate, imports, ingest
 from bench.load import WRK, Result, measure
-from bench.server import cpu_seconds, live_server, mint_key, run_cli, seeded
+from bench.server import live_server, mint_key, run_cli, sample, seeded
 
 SMALL_KPI = "neet-not-known-16-19"
 PERIOD_FOR = {
@@ -144,8 +144,15 @@ def _table(title: str, rows: list[tuple[str, Result]], healthz: float, ceiling: 
         if name == "/healthz" and ceiling:
             ratio = f"{result.requests_per_second / ceiling:8.0%} of bare"
         cpu = f"{result.server_cpu_us:12.0f} us" if result.server_cpu_us is not None else ""
-        errors = f"  ({result.errors} errors)" if result.errors else ""
-        print(f"{name:40} {result.row} {ratio:>12} {cpu:>15}{errors}")
+        print(f"{name:40} {result.row} {ratio:>12} {cpu:>15}{_trouble(result)}")
+
+
+def _trouble(result: Result) -> str:
+    """What went wrong during a load, if anything: failed requests, and workers uvicorn had to replace."""
+    said = [f"{result.errors} errors"] if result.errors else []
+    if result.restarted:
+        said.append(f"{result.restarted} worker{'s' if result.restarted > 1 else ''} replaced: no CPU figure")
+    return f"  ({'; '.join(said)})" if said else ""
 
 
 @contextmanager
@@ -199,8 +206,10 @@ def interleaved(loads: dict[str, Callable[[], Result]], rounds: int = ROUNDS) ->
 
 
 def _load(base: str, path: str, token: str, args: argparse.Namespace) -> Callable[[], Result]:
-    cpu = functools.partial(cpu_seconds, base)
-    return functools.partial(measure, base + path, token, seconds=args.seconds, connections=args.connections, cpu=cpu)
+    server = functools.partial(sample, base)
+    return functools.partial(
+        measure, base + path, token, seconds=args.seconds, connections=args.connections, server=server
+    )
 
 
 def run_setting(setting: Setting, workers: int, args: argparse.Namespace) -> dict[str, Result]:
@@ -214,7 +223,6 @@ def run_setting(setting: Setting, workers: int, args: argparse.Namespace) -> dic
         live_server(setting.url, workers=workers, RATE_LIMIT_PER_MINUTE="0", DB_POOL_SIZE=pool) as base,
     ):
         # the ceiling, /healthz and the PUT (the ratios judged) in turn (see interleaved), the reads once each
-        cpu = functools.partial(cpu_seconds, base)
         put = functools.partial(
             measure,
             base + setting.put_paths[0],
@@ -222,7 +230,7 @@ def run_setting(setting: Setting, workers: int, args: argparse.Namespace) -> dic
             seconds=args.seconds,
             connections=args.connections,
             put_paths=setting.put_paths,
-            cpu=cpu,
+            server=functools.partial(sample, base),
         )
         judged = interleaved(
             {BARE: _load(bare, "/ping", "", args), "/healthz": _load(base, "/healthz", "", args), PUT: put}
@@ -268,7 +276,7 @@ def scaling(setting: Setting, args: argparse.Namespace) -> Scaling:
         gain = second.requests_per_second / first.requests_per_second
         print(
             f"{name:40} {first.requests_per_second:9,.0f} {second.requests_per_second:10,.0f} {gain:5.2f}x"
-            f" {cpu[0]:>10} {cpu[1]:>10}"
+            f" {cpu[0]:>10} {cpu[1]:>10}{_trouble(first)}{_trouble(second)}"
         )
     return result
 

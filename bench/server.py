@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -105,8 +106,16 @@ def live_server(
 PIDS: dict[str, int] = {}  # a live server's base URL -> its uvicorn process
 
 
-def cpu_seconds(base: str) -> float:
-    """CPU time used so far by the server at ``base``: its uvicorn process and every worker it started (Linux)."""
+@dataclass(frozen=True)
+class ServerSample:
+    """A live server's processes at one moment: the CPU time they have used, and which are its workers."""
+
+    cpu_seconds: float
+    workers: frozenset[int]  # its worker processes (the uvicorn process itself when it runs one worker)
+
+
+def sample(base: str) -> ServerSample:
+    """The server at ``base``: its uvicorn process and every process under it (Linux's /proc)."""
     parents: dict[int, int] = {}
     used: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -117,12 +126,19 @@ def cpu_seconds(base: str) -> float:
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
         used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    tree, grew = {PIDS[base]}, True
+    root = PIDS[base]
+    tree, grew = {root}, True
     while grew:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= children
         grew = bool(children)
-    return sum(used.get(pid, 0.0) for pid in tree)
+    workers = frozenset(pid for pid, parent in parents.items() if parent == root and pid in tree) or frozenset({root})
+    return ServerSample(sum(used.get(pid, 0.0) for pid in tree), workers)
+
+
+def cpu_seconds(base: str) -> float:
+    """CPU time used so far by the server at ``base``: its uvicorn process and every worker it started."""
+    return sample(base).cpu_seconds
 
 
 async def _wait_until_ready(base: str, path: str) -> None:
