@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import tracking
@@ -179,6 +179,20 @@ async def _savings(
             if plan["project_id"] in ids
         ]
     return {(row.project_id, row.financial_year): row for row in found}
+
+
+async def read_as_one(session: AsyncSession) -> None:
+    """Begin a read-only request's transaction as one snapshot of the database, before its first statement, so that
+    a write committed while a report's twenty-odd reads are made shows in all of its sections or in none. It costs
+    nothing: a read-only transaction takes no locks, and the database keeps one snapshot instead of one a statement.
+
+    On PostgreSQL: REPEATABLE READ and READ ONLY (under READ COMMITTED each statement sees the commits made before
+    it). On SQLite: an explicit BEGIN, since pysqlite opens no transaction for a SELECT; in WAL mode the first read
+    then fixes what the rest see, until the session commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True})
+    else:
+        await session.execute(text("BEGIN"))
 
 
 async def take(

@@ -261,6 +261,7 @@ async def list_performance_exceptions(
     ] = None,
 ) -> Page[ExceptionRead]:
     """Performance challenge: every exception the rules raise, and the bodies each is routed to."""
+    await snapshot.read_as_one(session)
     inputs = await snapshot.take(session, AsAt(as_at or date.today(), known_by_now(known_at)))
     rules = inputs.routing_rules
     items = [

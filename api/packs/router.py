@@ -22,6 +22,7 @@ from api.pagination import Page, UpdatedSince
 from api.params import IdPath
 from api.routing import domain_router
 from api.schemas import Day, Moment, SafeStr
+from api.snapshot import read_as_one
 from api.spreadsheets import csv_response
 from api.tags import Tag
 
@@ -141,6 +142,7 @@ async def get_pack(
     ] = PackFormat.json,
 ) -> Response:
     """What the body should see, built from the routing rules: actions, KPIs, exceptions, projects, savings."""
+    await read_as_one(session)
     body = await service.body_by_key(session, key)
     pack = await service.build_pack(session, body, period, as_at, known_at)
     return await _respond(pack, format, f"{key}-{pack.as_at}")
