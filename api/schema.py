@@ -3,6 +3,7 @@
 Alembic is imported when first used, not with the app: it brings Mako and Pygments (about 150 ms), which every
 worker and every command would otherwise load at start-up for `migrate` and /readyz alone."""
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +38,13 @@ def downgrade(database_url: str | None = None, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
-def head_revisions() -> set[str]:
+@cache
+def head_revisions() -> frozenset[str]:
+    """The migrations' heads, read once a process: the scripts do not change under it, and reading them took 27 ms
+    of the event loop on every /readyz."""
     from alembic.script import ScriptDirectory
 
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 async def current_revisions(connection: AsyncConnection) -> set[str]:
