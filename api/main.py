@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import YOUNG_COLLECTION_EVERY, access_log, docs, openapi
+from api import access_log, docs, openapi
 from api.actions.router import router as actions_router
 from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
@@ -103,11 +103,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # out of the collector's reach, a full collection no longer walks them all in the middle of a request (70-90 ms
     # on the 2-core benchmark machine, landing in two large packs out of three).
     gc.collect()
-    gc.freeze()
-    # A young collection every 50,000 new objects rather than 700: a pack makes some hundreds of thousands, alive
-    # until it is answered, and at 700 each was copied up a generation many times over and brought full collections
-    # with it (the large council's CSMT pack: 26 ms of collection a pack, 4.6 ms now; a page of actions 0.4 -> 0).
-    gc.set_threshold(YOUNG_COLLECTION_EVERY, *gc.get_threshold()[1:])  # as the package set it (api/__init__.py)
+    gc.freeze()  # (the young collection's threshold is set when the package loads: api/__init__.py)
     settings = get_settings()
     checks = key_checks()
     if settings.listen_url is not None:

@@ -130,9 +130,11 @@ def measure(
         httpx.get(url, headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=120)
     generate = wrk if WRK else python_load
     generate(url, token, seconds=WARM_UP_SECONDS, connections=connections, put_paths=put_paths)
-    before = server() if server else None
+    if server is None:
+        return generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
+    before = server()
     result = generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
-    if server is None or before is None or not result.requests_per_second:
+    if not result.requests_per_second:
         return result
     after = server()
     restarted = len(before.workers - after.workers)

@@ -111,7 +111,8 @@ class ServerSample:
     """A live server's processes at one moment: the CPU time they have used, and which are its workers."""
 
     cpu_seconds: float
-    workers: frozenset[int]  # its worker processes (the uvicorn process itself when it runs one worker)
+    workers: frozenset[int]  # the uvicorn process's children (its workers, and multiprocessing's resource tracker),
+    # or the uvicorn process itself when it runs one worker
 
 
 def sample(base: str) -> ServerSample:
@@ -132,7 +133,7 @@ def sample(base: str) -> ServerSample:
         children = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= children
         grew = bool(children)
-    workers = frozenset(pid for pid, parent in parents.items() if parent == root and pid in tree) or frozenset({root})
+    workers = frozenset(pid for pid, parent in parents.items() if parent == root) or frozenset({root})
     return ServerSample(sum(used.get(pid, 0.0) for pid in tree), workers)
 
 

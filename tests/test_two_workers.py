@@ -209,9 +209,10 @@ async def _refused(client: httpx.AsyncClient, token: str) -> None:
 
 
 async def test_revocations_are_refused_by_the_other_worker_at_once_while_both_are_busy(
-    listening: Workers, mint: Minter
+    listening: Workers, mint: Minter, database_url: str
 ) -> None:
     admin_token, busy_token = await mint(Scope.admin, name="admin"), await mint(Scope.read, name="dashboard")
+    listeners = sorted(await _listeners(database_url, listening))
     stop = asyncio.Event()
 
     async def poll(client: httpx.AsyncClient) -> int:  # a dashboard polling as fast as it can
@@ -235,6 +236,8 @@ async def test_revocations_are_refused_by_the_other_worker_at_once_while_both_ar
             stop.set()
             served = await asyncio.gather(*pollers)
     assert sum(served) > 0
+    # every write's fence was acknowledged, the writer's own included: no listener was cut off and listened again
+    assert sorted(await _listeners(database_url, listening)) == listeners
 
 
 async def test_a_worker_that_loses_its_listener_reads_the_database_until_it_listens_again(

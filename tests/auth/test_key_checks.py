@@ -12,7 +12,7 @@ from sqlalchemy import update
 from api import db
 from api.auth import checks, service
 from api.auth.models import ApiKey, Scope
-from api.auth.notified import Notified
+from api.auth.notified import FENCE_SECONDS, Notified
 from api.auth.principal import system_actor
 from api.db import utcnow
 from tests.asserts import assert_problem
@@ -103,7 +103,11 @@ async def test_with_notifications_checks_are_answered_from_memory_and_a_revocati
         assert shared.statements == 1
         async with db.get_sessionmaker()() as session, session.begin():
             await service.revoke_key(session, key_id, actor=system_actor("test"))
+        started = asyncio.get_running_loop().time()
         await shared.notified.fence()
+        # A lone listener acknowledges its own fence as it hears it: at once, and it stays live (not cut off).
+        assert asyncio.get_running_loop().time() - started < FENCE_SECONDS / 2
+        assert shared.notified.live
         assert key_id not in shared.notified.keys
         assert (await shared.check(None)).version > first.version  # the revocation's commit, notified
         after = await shared.check(key_id)

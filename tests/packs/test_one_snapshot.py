@@ -80,7 +80,10 @@ async def test_the_performance_challenge_reads_one_snapshot_too(
 
 
 async def test_a_pack_reads_what_was_committed_before_it_began(client: AsyncClient, scenario: None) -> None:
-    """The snapshot begins with the request: nothing older than what was committed before it is read."""
+    """The snapshot begins with the request and ends with it: a pack read before a write leaves no snapshot open on
+    its pooled connection for the next pack to see the data through."""
+    before = await client.get("/api/v1/governance-bodies/csmt/pack?period=2016/17")
+    assert WRITTEN not in _action_keys(before.json())
     await _new_csmt_action()
     pack = await client.get("/api/v1/governance-bodies/csmt/pack?period=2016/17")
     assert WRITTEN in _action_keys(pack.json())
