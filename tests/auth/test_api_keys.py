@@ -1,7 +1,6 @@
 """The admin API for keys: minted with the secret shown once, stored hashed, revoked, audited."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 from httpx import AsyncClient
@@ -14,6 +13,7 @@ from tests.asserts import assert_problem
 from tests.auth.helpers import key_id_of
 from tests.conftest import Minter
 from tests.factories import Scenario
+from tests.forks import run_api
 
 
 class TestCreate:
@@ -122,9 +122,7 @@ class TestCommandLine:
         env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run(
-                [sys.executable, "-m", "api", "keys", *args], capture_output=True, text=True, env=env, check=False
-            )
+            return run_api("keys", *args, env=env)
 
         created = run("create", "--name", "case management", "--scope", "read", "--scope", "kpi:submit")
         assert created.returncode == 0, created.stderr
@@ -141,9 +139,8 @@ class TestCommandLine:
     ) -> None:
         env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin"}
         key_file = tmp_path / "admin-key"
-        command = [sys.executable, "-m", "api", "keys", "local-admin", "--path", str(key_file)]
-        first = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-        second = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        first = run_api("keys", "local-admin", "--path", str(key_file), env=env, check=True)
+        second = run_api("keys", "local-admin", "--path", str(key_file), env=env, check=True)
         token = key_file.read_text().strip()
         assert token in first.stdout
         assert token in second.stdout, "a second run reuses the key"
@@ -154,10 +151,9 @@ class TestCommandLine:
     ) -> None:
         env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin"}
         key_file = tmp_path / "dashboard-key"
-        command = [sys.executable, "-m", "api", "keys", "local-reader", "--path", str(key_file)]
-        subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        run_api("keys", "local-reader", "--path", str(key_file), env=env, check=True)
         token = key_file.read_text().strip()
-        second = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        second = run_api("keys", "local-reader", "--path", str(key_file), env=env, check=True)
         assert key_file.read_text().strip() == token, "a second run reuses the key"
         assert token not in second.stdout, "the dashboard's key is kept in its file, not printed"
         assert key_file.stat().st_mode & 0o077 == 0
@@ -174,6 +170,5 @@ class TestCommandLine:
         key_file = tmp_path / "dashboard-key"
         submitter = await mint(Scope.kpi_submit)
         key_file.write_text(submitter + "\n")
-        command = [sys.executable, "-m", "api", "keys", "local-reader", "--path", str(key_file)]
-        subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        run_api("keys", "local-reader", "--path", str(key_file), env=env, check=True)
         assert key_file.read_text().strip() != submitter

@@ -2,8 +2,6 @@
 its mapping, and a second run changes nothing."""
 
 import re
-import subprocess
-import sys
 
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -11,12 +9,12 @@ from sqlalchemy import func, select
 from api import db
 from api.benchmarks import mapping
 from api.kpis.models import Kpi, KpiValue
+from tests.forks import run_api
 
 
 def _run(database_url: str) -> str:
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-m", "api", "benchmarks", "import-shipped"]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    done = run_api("benchmarks", "import-shipped", env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

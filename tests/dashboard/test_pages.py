@@ -213,21 +213,21 @@ async def test_a_kpi_page_draws_its_series_against_england_the_neighbours_and_th
     assert visit.errors == []
 
 
+@pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("width", [1280, 390])
 async def test_every_page_passes_an_accessibility_scan_with_no_console_errors(
-    browser: Browser, site: Site, width: int
+    browser: Browser, site: Site, width: int, name: str
 ) -> None:
+    """Each page and width a test of its own, so that the suite's workers share the scans."""
     page, refused = await offline_page(browser, site.dashboard, site.api, viewport={"width": width, "height": 900})
     visit = Visit(page, refused)
-    axe = Axe()
-    for name, where in PAGES.items():
-        await visit.open(site.dashboard, where)
-        if name == "scorecard":
-            await page.locator(".spark canvas").first.wait_for()
-        assert await _grave(axe, page) == [], name
-        # usable at phone width: nothing but a table's own scroller is wider than the screen
-        assert await page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), name
-        await visit.keep(f"{name}-{width}")
+    await visit.open(site.dashboard, PAGES[name])
+    if name == "scorecard":
+        await page.locator(".spark canvas").first.wait_for()
+    assert await _grave(Axe(), page) == []
+    # usable at phone width: nothing but a table's own scroller is wider than the screen
+    assert await page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    await visit.keep(f"{name}-{width}")
     assert visit.errors == []
     assert refused == []
     await page.close()

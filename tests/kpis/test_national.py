@@ -3,7 +3,6 @@
 import asyncio
 import csv
 import subprocess
-import sys
 from typing import Any
 
 from httpx import AsyncClient
@@ -11,6 +10,7 @@ from httpx import AsyncClient
 from api.auth.models import Scope
 from tests.asserts import assert_page, assert_problem
 from tests.factories import Scenario
+from tests.forks import run_api
 from tests.kpis.test_kpi_writes import KeyClient, kpi_events
 
 NATIONAL = "/api/v1/national-indicators"
@@ -144,8 +144,7 @@ class TestAdoptNationalIndicator:
 class TestCommandLine:
     def _run(self, migrated: str, *args: str) -> subprocess.CompletedProcess[str]:
         env = {"DATABASE_URL": migrated, "PATH": "/usr/bin:/bin", "COLUMNS": "250"}
-        command = [sys.executable, "-m", "api", "kpis", *args]
-        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        return run_api("kpis", *args, env=env)
 
     async def test_list_and_adopt(self, migrated: str, client: AsyncClient, scenario: Scenario) -> None:
         listed = self._run(migrated, "national", "--q", "birth weight")

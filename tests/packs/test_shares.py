@@ -269,6 +269,7 @@ class TestAccessLog:
     ) -> None:
         share = await _share(governor, pack["id"])
         process, base = await start(database_url, log_level="info", output=asyncio.subprocess.PIPE)
+        assert isinstance(process, asyncio.subprocess.Process)  # a worker whose output is read is a new interpreter
         try:
             async with httpx.AsyncClient(base_url=base) as browser:
                 assert (await browser.get(share["url"])).status_code == 200

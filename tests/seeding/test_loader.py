@@ -1,7 +1,6 @@
 """The loader: validated, idempotent, updates in place by key, one transaction, and round-trips through export."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from api.seeding import load_plan, service
 from api.seeding.reader import SeedInvalid
 from api.seeding.sync import Tally
 from tests.factories import SEED_DIR, empty_database, kpis_in_plan_order
+from tests.forks import run_api
 
 
 async def _row_counts() -> dict[str, int]:
@@ -186,9 +186,7 @@ class TestExport:
 
 def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    return run_api(*args, env=env)
 
 
 class TestCommandLine:
