@@ -29,6 +29,7 @@ from api.seeding import service as seeding
 from api.seeding.sync import Tally
 from tests.documented import DocumentedHeaders
 from tests.factories import (
+    DROP_COPIES,
     SEED_DIR,
     Scenario,
     SeedSnapshot,
@@ -106,6 +107,7 @@ async def migrated(database_url: str) -> AsyncIterator[str]:
         await _create_database(database_url)
         engine = db.make_engine(database_url)
         async with engine.begin() as connection:
+            await connection.execute(text(DROP_COPIES))
             await connection.execute(text("DROP SCHEMA public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
