@@ -142,8 +142,10 @@ async def restore_snapshot(rows: Rows) -> None:
                 await raw.executemany(f'INSERT INTO "{name}" ({listed}) VALUES ({marks})', values)  # type: ignore[union-attr]
             return
         copied = _copies.get(id(rows))
-        kept = copied is not None and copied[0] is rows
-        script = copied[1] if copied and kept else await _keep(raw, records, f"{COPIES}{len(_copies)}")
+        if copied is not None and copied[0] is rows:
+            script = copied[1]
+        else:
+            script = await _keep(raw, records, f"{COPIES}{len(_copies)}")
         await raw.execute(script)  # type: ignore[union-attr]
     _copies[id(rows)] = (rows, script)  # once committed: a copy rolled back with a failed restore is not there
 
