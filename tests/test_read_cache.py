@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from httpx import AsyncClient
 from sqlalchemy import update
 
 from api import db
 from api.audit.models import ChangeCounter
+from api.auth.deps import access_control, authenticate
 from api.auth.models import Scope
 from api.owners.models import Owner
 from api.seeding.sync import Tally
@@ -111,3 +113,48 @@ async def test_a_cached_answer_carries_its_own_request_id_only(cached_app: FastA
     for n, answer in enumerate(answers):
         assert answer.headers.get_list("x-request-id") == [f"poll-{n}"]
         assert answer.headers["etag"] == answers[0].headers["etag"]
+
+
+async def test_a_keys_own_webhook_subscriptions_are_never_another_keys_answer(
+    cached_app: FastAPI, mint: Minter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBHOOK_ALLOW_INSECURE_URLS", "true")
+    hooks = "/api/v1/webhook-subscriptions"
+    async with (
+        client_for(cached_app, await mint(Scope.read, Scope.webhooks_manage, name="case management")) as first,
+        client_for(cached_app, await mint(Scope.read, Scope.webhooks_manage, name="dashboard vendor")) as second,
+        client_for(cached_app, await mint(Scope.read, name="reader")) as reader,
+    ):
+        made = await first.post(hooks, json={"url": "https://example.org/hooks", "event_types": ["kpi_value.approved"]})
+        assert made.status_code == 201, made.text
+        assert [s["id"] for s in (await first.get(hooks)).json()["items"]] == [made.json()["id"]]
+        assert (await first.get(hooks)).json()["items"]  # answered again, as a cache would
+        assert (await second.get(hooks)).json()["items"] == []
+        assert_problem(await second.get(f"{hooks}/{made.json()['id']}"), 404)
+        assert_problem(await reader.get(hooks), 403, detail_contains="webhooks:manage")
+        # At the same moment: a burst of one read waits for the first to be computed, but never takes its answer.
+        at_once = await asyncio.gather(*(client.get(hooks) for client in (first, second, reader) * 4))
+        assert [len(answer.json().get("items", [])) for answer in at_once] == [1, 0, 0] * 4
+        assert [answer.status_code for answer in at_once] == [200, 200, 403] * 4
+
+
+# Reads that take the caller's key themselves, and why the cache may still answer them: each is kept by the
+# middleware apart by whether the caller is an administrator (all a change to an API key shows), or never kept.
+TAKE_THE_CALLER = {
+    "/api/v1/audit": "administrators' events kept apart",
+    "/api/v1/events": "administrators' events kept apart",
+    "/api/v1/api-keys/current": "/api-keys is never kept",
+}
+
+
+def test_every_read_that_takes_the_callers_key_is_known_to_the_cache(shared_app: FastAPI) -> None:
+    """A read whose answer depends on the key beyond `read` says so: through require() (its scope, the key's own
+    webhook subscriptions), which marks the answer as the caller's alone, or by taking the key itself, listed here
+    with the reason the cache never gives it to another caller. A new read that takes the key must be added."""
+    taking = set()
+    for route in shared_app.router.routes:
+        if isinstance(route, APIRoute) and "GET" in (route.methods or ()) and route.path.startswith("/api/v1"):
+            own = [dependency for dependency in route.dependant.dependencies if dependency.call is not access_control]
+            if any(dependency.call is authenticate for dependency in own):
+                taking.add(route.path)
+    assert taking == set(TAKE_THE_CALLER)

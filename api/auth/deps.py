@@ -70,6 +70,16 @@ def _request_id(request: Request) -> str | None:
     return getattr(request.state, "request_id", None)
 
 
+# Set in a request's state by a route whose answer depends on the key that asked (its scopes beyond `read`, the
+# subscriptions it owns): the read cache (api/auth/middleware.py) never keeps such an answer for another caller.
+PER_CALLER = "answer_per_caller"
+
+
+def _caller(request: Request, principal: Principal) -> Actor:
+    setattr(request.state, PER_CALLER, True)
+    return Actor(principal, _request_id(request))
+
+
 def ensure(principal: Principal, scope: Scope) -> None:
     """403 unless the key holds ``scope`` (admin has every scope)."""
     if not principal.has(scope):
@@ -81,7 +91,7 @@ def require(scope: Scope) -> Callable[..., Awaitable[Actor]]:
 
     async def dependency(request: Request, principal: AuthenticatedPrincipal) -> Actor:
         ensure(principal, scope)
-        return Actor(principal, _request_id(request))
+        return _caller(request, principal)
 
     dependency.required_scope = scope  # type: ignore[attr-defined]
     return dependency
@@ -99,7 +109,7 @@ def require_one_of(*scopes: Scope) -> Callable[..., Awaitable[Actor]]:
                 f"This key ({principal.name}) lacks the scope this request needs: {', '.join(first)} or {last}, "
                 "as the item written decides."
             )
-        return Actor(principal, _request_id(request))
+        return _caller(request, principal)
 
     dependency.required_scopes = scopes  # type: ignore[attr-defined]
     return dependency

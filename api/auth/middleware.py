@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import header
 from api.auth.checks import key_checks
-from api.auth.deps import SAFE_METHODS, identify
+from api.auth.deps import PER_CALLER, SAFE_METHODS, identify
 from api.auth.models import Scope as KeyScope
 from api.auth.notified import Notified
 from api.errors import problem_for
@@ -135,7 +135,8 @@ class AccessMiddleware:
 
     async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Answer | None:
         """Answer the read, and return the answer if it may be kept: a 200 of reasonable size that its route does not
-        mark `Cache-Control: no-store` (what changes without the data's version moving, as a share link's views)."""
+        mark `Cache-Control: no-store` (what changes without the data's version moving, as a share link's views) and
+        that is the same for every reader (not a key's own webhook subscriptions: see PER_CALLER)."""
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -149,6 +150,11 @@ class AccessMiddleware:
         await self.app(scope, receive, keep)
         body = b"".join(chunks)
         headers = list(started.get("headers", []))
-        if started.get("status") == 200 and len(body) <= MAX_BODY and (b"cache-control", b"no-store") not in headers:
+        if (
+            started.get("status") == 200
+            and len(body) <= MAX_BODY
+            and (b"cache-control", b"no-store") not in headers
+            and not scope["state"].get(PER_CALLER)
+        ):
             return Answer(version, 200, headers, body)
         return None
