@@ -27,6 +27,7 @@ from api.auth.schemas import ApiKeyCreate
 from api.main import create_app
 from api.seeding import service as seeding
 from api.seeding.sync import Tally
+from tests import answers
 from tests.documented import DocumentedHeaders
 from tests.factories import (
     DROP_COPIES,
@@ -92,9 +93,8 @@ def _reset_caches() -> None:
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = _database_url(tmp_path_factory.mktemp("db"))
     os.environ["DATABASE_URL"] = url
-    # Tests rebuild the database under the app and arrange rows without the change feed, which the read cache
-    # trusts; tests/test_read_cache.py turns it on and checks it.
-    os.environ["READ_CACHE_ENTRIES"] = "0"
+    # On, as in production: rows arranged without the change feed are forgotten by tests/answers.py.
+    os.environ["READ_CACHE_ENTRIES"] = "512"
     _reset_caches()
     yield url
     _reset_caches()
@@ -145,12 +145,14 @@ async def session(clean_tables: None) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture(scope="session")
 def shared_app(migrated: str) -> FastAPI:
-    """Built once: the app holds no state of its own (everything lives in the database)."""
-    return create_app()
+    """Built once: the app holds no state of its own (everything lives in the database) but its read cache, which
+    is emptied before each test and whenever a test arranges rows outside a request (tests/answers.py)."""
+    return answers.watch(create_app())
 
 
 @pytest.fixture
 async def app(shared_app: FastAPI, clean_tables: None) -> FastAPI:
+    answers.forget()
     return shared_app
 
 

@@ -43,6 +43,7 @@ class ReadCache:
         self.size = 0
         # Answers being computed: a burst of the same read waits for the first instead of computing it N times.
         self.computing: dict[tuple[Any, ...], tuple[int, asyncio.Future[Answer | None]]] = {}
+        self.clearings = 0  # how many times clear() has run: an answer begun before one is not kept
 
     def get(self, key: tuple[Any, ...], version: int) -> Answer | None:
         answer = self.entries.get(key)
@@ -50,6 +51,13 @@ class ReadCache:
             return None
         self.entries.move_to_end(key)
         return answer
+
+    def clear(self) -> None:
+        """Forget every answer kept (those being computed are not kept once they finish)."""
+        self.entries.clear()
+        self.size = 0
+        self.computing.clear()
+        self.clearings += 1
 
     def put(self, key: tuple[Any, ...], answer: Answer) -> None:
         if (old := self.entries.pop(key, None)) is not None:
@@ -123,6 +131,7 @@ class AccessMiddleware:
             return
         future: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
         self.cache.computing[key] = (version, future)
+        clearings = self.cache.clearings
         try:
             answer = await self._compute(scope, receive, send, version)
         finally:
@@ -130,7 +139,7 @@ class AccessMiddleware:
                 del self.cache.computing[key]
             if not future.done():
                 future.set_result(answer)
-        if answer is not None:
+        if answer is not None and self.cache.clearings == clearings:
             self.cache.put(key, answer)
 
     async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Answer | None:

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import db
+from api.audit import service as audit
+from api.auth.principal import system_actor
 from api.kpis import service as kpis_service
 from api.owners.models import Owner
 from api.strategy.models import FocusArea
@@ -19,13 +21,15 @@ WRITTEN = "written-while-the-pack-was-read"
 
 
 async def _new_csmt_action() -> None:
-    """A new action owned by CSMT (so routed to its pack), committed on a connection of its own."""
+    """A new action owned by CSMT (so routed to its pack), committed on a connection of its own, with its event in
+    the change feed as any write through the service has (which is what the read cache goes by)."""
     async with db.get_sessionmaker()() as other:
         area = await other.scalar(select(FocusArea).order_by(FocusArea.position))
         csmt = await other.scalar(select(Owner).where(Owner.code == "CSMT"))
         assert area is not None
         assert csmt is not None
         await make_action(other, area, [csmt], key=WRITTEN)
+        await audit.record(other, system_actor("another request"), resource="action", key=WRITTEN, action="create")
         await other.commit()
 
 
