@@ -116,9 +116,8 @@ async def test_a_cached_answer_carries_its_own_request_id_only(cached_app: FastA
 
 
 async def test_a_keys_own_webhook_subscriptions_are_never_another_keys_answer(
-    cached_app: FastAPI, mint: Minter, monkeypatch: pytest.MonkeyPatch
+    cached_app: FastAPI, mint: Minter
 ) -> None:
-    monkeypatch.setenv("WEBHOOK_ALLOW_INSECURE_URLS", "true")
     hooks = "/api/v1/webhook-subscriptions"
     async with (
         client_for(cached_app, await mint(Scope.read, Scope.webhooks_manage, name="case management")) as first,
