@@ -13,7 +13,7 @@ from api.actions.router import router as actions_router
 from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
 from api.auth.checks import key_checks
-from api.auth.middleware import AccessMiddleware
+from api.auth.middleware import AccessMiddleware, validated_reads
 from api.auth.notified import Notified
 from api.auth.router import router as auth_router
 from api.benchmarks.benchmark_router import router as benchmark_router
@@ -135,7 +135,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    openapi.install(app)
+    openapi.install(app, conditional=lambda: validated_reads(app.routes, API_PREFIX))
     docs.install(app)
     app.add_middleware(FigureLane, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
@@ -147,7 +147,14 @@ def create_app() -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
             expose_headers=[
                 "ETag",
                 "Location",

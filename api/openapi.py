@@ -6,10 +6,12 @@
 - errors are only ever application/problem+json (FastAPI would list the route's own media type beside it);
 - every response carries X-Request-ID, and every response of an operation that takes Idempotency-Key may carry
   Idempotent-Replayed;
-- the headers particular routes send are declared on their responses with `sends()` (ETag, Location ...).
+- the headers particular routes send are declared on their responses with `sends()` (ETag, Location ...);
+- a read the access middleware gives an ETag made from its bytes (api/auth/middleware.py) takes If-None-Match and
+  may answer 304.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from fastapi import FastAPI
@@ -55,6 +57,24 @@ HEADERS: dict[str, dict[str, Any]] = {
         required=False,
         enum=["true"],
     ),
+}
+
+
+# A read's ETag made from its bytes (api/auth/middleware.py), where the route gives none of its own.
+ANSWER_ETAG = _header(
+    "This answer's validator, made from its bytes: send it back in If-None-Match and, while the answer is the same, "
+    "the service answers 304 Not Modified without a body. (An item's ETag is its version instead, for If-Match.) "
+    "Not sent on an answer a key's scopes decide.",
+    required=False,
+    pattern='^"[0-9a-f]{32}"$',
+)
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of an answer you hold: 304 Not Modified, without a body, if it is still the answer "
+    "(or `*`: any answer).",
+    "schema": {"type": "string", "maxLength": 4096, "pattern": NO_NUL},
 }
 
 
@@ -132,21 +152,39 @@ def _responses(spec: dict[str, Any]) -> None:
                 headers["Idempotent-Replayed"] = HEADERS["Idempotent-Replayed"]
 
 
-def refine(spec: dict[str, Any]) -> dict[str, Any]:
+def _conditional(spec: dict[str, Any], paths: Collection[str]) -> None:
+    """The reads at ``paths`` whose 200 carries no ETag or Cache-Control of its route's: an ETag of the answer's
+    bytes, If-None-Match, and 304."""
+    for path in paths:
+        operation = spec["paths"].get(path, {}).get("get")
+        answer = operation["responses"].get("200") if operation else None
+        if operation is None or answer is None or {"ETag", "Cache-Control"} & answer.get("headers", {}).keys():
+            continue
+        answer.setdefault("headers", {})["ETag"] = ANSWER_ETAG
+        operation["responses"]["304"] = {
+            "description": "Not modified: the answer is still the one whose ETag was sent in If-None-Match.",
+            "headers": {"ETag": ANSWER_ETAG | {"required": True}},
+        }
+        operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+
+
+def refine(spec: dict[str, Any], conditional: Collection[str] = ()) -> dict[str, Any]:
     _no_nul(spec)
     _headers_never_null(spec)
     _if_match_required(spec)
+    _conditional(spec, conditional)
     _responses(spec)
     return spec
 
 
-def install(app: FastAPI) -> None:
-    """Serve the refined document (built once, on first request)."""
+def install(app: FastAPI, conditional: Callable[[], Collection[str]] = tuple) -> None:
+    """Serve the refined document (built once, on first request); ``conditional``: the paths whose reads may answer
+    304 (asked for once the routes are all in)."""
     generate: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            refine(generate())
+            refine(generate(), conditional())
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service
@@ -73,6 +74,16 @@ def _request_id(request: Request) -> str | None:
 # Set in a request's state by a route whose answer depends on the key that asked (its scopes beyond `read`, the
 # subscriptions it owns): the read cache (api/auth/middleware.py) never keeps such an answer for another caller.
 PER_CALLER = "answer_per_caller"
+
+
+def decided_by_caller(dependant: Dependant) -> bool:
+    """Whether a route depends on require() or require_one_of(), so that its answer is the caller's (PER_CALLER)."""
+    return any(
+        hasattr(dependency.call, "required_scope")
+        or hasattr(dependency.call, "required_scopes")
+        or decided_by_caller(dependency)
+        for dependency in dependant.dependencies
+    )
 
 
 def _caller(request: Request, principal: Principal) -> Actor:

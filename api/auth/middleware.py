@@ -6,24 +6,33 @@ Dashboards poll the same reads; integrations retry them. Every write the service
 (api/audit/service.py), and the feed's last number is read in the same statement as the caller's key, so a read
 answered from the cache is exactly the answer the database would give now: any write, on any worker, makes the next
 read compute afresh. The cache is per worker and holds nothing another worker needs.
+
+A read that is the same for every reader and whose route gives it no ETag of its own (lists, reports, packs) gets one
+made from its bytes, so a poller that sends it back in If-None-Match is answered 304 Not Modified, without the body,
+while the answer is unchanged (RFC 9110 section 13.1.2). An item's own ETag is its version, for If-Match.
 """
 
 import asyncio
+import hashlib
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import header
 from api.auth.checks import key_checks
-from api.auth.deps import PER_CALLER, SAFE_METHODS, identify
+from api.auth.deps import PER_CALLER, SAFE_METHODS, decided_by_caller, identify
 from api.auth.models import Scope as KeyScope
 from api.auth.notified import Notified
 from api.errors import problem_for
 
 MAX_BODY = 2 * 1024 * 1024
+UNCACHED = "/api-keys"  # a key's own record, and last-used times: not worth keeping
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class Answer:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    tag: bytes | None = None  # the ETag made here from the body (None: the route's own ETag, or none)
 
 
 class ReadCache:
@@ -86,7 +96,7 @@ class AccessMiddleware:
         self, app: ASGIApp, prefix: str, cache_entries: int = 2048, cache_bytes: int = 128 * 1024 * 1024
     ) -> None:
         self.app, self.prefix = app, prefix
-        self.uncached = f"{prefix}/api-keys"  # a key's own record, and last-used times: not worth keeping
+        self.uncached = prefix + UNCACHED
         self.cache = ReadCache(cache_entries, cache_bytes) if cache_entries else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -111,59 +121,101 @@ class AccessMiddleware:
             await self.app(scope, receive, fenced(send, notified))
             return
         readable = identity.principal.has(KeyScope.read)  # without it the route refuses (403): never from cache
-        if self.cache is None or scope["method"] != "GET" or path.startswith(self.uncached) or not readable:
+        if scope["method"] != "GET" or path.startswith(self.uncached) or not readable:
             await self.app(scope, receive, send)
             return
-        await self._cached(scope, receive, send, identity.data_version, identity.principal.has(KeyScope.admin))
+        await self._read(scope, receive, send, identity.data_version, identity.principal.has(KeyScope.admin))
 
-    async def _cached(self, scope: Scope, receive: Receive, send: Send, version: int, admin: bool) -> None:
-        assert self.cache is not None
+    async def _read(self, scope: Scope, receive: Receive, send: Send, version: int, admin: bool) -> None:
+        cache = self.cache
+        if cache is None:
+            computed, _keep = await self._compute(scope, receive, version)
+            await _answer(scope, send, computed)
+            return
         # What an answer can depend on besides the data: the URL, whether the caller sees administrators' events,
         # and the date (overdue and stale flags, the default as-of day).
         key = (scope["path"], scope.get("query_string", b""), admin, date.today())
-        answer = self.cache.get(key, version)
-        if answer is None and (computing := self.cache.computing.get(key)) is not None and computing[0] >= version:
-            answer = await asyncio.shield(computing[1])
-        if answer is not None:
-            # A copy: the middlewares outside add their own headers (the request id) to the list they are given.
-            await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
-            await send({"type": "http.response.body", "body": answer.body})
+        kept = cache.get(key, version)
+        if kept is None and (computing := cache.computing.get(key)) is not None and computing[0] >= version:
+            kept = await asyncio.shield(computing[1])
+        if kept is not None:
+            await _answer(scope, send, kept)
             return
         future: asyncio.Future[Answer | None] = asyncio.get_running_loop().create_future()
-        self.cache.computing[key] = (version, future)
-        clearings = self.cache.clearings
+        cache.computing[key] = (version, future)
+        clearings = cache.clearings
+        answer: Answer | None = None
+        keep = False
         try:
-            answer = await self._compute(scope, receive, send, version)
+            answer, keep = await self._compute(scope, receive, version)
         finally:
-            if self.cache.computing.get(key, (0, None))[1] is future:
-                del self.cache.computing[key]
+            if cache.computing.get(key, (0, None))[1] is future:
+                del cache.computing[key]
             if not future.done():
-                future.set_result(answer)
-        if answer is not None and self.cache.clearings == clearings:
-            self.cache.put(key, answer)
+                future.set_result(answer if keep else None)
+        assert answer is not None  # computed, or _compute raised
+        if keep and cache.clearings == clearings:
+            cache.put(key, answer)
+        await _answer(scope, send, answer)
 
-    async def _compute(self, scope: Scope, receive: Receive, send: Send, version: int) -> Answer | None:
-        """Answer the read, and return the answer if it may be kept: a 200 of reasonable size that its route does not
-        mark `Cache-Control: no-store` (what changes without the data's version moving, as a share link's views) and
-        that is the same for every reader (not a key's own webhook subscriptions: see PER_CALLER)."""
+    async def _compute(self, scope: Scope, receive: Receive, version: int) -> tuple[Answer, bool]:
+        """The route's answer, whole, with an ETag made from its bytes if it is the same for every reader and has
+        none of its own; and whether it may be kept: a 200 of reasonable size that its route does not mark
+        `Cache-Control: no-store` (what changes without the data's version moving, as a share link's views) and
+        that no key's scopes or own records decide (see PER_CALLER)."""
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
-        async def keep(message: Message) -> None:
+        async def collect(message: Message) -> None:
             if message["type"] == "http.response.start":
-                started.update(message, headers=list(message.get("headers", [])))  # before others add theirs
+                started.update(message, headers=list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
 
-        await self.app(scope, receive, keep)
+        await self.app(scope, receive, collect)
         body = b"".join(chunks)
-        headers = list(started.get("headers", []))
-        if (
-            started.get("status") == 200
-            and len(body) <= MAX_BODY
+        status: int = started["status"]
+        headers: list[tuple[bytes, bytes]] = started["headers"]
+        shared = (
+            status == 200
             and (b"cache-control", b"no-store") not in headers
-            and not scope["state"].get(PER_CALLER)
-        ):
-            return Answer(version, 200, headers, body)
-        return None
+            and not scope.get("state", {}).get(PER_CALLER)
+        )
+        tag = None
+        if shared and not any(name == b"etag" for name, _value in headers):
+            tag = b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+            headers.append((b"etag", tag))
+        return Answer(version, status, headers, body, tag), shared and len(body) <= MAX_BODY
+
+
+def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
+    """The paths whose GET answers may get an ETag made from their bytes (for the OpenAPI document): under
+    ``prefix``, not under UNCACHED, and not decided by the caller's key. A route that sends its own ETag, or
+    `Cache-Control: no-store`, keeps its answers as they are (the document says which, on each response)."""
+    return {
+        route.path
+        for route in routes
+        if isinstance(route, APIRoute)
+        and "GET" in (route.methods or ())
+        and route.path.startswith(prefix)
+        and not route.path.startswith(prefix + UNCACHED)
+        and not decided_by_caller(route.dependant)
+    }
+
+
+def not_modified(if_none_match: bytes | None, tag: bytes) -> bool:
+    """If-None-Match names this ETag (compared weakly, as RFC 9110 says for it) or is `*`."""
+    if not if_none_match:
+        return False
+    listed = {item.strip().removeprefix(b"W/") for item in if_none_match.split(b",")}
+    return tag in listed or b"*" in listed
+
+
+async def _answer(scope: Scope, send: Send, answer: Answer) -> None:
+    if answer.tag is not None and not_modified(header(scope, b"if-none-match"), answer.tag):
+        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", answer.tag)]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    # A copy: the middlewares outside add their own headers (the request id) to the list they are given.
+    await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
+    await send({"type": "http.response.body", "body": answer.body})

@@ -1,0 +1,112 @@
+"""A dashboard polling a list, a report or a pack sends back the ETag it was given and is answered 304 Not Modified,
+without the body, until the answer changes; an item's ETag stays its version, for If-Match."""
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from api.auth.models import Scope
+from api.seeding.sync import Tally
+from tests.asserts import assert_problem
+from tests.configured import client_for, configured_app
+from tests.conftest import Minter
+
+PACK = "/api/v1/governance-bodies/csmt/pack"
+SCORECARD = "/api/v1/scorecard?tier=council_plan"
+ACTIONS = "/api/v1/actions?limit=50"
+ACTION = "/api/v1/actions/cin-implement-graded-care-profile-2"
+ANSWER_TAG = re.compile(r'^"[0-9a-f]{32}"$')
+
+
+@pytest.mark.parametrize("path", [PACK, SCORECARD, ACTIONS, f"{PACK}?format=csv"])
+async def test_an_unchanged_answer_is_a_304_without_its_body(client: AsyncClient, loaded: Tally, path: str) -> None:
+    first = await client.get(path)
+    assert first.status_code == 200
+    tag = first.headers["etag"]
+    assert ANSWER_TAG.match(tag)
+    again = await client.get(path, headers={"If-None-Match": tag, "X-Request-ID": "poll-2"})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == tag
+    assert again.headers["x-request-id"] == "poll-2"
+    other = await client.get(path, headers={"If-None-Match": '"0123456789abcdef0123456789abcdef"'})
+    assert other.status_code == 200
+    assert other.content == first.content
+    assert other.headers["etag"] == tag
+
+
+async def test_a_write_makes_the_next_poll_a_200_with_a_new_etag(
+    client: AsyncClient, admin: AsyncClient, loaded: Tally
+) -> None:
+    owners = await client.get("/api/v1/owners")
+    tag = owners.headers["etag"]
+    assert (await client.get("/api/v1/owners", headers={"If-None-Match": tag})).status_code == 304
+    made = await admin.post(
+        "/api/v1/owners", json={"key": "head-of-fostering", "code": "HoS Fostering", "kind": "role"}
+    )
+    assert made.status_code == 201, made.text
+    after = await client.get("/api/v1/owners", headers={"If-None-Match": tag})
+    assert after.status_code == 200
+    assert after.headers["etag"] != tag
+    assert "HoS Fostering" in [owner["code"] for owner in after.json()["items"]]
+    assert (await client.get("/api/v1/owners", headers={"If-None-Match": after.headers["etag"]})).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["W/{tag}", '"0123456789abcdef0123456789abcdef", {tag}', "*", ' {tag} ,"x"'],
+)
+async def test_if_none_match_is_compared_weakly_and_may_list_tags(
+    client: AsyncClient, loaded: Tally, sent: str
+) -> None:
+    tag = (await client.get(SCORECARD)).headers["etag"]
+    assert (await client.get(SCORECARD, headers={"If-None-Match": sent.format(tag=tag)})).status_code == 304
+
+
+async def test_a_head_is_answered_the_same_way(client: AsyncClient, loaded: Tally) -> None:
+    tag = (await client.get(ACTIONS)).headers["etag"]
+    head = await client.head(ACTIONS, headers={"If-None-Match": tag})
+    assert head.status_code == 304
+    assert (await client.head(ACTIONS)).headers["etag"] == tag
+
+
+async def test_an_items_etag_stays_its_version_and_is_not_a_validator_of_its_bytes(
+    client: AsyncClient, loaded: Tally
+) -> None:
+    item = await client.get(ACTION)
+    assert re.match(r'^"[0-9]+"$', item.headers["etag"])
+    again = await client.get(ACTION, headers={"If-None-Match": item.headers["etag"]})
+    assert again.status_code == 200
+    assert again.json() == item.json()
+
+
+async def test_errors_and_answers_a_key_decides_carry_no_answer_etag(
+    app: FastAPI, client: AsyncClient, mint: Minter
+) -> None:
+    missing = await client.get("/api/v1/actions/no-such-action", headers={"If-None-Match": "*"})
+    assert_problem(missing, 404)
+    assert "etag" not in missing.headers
+    async with client_for(app, await mint(Scope.read, Scope.webhooks_manage)) as manager:
+        hooks = await manager.get("/api/v1/webhook-subscriptions", headers={"If-None-Match": "*"})
+    assert hooks.status_code == 200
+    assert "etag" not in hooks.headers
+
+
+async def test_the_same_without_the_read_cache(monkeypatch: pytest.MonkeyPatch, loaded: Tally, mint: Minter) -> None:
+    async with configured_app(monkeypatch, READ_CACHE_ENTRIES="0") as app, client_for(app, await mint(Scope.read)) as c:
+        first = await c.get(SCORECARD)
+        assert ANSWER_TAG.match(first.headers["etag"])
+        assert (await c.get(SCORECARD, headers={"If-None-Match": first.headers["etag"]})).status_code == 304
+
+
+def test_the_document_says_which_reads_answer_304(shared_app: FastAPI) -> None:
+    paths = shared_app.openapi()["paths"]
+    for path in ("/api/v1/governance-bodies/{key}/pack", "/api/v1/scorecard", "/api/v1/actions", "/api/v1/owners"):
+        operation = paths[path]["get"]
+        assert "If-None-Match" in [parameter["name"] for parameter in operation["parameters"]]
+        assert operation["responses"]["304"]["headers"]["ETag"]["required"] is True
+        assert operation["responses"]["200"]["headers"]["ETag"]["required"] is False
+    for path in ("/api/v1/actions/{key}", "/api/v1/webhook-subscriptions", "/api/v1/api-keys", "/healthz"):
+        assert "304" not in paths[path]["get"]["responses"]
