@@ -54,6 +54,19 @@ async def test_a_write_makes_the_next_poll_a_200_with_a_new_etag(
     assert (await client.get("/api/v1/owners", headers={"If-None-Match": after.headers["etag"]})).status_code == 304
 
 
+async def test_a_write_that_leaves_an_answer_as_it_was_keeps_it_a_304(
+    client: AsyncClient, admin: AsyncClient, loaded: Tally
+) -> None:
+    """The ETag is the answer's bytes, not the data's version: after a write elsewhere the list is computed afresh,
+    and is the same."""
+    areas = await client.get("/api/v1/focus-areas")
+    owner = {"key": "head-of-fostering", "code": "HoS Fostering", "kind": "role"}
+    assert (await admin.post("/api/v1/owners", json=owner)).status_code == 201
+    again = await client.get("/api/v1/focus-areas", headers={"If-None-Match": areas.headers["etag"]})
+    assert again.status_code == 304
+    assert again.headers["etag"] == areas.headers["etag"]
+
+
 @pytest.mark.parametrize(
     "sent",
     ["W/{tag}", '"0123456789abcdef0123456789abcdef", {tag}', "*", ' {tag} ,"x"'],

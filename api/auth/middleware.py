@@ -203,7 +203,7 @@ def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
     }
 
 
-def not_modified(if_none_match: bytes | None, tag: bytes) -> bool:
+def _not_modified(if_none_match: bytes | None, tag: bytes) -> bool:
     """If-None-Match names this ETag (compared weakly, as RFC 9110 says for it) or is `*`."""
     if not if_none_match:
         return False
@@ -212,7 +212,7 @@ def not_modified(if_none_match: bytes | None, tag: bytes) -> bool:
 
 
 async def _answer(scope: Scope, send: Send, answer: Answer) -> None:
-    if answer.tag is not None and not_modified(header(scope, b"if-none-match"), answer.tag):
+    if answer.tag is not None and _not_modified(header(scope, b"if-none-match"), answer.tag):
         await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", answer.tag)]})
         await send({"type": "http.response.body", "body": b""})
         return
