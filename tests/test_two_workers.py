@@ -81,6 +81,19 @@ async def test_a_write_through_one_worker_is_read_through_the_other(workers: lis
             assert detail != before.json()
 
 
+async def test_a_packs_etag_from_one_worker_is_a_304_on_the_other(workers: list[str], mint: Minter) -> None:
+    """A pack states when it was made, so each worker's bytes differ; its weak ETag is the same on both."""
+    token = await mint(Scope.read)
+    first, second = workers
+    async with _client(first, token) as on_first, _client(second, token) as on_second:
+        made = await on_first.get("/api/v1/governance-bodies/csmt/pack")
+        tag = made.headers["etag"]
+        assert tag.startswith('W/"')
+        polled = await on_second.get("/api/v1/governance-bodies/csmt/pack", headers={"If-None-Match": tag})
+        assert polled.status_code == 304, polled.text
+        assert polled.headers["etag"] == tag
+
+
 @pytest.mark.worker_settings(RATE_LIMIT_PER_MINUTE="40")
 async def test_a_rate_limit_holds_across_workers(workers: list[str], mint: Minter) -> None:
     token = await mint(Scope.read)

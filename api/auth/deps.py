@@ -75,6 +75,17 @@ def _request_id(request: Request) -> str | None:
 # subscriptions it owns): the read cache (api/auth/middleware.py) never keeps such an answer for another caller.
 PER_CALLER = "answer_per_caller"
 
+# Set by a route whose answer states the moment it was made (a pack's `generated_at`, its `known_at` when none was
+# asked for; a PDF's or workbook's own creation date): two computations of the same answer differ only there, so its
+# ETag is weak and made from the data's version and the request rather than from its bytes, and is the same on every
+# worker (api/auth/middleware.py).
+STAMPED = "answer_stamped"
+
+
+def stamped(request: Request) -> None:
+    """A route dependency: the answer is stamped with the moment it was made (see STAMPED)."""
+    setattr(request.state, STAMPED, True)
+
 
 def decided_by_caller(dependant: Dependant) -> bool:
     """Whether a route depends on require() or require_one_of(), so that its answer is the caller's (PER_CALLER)."""

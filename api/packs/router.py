@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic_core import to_json
 
-from api.auth.deps import require
+from api.auth.deps import require, stamped
 from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
@@ -117,6 +117,7 @@ def stored_response(issued: IssuedPack, wanted: PackFormat) -> Response:
     tags=[Tag.packs],
     response_model=Pack,
     responses=FORMATS | problem_responses(404),
+    dependencies=[Depends(stamped)],
 )
 @router.get(
     "/governance-bodies/{key}/pack",
@@ -124,6 +125,7 @@ def stored_response(issued: IssuedPack, wanted: PackFormat) -> Response:
     tags=[Tag.packs],
     response_model=Pack,
     responses=FORMATS | problem_responses(404),
+    dependencies=[Depends(stamped)],
 )
 async def get_pack(
     session: SessionDep,

@@ -1,7 +1,8 @@
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Query
 
+from api.auth.deps import stamped
 from api.db import SessionDep
 from api.quality import service
 from api.quality.schemas import QualityReport
@@ -12,7 +13,13 @@ from api.tags import Tag
 router = domain_router()
 
 
-@router.get("/data-quality", operation_id="data_quality_get", tags=[Tag.data_quality], response_model=QualityReport)
+@router.get(
+    "/data-quality",
+    operation_id="data_quality_get",
+    tags=[Tag.data_quality],
+    response_model=QualityReport,
+    dependencies=[Depends(stamped)],
+)
 async def get_data_quality(session: SessionDep, query: Annotated[QualityQuery, Query()]) -> QualityReport:
     """Problems in the held strategy: unreadable or implausible dates, placeholders, missing owners and targets."""
     return await service.build_report(session, query)
