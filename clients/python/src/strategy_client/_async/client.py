@@ -1,7 +1,9 @@
 """AsyncClient: every resource of the API on one connection pool."""
 
+import asyncio
+from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import httpx
 
@@ -27,7 +29,10 @@ from strategy_client._async.sign_offs import AsyncSignOffs
 from strategy_client._async.strategy import AsyncFocusAreas, AsyncOrganisations, AsyncScopes, AsyncStrategies
 from strategy_client._async.submissions import AsyncKpiSubmissions
 from strategy_client._async.webhooks import AsyncWebhooks
+from strategy_client._model import Model
 from strategy_client._retry import RetryPolicy
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 class AsyncClient:
@@ -95,6 +100,23 @@ class AsyncClient:
     def etag(self, url: str) -> str | None:
         """The last ETag this client saw for an item's path (e.g. /api/v1/actions/<key>)."""
         return self._http.etags.get(url)
+
+    async def refresh(self, model: ModelT) -> ModelT:
+        """Read ``model`` again from where it was read (the same URL and query), sending the ETag it came with: the
+        same object back while the answer is unchanged (the server answers 304, without the body), else the new
+        answer. For a dashboard polling a pack, the scorecard or a list; StrategyError for a model no GET gave."""
+        return await self._http.refresh(model)
+
+    async def watch(self, model: ModelT, *, every: float = 60.0) -> AsyncIterator[ModelT]:
+        """Each newer answer to ``model``'s read, as it changes: polls every ``every`` seconds with refresh() (304s
+        while nothing changes) and yields only what differs from the last answer. Runs until the caller stops."""
+        current = model
+        while True:
+            await asyncio.sleep(every)
+            newer = await self._http.refresh(current)
+            if newer is not current:
+                current = newer
+                yield newer
 
     async def aclose(self) -> None:
         await self._http.aclose()

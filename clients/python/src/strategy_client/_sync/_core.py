@@ -67,7 +67,7 @@ class HTTP:
         request = self.client.build_request(
             method,
             url,
-            params=_encoding.query(params or {}),
+            params=_encoding.query(params) if params is not None else None,  # None: the URL's own query, if any
             json=json,
             content=content,
             files=files,
@@ -112,6 +112,17 @@ class HTTP:
     def get(self, url: str, model: type[ModelT], params: Mapping[str, object] | None = None) -> ModelT:
         return parse(self.request("GET", url, params=params), model)
 
+    def refresh(self, model: ModelT) -> ModelT:
+        """``model`` read again from the same URL: the same object if the answer has not changed since (a 304 for the
+        ETag it was read with, or an item still at its version), else the new answer."""
+        if model.read_from is None:
+            raise StrategyError(f"This {type(model).__name__} was not read by a GET, so it cannot be read again")
+        headers = {"If-None-Match": model.etag} if model.etag else None
+        response = self.request("GET", model.read_from, headers=headers)
+        if response.status_code == 304 or (model.etag and response.headers.get("etag") == model.etag):
+            return model
+        return parse(response, type(model))
+
     def send(
         self,
         method: str,
@@ -150,6 +161,8 @@ def parse(response: httpx.Response, model: type[ModelT]) -> ModelT:
     """The answer as ``model``, carrying the response's ETag."""
     parsed = model.model_validate_json(response.content)
     parsed._etag = response.headers.get("etag")
+    if response.request.method == "GET":
+        parsed._source = str(response.request.url)
     return parsed
 
 

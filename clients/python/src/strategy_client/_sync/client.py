@@ -1,11 +1,14 @@
 # Generated from _async/client.py by clients/python/scripts/generate.py (make clients): do not edit.
 """SyncClient: every resource of the API on one connection pool."""
 
+import time
+from collections.abc import Iterator
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import httpx
 
+from strategy_client._model import Model
 from strategy_client._retry import RetryPolicy
 from strategy_client._sync._core import HTTP
 from strategy_client._sync.actions import Actions
@@ -29,6 +32,8 @@ from strategy_client._sync.sign_offs import SignOffs
 from strategy_client._sync.strategy import FocusAreas, Organisations, Scopes, Strategies
 from strategy_client._sync.submissions import KpiSubmissions
 from strategy_client._sync.webhooks import Webhooks
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 class Client:
@@ -96,6 +101,23 @@ class Client:
     def etag(self, url: str) -> str | None:
         """The last ETag this client saw for an item's path (e.g. /api/v1/actions/<key>)."""
         return self._http.etags.get(url)
+
+    def refresh(self, model: ModelT) -> ModelT:
+        """Read ``model`` again from where it was read (the same URL and query), sending the ETag it came with: the
+        same object back while the answer is unchanged (the server answers 304, without the body), else the new
+        answer. For a dashboard polling a pack, the scorecard or a list; StrategyError for a model no GET gave."""
+        return self._http.refresh(model)
+
+    def watch(self, model: ModelT, *, every: float = 60.0) -> Iterator[ModelT]:
+        """Each newer answer to ``model``'s read, as it changes: polls every ``every`` seconds with refresh() (304s
+        while nothing changes) and yields only what differs from the last answer. Runs until the caller stops."""
+        current = model
+        while True:
+            time.sleep(every)
+            newer = self._http.refresh(current)
+            if newer is not current:
+                current = newer
+                yield newer
 
     def close(self) -> None:
         self._http.close()
