@@ -64,8 +64,8 @@ HEADERS: dict[str, dict[str, Any]] = {
 ANSWER_ETAG = _header(
     "This answer's validator, made from its bytes: send it back in If-None-Match and, while the answer is the same, "
     "the service answers 304 Not Modified without a body. An answer that states the moment it was made (a pack, the "
-    "data quality report) has a weak one (W/ before the quotes), made from the data's version and the request, "
-    "which every worker gives alike until the data changes. (An item's ETag is its version instead, for If-Match.) "
+    "data quality report) has a weak one (W/ before the quotes), made from what it says without that moment, which "
+    "every worker gives alike until what it says changes. (An item's ETag is its version instead, for If-Match.) "
     "Not sent on an answer a key's scopes decide.",
     required=False,
     pattern='^(W/)?"[0-9a-f]{32}"$',

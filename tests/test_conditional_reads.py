@@ -2,6 +2,7 @@
 without the body, until the answer changes; an item's ETag stays its version, for If-Match."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -19,6 +20,7 @@ SCORECARD = "/api/v1/scorecard?tier=council_plan"
 ACTIONS = "/api/v1/actions?limit=50"
 ACTION = "/api/v1/actions/cin-implement-graded-care-profile-2"
 QUALITY = "/api/v1/data-quality"
+FOCUS_AREA = "children-in-need-of-help-and-protection"
 ANSWER_TAG = re.compile(r'^"[0-9a-f]{32}"$')
 STAMPED_TAG = re.compile(r'^W/"[0-9a-f]{32}"$')  # an answer that states when it was made
 
@@ -75,8 +77,8 @@ async def test_an_answer_made_afresh_keeps_its_etag_though_it_states_a_new_momen
     client: AsyncClient, admin: AsyncClient, loaded: Tally, path: str
 ) -> None:
     """A pack states when it was generated (a PDF and a workbook their creation too), so each computation is new
-    bytes; its weak ETag comes from the data's version and the request, so another worker, or this one once its cache
-    has let the answer go, still answers the poll 304 until the data changes."""
+    bytes; its weak ETag is made from what it says without that moment, so another worker, or this one once its
+    cache has let the answer go, answers the poll 304 until what it says changes, whatever else is written."""
     first = await client.get(path)
     tag = first.headers["etag"]
     assert STAMPED_TAG.match(tag)
@@ -87,15 +89,30 @@ async def test_an_answer_made_afresh_keeps_its_etag_though_it_states_a_new_momen
         moments = {"generated_at": None} | ({"known_at": None} if path == PACK else {})  # known_at: now, unasked
         assert again.json()["generated_at"] != first.json()["generated_at"]
         assert again.json() | moments == first.json() | moments
+    owner = {"key": "head-of-fostering", "code": "HoS Fostering", "kind": "role", "full_name": "Head of Fostering"}
+    assert (await admin.post("/api/v1/owners", json=owner)).status_code == 201  # a write it does not show
     answers.forget()
     assert (await client.get(path, headers={"If-None-Match": tag})).status_code == 304
-    owner = {"key": "head-of-fostering", "code": "HoS Fostering", "kind": "role"}
-    assert (await admin.post("/api/v1/owners", json=owner)).status_code == 201
+    action = {"key": "cin-fostering-audit", "focus_area": FOCUS_AREA, "what": "Audit fostering", "when": "In time"}
+    assert (await admin.post("/api/v1/actions", json=action)).status_code == 201  # one it shows (an unreadable date)
     after = await client.get(path, headers={"If-None-Match": tag})
     assert after.status_code == 200
     assert STAMPED_TAG.match(after.headers["etag"])
     assert after.headers["etag"] != tag
     assert (await client.get(f"{PACK}?period=2016/17")).headers["etag"] != after.headers["etag"]
+
+
+async def test_a_pack_as_known_at_a_moment_asked_for_is_tagged_by_that_moment(
+    client: AsyncClient, loaded: Tally
+) -> None:
+    """known_at left out of the tag only when it is "now": a pack as known at an earlier moment says so, and is
+    another answer."""
+    now = datetime.fromisoformat((await client.get(PACK)).json()["known_at"])
+    first = await client.get(PACK, params={"known_at": now.isoformat()})
+    later = await client.get(PACK, params={"known_at": (now + timedelta(microseconds=1)).isoformat()})
+    moments = {"known_at": None, "generated_at": None}
+    assert first.json() | moments == later.json() | moments
+    assert first.headers["etag"] != later.headers["etag"]
 
 
 @pytest.mark.parametrize(

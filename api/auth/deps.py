@@ -76,15 +76,15 @@ def _request_id(request: Request) -> str | None:
 PER_CALLER = "answer_per_caller"
 
 # Set by a route whose answer states the moment it was made (a pack's `generated_at`, its `known_at` when none was
-# asked for; a PDF's or workbook's own creation date): two computations of the same answer differ only there, so its
-# ETag is weak and made from the data's version and the request rather than from its bytes, and is the same on every
-# worker (api/auth/middleware.py).
-STAMPED = "answer_stamped"
+# asked for; a PDF's or workbook's own creation date): two computations of the same content differ only there, so
+# its ETag is weak and made from this basis (the content without those moments) rather than from its bytes, and every
+# worker gives the same one for the same content (api/auth/middleware.py).
+WEAK_TAG_BASIS = "answer_weak_tag_basis"
 
 
-def stamped(request: Request) -> None:
-    """A route dependency: the answer is stamped with the moment it was made (see STAMPED)."""
-    setattr(request.state, STAMPED, True)
+def tag_weakly(request: Request, basis: bytes) -> None:
+    """The answer's ETag is to be weak, made from ``basis``: what it says, without the moment it was made."""
+    setattr(request.state, WEAK_TAG_BASIS, basis)
 
 
 def decided_by_caller(dependant: Dependant) -> bool:

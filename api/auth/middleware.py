@@ -10,9 +10,9 @@ read compute afresh. The cache is per worker and holds nothing another worker ne
 A read that is the same for every reader and whose route gives it no ETag of its own (lists, reports, packs) gets one
 made from its bytes, so a poller that sends it back in If-None-Match is answered 304 Not Modified, without the body,
 while the answer is unchanged (RFC 9110 section 13.1.2). An answer stamped with the moment it was made (a pack) is
-different bytes each time it is computed, so its ETag is weak, made from the data's version and the request instead:
-semantically the same answer (section 8.8.1), and the same tag on every worker. An item's own ETag is its version,
-for If-Match.
+different bytes each time it is computed, so its route gives what it says without that moment (WEAK_TAG_BASIS) and
+its ETag is weak, made from that: the same content has the same tag on every worker (section 8.8.1). An item's own
+ETag is its version, for If-Match.
 """
 
 import asyncio
@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.asgi import header
 from api.auth.checks import key_checks
-from api.auth.deps import PER_CALLER, SAFE_METHODS, STAMPED, decided_by_caller, identify
+from api.auth.deps import PER_CALLER, SAFE_METHODS, WEAK_TAG_BASIS, decided_by_caller, identify
 from api.auth.models import Scope as KeyScope
 from api.auth.notified import Notified
 from api.errors import problem_for
@@ -130,14 +130,14 @@ class AccessMiddleware:
         await self._read(scope, receive, send, identity.data_version, identity.principal.has(KeyScope.admin))
 
     async def _read(self, scope: Scope, receive: Receive, send: Send, version: int, admin: bool) -> None:
+        cache = self.cache
+        if cache is None:
+            computed, _keep = await self._compute(scope, receive, version)
+            await _answer(scope, send, computed)
+            return
         # What an answer can depend on besides the data: the URL, whether the caller sees administrators' events,
         # and the date (overdue and stale flags, the default as-of day).
         key = (scope["path"], scope.get("query_string", b""), admin, date.today())
-        cache = self.cache
-        if cache is None:
-            computed, _keep = await self._compute(scope, receive, version, key)
-            await _answer(scope, send, computed)
-            return
         kept = cache.get(key, version)
         if kept is None and (computing := cache.computing.get(key)) is not None and computing[0] >= version:
             kept = await asyncio.shield(computing[1])
@@ -150,7 +150,7 @@ class AccessMiddleware:
         answer: Answer | None = None
         keep = False
         try:
-            answer, keep = await self._compute(scope, receive, version, key)
+            answer, keep = await self._compute(scope, receive, version)
         finally:
             if cache.computing.get(key, (0, None))[1] is future:
                 del cache.computing[key]
@@ -161,11 +161,11 @@ class AccessMiddleware:
             cache.put(key, answer)
         await _answer(scope, send, answer)
 
-    async def _compute(self, scope: Scope, receive: Receive, version: int, key: tuple[Any, ...]) -> tuple[Answer, bool]:
+    async def _compute(self, scope: Scope, receive: Receive, version: int) -> tuple[Answer, bool]:
         """The route's answer, whole, with an ETag if it is the same for every reader and has none of its own (made
-        from its bytes, or weak from ``key`` and ``version`` if it is STAMPED); and whether it may be kept: a 200 of
-        reasonable size that its route does not mark `Cache-Control: no-store` (what changes without the data's
-        version moving, as a share link's views) and that no key's scopes or own records decide (see PER_CALLER)."""
+        from its bytes, or weak from its WEAK_TAG_BASIS); and whether it may be kept: a 200 of reasonable size that
+        its route does not mark `Cache-Control: no-store` (what changes without the data's version moving, as a share
+        link's views) and that no key's scopes or own records decide (see PER_CALLER)."""
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -186,7 +186,8 @@ class AccessMiddleware:
         )
         tag = None
         if shared and not any(name == b"etag" for name, _value in headers):
-            tag = _tag(key, version) if scope.get("state", {}).get(STAMPED) else _tag_of(body)
+            basis = scope.get("state", {}).get(WEAK_TAG_BASIS)
+            tag = _tag_of(body) if basis is None else b"W/" + _tag_of(basis)
             headers.append((b"etag", tag))
         return Answer(version, status, headers, body, tag), shared and len(body) <= MAX_BODY
 
@@ -208,14 +209,6 @@ def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
 
 def _tag_of(body: bytes) -> bytes:
     return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
-
-
-def _tag(key: tuple[Any, ...], version: int) -> bytes:
-    """A weak ETag for the answer to ``key`` at the data's ``version``: every worker makes the same one, and the
-    cache already holds that the answer to a key cannot change while the version stays (see the module's words)."""
-    path, query, admin, day = key
-    made = b"\n".join((path.encode(), query, b"admin" if admin else b"", day.isoformat().encode(), b"%d" % version))
-    return b"W/" + _tag_of(made)
 
 
 def _not_modified(if_none_match: bytes | None, tag: bytes) -> bool:

@@ -2,12 +2,12 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Response, status
+from fastapi import Depends, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic_core import to_json
 
-from api.auth.deps import require, stamped
+from api.auth.deps import require, tag_weakly
 from api.auth.models import Scope
 from api.auth.principal import Actor
 from api.db import SessionDep
@@ -117,7 +117,6 @@ def stored_response(issued: IssuedPack, wanted: PackFormat) -> Response:
     tags=[Tag.packs],
     response_model=Pack,
     responses=FORMATS | problem_responses(404),
-    dependencies=[Depends(stamped)],
 )
 @router.get(
     "/governance-bodies/{key}/pack",
@@ -125,9 +124,9 @@ def stored_response(issued: IssuedPack, wanted: PackFormat) -> Response:
     tags=[Tag.packs],
     response_model=Pack,
     responses=FORMATS | problem_responses(404),
-    dependencies=[Depends(stamped)],
 )
 async def get_pack(
+    request: Request,
     session: SessionDep,
     key: BodyKey,
     period: Annotated[SafeStr | None, Query(max_length=20, description="e.g. 2016/17; default: latest.")] = None,
@@ -147,6 +146,10 @@ async def get_pack(
     await read_as_one(session)
     body = await service.body_by_key(session, key)
     pack = await service.build_pack(session, body, period, as_at, known_at)
+    # The moment it was made, and "now" when no known_at was asked for, are left out of its ETag (a weak one), so the
+    # same content has the same tag on every worker; what it says in each format is what the JSON says.
+    moments = {"generated_at"} | (set() if known_at else {"known_at"})
+    tag_weakly(request, format.value.encode() + b"\n" + pack.model_dump_json(exclude=moments).encode())
     return await _respond(pack, format, f"{key}-{pack.as_at}")
 
 

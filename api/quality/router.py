@@ -1,8 +1,8 @@
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Query, Request
 
-from api.auth.deps import stamped
+from api.auth.deps import tag_weakly
 from api.db import SessionDep
 from api.quality import service
 from api.quality.schemas import QualityReport
@@ -18,8 +18,11 @@ router = domain_router()
     operation_id="data_quality_get",
     tags=[Tag.data_quality],
     response_model=QualityReport,
-    dependencies=[Depends(stamped)],
 )
-async def get_data_quality(session: SessionDep, query: Annotated[QualityQuery, Query()]) -> QualityReport:
+async def get_data_quality(
+    request: Request, session: SessionDep, query: Annotated[QualityQuery, Query()]
+) -> QualityReport:
     """Problems in the held strategy: unreadable or implausible dates, placeholders, missing owners and targets."""
-    return await service.build_report(session, query)
+    report = await service.build_report(session, query)
+    tag_weakly(request, report.model_dump_json(exclude={"generated_at"}).encode())  # the same issues, the same tag
+    return report
