@@ -10,6 +10,7 @@ from strategy_client import AsyncClient, Client, StrategyError, models
 
 pytestmark = pytest.mark.usefixtures("loaded")
 ACTION = "cin-implement-graded-care-profile-2"
+FOCUS_AREA = "children-in-need-of-help-and-protection"
 
 
 def _statuses(client: Client) -> list[int]:
@@ -78,7 +79,7 @@ async def test_watch_yields_each_newer_pack(async_sdk: AsyncClient, sdk_server: 
     assert not following.done(), following.result()
     assert set(polls) == {304}
     async with AsyncClient(sdk_server, api_key=admin_key) as writer:
-        await writer.actions.update(ACTION, comments="watched")
+        await writer.actions.create(key="cin-fostering-audit", focus_area=FOCUS_AREA, what="Audit fostering")
     newer = await asyncio.wait_for(following, timeout=10)
     assert newer.etag != pack.etag
     assert newer.generated_at > pack.generated_at
