@@ -59,6 +59,8 @@ def test_a_page_of_a_list_is_read_again_with_its_filters(sdk: Client) -> None:
     first, second = [area.key for area in sdk.focus_areas.list_page().items][:2]
     page = sdk.actions.list_page(limit=5, focus_area=first)
     assert sdk.refresh(page) is page
+    with pytest.raises(StrategyError, match="an item of a list"):
+        sdk.refresh(page.items[0])
     sdk.actions.update(page.items[0].key, focus_area=second)
     again = sdk.refresh(page)
     assert again is not page

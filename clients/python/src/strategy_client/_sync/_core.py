@@ -116,7 +116,11 @@ class HTTP:
         """``model`` read again from the same URL: the same object if the answer has not changed since (a 304 for the
         ETag it was read with, or an item still at its version), else the new answer."""
         if model.read_from is None:
-            raise StrategyError(f"This {type(model).__name__} was not read by a GET, so it cannot be read again")
+            kind = type(model).__name__
+            raise StrategyError(
+                f"This {kind} was not read by a GET of its own (it is a write's answer, an item of a list, or made "
+                "here), so there is no answer to read again: refresh the list's page, or get the item"
+            )
         headers = {"If-None-Match": model.etag} if model.etag else None
         response = self.request("GET", model.read_from, headers=headers)
         if response.status_code == 304 or (model.etag and response.headers.get("etag") == model.etag):
