@@ -7,8 +7,8 @@
 - every response carries X-Request-ID, and every response of an operation that takes Idempotency-Key may carry
   Idempotent-Replayed;
 - the headers particular routes send are declared on their responses with `sends()` (ETag, Location ...);
-- a read the access middleware gives an ETag made from its bytes (api/auth/middleware.py) takes If-None-Match and
-  may answer 304.
+- a read the access middleware gives an ETag of its own making (api/auth/middleware.py: from the answer's bytes, or
+  weak from what a stamped answer says) takes If-None-Match and may answer 304.
 """
 
 from collections.abc import Callable, Collection
@@ -60,7 +60,7 @@ HEADERS: dict[str, dict[str, Any]] = {
 }
 
 
-# A read's ETag made from its bytes (api/auth/middleware.py), where the route gives none of its own.
+# A read's ETag made by the access middleware (api/auth/middleware.py), where the route gives none of its own.
 ANSWER_ETAG = _header(
     "This answer's validator, made from its bytes: send it back in If-None-Match and, while the answer is the same, "
     "the service answers 304 Not Modified without a body. An answer that states the moment it was made (a pack, the "
@@ -155,8 +155,8 @@ def _responses(spec: dict[str, Any]) -> None:
 
 
 def _conditional(spec: dict[str, Any], paths: Collection[str]) -> None:
-    """The reads at ``paths`` whose 200 carries no ETag or Cache-Control of its route's: an ETag of the answer's
-    bytes, If-None-Match, and 304."""
+    """The reads at ``paths`` whose 200 carries no ETag or Cache-Control of its route's: the middleware's ETag,
+    If-None-Match, and 304."""
     for path in paths:
         operation = spec["paths"].get(path, {}).get("get")
         answer = operation["responses"].get("200") if operation else None

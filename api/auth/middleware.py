@@ -44,7 +44,7 @@ class Answer:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    tag: bytes | None = None  # the ETag made here from the body (None: the route's own ETag, or none)
+    tag: bytes | None = None  # the ETag made here (None: the route's own ETag, or none)
 
 
 class ReadCache:
@@ -179,21 +179,18 @@ class AccessMiddleware:
         body = b"".join(chunks)
         status: int = started["status"]
         headers: list[tuple[bytes, bytes]] = started["headers"]
-        shared = (
-            status == 200
-            and (b"cache-control", b"no-store") not in headers
-            and not scope.get("state", {}).get(PER_CALLER)
-        )
+        state = scope.get("state", {})
+        shared = status == 200 and (b"cache-control", b"no-store") not in headers and not state.get(PER_CALLER)
         tag = None
         if shared and not any(name == b"etag" for name, _value in headers):
-            basis = scope.get("state", {}).get(WEAK_TAG_BASIS)
+            basis = state.get(WEAK_TAG_BASIS)
             tag = _tag_of(body) if basis is None else b"W/" + _tag_of(basis)
             headers.append((b"etag", tag))
         return Answer(version, status, headers, body, tag), shared and len(body) <= MAX_BODY
 
 
 def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
-    """The paths whose GET answers may get an ETag made from their bytes (for the OpenAPI document): under
+    """The paths whose GET answers may get an ETag made here (for the OpenAPI document): under
     ``prefix``, not under UNCACHED, and not decided by the caller's key. A route that sends its own ETag, or
     `Cache-Control: no-store`, keeps its answers as they are (the document says which, on each response)."""
     return {

@@ -13,12 +13,7 @@ from api.tags import Tag
 router = domain_router()
 
 
-@router.get(
-    "/data-quality",
-    operation_id="data_quality_get",
-    tags=[Tag.data_quality],
-    response_model=QualityReport,
-)
+@router.get("/data-quality", operation_id="data_quality_get", tags=[Tag.data_quality], response_model=QualityReport)
 async def get_data_quality(
     request: Request, session: SessionDep, query: Annotated[QualityQuery, Query()]
 ) -> QualityReport:

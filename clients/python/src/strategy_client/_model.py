@@ -16,7 +16,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     _etag: str | None = PrivateAttr(default=None)
-    _source: str | None = PrivateAttr(default=None)  # the URL, query included, of the GET it was read from
+    _read_from: str | None = PrivateAttr(default=None)  # the URL, query included, of the GET it was read from
 
     @property
     def etag(self) -> str | None:
@@ -25,4 +25,4 @@ class Model(BaseModel):
     @property
     def read_from(self) -> str | None:
         """The URL (with its query) of the GET this model was read from; None for a model made here or by a write."""
-        return self._source
+        return self._read_from

@@ -166,7 +166,7 @@ def parse(response: httpx.Response, model: type[ModelT]) -> ModelT:
     parsed = model.model_validate_json(response.content)
     parsed._etag = response.headers.get("etag")
     if response.request.method == "GET":
-        parsed._source = str(response.request.url)
+        parsed._read_from = str(response.request.url)
     return parsed
 
 
