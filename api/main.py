@@ -13,7 +13,7 @@ from api.actions.router import router as actions_router
 from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
 from api.auth.checks import key_checks
-from api.auth.middleware import AccessMiddleware, validated_reads
+from api.auth.middleware import AccessMiddleware, coded_reads, validated_reads
 from api.auth.notified import Notified
 from api.auth.router import router as auth_router
 from api.benchmarks.benchmark_router import router as benchmark_router
@@ -135,7 +135,11 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
-    openapi.install(app, conditional=lambda: validated_reads(app.routes, API_PREFIX))
+    openapi.install(
+        app,
+        conditional=lambda: validated_reads(app.routes, API_PREFIX),
+        coded=lambda: coded_reads(app.routes, API_PREFIX),
+    )
     docs.install(app)
     app.add_middleware(FigureLane, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)

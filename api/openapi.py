@@ -8,7 +8,8 @@
   Idempotent-Replayed;
 - the headers particular routes send are declared on their responses with `sends()` (ETag, Location ...);
 - a read the access middleware gives an ETag of its own making (api/auth/middleware.py: from the answer's bytes, or
-  weak from what a stamped answer says) takes If-None-Match and may answer 304.
+  weak from what a stamped answer says) takes If-None-Match and may answer 304;
+- a read without an ETag of its route's may be sent gzipped (Content-Encoding, Vary).
 """
 
 from collections.abc import Callable, Collection
@@ -70,6 +71,19 @@ ANSWER_ETAG = _header(
     required=False,
     pattern='^(W/)?"[0-9a-f]{32}"$',
 )
+# A read the access middleware may send gzipped (api/compression.py), where the route gives no ETag of its own.
+CODED = {
+    "Content-Encoding": _header(
+        "`gzip` when Accept-Encoding allows it and the answer is text (JSON, CSV, HTML) of a kilobyte or more; the "
+        "ETag is then weak. Absent otherwise: the answer as it is.",
+        required=False,
+        enum=["gzip"],
+    ),
+    "Vary": _header(
+        "Names Accept-Encoding on an answer that may be sent gzipped, so that a shared cache keeps the codings apart.",
+        required=False,
+    ),
+}
 IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",
@@ -170,23 +184,36 @@ def _conditional(spec: dict[str, Any], paths: Collection[str]) -> None:
         operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
 
 
-def refine(spec: dict[str, Any], conditional: Collection[str] = ()) -> dict[str, Any]:
+def _coded(spec: dict[str, Any], paths: Collection[str]) -> None:
+    """The reads at ``paths`` whose 200 carries no ETag of its route's: Content-Encoding and Vary (before
+    _conditional adds the middleware's ETag)."""
+    for path in paths:
+        operation = spec["paths"].get(path, {}).get("get")
+        answer = operation["responses"].get("200") if operation else None
+        if answer is not None and "ETag" not in answer.get("headers", {}):
+            answer.setdefault("headers", {}).update(CODED)
+
+
+def refine(spec: dict[str, Any], conditional: Collection[str] = (), coded: Collection[str] = ()) -> dict[str, Any]:
     _no_nul(spec)
     _headers_never_null(spec)
     _if_match_required(spec)
+    _coded(spec, coded)
     _conditional(spec, conditional)
     _responses(spec)
     return spec
 
 
-def install(app: FastAPI, conditional: Callable[[], Collection[str]] = tuple) -> None:
+def install(
+    app: FastAPI, conditional: Callable[[], Collection[str]] = tuple, coded: Callable[[], Collection[str]] = tuple
+) -> None:
     """Serve the refined document (built once, on first request); ``conditional``: the paths whose reads may answer
-    304 (asked for once the routes are all in)."""
+    304, ``coded``: those that may be sent gzipped (each asked for once the routes are all in)."""
     generate: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            refine(generate(), conditional())
+            refine(generate(), conditional(), coded())
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]

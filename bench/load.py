@@ -2,6 +2,7 @@
 for a bounded time against 127.0.0.1 and report requests per second and latency percentiles."""
 
 import asyncio
+import functools
 import re
 import shutil
 import statistics
@@ -49,10 +50,21 @@ end
 """
 
 
-def wrk(url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None) -> Result:
-    """wrk with latency percentiles; PUT bodies when put_paths are given (figures that change every request)."""
+def wrk(
+    url: str,
+    token: str,
+    *,
+    seconds: float,
+    connections: int,
+    put_paths: list[str] | None = None,
+    gzip: bool = False,
+) -> Result:
+    """wrk with latency percentiles; PUT bodies when put_paths are given (figures that change every request).
+    ``gzip``: ask for answers gzipped, as browsers and httpx do (wrk itself asks for nothing, so gets them plain)."""
     assert WRK is not None
     command = [WRK, "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-H", f"Authorization: Bearer {token}"]
+    if gzip:
+        command += ["-H", "Accept-Encoding: gzip"]
     with tempfile.TemporaryDirectory() as scratch:
         if put_paths:
             script = Path(scratch) / "put.lua"
@@ -72,12 +84,13 @@ def wrk(url: str, token: str, *, seconds: float, connections: int, put_paths: li
 
 
 async def _python(
-    url: str, token: str, seconds: float, connections: int, put_paths: list[str] | None
+    url: str, token: str, seconds: float, connections: int, put_paths: list[str] | None, gzip: bool
 ) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    headers = {"Authorization": f"Bearer {token}"}
+    # httpx asks for gzip unless told otherwise: plain, as wrk, unless gzip is asked for
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip" if gzip else "identity"}
     async with httpx.AsyncClient(limits=limits, headers=headers, timeout=30) as client:
         stop = time.monotonic() + seconds
         sent = 0
@@ -100,10 +113,16 @@ async def _python(
 
 
 def python_load(
-    url: str, token: str, *, seconds: float, connections: int, put_paths: list[str] | None = None
+    url: str,
+    token: str,
+    *,
+    seconds: float,
+    connections: int,
+    put_paths: list[str] | None = None,
+    gzip: bool = False,
 ) -> Result:
     """The same measurement without wrk (slower: the generator takes a larger share of the cores)."""
-    latencies, errors = asyncio.run(_python(url, token, seconds, connections, put_paths))
+    latencies, errors = asyncio.run(_python(url, token, seconds, connections, put_paths, gzip))
     quantiles = statistics.quantiles(latencies, n=100)
     return Result(len(latencies) / seconds, quantiles[49] * 1000, quantiles[98] * 1000, errors)
 
@@ -119,21 +138,23 @@ def measure(
     connections: int,
     put_paths: list[str] | None = None,
     server: Callable[[], ServerSample] | None = None,
+    gzip: bool = False,
 ) -> Result:
     """Steady state: one request first (a cold read is computed once, then served from the read cache until the data
     changes; its cost alone is measured apart, see bench/run.py), and a second of the same load unmeasured (the
     pool's connections opened, the statement caches filled), then the load measured. ``server``: the server's
     processes now, to report its CPU time per request (the measure of how a worker's cost holds as workers are
     added, whatever share of the cores the load generator and the database take) and any worker replaced meanwhile
-    (whose CPU time then no longer adds up)."""
+    (whose CPU time then no longer adds up). ``gzip``: ask for answers gzipped (api/compression.py)."""
     if not put_paths:
-        httpx.get(url, headers={"Authorization": f"Bearer {token}"} if token else {}, timeout=120)
-    generate = wrk if WRK else python_load
-    generate(url, token, seconds=WARM_UP_SECONDS, connections=connections, put_paths=put_paths)
+        headers = {"Accept-Encoding": "gzip" if gzip else "identity"}
+        httpx.get(url, headers=headers | ({"Authorization": f"Bearer {token}"} if token else {}), timeout=120)
+    generate = functools.partial(wrk if WRK else python_load, url, token, connections=connections, gzip=gzip)
+    generate(seconds=WARM_UP_SECONDS, put_paths=put_paths)
     if server is None:
-        return generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
+        return generate(seconds=seconds, put_paths=put_paths)
     before = server()
-    result = generate(url, token, seconds=seconds, connections=connections, put_paths=put_paths)
+    result = generate(seconds=seconds, put_paths=put_paths)
     if not result.requests_per_second:
         return result
     after = server()

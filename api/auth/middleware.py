@@ -13,13 +13,17 @@ while the answer is unchanged (RFC 9110 section 13.1.2). An answer stamped with 
 different bytes each time it is computed, so its route gives what it says without that moment (WEAK_TAG_BASIS) and
 its ETag is weak, made from that: the same content has the same tag on every worker (section 8.8.1). An item's own
 ETag is its version, for If-Match.
+
+A text answer of a kilobyte or more without an ETag of its route's is sent gzipped to a client that accepts it
+(api/compression.py), coded once per cached answer; its ETag is then weak, since it names what the answer says,
+not how it is coded.
 """
 
 import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +31,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import compression
 from api.asgi import header
 from api.auth.checks import key_checks
 from api.auth.deps import PER_CALLER, SAFE_METHODS, WEAK_TAG_BASIS, decided_by_caller, identify
@@ -38,17 +43,26 @@ MAX_BODY = 2 * 1024 * 1024
 UNCACHED = "/api-keys"  # a key's own record, and last-used times: not worth keeping
 
 
-@dataclass(frozen=True)
+@dataclass
 class Answer:
     version: int
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
     tag: bytes | None = None  # the ETag made here (None: the route's own ETag, or none)
+    codable: bool = False  # may be sent gzipped (api/compression.py): its headers say it varies with Accept-Encoding
+    gzipped: bytes | None = field(default=None, repr=False)  # the body coded, made when first asked for
+
+    def in_gzip(self) -> bytes:
+        if self.gzipped is None:
+            self.gzipped = compression.coded(self.body)
+        return self.gzipped
 
 
 class ReadCache:
-    """The latest answer to each read, with the data version it was computed at; least recently used go first."""
+    """The latest answer to each read, with the data version it was computed at; least recently used go first.
+    ``max_bytes`` bounds the answers' plain bodies: the gzipped copy of one a client asked for that way is kept with it,
+    a tenth to a fifth of its size for JSON."""
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
@@ -182,11 +196,18 @@ class AccessMiddleware:
         state = scope.get("state", {})
         shared = status == 200 and (b"cache-control", b"no-store") not in headers and not state.get(PER_CALLER)
         tag = None
-        if shared and not any(name == b"etag" for name, _value in headers):
+        own_tag = any(name == b"etag" for name, _value in headers)
+        if shared and not own_tag:
             basis = state.get(WEAK_TAG_BASIS)
             tag = _tag_of(body) if basis is None else b"W/" + _tag_of(basis)
             headers.append((b"etag", tag))
-        return Answer(version, status, headers, body, tag), shared and len(body) <= MAX_BODY
+        # An item's own ETag is its version, compared strongly by If-Match: its answer goes uncoded, so that the tag
+        # a client holds stays the one it sends back.
+        codable = status == 200 and not own_tag and compression.worth_coding(headers, body)
+        if codable:
+            headers = compression.vary(headers)
+        answer = Answer(version, status, headers, body, tag, codable)
+        return answer, shared and len(body) <= MAX_BODY
 
 
 def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
@@ -204,6 +225,19 @@ def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
     }
 
 
+def coded_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
+    """The paths whose GET answers may be sent gzipped (for the OpenAPI document): under ``prefix`` and not under
+    UNCACHED (an answer its route gives an ETag of its own goes as it is; the document leaves those out itself)."""
+    return {
+        route.path
+        for route in routes
+        if isinstance(route, APIRoute)
+        and "GET" in (route.methods or ())
+        and route.path.startswith(prefix)
+        and not route.path.startswith(prefix + UNCACHED)
+    }
+
+
 def _tag_of(body: bytes) -> bytes:
     return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
 
@@ -217,10 +251,25 @@ def _not_modified(if_none_match: bytes | None, tag: bytes) -> bool:
 
 
 async def _answer(scope: Scope, send: Send, answer: Answer) -> None:
-    if answer.tag is not None and _not_modified(header(scope, b"if-none-match"), answer.tag):
-        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", answer.tag)]})
+    gzipped = answer.codable and compression.accepts_gzip(header(scope, b"accept-encoding"))
+    tag = answer.tag
+    if tag is not None and gzipped:  # the tag names what the answer says, not how it is coded: weak (RFC 9110 8.8.1)
+        tag = b"W/" + tag.removeprefix(b"W/")
+    if tag is not None and _not_modified(header(scope, b"if-none-match"), tag):
+        # A 304 carries the Vary its 200 would (RFC 9110 section 15.4.5).
+        kept = [(name, value) for name, value in answer.headers if name == b"vary"]
+        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag), *kept]})
         await send({"type": "http.response.body", "body": b""})
         return
-    # A copy: the middlewares outside add their own headers (the request id) to the list they are given.
-    await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
-    await send({"type": "http.response.body", "body": answer.body})
+    if not gzipped:
+        # A copy: the middlewares outside add their own headers (the request id) to the list they are given.
+        await send({"type": "http.response.start", "status": answer.status, "headers": list(answer.headers)})
+        await send({"type": "http.response.body", "body": answer.body})
+        return
+    body = answer.in_gzip()
+    headers = [(name, value) for name, value in answer.headers if name not in (b"etag", b"content-length")]
+    headers += [(b"content-encoding", compression.CODING), (b"content-length", str(len(body)).encode())]
+    if tag is not None:
+        headers.append((b"etag", tag))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -597,3 +597,18 @@ async def test_the_meetings_page_shows_the_agenda_packs_and_the_decisions_log(vi
     await visit.page.locator("#no-meetings").wait_for()
     await visit.keep("meetings")
     assert visit.errors == []
+
+
+async def test_the_browser_is_sent_large_answers_gzipped_and_draws_them(visit: Visit, site: Site) -> None:
+    """Chromium asks for gzip; the service's larger answers come coded (api/compression.py) and read as they would."""
+    coded: list[str] = []
+
+    async def seen(response: Response) -> None:
+        if response.url.startswith(site.api) and (await response.all_headers()).get("content-encoding") == "gzip":
+            coded.append(urlsplit(response.url).path)
+
+    visit.page.on("response", seen)
+    await visit.open(site.dashboard, PAGES["scorecard"])
+    assert await visit.page.locator("[data-kpi]").count() > 0
+    assert "/api/v1/scorecard" in coded
+    assert visit.errors == []
