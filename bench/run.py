@@ -339,6 +339,10 @@ def _summary(figures: Figures, computed: dict[str, dict[str, float]], scaled: Sc
             checks.append((f"p99 ms, {name}", result.p99_ms, 100, "max"))
         elif name.startswith(UNDER_LOAD):
             checks.append((f"p99 ms, {name}", result.p99_ms, 250, "max"))
+    small = figures.get(("small", 1), {})
+    for name in (*READS, PACK, PACK_GZIPPED):  # served at 32 connections: from the read cache, as polls are
+        if name in large and name in small:
+            checks.append((f"p50 served, large / small: {name}", large[name].p50_ms / small[name].p50_ms, 2, "x"))
     if "large" in computed and "small" in computed:
         for name, ms in computed["large"].items():
             checks.append((f"computed alone, large / small: {name}", ms / computed["small"][name], 2, "x"))
