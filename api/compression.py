@@ -5,6 +5,9 @@ one compression per change of the data, not one per request."""
 
 import gzip
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 Headers = list[tuple[bytes, bytes]]
 
 CODING = b"gzip"
@@ -67,3 +70,19 @@ def vary(headers: Headers) -> Headers:
     if any(b"accept-encoding" in value.lower() or value.strip() == b"*" for value in named):
         return list(headers)
     return [*varied, (b"vary", b", ".join([*named, b"Accept-Encoding"]))]
+
+
+def for_caller(request: Request, response: Response) -> Response:
+    """``response`` gzipped in place if the caller accepts it and it is worth it: for a route outside the access
+    middleware (a shared pack's page, opened without a key). Its answer must carry no ETag (one would have to be made
+    weak)."""
+    assert "etag" not in response.headers, "a coded answer's ETag would have to be weak"
+    body = bytes(response.body)
+    if not worth_coding(response.raw_headers, body):
+        return response
+    response.headers.add_vary_header("Accept-Encoding")
+    if accepts_gzip(request.headers.get("accept-encoding", "").encode("latin-1")):
+        response.body = coded(body)
+        response.headers["content-encoding"] = CODING.decode()
+        response.headers["content-length"] = str(len(response.body))
+    return response

@@ -148,3 +148,5 @@ def test_the_document_says_when_an_answer_is_gzipped(shared_app: FastAPI) -> Non
     assert headers["Content-Encoding"]["schema"]["enum"] == ["gzip"]
     assert "Accept-Encoding" in headers["Vary"]["description"]
     assert "Content-Encoding" not in paths["/api/v1/projects/{key}"]["get"]["responses"]["200"].get("headers", {})
+    shared = paths["/shared-packs/{token}"]["get"]["responses"]["200"]["headers"]
+    assert shared["Content-Encoding"]["schema"]["enum"] == ["gzip"]

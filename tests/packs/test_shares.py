@@ -3,6 +3,7 @@ concurrent openings too), expiring and revocable with one 404 for every dead lin
 the token never kept or shown again."""
 
 import asyncio
+import gzip
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -158,6 +159,25 @@ class TestOpeningLinks:
             assert document.headers["content-type"].startswith(media_type)
             assert document.content == (await governor.get(f"{issued}?format={format}")).content
             _private(document)
+
+    async def test_a_links_page_is_sent_gzipped_to_a_browser(
+        self, governor: AsyncClient, anonymous: AsyncClient, pack: dict[str, Any]
+    ) -> None:
+        share = await _share(governor, pack["id"])
+        plain = await anonymous.get(share["url"], headers={"Accept-Encoding": "identity"})
+        async with anonymous.stream("GET", share["url"], headers={"Accept-Encoding": "gzip, deflate, br"}) as coded:
+            raw = b"".join([chunk async for chunk in coded.aiter_raw()])
+        assert coded.status_code == 200
+        assert coded.headers["content-encoding"] == "gzip"
+        assert int(coded.headers["content-length"]) == len(raw)
+        assert gzip.decompress(raw) == plain.content
+        assert len(raw) * 4 < len(plain.content)
+        for answer in (plain, coded):
+            assert "accept-encoding" in answer.headers["vary"].lower()
+            _private(answer)
+        assert "content-encoding" not in plain.headers
+        document = await anonymous.get(f"{share['url']}?format=pdf", headers={"Accept-Encoding": "gzip"})
+        assert "content-encoding" not in document.headers
 
     async def test_views_are_counted(
         self, governor: AsyncClient, client: AsyncClient, anonymous: AsyncClient, pack: dict[str, Any]
