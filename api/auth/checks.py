@@ -78,6 +78,17 @@ class KeyChecks:
         self.runner: asyncio.Task[None] | None = None
         self.statements = 0  # how many checks were run, for tests and benchmarks
         self.notified: Notified | None = None
+        self._read_rewinds = 0  # times a check read a lower version than the check before it
+        self._last_read = 0
+
+    @property
+    def rewinds(self) -> int:
+        """How many times the data's version has gone back, as the checks (and the notifications) saw it: the database
+        was restored from a backup, or emptied. Its change counter then hands out numbers that answers kept from the
+        history after the backup were computed at, so a cache keyed by the version must forget them
+        (api/auth/middleware.py). Checks run one at a time, and notifications come in commit order: within each,
+        the version never goes back otherwise."""
+        return self._read_rewinds + (self.notified.rewinds if self.notified is not None else 0)
 
     async def listen(self, notified: Notified) -> None:
         await self.unlisten()
@@ -132,6 +143,9 @@ class KeyChecks:
                         raise
                 else:
                     self.statements += 1
+                    if checked.version < self._last_read:
+                        self._read_rewinds += 1
+                    self._last_read = checked.version
                     for future in batch.values():
                         if not future.done():
                             future.set_result(checked)

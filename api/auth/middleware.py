@@ -71,6 +71,7 @@ class ReadCache:
         # Answers being computed: a burst of the same read waits for the first instead of computing it N times.
         self.computing: dict[tuple[Any, ...], tuple[int, asyncio.Future[Answer | None]]] = {}
         self.clearings = 0  # how many times clear() has run: an answer begun before one is not kept
+        self.rewinds = 0  # the key checks' count of the version going back, when this cache was last cleared for it
 
     def get(self, key: tuple[Any, ...], version: int) -> Answer | None:
         answer = self.entries.get(key)
@@ -149,6 +150,9 @@ class AccessMiddleware:
             computed, _keep = await self._compute(scope, receive, version)
             await _answer(scope, send, computed)
             return
+        if (rewinds := key_checks().rewinds) != cache.rewinds:  # a restored database: its versions come again
+            cache.clear()
+            cache.rewinds = rewinds
         # What an answer can depend on besides the data: the URL, whether the caller sees administrators' events,
         # and the date (overdue and stale flags, the default as-of day).
         key = (scope["path"], scope.get("query_string", b""), admin, date.today())

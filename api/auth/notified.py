@@ -85,6 +85,7 @@ class Notified:
         self.keepalive = keepalive  # seconds between checks that the connection still answers (and its timeout)
         self.live = False
         self.version = 0
+        self.rewinds = 0  # times the version went back: the database restored from a backup (or emptied)
         self.notifications = 0  # of the version, ever received
         self._seen = (0, 0)  # the version the last keepalive read, and how many notifications had come by then
         self.keys: dict[str, Any] = {}
@@ -128,8 +129,15 @@ class Notified:
     # What the notifications do (called by asyncpg, in the order they were sent).
 
     def _on_version(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
-        self.version = int(payload)
+        self._adopt(int(payload))
         self.notifications += 1
+
+    def _adopt(self, version: int) -> None:
+        """The version as notified or read. Notifications come in commit order, so one lower than the last can only
+        mean that the database went back to an earlier state."""
+        if version < self.version:
+            self.rewinds += 1
+        self.version = version
 
     def _on_key(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         self.generation += 1
@@ -189,7 +197,7 @@ class Notified:
             before = self.notifications
             read = await asyncio.wait_for(driver.fetchval(_VERSION), self.keepalive) or 0
             # Notifications that came while the version was read are of commits up to it, then after it, in order.
-            self.version = max(self.version, read) if self.notifications != before else read
+            self._adopt(max(self.version, read) if self.notifications != before else read)
             self.keys.clear()
             self.generation += 1
             self._driver, self._pid = driver, driver.get_server_pid()

@@ -10,6 +10,7 @@ from httpx import AsyncClient
 from sqlalchemy import update
 
 from api import db
+from api.audit.models import ChangeCounter
 from api.auth import checks, service
 from api.auth.models import ApiKey, Scope
 from api.auth.notified import FENCE_SECONDS, Notified
@@ -113,5 +114,42 @@ async def test_with_notifications_checks_are_answered_from_memory_and_a_revocati
         after = await shared.check(key_id)
         assert shared.statements == 2
         assert after.keys[key_id].revoked_at is not None
+    finally:
+        await shared.unlisten()
+
+
+async def _count_to(version: int) -> None:
+    """The change counter set as a restore (or the writes after one) would leave it."""
+    async with db.get_sessionmaker()() as session, session.begin():
+        await session.merge(ChangeCounter(id=1, last_seq=version))
+
+
+async def test_a_version_that_goes_back_is_counted_as_a_rewind(app: FastAPI, database_url: str) -> None:
+    """A restored database hands out version numbers again (api/auth/checks.py KeyChecks.rewinds), seen by the
+    checks read from the database and by the notifications alike; a version moving on is not a rewind."""
+    shared = checks.KeyChecks()
+    await _count_to(500)
+    assert (await shared.check(None)).version == 500
+    await _count_to(501)
+    assert (await shared.check(None)).version == 501
+    assert shared.rewinds == 0
+    await _count_to(480)
+    assert (await shared.check(None)).version == 480
+    assert shared.rewinds == 1
+    if database_url.startswith("sqlite"):
+        return
+    await shared.listen(Notified(database_url, connect_timeout=10, keepalive=10))
+    try:
+        assert shared.notified is not None
+        assert await shared.notified.until_live(10)
+        await _count_to(700)
+        await shared.notified.fence()  # every notification sent before it has been applied
+        assert (await shared.check(None)).version == 700
+        assert shared.rewinds == 1
+        await _count_to(650)
+        await shared.notified.fence()
+        assert (await shared.check(None)).version == 650
+        assert shared.notified.rewinds == 1
+        assert shared.rewinds == 2
     finally:
         await shared.unlisten()
