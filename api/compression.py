@@ -17,11 +17,12 @@ MAX_ACCEPT_ENCODING = 512  # a longer header is not read: the answer goes uncode
 
 
 def accepts_gzip(accept_encoding: bytes | None) -> bool:
-    """Accept-Encoding allows gzip: it names gzip (or x-gzip), or else `*`, with a weight above 0. A weight that is not
-    a number from 0 to 1 leaves its coding unaccepted; no header, or one that is not read, asks for the answer as is."""
+    """Accept-Encoding allows gzip and does not prefer the answer as it is: it names gzip (or x-gzip), or else `*`,
+    with a weight above 0 and not below identity's, if identity is named. A weight that is not a number from 0 to 1
+    leaves its coding unaccepted; no header, or one that is not read, asks for the answer as it is."""
     if not accept_encoding or len(accept_encoding) > MAX_ACCEPT_ENCODING:
         return False
-    anything = False
+    weights: dict[bytes, float] = {}
     for item in accept_encoding.lower().split(b","):
         name, *parameters = (part.strip() for part in item.split(b";"))
         weight = 1.0
@@ -29,11 +30,9 @@ def accepts_gzip(accept_encoding: bytes | None) -> bool:
             key, _, value = parameter.partition(b"=")
             if key.strip() == b"q":
                 weight = _weight(value.strip())
-        if name in (b"gzip", b"x-gzip"):
-            return weight > 0
-        if name == b"*":
-            anything = weight > 0
-    return anything
+        weights.setdefault(b"gzip" if name == b"x-gzip" else name, weight)
+    gzip_weight = weights.get(b"gzip", weights.get(b"*", 0.0))
+    return gzip_weight > 0 and gzip_weight >= weights.get(b"identity", 0.0)
 
 
 def _weight(value: bytes) -> float:

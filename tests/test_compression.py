@@ -70,6 +70,8 @@ async def test_a_large_read_is_sent_gzipped_to_a_client_that_accepts_it(
         ("br;q=1.0, gzip;q=0.5", True),
         ("*", True),
         ("br, *;q=0.1", True),
+        ("gzip, identity;q=0.5", True),
+        ("gzip;q=0.5, identity", False),  # the answer as it is preferred
         ("gzip;q=0", False),
         ("gzip;q=0.000, *", False),  # gzip named and refused: * does not bring it back
         ("*;q=0", False),
