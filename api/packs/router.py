@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -92,9 +92,7 @@ async def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
         html=lambda: render.render_html(pack),
         csv=lambda: render.render_csv(pack),
         document=lambda _format: document,
-        # Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module:
-        # the same bytes, except that very small fractions are written out (0.000012, not 1.2e-05).
-        json=pack.model_dump_json,
+        json=lambda: _json(pack),
     )
 
 
@@ -148,9 +146,29 @@ async def get_pack(
     pack = await service.build_pack(session, body, period, as_at, known_at)
     # The moment it was made, and "now" when no known_at was asked for, are left out of its ETag (a weak one), so the
     # same content has the same tag on every worker; what it says in each format is what the JSON says.
-    moments = {"generated_at"} | (set() if known_at else {"known_at"})
-    tag_weakly(request, format.value.encode() + b"\n" + pack.model_dump_json(exclude=moments).encode())
+    moments = ("generated_at",) if known_at else ("generated_at", "known_at")
+    data = _json(pack)
+    tag_weakly(request, format.value.encode() + b"\n" + _without(data, pack, moments))
+    if format is PackFormat.json:
+        return Response(data, media_type="application/json")
     return await _respond(pack, format, f"{key}-{pack.as_at}")
+
+
+def _json(pack: Pack) -> bytes:
+    """Serialised straight to JSON (pydantic's encoder) rather than through a tree of dicts and the json module: the
+    same bytes, except that very small fractions are written out (0.000012, not 1.2e-05)."""
+    return pack.__pydantic_serializer__.to_json(pack)
+
+
+def _without(data: bytes, pack: Pack, fields: Iterable[str]) -> bytes:
+    """The pack's JSON with these top-level fields taken out, name and value: the large council's pack is 1.35 MB,
+    and this costs a copy of it where serialising it again without them took 7 ms. Each comes before every list in
+    the pack (Pack's field order), so its first occurrence is its own."""
+    for name in fields:
+        pair = pack.__pydantic_serializer__.to_json(pack, include={name})[1:-1]  # '"generated_at":"2016-..."'
+        assert pair.startswith(f'"{name}":'.encode())
+        data = data.replace(pair, b"", 1)
+    return data
 
 
 @router.post(
