@@ -1,5 +1,5 @@
 """gzip for the reads worth it (RFC 9110 sections 8.4 and 12.5.3): the CSMT pack of a large council is 1.35 MB of
-JSON and 70 KB gzipped, and a dashboard polls it. The access middleware (api/auth/middleware.py) codes an answer
+JSON and 72 KB gzipped, and a dashboard polls it. The access middleware (api/auth/middleware.py) codes an answer
 once and keeps the coded bytes beside the plain ones in its read cache, so polling clients that accept gzip cost
 one compression per change of the data, not one per request."""
 
