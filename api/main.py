@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import access_log, docs, openapi
+from api import access_log, compression, docs, openapi
 from api.actions.router import router as actions_router
 from api.assurance.router import router as assurance_router
 from api.audit.router import router as audit_router
@@ -145,6 +145,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessMiddleware, prefix=API_PREFIX, cache_entries=settings.read_cache_entries)
     app.add_middleware(MethodsMiddleware)
+    app.add_middleware(compression.DocumentationGzip)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:  # none by default: browsers on other origins are refused, and no layer is needed
         app.add_middleware(

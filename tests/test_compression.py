@@ -152,3 +152,20 @@ def test_the_document_says_when_an_answer_is_gzipped(shared_app: FastAPI) -> Non
     assert "Content-Encoding" not in paths["/api/v1/projects/{key}"]["get"]["responses"]["200"].get("headers", {})
     shared = paths["/shared-packs/{token}"]["get"]["responses"]["200"]["headers"]
     assert shared["Content-Encoding"]["schema"]["enum"] == ["gzip"]
+
+
+@pytest.mark.parametrize("path", ["/openapi.json", "/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"])
+async def test_the_documentation_is_sent_gzipped_too(anonymous: AsyncClient, path: str) -> None:
+    plain, plain_bytes = await _raw(anonymous, path, PLAIN)
+    coded, coded_bytes = await _raw(anonymous, path, {"Accept-Encoding": "gzip, deflate, br"})
+    assert plain.status_code == coded.status_code == 200
+    assert "content-encoding" not in plain.headers
+    assert coded.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(coded_bytes) == plain_bytes
+    assert _varies(coded)
+    refused, refused_bytes = await _raw(anonymous, path, {"Accept-Encoding": "gzip;q=0, br"})
+    assert "content-encoding" not in refused.headers
+    assert refused_bytes == plain_bytes
+    if path == "/openapi.json":
+        assert len(coded_bytes) * 10 < len(plain_bytes)
+        assert json.loads(gzip.decompress(coded_bytes))["openapi"].startswith("3.")
