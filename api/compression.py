@@ -5,9 +5,7 @@ one compression per change of the data, not one per request."""
 
 import gzip
 
-from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.asgi import header
@@ -75,38 +73,31 @@ def vary(headers: Headers) -> Headers:
     return [*varied, (b"vary", b", ".join([*named, b"Accept-Encoding"]))]
 
 
-def for_caller(request: Request, response: Response) -> Response:
-    """``response`` gzipped in place if the caller accepts it and it is worth it: for a route outside the access
-    middleware (a shared pack's page, opened without a key). Its answer must carry no ETag (one would have to be made
-    weak)."""
-    assert "etag" not in response.headers, "a coded answer's ETag would have to be weak"
-    body = bytes(response.body)
-    if not worth_coding(response.raw_headers, body):
-        return response
-    response.headers.add_vary_header("Accept-Encoding")
-    if accepts_gzip(request.headers.get("accept-encoding", "").encode("latin-1")):
-        response.body = coded(body)
-        response.headers["content-encoding"] = CODING.decode()
-        response.headers["content-length"] = str(len(response.body))
-    return response
+# Outside /api/v1, what is large enough to be worth it: the OpenAPI document and the docs page with its assets, and
+# a share link's page (api/packs/shares.py PUBLIC_PATH), opened without a key.
+OUTSIDE_API = ("/openapi.json", "/docs", "/shared-packs/")
+# Compressed inside already: a shared pack's PDF and workbook (api/packs/render.py), as well as Starlette's list.
+PACKED = (
+    *DEFAULT_EXCLUDED_CONTENT_TYPES,
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 
 
-DOCUMENTATION = ("/openapi.json", "/docs")  # the OpenAPI document and the docs page with its assets
-
-
-class DocumentationGzip:
-    """The documentation gzipped for a client that accepts it: a visit to /docs fetches the OpenAPI document (1.4 MB,
-    98 KB gzipped) and Swagger UI's bundle (1.5 MB, 432 KB). Starlette's GZipMiddleware does the coding (in a
-    worker thread for large bodies, with Vary); Accept-Encoding is read here as the API's answers read it, since
-    GZipMiddleware only looks for the word gzip (and would code for `gzip;q=0`). Paths under /api/v1 are the access
-    middleware's, which codes its own answers."""
+class GzipOutsideApi:
+    """The larger answers outside /api/v1 gzipped for a client that accepts it: a visit to /docs fetches the OpenAPI
+    document (1.4 MB, 98 KB gzipped) and Swagger UI's bundle (1.5 MB, 432 KB); the large council's shared pack page
+    is 1.6 MB of HTML (87 KB). Starlette's GZipMiddleware does the coding (in a worker thread for large bodies, with
+    Vary); Accept-Encoding is read here as the API's answers read it, since GZipMiddleware only looks for the word
+    gzip (and would code for `gzip;q=0`). Under /api/v1 the access middleware codes its own answers, once per cached
+    answer and with a weak ETag."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.gzip = GZipMiddleware(app, minimum_size=SMALLEST, compresslevel=LEVEL)
+        self.gzip = GZipMiddleware(app, minimum_size=SMALLEST, compresslevel=LEVEL, exclude_content_types=PACKED)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(DOCUMENTATION):
+        if scope["type"] != "http" or not scope["path"].startswith(OUTSIDE_API):
             await self.app(scope, receive, send)
             return
         asked = CODING if accepts_gzip(header(scope, b"accept-encoding")) else b"identity"

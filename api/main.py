@@ -145,7 +145,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(AccessMiddleware, prefix=API_PREFIX, cache_entries=settings.read_cache_entries)
     app.add_middleware(MethodsMiddleware)
-    app.add_middleware(compression.DocumentationGzip)
+    app.add_middleware(compression.GzipOutsideApi)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:  # none by default: browsers on other origins are refused, and no layer is needed
         app.add_middleware(

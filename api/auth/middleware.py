@@ -214,32 +214,29 @@ class AccessMiddleware:
         return answer, shared and len(body) <= MAX_BODY
 
 
-def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
-    """The paths whose GET answers may get an ETag made here (for the OpenAPI document): under
-    ``prefix``, not under UNCACHED, and not decided by the caller's key. A route that sends its own ETag, or
-    `Cache-Control: no-store`, keeps its answers as they are (the document says which, on each response)."""
-    return {
-        route.path
+def _reads(routes: Iterable[BaseRoute], prefix: str) -> list[APIRoute]:
+    """The GET routes whose answers pass through the read path: under ``prefix`` and not under UNCACHED."""
+    return [
+        route
         for route in routes
         if isinstance(route, APIRoute)
         and "GET" in (route.methods or ())
         and route.path.startswith(prefix)
         and not route.path.startswith(prefix + UNCACHED)
-        and not decided_by_caller(route.dependant)
-    }
+    ]
+
+
+def validated_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
+    """The paths whose GET answers may get an ETag made here (for the OpenAPI document): the reads not decided by
+    the caller's key. A route that sends its own ETag, or `Cache-Control: no-store`, keeps its answers as they are
+    (the document says which, on each response)."""
+    return {route.path for route in _reads(routes, prefix) if not decided_by_caller(route.dependant)}
 
 
 def coded_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
-    """The paths whose GET answers may be sent gzipped (for the OpenAPI document): under ``prefix`` and not under
-    UNCACHED (an answer its route gives an ETag of its own goes as it is; the document leaves those out itself)."""
-    return {
-        route.path
-        for route in routes
-        if isinstance(route, APIRoute)
-        and "GET" in (route.methods or ())
-        and route.path.startswith(prefix)
-        and not route.path.startswith(prefix + UNCACHED)
-    }
+    """The paths whose GET answers may be sent gzipped (for the OpenAPI document): every read (an answer its route
+    gives an ETag of its own goes as it is; the document leaves those out itself)."""
+    return {route.path for route in _reads(routes, prefix)}
 
 
 def _tag_of(body: bytes) -> bytes:

@@ -80,9 +80,10 @@ def _answer(
     return Response(json(), media_type="application/json")
 
 
-async def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
-    """A pack made now. A PDF or workbook is drawn in a worker thread: reportlab and openpyxl are pure Python and
-    take a large pack hundreds of milliseconds, which on the event loop would hold up every other request."""
+async def _respond(pack: Pack, wanted: PackFormat, filename: str, data: bytes) -> Response:
+    """A pack made now (``data``: its JSON, made once for the ETag's basis too). A PDF or workbook is drawn in a
+    worker thread: reportlab and openpyxl are pure Python and take a large pack hundreds of milliseconds, which on the
+    event loop would hold up every other request."""
     document = b""
     if wanted in (PackFormat.pdf, PackFormat.xlsx):
         document = await run_in_threadpool(render.render_document, pack, wanted.value)
@@ -92,7 +93,7 @@ async def _respond(pack: Pack, wanted: PackFormat, filename: str) -> Response:
         html=lambda: render.render_html(pack),
         csv=lambda: render.render_csv(pack),
         document=lambda _format: document,
-        json=lambda: _json(pack),
+        json=lambda: data,
     )
 
 
@@ -149,9 +150,7 @@ async def get_pack(
     moments = ("generated_at",) if known_at else ("generated_at", "known_at")
     data = _json(pack)
     tag_weakly(request, format.value.encode() + b"\n" + _without(data, pack, moments))
-    if format is PackFormat.json:
-        return Response(data, media_type="application/json")
-    return await _respond(pack, format, f"{key}-{pack.as_at}")
+    return await _respond(pack, format, f"{key}-{pack.as_at}", data)
 
 
 def _json(pack: Pack) -> bytes:
