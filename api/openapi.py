@@ -10,12 +10,20 @@
 - a read the access middleware gives an ETag of its own making (api/auth/middleware.py: from the answer's bytes, or
   weak from what a stamped answer says) takes If-None-Match and may answer 304;
 - a read without an ETag of its route's may be sent gzipped (Content-Encoding, Vary).
+
+The document itself (1.3 MB) is written once a worker, plain and gzipped, and sent with an ETag: FastAPI's own route
+wrote it afresh on every request (about 20 ms, holding the worker's event loop, and as long again to gzip it).
 """
 
 from collections.abc import Callable, Collection
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute
+
+from api import compression
+from api.asgi import not_modified, tag_of
 
 NO_NUL = "^[^\\u0000]*$"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -217,3 +225,39 @@ def install(
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if app.openapi_url:
+        app.router.routes[:] = [route for route in app.router.routes if not _serves(route, app.openapi_url)]
+        app.add_route(app.openapi_url, Document(openapi).answer, methods=["GET"], include_in_schema=False)
+
+
+def _serves(route: BaseRoute, path: str) -> bool:
+    return getattr(route, "path", None) == path
+
+
+class Document:
+    """The document as it is sent: written once as FastAPI's route writes it (a JSONResponse) and gzipped once, on
+    the first request, with an ETag from its bytes. A client that keeps it (a generator, a docs page open for a day)
+    revalidates with If-None-Match and is answered 304; the tag changes only when a deployment changes the document,
+    and is the same on every worker. Gzipped, it goes out under a weak tag, as the API's reads do
+    (api/auth/middleware.py): the tag names what the document says, not how it is coded."""
+
+    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+        self.make = make
+        self.plain = self.gzipped = self.tag = b""
+
+    def _written(self) -> None:
+        if not self.plain:
+            plain = bytes(JSONResponse(self.make()).body)
+            self.tag, self.gzipped = tag_of(plain), compression.coded(plain)
+            self.plain = plain
+
+    async def answer(self, request: Request) -> Response:
+        self._written()
+        gzipped = compression.accepts_gzip(request.headers.get("accept-encoding", "").encode("latin-1"))
+        tag = b"W/" + self.tag if gzipped else self.tag
+        headers = {"ETag": tag.decode(), "Vary": "Accept-Encoding", "Cache-Control": "no-cache"}
+        if not_modified(request.headers.get("if-none-match", "").encode("latin-1"), tag):
+            return Response(status_code=304, headers=headers)
+        if gzipped:
+            headers["Content-Encoding"] = compression.CODING.decode()
+        return Response(self.gzipped if gzipped else self.plain, media_type="application/json", headers=headers)

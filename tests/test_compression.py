@@ -11,9 +11,10 @@ from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
 from api.auth.models import Scope
+from api.main import create_app
 from api.seeding.sync import Tally
 from tests.configured import client_for, configured_app
-from tests.conftest import Minter
+from tests.conftest import Minter, in_process
 
 PACK = "/api/v1/governance-bodies/csmt/pack"
 SCORECARD = "/api/v1/scorecard?tier=council_plan"
@@ -169,3 +170,37 @@ async def test_the_documentation_is_sent_gzipped_too(anonymous: AsyncClient, pat
     if path == "/openapi.json":
         assert len(coded_bytes) * 10 < len(plain_bytes)
         assert json.loads(gzip.decompress(coded_bytes))["openapi"].startswith("3.")
+
+
+async def test_the_openapi_document_is_written_once_and_revalidates_with_its_etag(anonymous: AsyncClient) -> None:
+    plain, plain_bytes = await _raw(anonymous, "/openapi.json", PLAIN)
+    tag = plain.headers["etag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', tag)
+    assert plain.headers["content-type"] == "application/json"
+    assert plain.headers["cache-control"] == "no-cache"
+    assert _varies(plain)
+    again, again_bytes = await _raw(anonymous, "/openapi.json", PLAIN)
+    assert again.headers["etag"] == tag
+    assert again_bytes == plain_bytes
+    coded, coded_bytes = await _raw(anonymous, "/openapi.json", {"Accept-Encoding": "gzip"})
+    assert coded.headers["etag"] == f"W/{tag}"  # what it says, not how it is coded
+    assert gzip.decompress(coded_bytes) == plain_bytes
+    # Another worker (another app, built afresh) writes the same bytes: the tag holds across workers.
+    async with in_process(create_app()) as other:
+        elsewhere, elsewhere_bytes = await _raw(other, "/openapi.json", PLAIN)
+    assert elsewhere.headers["etag"] == tag
+    assert elsewhere_bytes == plain_bytes
+    for sent in (tag, f"W/{tag}", f'"0123", {tag}', "*"):
+        for coding in ("identity", "gzip"):
+            kept = await anonymous.get("/openapi.json", headers={"If-None-Match": sent, "Accept-Encoding": coding})
+            assert kept.status_code == 304, (sent, coding)
+            assert kept.content == b""
+            assert kept.headers["etag"] == (tag if coding == "identity" else f"W/{tag}")
+            assert _varies(kept)
+    stale = await anonymous.get("/openapi.json", headers={"If-None-Match": '"0123"', **PLAIN})
+    assert stale.status_code == 200
+    assert stale.content == plain_bytes
+    head = await anonymous.head("/openapi.json", headers=PLAIN)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == tag

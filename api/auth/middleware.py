@@ -20,7 +20,6 @@ not how it is coded.
 """
 
 import asyncio
-import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import compression
-from api.asgi import header
+from api.asgi import header, not_modified, tag_of
 from api.auth.checks import key_checks
 from api.auth.deps import PER_CALLER, SAFE_METHODS, WEAK_TAG_BASIS, decided_by_caller, identify
 from api.auth.models import Scope as KeyScope
@@ -203,7 +202,7 @@ class AccessMiddleware:
         own_tag = any(name == b"etag" for name, _value in headers)
         if shared and not own_tag:
             basis = state.get(WEAK_TAG_BASIS)
-            tag = _tag_of(body) if basis is None else b"W/" + _tag_of(basis)
+            tag = tag_of(body) if basis is None else b"W/" + tag_of(basis)
             headers.append((b"etag", tag))
         # An item's own ETag is its version, compared strongly by If-Match: its answer goes uncoded, so that the tag
         # a client holds stays the one it sends back.
@@ -239,24 +238,12 @@ def coded_reads(routes: Iterable[BaseRoute], prefix: str) -> set[str]:
     return {route.path for route in _reads(routes, prefix)}
 
 
-def _tag_of(body: bytes) -> bytes:
-    return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
-
-
-def _not_modified(if_none_match: bytes | None, tag: bytes) -> bool:
-    """If-None-Match names this ETag (compared weakly, as RFC 9110 says for it) or is `*`."""
-    if not if_none_match:
-        return False
-    listed = {item.strip().removeprefix(b"W/") for item in if_none_match.split(b",")}
-    return tag.removeprefix(b"W/") in listed or b"*" in listed
-
-
 async def _answer(scope: Scope, send: Send, answer: Answer) -> None:
     gzipped = answer.codable and compression.accepts_gzip(header(scope, b"accept-encoding"))
     tag = answer.tag
     if tag is not None and gzipped:  # the tag names what the answer says, not how it is coded: weak (RFC 9110 8.8.1)
         tag = b"W/" + tag.removeprefix(b"W/")
-    if tag is not None and _not_modified(header(scope, b"if-none-match"), tag):
+    if tag is not None and not_modified(header(scope, b"if-none-match"), tag):
         # A 304 carries the Vary its 200 would (RFC 9110 section 15.4.5).
         kept = [(name, value) for name, value in answer.headers if name == b"vary"]
         await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag), *kept]})
