@@ -73,9 +73,10 @@ def vary(headers: Headers) -> Headers:
     return [*varied, (b"vary", b", ".join([*named, b"Accept-Encoding"]))]
 
 
-# Outside /api/v1, what is large enough to be worth it: the OpenAPI document and the docs page with its assets, and
-# a share link's page (api/packs/shares.py PUBLIC_PATH), opened without a key.
-OUTSIDE_API = ("/openapi.json", "/docs", "/shared-packs/")
+# Outside /api/v1, what is large enough to be worth it: the docs page with its assets, and a share link's page
+# (api/packs/shares.py PUBLIC_PATH), opened without a key. The OpenAPI document is coded once by its own route
+# (api/openapi.py Document), not on every request here.
+OUTSIDE_API = ("/docs", "/shared-packs/")
 # Compressed inside already: a shared pack's PDF and workbook (api/packs/render.py), as well as Starlette's list.
 PACKED = (
     *DEFAULT_EXCLUDED_CONTENT_TYPES,
@@ -85,12 +86,11 @@ PACKED = (
 
 
 class GzipOutsideApi:
-    """The larger answers outside /api/v1 gzipped for a client that accepts it: a visit to /docs fetches the OpenAPI
-    document (1.4 MB, 98 KB gzipped) and Swagger UI's bundle (1.5 MB, 432 KB); the large council's shared pack page
-    is 1.6 MB of HTML (87 KB). Starlette's GZipMiddleware does the coding (in a worker thread for large bodies, with
-    Vary); Accept-Encoding is read here as the API's answers read it, since GZipMiddleware only looks for the word
-    gzip (and would code for `gzip;q=0`). Under /api/v1 the access middleware codes its own answers, once per cached
-    answer and with a weak ETag."""
+    """The larger answers outside /api/v1 gzipped for a client that accepts it: a visit to /docs fetches Swagger UI's
+    bundle (1.5 MB, 432 KB gzipped); the large council's shared pack page is 1.6 MB of HTML (87 KB). Starlette's
+    GZipMiddleware does the coding (in a worker thread for large bodies, with Vary); Accept-Encoding is read here as
+    the API's answers read it, since GZipMiddleware only looks for the word gzip (and would code for `gzip;q=0`).
+    Under /api/v1 the access middleware codes its own answers, once per cached answer and with a weak ETag."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
