@@ -111,9 +111,11 @@ def _due(action: LiveAction) -> str:
 def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Challenge]:
     days = rule.threshold or 30
     late = tracking.Window(inputs.as_at - timedelta(days=days), inputs.window.stale_after_days, inputs.window.since)
+    overdue_rule = rule.kind is ExceptionKind.action_overdue_days  # else off track (read once, not per action)
+    updates = inputs.action_updates
     for action in inputs.actions:
-        state = state_of(inputs.action_updates.get(action.id))
-        if rule.kind is ExceptionKind.action_overdue_days and tracking.action_overdue(action, late, state):
+        state = state_of(updates.get(action.id))
+        if overdue_rule and tracking.action_overdue(action, late, state):
             yield Challenge(
                 rule,
                 f"action:{action.key}",
@@ -121,7 +123,7 @@ def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Chal
                 f"Overdue by more than {days} days at {inputs.as_at:%-d %B %Y} (due {_due(action)}).",
                 action,
             )
-        if rule.kind is ExceptionKind.action_off_track and state.status == "off_track":
+        if not overdue_rule and state.status == "off_track":
             yield Challenge(
                 rule,
                 f"action:{action.key}",
