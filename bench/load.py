@@ -27,6 +27,10 @@ class Result:
     p99_ms: float
     errors: int  # non-2xx answers, timeouts and socket errors
     server_cpu_us: float | None = None  # the server's CPU time per request (all its workers), when measured
+    server_user_cpu_us: float | None = None  # of server_cpu_us, the time in the server's own code (not the kernel's
+    # sending and receiving for it)
+    machine_cpu_us: float | None = None  # the whole machine's busy CPU time per request meanwhile (the server's, the
+    # load generator's, PostgreSQL's and the kernel's), when measured
     restarted: int = 0  # of the server's workers, how many were gone by the end (uvicorn replaces a worker that dies,
     # or one that leaves its health check unanswered for 5 s): a load that lost one lost its requests in flight too
 
@@ -161,5 +165,12 @@ def measure(
     restarted = len(before.workers - after.workers)
     if restarted:
         return replace(result, restarted=restarted)
+    requests = result.requests_per_second * seconds
     used = after.cpu_seconds - before.cpu_seconds
-    return replace(result, server_cpu_us=used / (result.requests_per_second * seconds) * 1e6)
+    busy = (
+        (after.machine_busy_seconds - before.machine_busy_seconds) / requests * 1e6
+        if after.machine_busy_seconds is not None and before.machine_busy_seconds is not None
+        else None
+    )
+    user = (after.user_seconds - before.user_seconds) / requests * 1e6
+    return replace(result, server_cpu_us=used / requests * 1e6, server_user_cpu_us=user, machine_cpu_us=busy)

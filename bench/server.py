@@ -108,17 +108,33 @@ PIDS: dict[str, int] = {}  # a live server's base URL -> its uvicorn process
 
 @dataclass(frozen=True)
 class ServerSample:
-    """A live server's processes at one moment: the CPU time they have used, and which are its workers."""
+    """A live server's processes at one moment: the CPU time they have used, and which are its workers; and the
+    CPU time the whole machine has spent busy (every process, and the kernel's work for them)."""
 
-    cpu_seconds: float
+    cpu_seconds: float  # in the service's code and in the kernel on its behalf
     workers: frozenset[int]  # the uvicorn process's children (its workers, and multiprocessing's resource tracker),
     # or the uvicorn process itself when it runs one worker
+    machine_busy_seconds: float | None = None  # None where /proc/stat is not to be read
+    user_seconds: float = 0.0  # of cpu_seconds, those in the processes' own code (not the kernel's)
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU time all the machine's cores have spent busy since boot: /proc/stat's user, nice, system, irq and softirq
+    (not idle, nor waiting for a disk, nor stolen by the hypervisor)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(n) for n in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = fields[:7]
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def sample(base: str) -> ServerSample:
     """The server at ``base``: its uvicorn process and every process under it (Linux's /proc)."""
     parents: dict[int, int] = {}
     used: dict[int, float] = {}
+    user: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -127,6 +143,7 @@ def sample(base: str) -> ServerSample:
         pid = int(stat.parent.name)
         parents[pid] = int(fields[1])
         used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        user[pid] = int(fields[11]) / os.sysconf("SC_CLK_TCK")
     root = PIDS[base]
     tree, grew = {root}, True
     while grew:
@@ -134,7 +151,12 @@ def sample(base: str) -> ServerSample:
         tree |= children
         grew = bool(children)
     workers = frozenset(pid for pid, parent in parents.items() if parent == root) or frozenset({root})
-    return ServerSample(sum(used.get(pid, 0.0) for pid in tree), workers)
+    return ServerSample(
+        sum(used.get(pid, 0.0) for pid in tree),
+        workers,
+        machine_busy_seconds(),
+        sum(user.get(pid, 0.0) for pid in tree),
+    )
 
 
 def cpu_seconds(base: str) -> float:
