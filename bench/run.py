@@ -322,7 +322,7 @@ def linear_gain(one: Result, two: Result, cores: int) -> float | None:
     PostgreSQL, the kernel: measured with two workers, where every core is busy), and never more than twice one
     worker's. A read that costs the server less than the bare app's /ping gains less from a second worker on two
     cores that wrk shares, though it scales as well: wrk's cost per request is the same, and a larger share. None
-    where the machine's CPU time was not measured."""
+    where the CPU time was not measured (no /proc, or a worker replaced during a load)."""
     if not one.server_cpu_us or two.server_cpu_us is None or two.machine_cpu_us is None:
         return None
     outside = max(0.0, two.machine_cpu_us - two.server_cpu_us)
@@ -400,8 +400,9 @@ def _summary(figures: Figures, computed: dict[str, dict[str, float]], scaled: Sc
         # (two processes and wrk contending for two cores' caches); and if it keeps 90% of the gain its CPU per
         # request leaves room for on this machine (linear_gain: what wrk and PostgreSQL take of the cores counted),
         # so that more work per request, in its code or the kernel's, or a second worker kept waiting with cores
-        # idle, shows. Where the machine's CPU time cannot be read, 80% of the bare app's gain: a rougher allowance,
-        # too strict for reads cheaper than /ping (README, "Two workers against one").
+        # idle, shows. Where a load's CPU time was not measured (no /proc, or a worker replaced during it), 80% of
+        # the bare app's gain: a rougher allowance, too strict for reads cheaper than /ping (README, "Two workers
+        # against one").
         bare_1, bare_2 = scaled[BARE]
         allowed = min(2.0, bare_2.requests_per_second / bare_1.requests_per_second)  # 2x at most: noise
         bare_cpu = (bare_2.server_user_cpu_us or 1) / (bare_1.server_user_cpu_us or 1)

@@ -114,8 +114,8 @@ class ServerSample:
     cpu_seconds: float  # in the service's code and in the kernel on its behalf
     workers: frozenset[int]  # the uvicorn process's children (its workers, and multiprocessing's resource tracker),
     # or the uvicorn process itself when it runs one worker
-    machine_busy_seconds: float | None = None  # None where /proc/stat is not to be read
-    user_seconds: float = 0.0  # of cpu_seconds, those in the processes' own code (not the kernel's)
+    machine_busy_seconds: float | None  # None where /proc/stat is not to be read
+    user_seconds: float  # of cpu_seconds, those in the processes' own code (not the kernel's)
 
 
 def machine_busy_seconds() -> float | None:

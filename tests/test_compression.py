@@ -9,9 +9,11 @@ import re
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
+from starlette.routing import Route
 
 from api.auth.models import Scope
 from api.main import create_app
+from api.openapi import Document
 from api.seeding.sync import Tally
 from tests.configured import client_for, configured_app
 from tests.conftest import Minter, in_process
@@ -172,13 +174,24 @@ async def test_the_documentation_is_sent_gzipped_too(anonymous: AsyncClient, pat
         assert json.loads(gzip.decompress(coded_bytes))["openapi"].startswith("3.")
 
 
-async def test_the_openapi_document_is_written_once_and_revalidates_with_its_etag(anonymous: AsyncClient) -> None:
+def _never() -> dict[str, object]:
+    raise AssertionError("the OpenAPI document was written again")
+
+
+async def test_the_openapi_document_is_written_once_and_revalidates_with_its_etag(
+    app: FastAPI, anonymous: AsyncClient
+) -> None:
     plain, plain_bytes = await _raw(anonymous, "/openapi.json", PLAIN)
     tag = plain.headers["etag"]
     assert re.fullmatch(r'"[0-9a-f]{32}"', tag)
     assert plain.headers["content-type"] == "application/json"
     assert plain.headers["cache-control"] == "no-cache"
     assert _varies(plain)
+    # Written on the first request, not again: the route's document no longer makes it.
+    (route,) = [route for route in app.routes if isinstance(route, Route) and route.path == "/openapi.json"]
+    document = getattr(route.endpoint, "__self__", None)
+    assert isinstance(document, Document)
+    document.make = _never
     again, again_bytes = await _raw(anonymous, "/openapi.json", PLAIN)
     assert again.headers["etag"] == tag
     assert again_bytes == plain_bytes

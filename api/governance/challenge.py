@@ -111,7 +111,9 @@ def _due(action: LiveAction) -> str:
 def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Challenge]:
     days = rule.threshold or 30
     late = tracking.Window(inputs.as_at - timedelta(days=days), inputs.window.stale_after_days, inputs.window.since)
-    overdue_rule = rule.kind is ExceptionKind.action_overdue_days  # else off track (read once, not per action)
+    # The rule's kind read once, not for each of a council's thousands of actions.
+    overdue_rule = rule.kind is ExceptionKind.action_overdue_days
+    off_track_rule = rule.kind is ExceptionKind.action_off_track
     updates = inputs.action_updates
     for action in inputs.actions:
         state = state_of(updates.get(action.id))
@@ -123,7 +125,7 @@ def _action_exceptions(rule: ExceptionRule, inputs: "Snapshot") -> Iterator[Chal
                 f"Overdue by more than {days} days at {inputs.as_at:%-d %B %Y} (due {_due(action)}).",
                 action,
             )
-        if not overdue_rule and state.status == "off_track":
+        if off_track_rule and state.status == "off_track":
             yield Challenge(
                 rule,
                 f"action:{action.key}",
